@@ -1,0 +1,283 @@
+//! Self-checks of catalogs: the consistency `kaiji catalog check` reports.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::{Body, Catalog, Checklist, Mapping, Overlay, Reference, Registry, Relation, Text};
+
+/// One problem in a catalog, with the place in the file a person can find.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// Where the catalog came from (path or `builtin:FILE`).
+    pub origin: String,
+    /// `id@revision` of the catalog.
+    pub catalog: String,
+    /// The entry concerned: a section, item or entry id.
+    pub place: String,
+    pub message: Text,
+}
+
+/// Checks the catalogs of `registry` whose keys are in `only` (all when `None`) against each
+/// other and against the whole registry. Returns every issue found, in catalog order.
+pub fn check(registry: &Registry, only: Option<&[String]>) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for catalog in registry.catalogs() {
+        if only.is_some_and(|keys| !keys.contains(&catalog.key())) {
+            continue;
+        }
+        let mut ctx = Ctx {
+            catalog,
+            issues: &mut issues,
+        };
+        match &catalog.body {
+            Body::Checklist(c) => check_checklist(&mut ctx, c),
+            Body::Overlay(o) => check_overlay(&mut ctx, registry, o),
+            Body::Reference(r) => check_reference(&mut ctx, r),
+            Body::Mapping(m) => check_mapping(&mut ctx, registry, m),
+        }
+    }
+    issues
+}
+
+struct Ctx<'a> {
+    catalog: &'a Catalog,
+    issues: &'a mut Vec<Issue>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, place: impl Into<String>, ja: String, en: String) {
+        self.issues.push(Issue {
+            origin: self.catalog.origin.clone(),
+            catalog: self.catalog.key(),
+            place: place.into(),
+            message: Text::new(ja, en),
+        });
+    }
+
+    /// Reports every id that occurs more than once.
+    fn unique<'s>(&mut self, what: (&str, &str), ids: impl IntoIterator<Item = &'s str>) {
+        let mut seen = BTreeMap::<&str, usize>::new();
+        for id in ids {
+            *seen.entry(id).or_default() += 1;
+        }
+        for (id, n) in seen.into_iter().filter(|(_, n)| *n > 1) {
+            self.push(
+                id,
+                format!("{} {id} が {n} 回現れます", what.0),
+                format!("{} {id} occurs {n} times", what.1),
+            );
+        }
+    }
+}
+
+fn check_checklist(ctx: &mut Ctx<'_>, list: &Checklist) {
+    if list.forms.is_empty() {
+        ctx.push("forms", "forms が空です".into(), "forms is empty".into());
+    }
+    ctx.unique(
+        ("セクション", "section"),
+        list.sections.iter().map(|s| s.id.as_str()),
+    );
+    ctx.unique(("項目", "item"), list.items().map(|i| i.id.as_str()));
+    for form in &list.forms {
+        ctx.unique(
+            ("様式内の番号", "form number"),
+            list.items_for(*form).filter_map(|i| i.no.as_deref()),
+        );
+    }
+    for item in list.items() {
+        let id = item.id.as_str();
+        if item.forms.is_empty() {
+            ctx.push(id, "forms が空です".into(), "forms is empty".into());
+        }
+        for form in item.forms.difference(&list.forms) {
+            ctx.push(
+                id,
+                format!("様式 {form} はこのチェックリストにありません"),
+                format!("form {form} is not a form of this checklist"),
+            );
+        }
+        if item.text.ja.trim().is_empty() || item.text.en.trim().is_empty() {
+            ctx.push(id, "text が空です".into(), "text is empty".into());
+        }
+        for answer in item.remark_required_for() {
+            if !item.answer.accepts(answer) {
+                ctx.push(
+                    id,
+                    format!("remark-required の回答 {answer} はこの項目で選べません"),
+                    format!("remark-required answer {answer} is not allowed for this item"),
+                );
+            }
+        }
+        for cond in item.conditions() {
+            match list.item(cond.item.as_str()) {
+                None => ctx.push(
+                    id,
+                    format!("only-if が存在しない項目 {} を参照しています", cond.item),
+                    format!("only-if refers to unknown item {}", cond.item),
+                ),
+                Some(target) if target.id == item.id => ctx.push(
+                    id,
+                    "only-if が自分自身を参照しています".into(),
+                    "only-if refers to the item itself".into(),
+                ),
+                Some(target) if target.forms.is_disjoint(&item.forms) => ctx.push(
+                    id,
+                    format!("only-if の参照先 {} は同じ様式にありません", cond.item),
+                    format!("only-if target {} shares no form with this item", cond.item),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn check_overlay(ctx: &mut Ctx<'_>, registry: &Registry, overlay: &Overlay) {
+    ctx.unique(
+        ("項目", "item"),
+        overlay.items.iter().map(|i| i.item.as_str()),
+    );
+    let Some(base) = registry.resolve(&overlay.base) else {
+        ctx.push(
+            "base",
+            format!("基になるカタログ {} が見つかりません", overlay.base),
+            format!("base catalog {} not found", overlay.base),
+        );
+        return;
+    };
+    let Some(list) = base.as_checklist() else {
+        ctx.push(
+            "base",
+            format!("{} はチェックリストではありません", overlay.base),
+            format!("{} is not a checklist", overlay.base),
+        );
+        return;
+    };
+    for mark in &overlay.items {
+        if list.item(mark.item.as_str()).is_none() {
+            ctx.push(
+                mark.item.as_str(),
+                format!("項目 {} は {} にありません", mark.item, base.key()),
+                format!("item {} is not in {}", mark.item, base.key()),
+            );
+        }
+        if mark.communication_method && !mark.rss_relevant {
+            ctx.push(
+                mark.item.as_str(),
+                "通信方式の項目は rss_relevant でなければなりません".into(),
+                "a communication-method item must be rss_relevant".into(),
+            );
+        }
+    }
+}
+
+fn check_reference(ctx: &mut Ctx<'_>, reference: &Reference) {
+    ctx.unique(
+        ("エントリ", "entry"),
+        reference.entries.iter().map(|e| e.id.as_str()),
+    );
+    let ids: BTreeSet<&str> = reference.entries.iter().map(|e| e.id.as_str()).collect();
+    for entry in &reference.entries {
+        if entry.id.trim().is_empty() || entry.id.trim() != entry.id {
+            ctx.push(
+                &entry.id,
+                "id が空か前後に空白があります".into(),
+                "id is empty or has surrounding white space".into(),
+            );
+        }
+        if let Some(parent) = &entry.parent
+            && (!ids.contains(parent.as_str()) || parent == &entry.id)
+        {
+            ctx.push(
+                &entry.id,
+                format!("親エントリ {parent} がありません"),
+                format!("parent entry {parent} does not exist"),
+            );
+        }
+    }
+}
+
+fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
+    let from = registry.resolve(&mapping.from);
+    let to = registry.resolve(&mapping.to);
+    for (side, r, found) in [("from", &mapping.from, from), ("to", &mapping.to, to)] {
+        match found {
+            None => ctx.push(
+                side,
+                format!("カタログ {r} が見つかりません"),
+                format!("catalog {r} not found"),
+            ),
+            Some(c) if matches!(c.body, Body::Mapping(_) | Body::Overlay(_)) => ctx.push(
+                side,
+                format!("{r} は対応付けの対象になりません"),
+                format!("{r} cannot be the side of a mapping"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (n, entry) in mapping.entries.iter().enumerate() {
+        let place = format!(
+            "entries[{n}] {}→{}",
+            entry.from.join(","),
+            entry.to.join(",")
+        );
+        let (f, t) = (entry.from.len(), entry.to.len());
+        let shape_ok = match entry.relation {
+            Relation::Same => f == 1 && t == 1 && entry.from == entry.to,
+            Relation::Renamed => f == 1 && t == 1,
+            Relation::Split => f == 1 && t >= 2,
+            Relation::Merged => f >= 2 && t == 1,
+            Relation::New => f == 0 && t >= 1,
+            Relation::Removed => f >= 1 && t == 0,
+            Relation::Serves => f >= 1 && t >= 1,
+        };
+        if !shape_ok && entry.relation == Relation::Same && f == 1 && t == 1 {
+            ctx.push(
+                &place,
+                "same は両側が同じ id のときだけ使えます(id が変わったなら renamed)".into(),
+                "same needs the same id on both sides (use renamed when the id changed)".into(),
+            );
+        } else if !shape_ok {
+            ctx.push(
+                &place,
+                format!("関係 {} と項目数 ({f}→{t}) が合いません", entry.relation),
+                format!("relation {} does not fit {f}→{t} ids", entry.relation),
+            );
+        }
+        for (ids, side) in [(&entry.from, from), (&entry.to, to)] {
+            let Some(side) = side else { continue };
+            for id in ids.iter().filter(|id| !side.has_entry(id)) {
+                ctx.push(
+                    &place,
+                    format!("{id} は {} にありません", side.key()),
+                    format!("{id} is not in {}", side.key()),
+                );
+            }
+        }
+    }
+    // A revision-to-revision mapping must account for every item on both sides.
+    if let (Some(Body::Checklist(a)), Some(Body::Checklist(b))) =
+        (from.map(|c| &c.body), to.map(|c| &c.body))
+    {
+        let covered_from: BTreeSet<&str> = mapping
+            .entries
+            .iter()
+            .flat_map(|e| e.from.iter().map(String::as_str))
+            .collect();
+        let covered_to: BTreeSet<&str> = mapping
+            .entries
+            .iter()
+            .flat_map(|e| e.to.iter().map(String::as_str))
+            .collect();
+        for (list, covered, side) in [(a, &covered_from, "from"), (b, &covered_to, "to")] {
+            for item in list.items().filter(|i| !covered.contains(i.id.as_str())) {
+                ctx.push(
+                    item.id.as_str(),
+                    format!("{side} 側の項目 {} が対応表にありません", item.id),
+                    format!("{side} item {} is missing from the mapping", item.id),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,547 @@
+//! The catalog model: one published revision of a checklist, overlay, reference list or mapping.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CatalogRef, ItemId, Text};
+
+/// How sure we are of an entry (the marks of `shared/reference`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+)]
+pub enum Confidence {
+    /// Seen in an official copy.
+    V,
+    /// Seen in a draft only.
+    D,
+    /// Secondary source or inference.
+    I,
+    /// Unverified working assumption.
+    U,
+}
+
+impl Confidence {
+    pub fn describe(self) -> Text {
+        match self {
+            Self::V => Text::new("公式資料で確認済み", "seen in an official copy"),
+            Self::D => Text::new("案の段階でのみ確認", "seen in a draft only"),
+            Self::I => Text::new("二次資料・推定", "secondary source or inference"),
+            Self::U => Text::new("未確認の作業仮説", "unverified working assumption"),
+        }
+    }
+}
+
+/// The disclosure forms of the JAHIS/JIRA checklist.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Form {
+    /// 製造業者による医療情報セキュリティ開示書.
+    Mds,
+    /// サービス事業者による医療情報セキュリティ開示書.
+    Sds,
+}
+
+impl Form {
+    pub fn label(self) -> Text {
+        match self {
+            Self::Mds => Text::new("MDS(製造業者)", "MDS (manufacturer)"),
+            Self::Sds => Text::new("SDS(サービス事業者)", "SDS (service provider)"),
+        }
+    }
+}
+
+/// An answer to a checklist item.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Answer {
+    /// はい
+    Yes,
+    /// いいえ
+    No,
+    /// 該当なし (also written 非該当 or 対象外)
+    Na,
+}
+
+impl Answer {
+    /// Reads an answer as people write it in forms and workbooks: はい/いいえ/該当なし, 非該当,
+    /// 対象外, Yes/No/N/A, ○/×/－, in full- or half-width, with stray spaces. `None` when the text
+    /// is not one of them.
+    pub fn parse_loose(text: &str) -> Option<Self> {
+        let folded: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                // Full-width ASCII (Ａ-Ｚ, ／ …) to half-width.
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .flat_map(char::to_lowercase)
+            .collect();
+        match folded.as_str() {
+            "yes" | "y" | "はい" | "○" | "〇" | "◯" => Some(Self::Yes),
+            "no" | "n" | "いいえ" | "×" | "✕" | "x" => Some(Self::No),
+            "na" | "n/a" | "n.a." | "該当なし" | "該当無し" | "非該当" | "対象外" | "－" | "-"
+            | "ー" | "―" | "‐" => Some(Self::Na),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Self::Yes => Text::new("はい", "Yes"),
+            Self::No => Text::new("いいえ", "No"),
+            Self::Na => Text::new("該当なし", "N/A"),
+        }
+    }
+}
+
+/// Which answers an item accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::Display)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum AnswerKind {
+    /// はい / いいえ / 該当なし
+    #[default]
+    YesNoNa,
+    /// はい / いいえ only
+    YesNo,
+}
+
+impl AnswerKind {
+    pub fn accepts(self, answer: Answer) -> bool {
+        match self {
+            Self::YesNoNa => true,
+            Self::YesNo => answer != Answer::Na,
+        }
+    }
+}
+
+/// What every catalog file says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub id: String,
+    pub kind: Kind,
+    pub version: String,
+    pub revision: String,
+    pub title: Text,
+    pub publisher: String,
+    pub published: Option<String>,
+    pub source: String,
+    pub confidence: Confidence,
+    pub note: Option<String>,
+}
+
+impl Header {
+    /// `id@revision`, the catalog's unique key.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.revision)
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::Display, strum::EnumString,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Kind {
+    Checklist,
+    Overlay,
+    Reference,
+    Mapping,
+}
+
+impl Kind {
+    pub fn label(self) -> Text {
+        match self {
+            Self::Checklist => Text::new("チェックリスト", "checklist"),
+            Self::Overlay => Text::new("オーバーレイ", "overlay"),
+            Self::Reference => Text::new("参照リスト", "reference list"),
+            Self::Mapping => Text::new("対応表", "mapping"),
+        }
+    }
+}
+
+/// One loaded catalog file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    pub header: Header,
+    pub body: Body,
+    /// Where it was loaded from: `builtin:FILE` or a path.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    Checklist(Checklist),
+    Overlay(Overlay),
+    Reference(Reference),
+    Mapping(Mapping),
+}
+
+impl Catalog {
+    pub fn key(&self) -> String {
+        self.header.key()
+    }
+
+    pub fn as_checklist(&self) -> Option<&Checklist> {
+        match &self.body {
+            Body::Checklist(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_overlay(&self) -> Option<&Overlay> {
+        match &self.body {
+            Body::Overlay(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn as_reference(&self) -> Option<&Reference> {
+        match &self.body {
+            Body::Reference(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn as_mapping(&self) -> Option<&Mapping> {
+        match &self.body {
+            Body::Mapping(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// How many entries the catalog holds (items, overlay marks, reference entries, mappings).
+    pub fn len(&self) -> usize {
+        match &self.body {
+            Body::Checklist(c) => c.items().count(),
+            Body::Overlay(o) => o.items.len(),
+            Body::Reference(r) => r.entries.len(),
+            Body::Mapping(m) => m.entries.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the entry `id` exists in this catalog (item id, or reference entry id).
+    pub fn has_entry(&self, id: &str) -> bool {
+        match &self.body {
+            Body::Checklist(c) => c.item(id).is_some(),
+            Body::Reference(r) => r.entry(id).is_some(),
+            Body::Overlay(_) | Body::Mapping(_) => false,
+        }
+    }
+}
+
+/// A checklist (MDS/SDS form) revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub forms: BTreeSet<Form>,
+    pub sections: Vec<Section>,
+}
+
+impl Checklist {
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.sections.iter().flat_map(|s| s.items.iter())
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items().find(|i| i.id.as_str() == id)
+    }
+
+    /// The section an item stands in.
+    pub fn section_of(&self, id: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|s| s.items.iter().any(|i| i.id.as_str() == id))
+    }
+
+    /// The items that a document of `form` answers, in form order.
+    pub fn items_for(&self, form: Form) -> impl Iterator<Item = &Item> {
+        self.items().filter(move |i| i.forms.contains(&form))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: ItemId,
+    /// The number printed on the form, where known ("1-1" style).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no: Option<String>,
+    pub forms: BTreeSet<Form>,
+    /// kaiji's own paraphrase of what the item asks (never the official wording).
+    pub text: Text,
+    #[serde(default)]
+    pub answer: AnswerKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mds2: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    pub confidence: Confidence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Item {
+    /// The answers for which a remark is required.
+    pub fn remark_required_for(&self) -> impl Iterator<Item = Answer> + '_ {
+        self.rules
+            .iter()
+            .flat_map(|r| match r {
+                Rule::RemarkRequired(answers) => answers.as_slice(),
+                Rule::OnlyIf(_) => &[],
+            })
+            .copied()
+    }
+
+    /// The conditions under which the item applies.
+    pub fn conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.rules.iter().filter_map(|r| match r {
+            Rule::OnlyIf(c) => Some(c),
+            Rule::RemarkRequired(_) => None,
+        })
+    }
+}
+
+/// A rule on an item. In YAML a one-key map: `{remark-required: [no, na]}` or
+/// `{only-if: {item: X, answer: yes}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRule", into = "RawRule")]
+pub enum Rule {
+    /// A remark is required when the answer is one of these.
+    RemarkRequired(Vec<Answer>),
+    /// The item applies only when another item has this answer.
+    OnlyIf(Condition),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    remark_required: Option<Vec<Answer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    only_if: Option<Condition>,
+}
+
+impl TryFrom<RawRule> for Rule {
+    type Error = String;
+
+    fn try_from(raw: RawRule) -> Result<Self, Self::Error> {
+        match (raw.remark_required, raw.only_if) {
+            (Some(answers), None) if !answers.is_empty() => Ok(Self::RemarkRequired(answers)),
+            (Some(_), None) => Err("remark-required needs at least one answer".into()),
+            (None, Some(cond)) => Ok(Self::OnlyIf(cond)),
+            _ => Err("a rule is exactly one of remark-required or only-if".into()),
+        }
+    }
+}
+
+impl From<Rule> for RawRule {
+    fn from(rule: Rule) -> Self {
+        match rule {
+            Rule::RemarkRequired(answers) => Self {
+                remark_required: Some(answers),
+                only_if: None,
+            },
+            Rule::OnlyIf(cond) => Self {
+                remark_required: None,
+                only_if: Some(cond),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub item: ItemId,
+    pub answer: Answer,
+}
+
+/// Marks on the items of one checklist revision for a particular use (the RSS SDS).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    pub base: CatalogRef,
+    pub items: Vec<OverlayItem>,
+}
+
+impl Overlay {
+    pub fn item(&self, id: &str) -> Option<&OverlayItem> {
+        self.items.iter().find(|i| i.item.as_str() == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayItem {
+    pub item: ItemId,
+    #[serde(default)]
+    pub rss_relevant: bool,
+    #[serde(default)]
+    pub communication_method: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+/// A list of referable entries: guideline sections and compliance items, inspection checklist
+/// lines, control sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub entries: Vec<Entry>,
+}
+
+impl Reference {
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    pub confidence: Confidence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A mapping between two catalogs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    pub from: CatalogRef,
+    pub to: CatalogRef,
+    pub entries: Vec<MapEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapEntry {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    pub relation: Relation,
+    pub confidence: Confidence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::Display, strum::EnumString,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Relation {
+    Same,
+    Renamed,
+    Split,
+    Merged,
+    New,
+    Removed,
+    Serves,
+}
+
+impl Relation {
+    pub fn label(self) -> Text {
+        match self {
+            Self::Same => Text::new("同一", "same"),
+            Self::Renamed => Text::new("番号変更", "renamed"),
+            Self::Split => Text::new("分割", "split"),
+            Self::Merged => Text::new("統合", "merged"),
+            Self::New => Text::new("新設", "new"),
+            Self::Removed => Text::new("削除", "removed"),
+            Self::Serves => Text::new("対応", "serves"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_as_people_write_them() {
+        for (text, want) in [
+            ("はい", Some(Answer::Yes)),
+            (" Yes ", Some(Answer::Yes)),
+            ("ＹＥＳ", Some(Answer::Yes)),
+            ("○", Some(Answer::Yes)),
+            ("いいえ", Some(Answer::No)),
+            ("×", Some(Answer::No)),
+            ("該当なし", Some(Answer::Na)),
+            ("非該当", Some(Answer::Na)),
+            ("対象外", Some(Answer::Na)),
+            ("N/A", Some(Answer::Na)),
+            ("Ｎ／Ａ", Some(Answer::Na)),
+            ("－", Some(Answer::Na)),
+            ("たぶん", None),
+            ("", None),
+        ] {
+            assert_eq!(Answer::parse_loose(text), want, "{text:?}");
+        }
+    }
+}

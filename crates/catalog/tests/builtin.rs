@@ -1,0 +1,157 @@
+//! The shipped catalogs: all listed, all loadable, all consistent.
+
+use std::collections::BTreeSet;
+
+use kaiji_catalog::{BUILTIN, Kind, Registry, check, parse};
+
+#[test]
+fn every_catalog_file_is_compiled_in() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalogs");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    let listed: BTreeSet<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(on_disk, listed, "catalogs/ and builtin.rs disagree");
+}
+
+#[test]
+fn shipped_catalogs_pass_the_self_check() {
+    let registry = Registry::builtin().unwrap();
+    let issues = check(&registry, None);
+    assert!(issues.is_empty(), "{issues:#?}");
+}
+
+#[test]
+fn shipped_catalogs_cover_what_the_foundation_promises() {
+    let registry = Registry::builtin().unwrap();
+    let counts: Vec<(String, Kind, usize)> = registry
+        .catalogs()
+        .iter()
+        .map(|c| (c.key(), c.header.kind, c.len()))
+        .collect();
+    let has = |key: &str| counts.iter().any(|(k, _, _)| k == key);
+    for key in [
+        "jahis-mds-sds@5.0h",
+        "jahis-mds-sds@4.1",
+        "jira-rss-sds@4.1-rev1",
+        "mhlw-gl@6.0",
+        "mhlw-cyber-checklist@R7",
+        "iso27001-annex-a@2022",
+    ] {
+        assert!(has(key), "{key} missing");
+    }
+    let iso = registry
+        .resolve(&"iso27001-annex-a@2022".parse().unwrap())
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let controls = iso.entries.iter().filter(|e| e.parent.is_some()).count();
+    assert_eq!(controls, 93, "ISO/IEC 27001:2022 Annex A has 93 controls");
+    let forms: BTreeSet<String> = registry
+        .resolve(&"mhlw-cyber-checklist@R7".parse().unwrap())
+        .unwrap()
+        .as_reference()
+        .unwrap()
+        .entries
+        .iter()
+        .filter_map(|e| e.form.clone())
+        .collect();
+    assert_eq!(
+        forms,
+        ["hospital", "pharmacy", "vendor"].map(String::from).into()
+    );
+    insta::assert_yaml_snapshot!("builtin-catalogs", counts);
+}
+
+#[test]
+fn resolve_by_revision_version_or_newest() {
+    let registry = Registry::builtin().unwrap();
+    let key = |s: &str| registry.resolve(&s.parse().unwrap()).map(|c| c.key());
+    assert_eq!(
+        key("jahis-mds-sds@5.0h").as_deref(),
+        Some("jahis-mds-sds@5.0h")
+    );
+    assert_eq!(
+        key("jahis-mds-sds@5.0").as_deref(),
+        Some("jahis-mds-sds@5.0h")
+    );
+    assert_eq!(key("jahis-mds-sds").as_deref(), Some("jahis-mds-sds@5.0h"));
+    assert_eq!(
+        key("jahis-mds-sds@4.1").as_deref(),
+        Some("jahis-mds-sds@4.1")
+    );
+    assert_eq!(key("jahis-mds-sds@3.0"), None);
+    let old = registry
+        .resolve(&"jahis-mds-sds@4.1".parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        registry.newer_revision(old).map(|c| c.key()).as_deref(),
+        Some("jahis-mds-sds@5.0h")
+    );
+}
+
+#[test]
+fn item_view_joins_mappings_and_overlay() {
+    let registry = Registry::builtin().unwrap();
+    let catalog = registry
+        .resolve(&"jahis-mds-sds@5.0h".parse().unwrap())
+        .unwrap();
+    let view = registry.item_view(catalog, "SDS-C13-01").unwrap();
+    assert!(!view.refs_to("mhlw-gl").is_empty());
+    let rss = view.rss.unwrap();
+    assert!(rss.relevant && rss.communication_method);
+    // Every 5.0h item came from somewhere or is new: the migration mapping names it.
+    for item in catalog.as_checklist().unwrap().items() {
+        let view = registry.item_view(catalog, item.id.as_str()).unwrap();
+        assert!(
+            view.links
+                .iter()
+                .any(|l| !l.outgoing && l.mapping.header.id == "jahis-mds-sds-4.1-5.0h"),
+            "{} has no migration entry",
+            item.id
+        );
+    }
+}
+
+#[test]
+fn broken_catalogs_are_reported_in_full() {
+    let mut registry = Registry::builtin().unwrap();
+    for (name, yaml) in [
+        (
+            "broken-checklist.yaml",
+            include_str!("fixtures/broken-checklist.yaml"),
+        ),
+        (
+            "small-checklist.yaml",
+            include_str!("fixtures/small-checklist.yaml"),
+        ),
+        (
+            "broken-mapping.yaml",
+            include_str!("fixtures/broken-mapping.yaml"),
+        ),
+    ] {
+        registry.add(parse(name, yaml).unwrap()).unwrap();
+    }
+    let only = ["broken@1".to_owned(), "broken-map@1".to_owned()];
+    let issues = check(&registry, Some(&only));
+    let lines: Vec<String> = issues
+        .iter()
+        .map(|i| format!("{} {}: {}", i.origin, i.place, i.message.en))
+        .collect();
+    insta::assert_yaml_snapshot!("broken-catalogs", lines);
+    assert!(lines.iter().any(|l| l.contains("item B-1 occurs 2 times")));
+    assert!(lines.iter().any(|l| l.contains("form sds is not a form")));
+    assert!(lines.iter().any(|l| l.contains("unknown item B-404")));
+    assert!(lines.iter().any(|l| l.contains("NOPE-1 is not in")));
+    assert!(lines.iter().any(|l| l.contains("missing from the mapping")));
+}
+
+#[test]
+fn a_catalog_cannot_be_loaded_twice() {
+    let mut registry = Registry::builtin().unwrap();
+    let (name, yaml) = BUILTIN[0];
+    let err = registry.add(parse(name, yaml).unwrap()).unwrap_err();
+    assert!(err.to_string().contains("既に"));
+}
