@@ -1,0 +1,241 @@
+//! Findings: what a check reports, with a stable code, a severity, a place and a message.
+
+use std::fmt;
+
+use kaiji_catalog::{Lang, Text};
+use serde::Serialize;
+
+/// Stable, documented finding codes. The kebab-case name is part of kaiji's interface: it appears
+/// in JSON output, reports and `kaiji explain`, and never changes meaning.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Code {
+    MissingAnswer,
+    InvalidAnswer,
+    RemarkRequired,
+    UnknownItem,
+    ItemNotInForm,
+    RuleViolated,
+    MissingSubjectField,
+    BadDate,
+    UnknownCatalog,
+    InvalidField,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::UnknownItem => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// What the code means and what to do about it.
+    pub fn description(self) -> Text {
+        match self {
+            Self::MissingAnswer => Text::new(
+                "この様式で回答すべき項目に回答がありません。はい・いいえ・該当なしのいずれかを記入してください。条件付きの項目(only-if)は、条件が成り立つときだけ回答が必要です。",
+                "An item that this form must answer has no answer. Answer yes, no or not applicable. Conditional items (only-if) need an answer only when their condition holds.",
+            ),
+            Self::InvalidAnswer => Text::new(
+                "回答の値が使えません。使える値は \"yes\"(はい)・\"no\"(いいえ)・\"na\"(該当なし)・null(未回答)で、項目によっては該当なしを選べません。",
+                "The answer value is not allowed. Allowed are \"yes\", \"no\", \"na\" (not applicable) and null (unanswered); some items do not allow \"na\".",
+            ),
+            Self::RemarkRequired => Text::new(
+                "この回答には備考が必要です(例: いいえ・該当なしの理由、代替策、対応予定)。チェックリストの規則がそう求めています。",
+                "This answer needs a remark (for example why the answer is no or not applicable, the compensating control, or the plan). The checklist's rule asks for it.",
+            ),
+            Self::UnknownItem => Text::new(
+                "文書にある項目 id がこのチェックリストの版にありません。内容は保持され、削除されません。版の取り違えや入力ミスでないか確認してください。",
+                "The document has an item id that this checklist revision does not know. It is kept, never dropped. Check for a wrong revision or a typo.",
+            ),
+            Self::ItemNotInForm => Text::new(
+                "この項目はチェックリストにありますが、文書の様式(MDS/SDS)の項目ではありません。",
+                "The item exists in the checklist but not in the document's form (MDS or SDS).",
+            ),
+            Self::RuleViolated => Text::new(
+                "条件付き項目の規則に反しています: 前提となる項目の回答が条件を満たさないのに、はい・いいえで回答されています。前提の回答か、この項目の回答を見直してください。",
+                "A conditional rule is broken: the item is answered yes or no although the item it depends on does not have the required answer. Check either answer.",
+            ),
+            Self::MissingSubjectField => Text::new(
+                "表紙の必須項目(製造業者名/サービス事業者名、製品名/サービス名称、型番(MDS)、バージョン、作成日、連絡先)が空です。",
+                "A required cover field (organisation, product or service name, model for an MDS, version, date, contact) is empty.",
+            ),
+            Self::BadDate => Text::new(
+                "日付が YYYY-MM-DD 形式の実在する日付ではありません(例: 2026-04-01)。和暦や全角数字は取り込み時に変換されます。",
+                "The date is not a real date in YYYY-MM-DD form (for example 2026-04-01). Japanese era dates and full-width digits are converted on import.",
+            ),
+            Self::UnknownCatalog => Text::new(
+                "文書が参照するチェックリスト(id と revision)が見つからないか、文書の様式を含みません。`kaiji catalog list` で一覧を確認するか、--catalog-file で読み込んでください。",
+                "The checklist the document refers to (id and revision) is not known, or does not contain the document's form. See `kaiji catalog list`, or load it with --catalog-file.",
+            ),
+            Self::InvalidField => Text::new(
+                "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",
+                "The document's structure is wrong: a required field is missing or has the wrong type (for example answers is not an object).",
+            ),
+        }
+    }
+}
+
+/// How serious a finding is. Ordered: `Info` < `Warning` < `Error`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> Text {
+        match self {
+            Self::Info => Text::new("情報", "info"),
+            Self::Warning => Text::new("警告", "warning"),
+            Self::Error => Text::new("エラー", "error"),
+        }
+    }
+}
+
+/// Where a finding points: a JSON pointer into the document, or a cell of a workbook.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// JSON pointer (RFC 6901) into the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Sheet name, for workbook input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Cell reference such as `D42`, for workbook input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+impl Location {
+    /// A location from JSON pointer segments, escaped as RFC 6901 says.
+    pub fn pointer<'a>(segments: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut p = String::new();
+        for s in segments {
+            p.push('/');
+            p.push_str(&s.replace('~', "~0").replace('/', "~1"));
+        }
+        Self {
+            pointer: Some(p),
+            ..Self::default()
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.sheet, &self.cell, &self.pointer) {
+            (Some(sheet), Some(cell), _) => write!(f, "{sheet}!{cell}"),
+            (Some(sheet), None, _) => f.write_str(sheet),
+            (None, _, Some(p)) if p.is_empty() => f.write_str("/"),
+            (None, _, Some(p)) => f.write_str(p),
+            (None, _, None) => Ok(()),
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub location: Location,
+    /// The checklist item concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    pub message: Text,
+}
+
+impl Finding {
+    pub fn new(code: Code, location: Location, message: Text) -> Self {
+        Self {
+            code,
+            severity: code.severity(),
+            location,
+            item: None,
+            message,
+        }
+    }
+
+    pub fn with_item(mut self, item: impl Into<String>) -> Self {
+        self.item = Some(item.into());
+        self
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        self.message.get(lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_documented() {
+        let names: Vec<&str> = Code::iter().map(Code::as_str).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "duplicate finding codes");
+        for code in Code::iter() {
+            let name = code.as_str();
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name} is not kebab-case"
+            );
+            assert_eq!(name.parse::<Code>().unwrap(), code);
+            let d = code.description();
+            assert!(!d.ja.is_empty() && !d.en.is_empty(), "{name} undocumented");
+        }
+        let listing: Vec<String> = Code::iter()
+            .map(|c| format!("{} [{}]: {}", c.as_str(), c.severity(), c.description().en))
+            .collect();
+        insta::assert_yaml_snapshot!("finding-codes", listing);
+    }
+
+    #[test]
+    fn pointers_are_escaped() {
+        let loc = Location::pointer(["answers", "a/b~c"]);
+        assert_eq!(loc.to_string(), "/answers/a~1b~0c");
+    }
+}

@@ -1,0 +1,299 @@
+//! The disclosure document (`*.kaiji.json`): an MDS, SDS or RSS SDS answered against one
+//! checklist revision.
+
+use std::{borrow::Cow, collections::BTreeMap, fmt, str::FromStr};
+
+use kaiji_catalog::{Answer, Form, Text};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Error;
+
+/// A security disclosure: what a vendor answers about one product or service.
+///
+/// Fields kaiji does not know are kept (`extra`) and written back unchanged, so a document
+/// written by a newer tool loses nothing when it passes through this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "kaiji disclosure document")]
+pub struct Disclosure {
+    /// The kind of disclosure.
+    pub kind: DocKind,
+    /// The checklist revision the answers refer to.
+    pub catalog: CatalogId,
+    /// Who discloses what.
+    pub subject: Subject,
+    /// Answers keyed by item id. Items the catalog does not know are kept and flagged.
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerEntry>,
+    /// Fields this version of kaiji does not know, kept as they were.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// `mds` (manufacturer), `sds` (service provider) or `rss-sds` (SDS of a remote service).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum DocKind {
+    Mds,
+    Sds,
+    RssSds,
+}
+
+impl DocKind {
+    /// The checklist form a document of this kind answers.
+    pub fn form(self) -> Form {
+        match self {
+            Self::Mds => Form::Mds,
+            Self::Sds | Self::RssSds => Form::Sds,
+        }
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Self::Mds => Text::new("MDS(製造業者による開示書)", "MDS (manufacturer disclosure)"),
+            Self::Sds => Text::new(
+                "SDS(サービス事業者による開示書)",
+                "SDS (service-provider disclosure)",
+            ),
+            Self::RssSds => Text::new("RSS SDS(リモートサービス)", "RSS SDS (remote service)"),
+        }
+    }
+}
+
+/// The catalog (checklist revision) a document answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogId {
+    /// Catalog id, e.g. `jahis-mds-sds`.
+    pub id: String,
+    /// Catalog revision, e.g. `5.0h`.
+    pub revision: String,
+}
+
+impl fmt::Display for CatalogId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.id, self.revision)
+    }
+}
+
+/// The cover of the disclosure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Subject {
+    /// 製造業者名 / サービス事業者名.
+    pub organisation: String,
+    /// 製品名 / サービス名称.
+    pub product: String,
+    /// 型番 (required for an MDS).
+    #[serde(default)]
+    pub model: String,
+    /// バージョン.
+    pub version: String,
+    /// 作成日 (ISO 8601 date).
+    pub date: IsoDate,
+    /// 連絡先.
+    pub contact: String,
+    /// Short description of the product or service (optional).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Cover fields this version of kaiji does not know, kept as they were.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// The fields of [`Subject`] that must not be empty, per kind.
+pub fn required_subject_fields(kind: DocKind) -> &'static [&'static str] {
+    match kind {
+        DocKind::Mds => &[
+            "organisation",
+            "product",
+            "model",
+            "version",
+            "date",
+            "contact",
+        ],
+        DocKind::Sds | DocKind::RssSds => {
+            &["organisation", "product", "version", "date", "contact"]
+        }
+    }
+}
+
+/// The label of a subject field, as the cover of the form names it.
+pub fn subject_field_label(field: &str) -> Text {
+    match field {
+        "organisation" => Text::new("製造業者名/サービス事業者名", "organisation"),
+        "product" => Text::new("製品名/サービス名称", "product or service name"),
+        "model" => Text::new("型番", "model"),
+        "version" => Text::new("バージョン", "version"),
+        "date" => Text::new("作成日", "date"),
+        "contact" => Text::new("連絡先", "contact"),
+        other => Text::new(other, other),
+    }
+}
+
+/// One answer with its remark.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AnswerEntry {
+    /// はい (`yes`), いいえ (`no`), 該当なし (`na`), or not answered yet (`null`).
+    pub answer: Option<Answer>,
+    /// 備考: free text.
+    #[serde(default)]
+    pub remark: String,
+    /// The question text as it stood in the source workbook (kept, never shipped by kaiji).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_text: Option<String>,
+    /// Links or references to evidence (documents, certificates, URLs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Fields this version of kaiji does not know, kept as they were.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IsoDate(jiff::civil::Date);
+
+impl IsoDate {
+    pub fn new(date: jiff::civil::Date) -> Self {
+        Self(date)
+    }
+
+    pub fn date(self) -> jiff::civil::Date {
+        self.0
+    }
+}
+
+impl FromStr for IsoDate {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || Error::BadDate(s.to_owned());
+        // Exactly YYYY-MM-DD: jiff also accepts other ISO 8601 forms we do not want in files.
+        let b = s.as_bytes();
+        let shape_ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape_ok {
+            return Err(bad());
+        }
+        s.parse::<jiff::civil::Date>().map(Self).map_err(|_| bad())
+    }
+}
+
+impl TryFrom<String> for IsoDate {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<IsoDate> for String {
+    fn from(d: IsoDate) -> Self {
+        d.to_string()
+    }
+}
+
+impl fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.strftime("%Y-%m-%d"))
+    }
+}
+
+impl JsonSchema for IsoDate {
+    fn schema_name() -> Cow<'static, str> {
+        "IsoDate".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A calendar date, YYYY-MM-DD."
+        })
+    }
+}
+
+impl Disclosure {
+    /// Reads a document strictly: every field must have the right type and form. Use
+    /// [`crate::validate_str`] to report every problem of a document instead.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        serde_json::from_str(text).map_err(|e| Error::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The document as pretty-printed JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// The JSON Schema of the disclosure document, as checked in under `schemas/`.
+pub fn disclosure_schema() -> String {
+    let schema = schemars::schema_for!(Disclosure);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict() {
+        assert_eq!(
+            "2026-04-01".parse::<IsoDate>().unwrap().to_string(),
+            "2026-04-01"
+        );
+        for bad in [
+            "2026-4-1",
+            "2026-02-30",
+            "令和8年4月1日",
+            "2026-04-01T00:00",
+            "",
+            "２０２６-04-01",
+        ] {
+            assert!(bad.parse::<IsoDate>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_survive_a_round_trip() {
+        let text = r#"{"kind":"mds","catalog":{"id":"x","revision":"1"},
+            "subject":{"organisation":"o","product":"p","version":"1","date":"2026-01-02","contact":"c","fax":"03"},
+            "answers":{"A-1":{"answer":"yes","remark":"","color":"red"}},"signature":{"by":"me"}}"#;
+        let doc = Disclosure::from_json(text).unwrap();
+        let again = Disclosure::from_json(&doc.to_json()).unwrap();
+        assert_eq!(doc, again);
+        assert!(doc.to_json().contains("\"fax\""));
+        assert!(doc.to_json().contains("\"color\""));
+        assert!(doc.to_json().contains("\"signature\""));
+    }
+}

@@ -1,0 +1,180 @@
+//! Validation against a small fixture checklist: each finding code, with its place.
+
+use kaiji_catalog::Registry;
+use kaiji_model::{Code, validate_str, validate_value};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn registry() -> Registry {
+    let mut r = Registry::builtin().unwrap();
+    let yaml = include_str!("fixtures/mini-checklist.yaml");
+    r.add(kaiji_catalog::parse("mini-checklist.yaml", yaml).unwrap())
+        .unwrap();
+    r
+}
+
+fn codes_at(findings: &[kaiji_model::Finding]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|f| (f.code.to_string(), f.location.to_string()))
+        .collect()
+}
+
+#[test]
+fn one_of_each_problem_is_reported_with_its_place() {
+    let text = include_str!("fixtures/one-of-each.kaiji.json");
+    let findings = validate_str(text, &registry()).unwrap();
+    let got = codes_at(&findings);
+    let expect = [
+        ("bad-date", "/subject/date"),
+        ("missing-subject-field", "/subject/contact"),
+        ("remark-required", "/answers/A-1/remark"),
+        ("invalid-answer", "/answers/A-2/answer"),
+        ("item-not-in-form", "/answers/A-3"),
+        ("rule-violated", "/answers/A-4/answer"),
+        ("missing-answer", "/answers/A-5"),
+        ("invalid-field", "/answers/A-6/evidence"),
+        ("unknown-item", "/answers/Z-9"),
+    ];
+    let expect: Vec<(String, String)> = expect
+        .iter()
+        .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+        .collect();
+    assert_eq!(got, expect);
+    insta::assert_json_snapshot!("one-of-each", findings);
+}
+
+#[test]
+fn unknown_catalog_and_structure_problems() {
+    let doc = json!({
+        "kind": "pdf",
+        "catalog": {"id": "jahis-mds-sds", "revision": "9.9"},
+        "subject": "none",
+        "answers": []
+    });
+    let got = codes_at(&validate_value(&doc, &registry()));
+    assert_eq!(
+        got,
+        [
+            ("invalid-field".to_owned(), "/kind".to_owned()),
+            ("unknown-catalog".to_owned(), "/catalog".to_owned()),
+            ("invalid-field".to_owned(), "/subject".to_owned()),
+            ("invalid-field".to_owned(), "/answers".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn conditional_item_needs_no_answer_when_condition_fails() {
+    let doc = json!({
+        "kind": "sds",
+        "catalog": {"id": "test-list", "revision": "1"},
+        "subject": {"organisation": "o", "product": "p", "version": "1", "date": "2026-01-31", "contact": "c"},
+        "answers": {
+            "A-1": {"answer": "no", "remark": "遠隔保守は提供しない"},
+            "A-3": {"answer": "yes", "remark": ""},
+            "A-4": {"answer": null, "remark": ""},
+            "A-5": {"answer": "yes", "remark": ""},
+            "A-6": {"answer": "yes", "remark": ""}
+        }
+    });
+    assert_eq!(validate_value(&doc, &registry()), []);
+}
+
+#[test]
+fn every_code_is_exercised_by_these_tests() {
+    use strum::IntoEnumIterator;
+    let text = include_str!("fixtures/one-of-each.kaiji.json");
+    let mut seen: Vec<Code> = validate_str(text, &registry())
+        .unwrap()
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    seen.push(Code::UnknownCatalog);
+    for code in Code::iter() {
+        assert!(seen.contains(&code), "{code} has no test");
+    }
+}
+
+#[test]
+fn syntax_errors_carry_line_and_column() {
+    let err = validate_str("{\n  \"kind\": \"mds\",\n  oops\n}", &registry()).unwrap_err();
+    match err {
+        kaiji_model::Error::Json { line, column, .. } => assert_eq!((line, column), (3, 3)),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        prop_oneof![
+            Just("yes".to_owned()),
+            Just("na".to_owned()),
+            Just("2026-13-01".to_owned()),
+            Just("jahis-mds-sds".to_owned()),
+            Just("test-list".to_owned()),
+            Just("A-1".to_owned()),
+            ".*",
+        ]
+        .prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let key = prop_oneof![
+            Just("kind".to_owned()),
+            Just("catalog".to_owned()),
+            Just("id".to_owned()),
+            Just("revision".to_owned()),
+            Just("subject".to_owned()),
+            Just("date".to_owned()),
+            Just("answers".to_owned()),
+            Just("answer".to_owned()),
+            Just("remark".to_owned()),
+            Just("evidence".to_owned()),
+            Just("A-1".to_owned()),
+            Just("A-4".to_owned()),
+            ".{0,8}",
+        ];
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(key, inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    /// Whatever JSON arrives, validation returns findings (never panics), each with a pointer.
+    #[test]
+    fn arbitrary_json_never_panics(value in arb_json()) {
+        let registry = registry();
+        for f in validate_value(&value, &registry) {
+            let pointer = f.location.pointer.unwrap_or_default();
+            prop_assert!(pointer.is_empty() || pointer.starts_with('/'));
+        }
+    }
+
+    /// Arbitrary values put into a valid document's fields are reported, never a panic.
+    #[test]
+    fn mutated_document_never_panics(
+        field in prop_oneof![Just("/kind"), Just("/catalog"), Just("/catalog/revision"), Just("/subject/date"),
+                             Just("/answers"), Just("/answers/A-1"), Just("/answers/A-1/answer"),
+                             Just("/answers/A-1/evidence")],
+        value in arb_json(),
+    ) {
+        let mut doc: Value = serde_json::from_str(include_str!("fixtures/one-of-each.kaiji.json")).unwrap();
+        if let Some(slot) = doc.pointer_mut(field) {
+            *slot = value;
+        }
+        let findings = validate_value(&doc, &registry());
+        prop_assert!(!findings.is_empty());
+    }
+
+    /// Arbitrary text is either a syntax error or a list of findings.
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,200}") {
+        let _ = validate_str(&text, &registry());
+    }
+}
