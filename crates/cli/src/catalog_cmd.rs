@@ -1,0 +1,466 @@
+//! `kaiji catalog list | show | check`.
+
+use kaiji_catalog::{Body, Catalog, CatalogRef, ItemView, Registry};
+use serde::Serialize;
+
+use crate::{
+    Outcome, UserError,
+    cli::{CatalogCommand, Format},
+    output::{Out, pad, width},
+};
+
+pub(crate) fn run(
+    cmd: CatalogCommand,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    match cmd {
+        CatalogCommand::List(args) => {
+            list(registry, args.format, out);
+            Ok(Outcome::Clean)
+        }
+        CatalogCommand::Show(args) => {
+            let catalog = resolve(registry, &args.catalog)?;
+            match args.item {
+                Some(item) => show_item(registry, catalog, &item, args.format.format, out),
+                None => {
+                    show(catalog, args.format.format, out);
+                    Ok(Outcome::Clean)
+                }
+            }
+        }
+        CatalogCommand::Check(args) => check(registry, &args.files, out),
+    }
+}
+
+/// Finds a catalog by `ID[@REVISION]`, with a helpful error.
+pub(crate) fn resolve<'r>(registry: &'r Registry, text: &str) -> Result<&'r Catalog, UserError> {
+    let r: CatalogRef = text.parse().map_err(|e: kaiji_catalog::Error| {
+        UserError::new(
+            e.message(kaiji_catalog::Lang::Ja),
+            e.message(kaiji_catalog::Lang::En),
+        )
+    })?;
+    registry.resolve(&r).ok_or_else(|| {
+        let known: Vec<String> = registry.catalogs().iter().map(Catalog::key).collect();
+        UserError::new(
+            format!(
+                "カタログ {text} が見つかりません。読み込まれているカタログ: {}",
+                known.join(", ")
+            ),
+            format!(
+                "catalog {text} not found. Loaded catalogs: {}",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    key: String,
+    id: &'a str,
+    kind: String,
+    version: &'a str,
+    revision: &'a str,
+    entries: usize,
+    confidence: String,
+    title: &'a str,
+    origin: &'a str,
+}
+
+fn list(registry: &Registry, format: Format, out: &mut Out) {
+    let rows: Vec<ListRow<'_>> = registry
+        .catalogs()
+        .iter()
+        .map(|c| ListRow {
+            key: c.key(),
+            id: &c.header.id,
+            kind: c.header.kind.to_string(),
+            version: &c.header.version,
+            revision: &c.header.revision,
+            entries: c.len(),
+            confidence: c.header.confidence.to_string(),
+            title: out.t(&c.header.title),
+            origin: &c.origin,
+        })
+        .collect();
+    if format == Format::Json {
+        out.json(&rows);
+        return;
+    }
+    let header = [
+        out.pick("カタログ", "catalog"),
+        out.pick("種類", "kind"),
+        out.pick("件数", "entries"),
+        out.pick("確度", "conf."),
+        out.pick("名称", "title"),
+    ];
+    let key_width = rows
+        .iter()
+        .map(|r| width(&r.key))
+        .chain([width(header[0])])
+        .max()
+        .unwrap_or(0);
+    let kind_width = rows
+        .iter()
+        .map(|r| width(&r.kind))
+        .chain([width(header[1])])
+        .max()
+        .unwrap_or(0);
+    out.line(format!(
+        "{}  {}  {}  {}  {}",
+        pad(header[0], key_width),
+        pad(header[1], kind_width),
+        pad(header[2], 5),
+        pad(header[3], 5),
+        header[4]
+    ));
+    for r in &rows {
+        out.line(format!(
+            "{}  {}  {:>5}  {}  {}",
+            pad(&r.key, key_width),
+            pad(&r.kind, kind_width),
+            r.entries,
+            pad(&r.confidence, 5),
+            r.title
+        ));
+    }
+    let legend = out.pick(
+        "確度: V 公式資料で確認 / D 案のみ / I 二次資料・推定 / U 未確認の作業仮説",
+        "confidence: V official copy / D draft only / I secondary or inferred / U unverified assumption",
+    );
+    out.line(format!("\n{legend}"));
+}
+
+fn show(catalog: &Catalog, format: Format, out: &mut Out) {
+    if format == Format::Json {
+        out.json(catalog);
+        return;
+    }
+    let h = &catalog.header;
+    out.line(format!("{}  ({})", out.t(&h.title), catalog.key()));
+    let fields = [
+        (out.pick("種類", "kind"), out.t(&h.kind.label()).to_owned()),
+        (out.pick("版", "version"), h.version.clone()),
+        (out.pick("発行者", "publisher"), h.publisher.clone()),
+        (
+            out.pick("発行", "published"),
+            h.published.clone().unwrap_or_default(),
+        ),
+        (out.pick("出典", "source"), h.source.clone()),
+        (
+            out.pick("確度", "confidence"),
+            format!("{} ({})", h.confidence, out.t(&h.confidence.describe())),
+        ),
+        (out.pick("注記", "note"), h.note.clone().unwrap_or_default()),
+        (out.pick("読込元", "origin"), catalog.origin.clone()),
+    ];
+    for (label, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+        out.line(format!("  {label}: {value}"));
+    }
+    out.line("");
+    match &catalog.body {
+        Body::Checklist(list) => {
+            for section in &list.sections {
+                out.line(format!("[{}] {}", section.id, out.t(&section.title)));
+                for item in &section.items {
+                    let forms: Vec<String> = item
+                        .forms
+                        .iter()
+                        .map(|f| f.to_string().to_uppercase())
+                        .collect();
+                    out.line(format!(
+                        "  {:<14} {:<8} {:<6} {}",
+                        item.id.as_str(),
+                        forms.join("+"),
+                        item.no.as_deref().unwrap_or(""),
+                        out.t(&item.text)
+                    ));
+                }
+            }
+        }
+        Body::Overlay(overlay) => {
+            out.line(format!("{}: {}", out.pick("対象", "base"), overlay.base));
+            for mark in &overlay.items {
+                let mut flags = Vec::new();
+                if mark.rss_relevant {
+                    flags.push(out.pick("RSS関連", "rss-relevant"));
+                }
+                if mark.communication_method {
+                    flags.push(out.pick("通信方式", "communication-method"));
+                }
+                let note = mark.note.as_ref().map(|n| out.t(n)).unwrap_or("");
+                out.line(format!(
+                    "  {:<14} {:<24} {note}",
+                    mark.item.as_str(),
+                    flags.join(", ")
+                ));
+            }
+        }
+        Body::Reference(reference) => {
+            for entry in &reference.entries {
+                let depth = ancestors(reference, &entry.id);
+                out.line(format!(
+                    "{}{}  {}  [{}]",
+                    "  ".repeat(depth),
+                    entry.id,
+                    out.t(&entry.title),
+                    entry.confidence
+                ));
+            }
+        }
+        Body::Mapping(mapping) => {
+            out.line(format!("{} → {}", mapping.from, mapping.to));
+            for e in &mapping.entries {
+                out.line(format!(
+                    "  {:<10} {} → {}",
+                    out.t(&e.relation.label()),
+                    if e.from.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        e.from.join(", ")
+                    },
+                    if e.to.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        e.to.join(", ")
+                    },
+                ));
+            }
+        }
+    }
+}
+
+fn ancestors(reference: &kaiji_catalog::Reference, id: &str) -> usize {
+    let mut depth = 0;
+    let mut current = reference.entry(id).and_then(|e| e.parent.as_deref());
+    // Bounded by the entry count, so a cycle in a user's file cannot hang the display.
+    while let Some(parent) = current {
+        depth += 1;
+        if depth > reference.entries.len() {
+            break;
+        }
+        current = reference.entry(parent).and_then(|e| e.parent.as_deref());
+    }
+    depth
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    catalog: String,
+    section: &'a kaiji_catalog::Section,
+    item: &'a kaiji_catalog::Item,
+    links: Vec<LinkJson<'a>>,
+    rss_relevant: Option<bool>,
+    communication_method: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    mapping: String,
+    relation: kaiji_catalog::Relation,
+    direction: &'static str,
+    catalog: Option<String>,
+    ids: &'a [String],
+}
+
+fn show_item(
+    registry: &Registry,
+    catalog: &Catalog,
+    id: &str,
+    format: Format,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    if catalog.as_checklist().is_none() {
+        return Err(UserError::new(
+            format!(
+                "{} はチェックリストではないため --item は使えません",
+                catalog.key()
+            ),
+            format!("{} is not a checklist; --item needs one", catalog.key()),
+        ));
+    }
+    let view = registry.item_view(catalog, id).ok_or_else(|| {
+        UserError::new(
+            format!("項目 {id} は {} にありません", catalog.key()),
+            format!("item {id} is not in {}", catalog.key()),
+        )
+    })?;
+    if format == Format::Json {
+        out.json(&ItemJson {
+            catalog: catalog.key(),
+            section: view.section,
+            item: view.item,
+            links: view
+                .links
+                .iter()
+                .map(|l| LinkJson {
+                    mapping: l.mapping.key(),
+                    relation: l.relation,
+                    direction: if l.outgoing { "to" } else { "from" },
+                    catalog: l.other.map(Catalog::key),
+                    ids: l.ids,
+                })
+                .collect(),
+            rss_relevant: view.rss.map(|r| r.relevant),
+            communication_method: view.rss.map(|r| r.communication_method),
+        });
+        return Ok(Outcome::Clean);
+    }
+    print_item(&view, out);
+    Ok(Outcome::Clean)
+}
+
+fn print_item(view: &ItemView<'_>, out: &mut Out) {
+    let item = view.item;
+    out.line(format!("{}  ({})", item.id, view.catalog.key()));
+    out.line(format!("  {}", out.t(&item.text)));
+    let forms: Vec<String> = item
+        .forms
+        .iter()
+        .map(|f| out.t(&f.label()).to_owned())
+        .collect();
+    let rows = [
+        (
+            out.pick("セクション", "section"),
+            format!("[{}] {}", view.section.id, out.t(&view.section.title)),
+        ),
+        (out.pick("様式", "forms"), forms.join(", ")),
+        (
+            out.pick("様式上の番号", "form number"),
+            item.no.clone().unwrap_or_default(),
+        ),
+        (
+            out.pick("回答の種類", "answer kind"),
+            item.answer.to_string(),
+        ),
+        ("MDS2", item.mds2.clone().unwrap_or_default()),
+        (
+            out.pick("確度", "confidence"),
+            format!(
+                "{} ({})",
+                item.confidence,
+                out.t(&item.confidence.describe())
+            ),
+        ),
+        (
+            out.pick("出典", "source"),
+            item.source.clone().unwrap_or_default(),
+        ),
+    ];
+    for (label, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+        out.line(format!("  {label}: {value}"));
+    }
+    for rule in &item.rules {
+        let text = match rule {
+            kaiji_catalog::Rule::RemarkRequired(answers) => {
+                let labels: Vec<String> = answers
+                    .iter()
+                    .map(|a| out.t(&a.label()).to_owned())
+                    .collect();
+                format!(
+                    "{}: {}",
+                    out.pick("備考が必要な回答", "remark required for"),
+                    labels.join(", ")
+                )
+            }
+            kaiji_catalog::Rule::OnlyIf(c) => format!(
+                "{}: {} = {}",
+                out.pick("回答する条件", "applies only if"),
+                c.item,
+                out.t(&c.answer.label())
+            ),
+        };
+        out.line(format!("  {}: {text}", out.pick("規則", "rule")));
+    }
+    if let Some(rss) = view.rss {
+        let yes_no = |b: bool| {
+            if b {
+                out.pick("はい", "yes")
+            } else {
+                out.pick("いいえ", "no")
+            }
+        };
+        out.line(format!(
+            "  RSS ({}): {} {} / {} {}",
+            rss.overlay.key(),
+            out.pick("関連", "relevant"),
+            yes_no(rss.relevant),
+            out.pick("通信方式", "communication method"),
+            yes_no(rss.communication_method)
+        ));
+        if let Some(note) = rss.note {
+            out.line(format!("    {}", out.t(note)));
+        }
+    }
+    for link in &view.links {
+        let other = link.other.map_or_else(|| "?".to_owned(), Catalog::key);
+        let arrow = if link.outgoing { "→" } else { "←" };
+        let ids = if link.ids.is_empty() {
+            "—".to_owned()
+        } else {
+            link.ids.join(", ")
+        };
+        out.line(format!(
+            "  {arrow} {other} [{}]: {ids}",
+            out.t(&link.relation.label())
+        ));
+        if let Some(other_catalog) = link.other
+            && let Some(reference) = other_catalog.as_reference()
+        {
+            for id in link.ids {
+                if let Some(entry) = reference.entry(id) {
+                    out.line(format!("      {id}: {}", out.t(&entry.title)));
+                }
+            }
+        }
+    }
+}
+
+fn check(
+    registry: &Registry,
+    files: &[std::path::PathBuf],
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    let mut registry = registry.clone();
+    let mut keys = Vec::new();
+    for path in files {
+        let text = crate::read_file(path)?;
+        let catalog = kaiji_catalog::parse(&path.display().to_string(), &text)?;
+        keys.push(catalog.key());
+        registry.add(catalog)?;
+    }
+    let only = (!files.is_empty()).then_some(keys.as_slice());
+    let issues = kaiji_catalog::check(&registry, only);
+    let checked = only.map_or(registry.catalogs().len(), <[String]>::len);
+    for issue in &issues {
+        out.line(format!(
+            "{}: {}: {}: {}",
+            issue.origin,
+            issue.catalog,
+            issue.place,
+            out.t(&issue.message)
+        ));
+    }
+    if issues.is_empty() {
+        out.line(match out.lang {
+            kaiji_catalog::Lang::Ja => {
+                format!("{checked} 件のカタログを検査しました: 問題はありません")
+            }
+            kaiji_catalog::Lang::En => format!("checked {checked} catalogs: no problems"),
+        });
+        Ok(Outcome::Clean)
+    } else {
+        out.line(match out.lang {
+            kaiji_catalog::Lang::Ja => format!(
+                "{checked} 件のカタログを検査しました: 問題 {} 件",
+                issues.len()
+            ),
+            kaiji_catalog::Lang::En => {
+                format!("checked {checked} catalogs: {} problems", issues.len())
+            }
+        });
+        Ok(Outcome::Findings)
+    }
+}

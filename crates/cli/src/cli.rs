@@ -1,0 +1,148 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kaiji_catalog::Lang;
+use kaiji_model::{DocKind, Severity};
+
+/// kaiji (開示): 医療情報セキュリティ開示書 MDS/SDS の作成・検証 (medical security disclosures)
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaiji",
+    version,
+    term_width = 100,
+    after_help = "終了コード (exit codes): 0 問題なし (clean) / 1 指摘あり (findings) / 2 入力・使い方の誤り (bad input or usage)"
+)]
+pub(crate) struct Cli {
+    /// 表示言語 (language of messages)
+    #[arg(long, global = true, default_value = "ja", value_name = "ja|en", value_parser = parse_lang)]
+    pub(crate) lang: Lang,
+
+    /// 追加のカタログ (YAML) を読み込む (load an extra catalog file; repeatable)
+    #[arg(long = "catalog-file", global = true, value_name = "FILE")]
+    pub(crate) catalog_files: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// チェックリスト・ガイドライン・対応表を表示・検査する (list, show and check catalogs)
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// 未回答の開示書を作る (write a new, unanswered disclosure)
+    New(NewArgs),
+    /// 開示書を検証する (validate disclosures)
+    Validate(ValidateArgs),
+    /// 指摘コードの意味を表示する (explain a finding code)
+    Explain(ExplainArgs),
+    /// 開示書の JSON Schema を出力する (print the disclosure JSON Schema)
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CatalogCommand {
+    /// 読み込まれているカタログの一覧 (list the loaded catalogs)
+    List(FormatArg),
+    /// カタログまたは項目を表示する (show a catalog or one item)
+    Show(ShowArgs),
+    /// カタログの整合性を検査する (self-check catalogs: ids, references, mappings)
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FormatArg {
+    /// 出力形式 (output format)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// カタログ: ID, ID@VERSION または ID@REVISION (catalog reference)
+    #[arg(value_name = "ID[@REVISION]")]
+    pub(crate) catalog: String,
+    /// この項目だけを詳しく表示する (show one item in detail)
+    #[arg(long, value_name = "ITEM")]
+    pub(crate) item: Option<String>,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// 検査するカタログファイル (省略時は読み込まれた全カタログ) (catalog files; all loaded catalogs when omitted)
+    pub(crate) files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    /// 開示書の種類 (kind of disclosure)
+    #[arg(value_parser = parse_kind, value_name = "mds|sds|rss-sds")]
+    pub(crate) kind: DocKind,
+    /// チェックリスト (checklist), e.g. jahis-mds-sds@5.0h
+    #[arg(long, default_value = "jahis-mds-sds", value_name = "ID[@REVISION]")]
+    pub(crate) catalog: String,
+    /// 製造業者名/サービス事業者名 (organisation)
+    #[arg(long)]
+    pub(crate) organisation: Option<String>,
+    /// 製品名/サービス名称 (product or service name)
+    #[arg(long)]
+    pub(crate) product: Option<String>,
+    /// 型番 (model)
+    #[arg(long)]
+    pub(crate) model: Option<String>,
+    /// バージョン (product version)
+    #[arg(long = "product-version", value_name = "VERSION")]
+    pub(crate) product_version: Option<String>,
+    /// 作成日 YYYY-MM-DD (date; today when omitted)
+    #[arg(long)]
+    pub(crate) date: Option<String>,
+    /// 連絡先 (contact)
+    #[arg(long)]
+    pub(crate) contact: Option<String>,
+    /// 出力ファイル (output file, *.kaiji.json)
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: PathBuf,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// 開示書ファイル (*.kaiji.json)
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
+    #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
+    pub(crate) deny: Severity,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// 指摘コード (finding code), e.g. missing-answer
+    pub(crate) code: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse().map_err(|_| "ja | en".to_owned())
+}
+
+fn parse_kind(s: &str) -> Result<DocKind, String> {
+    s.parse().map_err(|_| "mds | sds | rss-sds".to_owned())
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse().map_err(|_| "error | warning | info".to_owned())
+}

@@ -1,0 +1,65 @@
+//! The one output sink of the CLI: everything a command prints goes through [`Out`].
+
+use std::io::{self, Write};
+
+use kaiji_catalog::{Lang, Text};
+use serde::Serialize;
+
+#[derive(Debug)]
+pub(crate) struct Out {
+    pub(crate) lang: Lang,
+    sink: io::BufWriter<io::Stdout>,
+}
+
+impl Out {
+    pub(crate) fn stdout(lang: Lang) -> Self {
+        Self {
+            lang,
+            sink: io::BufWriter::new(io::stdout()),
+        }
+    }
+
+    /// Picks the text of the current language.
+    pub(crate) fn t<'a>(&self, text: &'a Text) -> &'a str {
+        text.get(self.lang)
+    }
+
+    /// Picks between a Japanese and an English literal.
+    pub(crate) fn pick<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
+    pub(crate) fn line(&mut self, s: impl AsRef<str>) {
+        // A closed pipe (`kaiji … | head`) is not an error worth reporting.
+        let _ = writeln!(self.sink, "{}", s.as_ref());
+    }
+
+    pub(crate) fn raw(&mut self, s: &str) {
+        let _ = self.sink.write_all(s.as_bytes());
+    }
+
+    pub(crate) fn json(&mut self, value: &impl Serialize) {
+        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        self.line(text);
+    }
+}
+
+/// Pads `s` with spaces to `width` terminal columns (Japanese characters take two).
+pub(crate) fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The terminal width of `s`.
+pub(crate) fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        let _ = self.sink.flush();
+    }
+}

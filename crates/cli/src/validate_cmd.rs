@@ -1,0 +1,222 @@
+//! `kaiji new`, `kaiji validate`, `kaiji explain`.
+
+use std::{collections::BTreeMap, path::Path};
+
+use kaiji_catalog::{Lang, Registry};
+use kaiji_model::{Code, Finding, IsoDate, Severity, Subject};
+use serde::Serialize;
+use strum::IntoEnumIterator;
+
+use crate::{
+    Outcome, UserError,
+    catalog_cmd::resolve,
+    cli::{ExplainArgs, Format, NewArgs, ValidateArgs},
+    output::Out,
+};
+
+pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
+    let catalog = resolve(registry, &args.catalog)?;
+    let date = match &args.date {
+        Some(text) => text.parse::<IsoDate>().map_err(|e| {
+            UserError::new(
+                format!("--date: {}", e.message(Lang::Ja)),
+                format!("--date: {}", e.message(Lang::En)),
+            )
+        })?,
+        None => IsoDate::new(jiff::Zoned::now().date()),
+    };
+    let subject = Subject {
+        organisation: args.organisation.unwrap_or_default(),
+        product: args.product.unwrap_or_default(),
+        model: args.model.unwrap_or_default(),
+        version: args.product_version.unwrap_or_default(),
+        date,
+        contact: args.contact.unwrap_or_default(),
+        description: String::new(),
+        extra: BTreeMap::new(),
+    };
+    let doc = kaiji_model::skeleton(args.kind, catalog, subject)
+        .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?;
+    write_new_file(&args.output, &doc.to_json(), args.force)?;
+    let count = doc.answers.len();
+    out.line(match out.lang {
+        Lang::Ja => format!(
+            "{} を作成しました({}、{}、{count} 項目)",
+            args.output.display(),
+            out.t(&args.kind.label()),
+            catalog.key()
+        ),
+        Lang::En => format!(
+            "wrote {} ({}, {}, {count} items)",
+            args.output.display(),
+            out.t(&args.kind.label()),
+            catalog.key()
+        ),
+    });
+    Ok(Outcome::Clean)
+}
+
+/// Writes a file through a temporary sibling and a rename, so that a crash never leaves half a
+/// file; refuses to overwrite unless asked.
+fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), UserError> {
+    if path.exists() && !force {
+        return Err(UserError::new(
+            format!("{} は既にあります(上書きするには --force)", path.display()),
+            format!(
+                "{} already exists (use --force to overwrite)",
+                path.display()
+            ),
+        ));
+    }
+    let fail = |e: std::io::Error| {
+        UserError::new(
+            format!("{}: 書き込めません: {e}", path.display()),
+            format!("{}: cannot write: {e}", path.display()),
+        )
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, text).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)
+}
+
+#[derive(Serialize)]
+struct FileReport<'a> {
+    file: String,
+    /// `ok`, `findings` or `error` (could not be read or parsed).
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    findings: &'a [Finding],
+}
+
+pub(crate) fn validate(
+    args: ValidateArgs,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    let mut results = Vec::new();
+    for path in &args.files {
+        let outcome = crate::read_file(path).and_then(|text| {
+            kaiji_model::validate_str(&text, registry).map_err(|e| {
+                UserError::new(
+                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
+                    format!("{}: {}", path.display(), e.message(Lang::En)),
+                )
+            })
+        });
+        results.push((path.display().to_string(), outcome));
+    }
+
+    let bad_input = results.iter().any(|(_, r)| r.is_err());
+    let denied = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .flatten()
+        .any(|f| f.severity >= args.deny);
+
+    match args.format.format {
+        Format::Json => {
+            let reports: Vec<FileReport<'_>> = results
+                .iter()
+                .map(|(file, r)| match r {
+                    Ok(findings) => FileReport {
+                        file: file.clone(),
+                        status: if findings.is_empty() {
+                            "ok"
+                        } else {
+                            "findings"
+                        },
+                        error: None,
+                        findings,
+                    },
+                    Err(e) => FileReport {
+                        file: file.clone(),
+                        status: "error",
+                        error: Some(e.message(out.lang)),
+                        findings: &[],
+                    },
+                })
+                .collect();
+            out.json(&reports);
+        }
+        Format::Text => {
+            for (file, r) in &results {
+                match r {
+                    Ok(findings) => print_findings(file, findings, out),
+                    Err(e) => {
+                        let label = out.pick("読み込みエラー", "input error");
+                        out.line(format!("{file}: {label}: {}", e.message(out.lang)));
+                    }
+                }
+            }
+        }
+    }
+
+    if bad_input {
+        // Exit 2, after every file has been reported: one bad file does not hide the others.
+        let n = results.iter().filter(|(_, r)| r.is_err()).count();
+        return Err(UserError::new(
+            format!("{n} 件のファイルを読み込めませんでした"),
+            format!("{n} file(s) could not be read"),
+        ));
+    }
+    Ok(if denied {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn print_findings(file: &str, findings: &[Finding], out: &mut Out) {
+    for f in findings {
+        out.line(format!(
+            "{file}: {}: {}[{}]: {}",
+            f.location,
+            out.t(&f.severity.label()),
+            f.code,
+            f.message(out.lang)
+        ));
+    }
+    let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.severity).or_default() += 1;
+    }
+    if findings.is_empty() {
+        out.line(format!(
+            "{file}: {}",
+            out.pick("問題はありません", "no findings")
+        ));
+    } else {
+        let parts: Vec<String> = counts
+            .iter()
+            .rev()
+            .map(|(s, n)| format!("{} {n}", out.t(&s.label())))
+            .collect();
+        out.line(match out.lang {
+            Lang::Ja => format!("{file}: 指摘 {} 件({})", findings.len(), parts.join("、")),
+            Lang::En => format!("{file}: {} findings ({})", findings.len(), parts.join(", ")),
+        });
+    }
+}
+
+pub(crate) fn explain(args: ExplainArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let code: Code = args.code.parse().map_err(|_| {
+        let known: Vec<&str> = Code::iter().map(Code::as_str).collect();
+        UserError::new(
+            format!(
+                "指摘コード {} はありません。コード: {}",
+                args.code,
+                known.join(", ")
+            ),
+            format!("no finding code {}. Codes: {}", args.code, known.join(", ")),
+        )
+    })?;
+    out.line(format!(
+        "{} ({})",
+        code.as_str(),
+        out.t(&code.severity().label())
+    ));
+    out.line(format!("  {}", out.t(&code.description())));
+    Ok(Outcome::Clean)
+}

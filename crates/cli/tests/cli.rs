@@ -1,0 +1,411 @@
+//! Tests of the real `kaiji` binary against the shipped examples and fixtures.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn kaiji() -> Command {
+    let mut cmd = Command::cargo_bin("kaiji").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+fn examples() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".kaiji.json"))
+        .map(|n| format!("examples/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_example_validates_clean() {
+    let files = examples();
+    assert!(files.len() >= 3, "{files:?}");
+    kaiji()
+        .arg("validate")
+        .args(&files)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("問題はありません").count(files.len()));
+}
+
+#[test]
+fn the_draft_reports_each_problem_with_code_and_pointer() {
+    let out = kaiji()
+        .args(["validate", "examples/invalid/pacs-mds-draft.kaiji.json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    for expected in [
+        "/subject/date: エラー[bad-date]",
+        "/subject/contact: エラー[missing-subject-field]",
+        "/answers/MDS-C08-01/answer: エラー[invalid-answer]",
+        "/answers/SDS-C10-06/answer: エラー[rule-violated]",
+        "/answers/MDS-C14-02/remark: エラー[remark-required]",
+        "/answers/MDS-C16-01: エラー[missing-answer]",
+        "/answers/MDS-C99-01: 警告[unknown-item]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    insta::assert_snapshot!("draft-findings", text);
+}
+
+#[test]
+fn json_output_in_english() {
+    let out = kaiji()
+        .args([
+            "--lang",
+            "en",
+            "validate",
+            "--format",
+            "json",
+            "examples/invalid/pacs-mds-draft.kaiji.json",
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let reports: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(reports[0]["status"], "findings");
+    assert_eq!(reports[1]["status"], "ok");
+    let first = &reports[0]["findings"][0];
+    assert_eq!(first["code"], "bad-date");
+    assert_eq!(first["location"]["pointer"], "/subject/date");
+    assert!(
+        first["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("YYYY-MM-DD")
+    );
+}
+
+#[test]
+fn deny_level_decides_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warn-only.kaiji.json");
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/pacs-mds-5.0h.kaiji.json")).unwrap(),
+    )
+    .unwrap();
+    doc["answers"]["VENDOR-EXTRA-1"] = serde_json::json!({"answer": "yes", "remark": ""});
+    std::fs::write(&path, doc.to_string()).unwrap();
+    kaiji().arg("validate").arg(&path).assert().success();
+    kaiji()
+        .args(["validate", "--deny", "warning"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[unknown-item]"));
+}
+
+#[test]
+fn malformed_json_exits_2_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.kaiji.json");
+    std::fs::write(
+        &path,
+        "{\n  \"kind\": \"mds\",\n  \"catalog\": {\"id\": \"jahis-mds-sds\",, }\n}\n",
+    )
+    .unwrap();
+    kaiji()
+        .arg("validate")
+        .arg(&path)
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("broken.kaiji.json"))
+        .stdout(predicate::str::contains("3行"))
+        .stdout(predicate::str::contains(
+            "pacs-mds-5.0h.kaiji.json: 問題はありません",
+        ))
+        .stderr(predicate::str::contains(
+            "1 件のファイルを読み込めませんでした",
+        ));
+}
+
+#[test]
+fn missing_file_exits_2_naming_the_path() {
+    kaiji()
+        .args(["validate", "no/such/file.kaiji.json"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("no/such/file.kaiji.json"))
+        .stdout(predicate::str::contains("ファイルがありません"));
+    kaiji()
+        .args(["--lang", "en", "validate", "no/such/file.kaiji.json"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn binary_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.kaiji.json");
+    std::fs::write(&path, [0xff, 0xfe, 0x00, 0x7b]).unwrap();
+    kaiji()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("UTF-8"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    kaiji().args(["validate"]).assert().code(2);
+    kaiji().args(["frobnicate"]).assert().code(2);
+    kaiji()
+        .args(["--lang", "fr", "catalog", "list"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn catalog_list_shows_the_shipped_catalogs() {
+    let assert = kaiji().args(["catalog", "list"]).assert().success();
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for key in [
+        "jahis-mds-sds@5.0h",
+        "jahis-mds-sds@4.1",
+        "jira-rss-sds@4.1-rev1",
+        "mhlw-gl@6.0",
+        "mhlw-cyber-checklist@R7",
+        "iso27001-annex-a@2022",
+        "jahis-mds-sds-4.1-5.0h@1",
+    ] {
+        assert!(text.contains(key), "{key} not listed");
+    }
+}
+
+#[test]
+fn catalog_check_passes_on_shipped_data_and_fails_on_broken_files() {
+    kaiji()
+        .args(["catalog", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("問題はありません"));
+    kaiji()
+        .args([
+            "catalog",
+            "check",
+            "crates/catalog/tests/fixtures/broken-checklist.yaml",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("B-404"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "id: x\nkind: checklist\nversion: '1'\nrevision: '1'\ntitle: {ja: a, en: a}\npublisher: p\nsource: s\nconfidence: Q\nforms: [mds]\nsections: []\n").unwrap();
+    kaiji()
+        .args(["catalog", "check"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml 8行"));
+}
+
+#[test]
+fn catalog_show_item_in_both_languages() {
+    kaiji()
+        .args([
+            "catalog",
+            "show",
+            "jahis-mds-sds@5.0",
+            "--item",
+            "SDS-C13-01",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("mhlw-gl@6.0"))
+        .stdout(predicate::str::contains("通信方式 はい"));
+    kaiji()
+        .args([
+            "--lang",
+            "en",
+            "catalog",
+            "show",
+            "jahis-mds-sds",
+            "--item",
+            "SDS-C13-01",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"communication_method\": true"));
+    kaiji()
+        .args(["catalog", "show", "jahis-mds-sds@5.0h", "--item", "NOPE"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NOPE"));
+    kaiji()
+        .args(["catalog", "show", "no-such-catalog"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("jahis-mds-sds@5.0h"));
+}
+
+#[test]
+fn new_writes_a_skeleton_that_validate_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.kaiji.json");
+    kaiji()
+        .args([
+            "new",
+            "sds",
+            "--catalog",
+            "jahis-mds-sds@5.0h",
+            "--organisation",
+            "株式会社テスト",
+            "--product",
+            "テストクラウド",
+            "--product-version",
+            "1.0",
+            "--date",
+            "2026-04-01",
+            "--contact",
+            "security@example.jp",
+            "-o",
+        ])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("58 項目"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["kind"], "sds");
+    assert_eq!(doc["catalog"]["revision"], "5.0h");
+    assert_eq!(doc["answers"].as_object().unwrap().len(), 58);
+    kaiji()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[missing-answer]"))
+        .stdout(predicate::str::contains("[missing-subject-field]").not());
+    // Never overwrites by accident.
+    kaiji()
+        .args(["new", "sds", "-o"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    kaiji()
+        .args(["new", "mds", "--date", "2026-02-30", "-o"])
+        .arg(dir.path().join("x.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--date"));
+}
+
+#[test]
+fn explain_describes_codes() {
+    kaiji()
+        .args(["explain", "remark-required"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("備考"));
+    kaiji()
+        .args(["--lang", "en", "explain", "missing-answer"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no answer"));
+    kaiji()
+        .args(["explain", "no-such-code"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing-answer"));
+}
+
+#[test]
+fn schema_command_prints_the_checked_in_schema() {
+    let checked_in =
+        std::fs::read_to_string(root().join("schemas/disclosure.schema.json")).unwrap();
+    kaiji().arg("schema").assert().success().stdout(checked_in);
+}
+
+/// The README's `$ kaiji … --help` blocks are the real help output.
+#[test]
+fn readme_usage_is_current() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut checked = 0;
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let Some(command) = line.strip_prefix("$ kaiji ") else {
+            continue;
+        };
+        let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let out = kaiji().args(&args).output().unwrap();
+        let actual = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            block.join("\n").trim_end(),
+            actual.trim_end(),
+            "README block for `kaiji {command}` is stale"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "expected the usage blocks in README.md");
+}
+
+/// The README's first lines give the run and test commands; both hold, and CI runs the latter.
+#[test]
+fn readme_commands_are_true() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let first: Vec<&str> = readme.lines().take(6).collect();
+    let run = first
+        .iter()
+        .find(|l| l.starts_with("cargo run"))
+        .expect("run command in the first lines");
+    let test = first
+        .iter()
+        .find(|l| l.starts_with("cargo test"))
+        .expect("test command in the first lines");
+    let test_cmd = test.split('#').next().unwrap().trim();
+    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|l| l.trim() == test_cmd),
+        ".ci/run must run `{test_cmd}`"
+    );
+    // The run command's arguments after `--`, with the shell glob expanded.
+    let args = run.split('#').next().unwrap().split(" -- ").nth(1).unwrap();
+    let mut expanded = Vec::new();
+    for word in args.split_whitespace() {
+        if word == "examples/*.kaiji.json" {
+            expanded.extend(examples());
+        } else {
+            expanded.push(word.to_owned());
+        }
+    }
+    kaiji().args(&expanded).assert().success();
+}
+
+/// The README shows what validating the draft prints; it must be what kaiji prints.
+#[test]
+fn readme_sample_output_is_current() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let out = kaiji()
+        .args(["validate", "examples/invalid/pacs-mds-draft.kaiji.json"])
+        .output()
+        .unwrap();
+    let actual = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        readme.contains(actual.trim_end()),
+        "README sample output is stale"
+    );
+}
