@@ -6,9 +6,53 @@ use serde::Serialize;
 
 use crate::{Body, Catalog, Checklist, Mapping, Overlay, Reference, Registry, Relation, Text};
 
+/// Stable codes of catalog self-check issues.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[non_exhaustive]
+pub enum IssueCode {
+    /// An id occurs more than once where it must be unique.
+    DuplicateId,
+    /// An id is empty or has surrounding white space.
+    BadId,
+    /// A form is missing or not one of the checklist's forms.
+    BadForm,
+    /// A paraphrase is empty.
+    EmptyText,
+    /// A rule cannot hold (an answer the item does not allow, a condition on itself or on an
+    /// item of another form).
+    BadRule,
+    /// A rule, overlay or mapping names an item or entry that does not exist.
+    UnknownEntry,
+    /// A base, `from` or `to` catalog is not loaded, or is of the wrong kind.
+    UnknownCatalog,
+    /// An overlay's marks contradict each other.
+    BadMark,
+    /// A parent is missing, or parents form a cycle.
+    BadParent,
+    /// A mapping entry's relation does not fit its ids.
+    BadRelation,
+    /// A revision-to-revision mapping leaves an item out.
+    MappingGap,
+}
+
 /// One problem in a catalog, with the place in the file a person can find.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
+    pub code: IssueCode,
     /// Where the catalog came from (path or `builtin:FILE`).
     pub origin: String,
     /// `id@revision` of the catalog.
@@ -46,8 +90,9 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, place: impl Into<String>, ja: String, en: String) {
+    fn push(&mut self, code: IssueCode, place: impl Into<String>, ja: String, en: String) {
         self.issues.push(Issue {
+            code,
             origin: self.catalog.origin.clone(),
             catalog: self.catalog.key(),
             place: place.into(),
@@ -63,6 +108,7 @@ impl Ctx<'_> {
         }
         for (id, n) in seen.into_iter().filter(|(_, n)| *n > 1) {
             self.push(
+                IssueCode::DuplicateId,
                 id,
                 format!("{} {id} が {n} 回現れます", what.0),
                 format!("{} {id} occurs {n} times", what.1),
@@ -73,7 +119,12 @@ impl Ctx<'_> {
 
 fn check_checklist(ctx: &mut Ctx<'_>, list: &Checklist) {
     if list.forms.is_empty() {
-        ctx.push("forms", "forms が空です".into(), "forms is empty".into());
+        ctx.push(
+            IssueCode::BadForm,
+            "forms",
+            "forms が空です".into(),
+            "forms is empty".into(),
+        );
     }
     ctx.unique(
         ("セクション", "section"),
@@ -89,21 +140,33 @@ fn check_checklist(ctx: &mut Ctx<'_>, list: &Checklist) {
     for item in list.items() {
         let id = item.id.as_str();
         if item.forms.is_empty() {
-            ctx.push(id, "forms が空です".into(), "forms is empty".into());
+            ctx.push(
+                IssueCode::BadForm,
+                id,
+                "forms が空です".into(),
+                "forms is empty".into(),
+            );
         }
         for form in item.forms.difference(&list.forms) {
             ctx.push(
+                IssueCode::BadForm,
                 id,
                 format!("様式 {form} はこのチェックリストにありません"),
                 format!("form {form} is not a form of this checklist"),
             );
         }
         if item.text.ja.trim().is_empty() || item.text.en.trim().is_empty() {
-            ctx.push(id, "text が空です".into(), "text is empty".into());
+            ctx.push(
+                IssueCode::EmptyText,
+                id,
+                "text が空です".into(),
+                "text is empty".into(),
+            );
         }
         for answer in item.remark_required_for() {
             if !item.answer.accepts(answer) {
                 ctx.push(
+                    IssueCode::BadRule,
                     id,
                     format!("remark-required の回答 {answer} はこの項目で選べません"),
                     format!("remark-required answer {answer} is not allowed for this item"),
@@ -113,16 +176,19 @@ fn check_checklist(ctx: &mut Ctx<'_>, list: &Checklist) {
         for cond in item.conditions() {
             match list.item(cond.item.as_str()) {
                 None => ctx.push(
+                    IssueCode::UnknownEntry,
                     id,
                     format!("only-if が存在しない項目 {} を参照しています", cond.item),
                     format!("only-if refers to unknown item {}", cond.item),
                 ),
                 Some(target) if target.id == item.id => ctx.push(
+                    IssueCode::BadRule,
                     id,
                     "only-if が自分自身を参照しています".into(),
                     "only-if refers to the item itself".into(),
                 ),
                 Some(target) if target.forms.is_disjoint(&item.forms) => ctx.push(
+                    IssueCode::BadRule,
                     id,
                     format!("only-if の参照先 {} は同じ様式にありません", cond.item),
                     format!("only-if target {} shares no form with this item", cond.item),
@@ -140,6 +206,7 @@ fn check_overlay(ctx: &mut Ctx<'_>, registry: &Registry, overlay: &Overlay) {
     );
     let Some(base) = registry.resolve(&overlay.base) else {
         ctx.push(
+            IssueCode::UnknownCatalog,
             "base",
             format!("基になるカタログ {} が見つかりません", overlay.base),
             format!("base catalog {} not found", overlay.base),
@@ -148,6 +215,7 @@ fn check_overlay(ctx: &mut Ctx<'_>, registry: &Registry, overlay: &Overlay) {
     };
     let Some(list) = base.as_checklist() else {
         ctx.push(
+            IssueCode::UnknownCatalog,
             "base",
             format!("{} はチェックリストではありません", overlay.base),
             format!("{} is not a checklist", overlay.base),
@@ -157,6 +225,7 @@ fn check_overlay(ctx: &mut Ctx<'_>, registry: &Registry, overlay: &Overlay) {
     for mark in &overlay.items {
         if list.item(mark.item.as_str()).is_none() {
             ctx.push(
+                IssueCode::UnknownEntry,
                 mark.item.as_str(),
                 format!("項目 {} は {} にありません", mark.item, base.key()),
                 format!("item {} is not in {}", mark.item, base.key()),
@@ -164,6 +233,7 @@ fn check_overlay(ctx: &mut Ctx<'_>, registry: &Registry, overlay: &Overlay) {
         }
         if mark.communication_method && !mark.rss_relevant {
             ctx.push(
+                IssueCode::BadMark,
                 mark.item.as_str(),
                 "通信方式の項目は rss_relevant でなければなりません".into(),
                 "a communication-method item must be rss_relevant".into(),
@@ -173,6 +243,7 @@ fn check_overlay(ctx: &mut Ctx<'_>, registry: &Registry, overlay: &Overlay) {
 }
 
 fn check_reference(ctx: &mut Ctx<'_>, reference: &Reference) {
+    check_parent_cycles(ctx, reference);
     ctx.unique(
         ("エントリ", "entry"),
         reference.entries.iter().map(|e| e.id.as_str()),
@@ -181,19 +252,45 @@ fn check_reference(ctx: &mut Ctx<'_>, reference: &Reference) {
     for entry in &reference.entries {
         if entry.id.trim().is_empty() || entry.id.trim() != entry.id {
             ctx.push(
+                IssueCode::BadId,
                 &entry.id,
                 "id が空か前後に空白があります".into(),
                 "id is empty or has surrounding white space".into(),
             );
         }
         if let Some(parent) = &entry.parent
-            && (!ids.contains(parent.as_str()) || parent == &entry.id)
+            && !ids.contains(parent.as_str())
         {
             ctx.push(
+                IssueCode::BadParent,
                 &entry.id,
                 format!("親エントリ {parent} がありません"),
                 format!("parent entry {parent} does not exist"),
             );
+        }
+    }
+}
+
+/// Reports each entry whose chain of parents comes back to itself.
+fn check_parent_cycles(ctx: &mut Ctx<'_>, reference: &Reference) {
+    for entry in &reference.entries {
+        let mut current = entry.parent.as_deref();
+        let mut steps = 0;
+        while let Some(parent) = current {
+            if parent == entry.id {
+                ctx.push(
+                    IssueCode::BadParent,
+                    &entry.id,
+                    "親エントリをたどると自分自身に戻ります(循環)".into(),
+                    "following the parents leads back to this entry (a cycle)".into(),
+                );
+                break;
+            }
+            steps += 1;
+            if steps > reference.entries.len() {
+                break; // a cycle further up, reported at its own entries
+            }
+            current = reference.entry(parent).and_then(|e| e.parent.as_deref());
         }
     }
 }
@@ -204,11 +301,13 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
     for (side, r, found) in [("from", &mapping.from, from), ("to", &mapping.to, to)] {
         match found {
             None => ctx.push(
+                IssueCode::UnknownCatalog,
                 side,
                 format!("カタログ {r} が見つかりません"),
                 format!("catalog {r} not found"),
             ),
             Some(c) if matches!(c.body, Body::Mapping(_) | Body::Overlay(_)) => ctx.push(
+                IssueCode::UnknownCatalog,
                 side,
                 format!("{r} は対応付けの対象になりません"),
                 format!("{r} cannot be the side of a mapping"),
@@ -234,12 +333,14 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
         };
         if !shape_ok && entry.relation == Relation::Same && f == 1 && t == 1 {
             ctx.push(
+                IssueCode::BadRelation,
                 &place,
                 "same は両側が同じ id のときだけ使えます(id が変わったなら renamed)".into(),
                 "same needs the same id on both sides (use renamed when the id changed)".into(),
             );
         } else if !shape_ok {
             ctx.push(
+                IssueCode::BadRelation,
                 &place,
                 format!("関係 {} と項目数 ({f}→{t}) が合いません", entry.relation),
                 format!("relation {} does not fit {f}→{t} ids", entry.relation),
@@ -249,6 +350,7 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
             let Some(side) = side else { continue };
             for id in ids.iter().filter(|id| !side.has_entry(id)) {
                 ctx.push(
+                    IssueCode::UnknownEntry,
                     &place,
                     format!("{id} は {} にありません", side.key()),
                     format!("{id} is not in {}", side.key()),
@@ -273,6 +375,7 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
         for (list, covered, side) in [(a, &covered_from, "from"), (b, &covered_to, "to")] {
             for item in list.items().filter(|i| !covered.contains(i.id.as_str())) {
                 ctx.push(
+                    IssueCode::MappingGap,
                     item.id.as_str(),
                     format!("{side} 側の項目 {} が対応表にありません", item.id),
                     format!("{side} item {} is missing from the mapping", item.id),

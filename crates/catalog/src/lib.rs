@@ -13,7 +13,7 @@ mod registry;
 mod text;
 
 pub use builtin::BUILTIN;
-pub use check::{Issue, check};
+pub use check::{Issue, IssueCode, check};
 pub use id::{CatalogRef, ItemId, compare_versions};
 pub use load::parse;
 pub use model::{
@@ -38,6 +38,20 @@ pub enum Error {
     Invalid { origin: String, message: Text },
     #[error("{what} が不正です: {value:?}")]
     InvalidId { what: &'static str, value: String },
+    #[error("{origin}: {key} は既に {existing} から読み込まれています")]
+    Duplicate {
+        key: String,
+        origin: String,
+        existing: String,
+    },
+}
+
+/// serde's messages end in " at line N column M"; kaiji puts the place first, once.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
 }
 
 impl Error {
@@ -45,7 +59,7 @@ impl Error {
         Self::Yaml {
             origin: origin.to_owned(),
             location: e.location().map(|l| (l.line(), l.column())),
-            message: e.to_string(),
+            message: strip_position(&e.to_string()),
         }
     }
 
@@ -66,6 +80,16 @@ impl Error {
             },
             (Self::Invalid { origin, message }, Lang::En) => format!("{origin}: {}", message.en),
             (Self::InvalidId { what, value }, Lang::En) => format!("invalid {what}: {value:?}"),
+            (
+                Self::Duplicate {
+                    key,
+                    origin,
+                    existing,
+                },
+                Lang::En,
+            ) => {
+                format!("{origin}: {key} is already loaded from {existing}")
+            }
         }
     }
 }

@@ -1,9 +1,12 @@
 //! Reading catalog files (YAML) into the model.
 
+use std::collections::BTreeSet;
+
 use serde::Deserialize;
 
 use crate::{
-    Body, Catalog, Checklist, Confidence, Error, Header, Kind, Mapping, Overlay, Reference, Text,
+    Body, Catalog, CatalogRef, Checklist, Confidence, Entry, Error, Form, Header, Kind, MapEntry,
+    Mapping, Overlay, OverlayItem, Reference, Section, Text,
 };
 
 /// Reads one catalog file. `origin` names it in errors (a path, or `builtin:FILE`).
@@ -12,44 +15,37 @@ pub fn parse(origin: &str, yaml: &str) -> Result<Catalog, Error> {
     struct Peek {
         kind: Kind,
     }
-    let kind = serde_yaml_ng::from_str::<Peek>(yaml)
-        .map_err(|e| Error::yaml(origin, e))?
-        .kind;
-    let (header, body) = match kind {
-        Kind::Checklist => split(
-            origin,
-            yaml,
-            |f: ChecklistFile| (f.forms, f.sections),
-            |(forms, sections)| Body::Checklist(Checklist { forms, sections }),
-        )?,
-        Kind::Overlay => split(
-            origin,
-            yaml,
-            |f: OverlayFile| (f.base, f.items),
-            |(base, items)| Body::Overlay(Overlay { base, items }),
-        )?,
-        Kind::Reference => split(
-            origin,
-            yaml,
-            |f: ReferenceFile| f.entries,
-            |entries| Body::Reference(Reference { entries }),
-        )?,
-        Kind::Mapping => split(
-            origin,
-            yaml,
-            |f: MappingFile| (f.from, f.to, f.entries),
-            |(from, to, entries)| Body::Mapping(Mapping { from, to, entries }),
-        )?,
+    let (header, body) = match read::<Peek>(origin, yaml)?.kind {
+        Kind::Checklist => {
+            let (header, (forms, sections)) = read::<ChecklistFile>(origin, yaml)?.into_parts();
+            (header, Body::Checklist(Checklist { forms, sections }))
+        }
+        Kind::Overlay => {
+            let (header, (base, items)) = read::<OverlayFile>(origin, yaml)?.into_parts();
+            (header, Body::Overlay(Overlay { base, items }))
+        }
+        Kind::Reference => {
+            let (header, (entries,)) = read::<ReferenceFile>(origin, yaml)?.into_parts();
+            (header, Body::Reference(Reference { entries }))
+        }
+        Kind::Mapping => {
+            let (header, (from, to, entries)) = read::<MappingFile>(origin, yaml)?.into_parts();
+            (header, Body::Mapping(Mapping { from, to, entries }))
+        }
     };
-    let header_ref = crate::CatalogRef::new(header.id.clone(), Some(header.revision.clone()))
-        .map_err(|e| Error::Invalid {
+    // The header's id and revision must make a valid `id@revision` reference.
+    CatalogRef::new(header.id.clone(), Some(header.revision.clone())).map_err(|e| {
+        Error::Invalid {
             origin: origin.to_owned(),
             message: Text::new(
                 format!("カタログの id または revision が不正です: {e}"),
-                format!("invalid catalog id or revision: {e}"),
+                format!(
+                    "invalid catalog id or revision: {}",
+                    e.message(crate::Lang::En)
+                ),
             ),
-        })?;
-    debug_assert_eq!(header_ref.id(), header.id);
+        }
+    })?;
     Ok(Catalog {
         header,
         body,
@@ -57,23 +53,8 @@ pub fn parse(origin: &str, yaml: &str) -> Result<Catalog, Error> {
     })
 }
 
-/// Deserialises a concrete file type, then splits it into the common header and the body.
-fn split<F, P, B>(
-    origin: &str,
-    yaml: &str,
-    take: impl FnOnce(F) -> P,
-    build: impl FnOnce(P) -> B,
-) -> Result<(Header, B), Error>
-where
-    F: for<'de> Deserialize<'de> + HasHeader,
-{
-    let file: F = serde_yaml_ng::from_str(yaml).map_err(|e| Error::yaml(origin, e))?;
-    let header = file.header();
-    Ok((header, build(take(file))))
-}
-
-trait HasHeader {
-    fn header(&self) -> Header;
+fn read<F: for<'de> Deserialize<'de>>(origin: &str, yaml: &str) -> Result<F, Error> {
+    serde_yaml_ng::from_str(yaml).map_err(|e| Error::yaml(origin, e))
 }
 
 /// Declares a catalog file type: the common header fields plus the kind's own fields, with
@@ -84,6 +65,7 @@ macro_rules! catalog_file {
         #[serde(deny_unknown_fields)]
         struct $name {
             id: String,
+            #[allow(dead_code, reason = "read first by Peek; declared so that it is not an unknown field")]
             kind: Kind,
             version: String,
             revision: String,
@@ -98,40 +80,41 @@ macro_rules! catalog_file {
             $($(#[$meta])* $field: $ty,)*
         }
 
-        impl HasHeader for $name {
-            fn header(&self) -> Header {
-                Header {
-                    id: self.id.clone(),
-                    kind: self.kind,
-                    version: self.version.clone(),
-                    revision: self.revision.clone(),
-                    title: self.title.clone(),
-                    publisher: self.publisher.clone(),
-                    published: self.published.clone(),
-                    source: self.source.clone(),
+        impl $name {
+            /// The common header, and the kind's own fields in declaration order.
+            fn into_parts(self) -> (Header, ($($ty,)*)) {
+                let header = Header {
+                    id: self.id,
+                    version: self.version,
+                    revision: self.revision,
+                    title: self.title,
+                    publisher: self.publisher,
+                    published: self.published,
+                    source: self.source,
                     confidence: self.confidence,
-                    note: self.note.clone(),
-                }
+                    note: self.note,
+                };
+                (header, ($(self.$field,)*))
             }
         }
     };
 }
 
 catalog_file!(ChecklistFile {
-    forms: std::collections::BTreeSet<crate::Form>,
-    sections: Vec<crate::Section>,
+    forms: BTreeSet<Form>,
+    sections: Vec<Section>,
 });
 catalog_file!(OverlayFile {
-    base: crate::CatalogRef,
-    items: Vec<crate::OverlayItem>,
+    base: CatalogRef,
+    items: Vec<OverlayItem>,
 });
 catalog_file!(ReferenceFile {
-    entries: Vec<crate::Entry>,
+    entries: Vec<Entry>,
 });
 catalog_file!(MappingFile {
-    from: crate::CatalogRef,
-    to: crate::CatalogRef,
-    entries: Vec<crate::MapEntry>,
+    from: CatalogRef,
+    to: CatalogRef,
+    entries: Vec<MapEntry>,
 });
 
 #[cfg(test)]

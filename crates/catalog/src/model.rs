@@ -163,7 +163,6 @@ impl AnswerKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Header {
     pub id: String,
-    pub kind: Kind,
     pub version: String,
     pub revision: String,
     pub title: Text,
@@ -227,6 +226,20 @@ impl Catalog {
         self.header.key()
     }
 
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            Body::Checklist(_) => Kind::Checklist,
+            Body::Overlay(_) => Kind::Overlay,
+            Body::Reference(_) => Kind::Reference,
+            Body::Mapping(_) => Kind::Mapping,
+        }
+    }
+
+    /// Whether the catalog is one that kaiji ships (as opposed to one a user loaded).
+    pub fn is_builtin(&self) -> bool {
+        self.origin.starts_with("builtin:")
+    }
+
     pub fn as_checklist(&self) -> Option<&Checklist> {
         match &self.body {
             Body::Checklist(c) => Some(c),
@@ -280,8 +293,7 @@ impl Catalog {
 }
 
 /// A checklist (MDS/SDS form) revision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checklist {
     pub forms: BTreeSet<Form>,
     pub sections: Vec<Section>,
@@ -415,8 +427,7 @@ pub struct Condition {
 }
 
 /// Marks on the items of one checklist revision for a particular use (the RSS SDS).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overlay {
     pub base: CatalogRef,
     pub items: Vec<OverlayItem>,
@@ -444,8 +455,7 @@ pub struct OverlayItem {
 
 /// A list of referable entries: guideline sections and compliance items, inspection checklist
 /// lines, control sets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reference {
     pub entries: Vec<Entry>,
 }
@@ -471,8 +481,7 @@ pub struct Entry {
 }
 
 /// A mapping between two catalogs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mapping {
     pub from: CatalogRef,
     pub to: CatalogRef,

@@ -58,26 +58,23 @@ impl Registry {
         Ok(registry)
     }
 
-    /// Adds a catalog; `id@revision` must be new.
+    /// Adds a catalog. A catalog a user loads replaces the shipped one with the same
+    /// `id@revision` (an edited or officially derived revision); two user catalogs with the same
+    /// key are an error.
     pub fn add(&mut self, catalog: Catalog) -> Result<(), Error> {
-        if let Some(existing) = self.catalogs.iter().find(|c| c.key() == catalog.key()) {
-            return Err(Error::Invalid {
-                origin: catalog.origin.clone(),
-                message: Text::new(
-                    format!(
-                        "{} は既に {} から読み込まれています",
-                        catalog.key(),
-                        existing.origin
-                    ),
-                    format!(
-                        "{} is already loaded from {}",
-                        catalog.key(),
-                        existing.origin
-                    ),
-                ),
-            });
+        match self.catalogs.iter().position(|c| c.key() == catalog.key()) {
+            Some(at) if self.catalogs[at].is_builtin() && !catalog.is_builtin() => {
+                self.catalogs[at] = catalog;
+            }
+            Some(at) => {
+                return Err(Error::Duplicate {
+                    key: catalog.key(),
+                    origin: catalog.origin,
+                    existing: self.catalogs[at].origin.clone(),
+                });
+            }
+            None => self.catalogs.push(catalog),
         }
-        self.catalogs.push(catalog);
         Ok(())
     }
 
@@ -108,7 +105,7 @@ impl Registry {
     pub fn newer_revision(&self, catalog: &Catalog) -> Option<&Catalog> {
         self.catalogs
             .iter()
-            .filter(|c| c.header.id == catalog.header.id && c.header.kind == Kind::Checklist)
+            .filter(|c| c.header.id == catalog.header.id && c.kind() == Kind::Checklist)
             .max_by(|a, b| newest_order(a, b))
             .filter(|newest| newest_order(newest, catalog) == Ordering::Greater)
     }

@@ -29,7 +29,7 @@ fn shipped_catalogs_cover_what_the_foundation_promises() {
     let counts: Vec<(String, Kind, usize)> = registry
         .catalogs()
         .iter()
-        .map(|c| (c.key(), c.header.kind, c.len()))
+        .map(|c| (c.key(), c.kind(), c.len()))
         .collect();
     let has = |key: &str| counts.iter().any(|(k, _, _)| k == key);
     for key in [
@@ -152,6 +152,17 @@ fn broken_catalogs_are_reported_in_full() {
 fn a_catalog_cannot_be_loaded_twice() {
     let mut registry = Registry::builtin().unwrap();
     let (name, yaml) = BUILTIN[0];
-    let err = registry.add(parse(name, yaml).unwrap()).unwrap_err();
-    assert!(err.to_string().contains("既に"));
+    let err = registry
+        .add(parse(&format!("builtin:{name}"), yaml).unwrap())
+        .unwrap_err();
+    assert!(
+        matches!(err, kaiji_catalog::Error::Duplicate { .. }),
+        "{err:?}"
+    );
+    // A user's file with the same id@revision replaces the shipped one; a second one is refused.
+    registry.add(parse("mine.yaml", yaml).unwrap()).unwrap();
+    let key = parse("x", yaml).unwrap().key();
+    let origin = &registry.resolve(&key.parse().unwrap()).unwrap().origin;
+    assert_eq!(origin, "mine.yaml");
+    assert!(registry.add(parse("again.yaml", yaml).unwrap()).is_err());
 }

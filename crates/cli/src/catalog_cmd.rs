@@ -1,6 +1,6 @@
 //! `kaiji catalog list | show | check`.
 
-use kaiji_catalog::{Body, Catalog, CatalogRef, ItemView, Registry};
+use kaiji_catalog::{Body, Catalog, CatalogRef, ItemView, Registry, Text};
 use serde::Serialize;
 
 use crate::{
@@ -29,18 +29,13 @@ pub(crate) fn run(
                 }
             }
         }
-        CatalogCommand::Check(args) => check(registry, &args.files, out),
+        CatalogCommand::Check(args) => check(registry, &args.files, args.format.format, out),
     }
 }
 
 /// Finds a catalog by `ID[@REVISION]`, with a helpful error.
 pub(crate) fn resolve<'r>(registry: &'r Registry, text: &str) -> Result<&'r Catalog, UserError> {
-    let r: CatalogRef = text.parse().map_err(|e: kaiji_catalog::Error| {
-        UserError::new(
-            e.message(kaiji_catalog::Lang::Ja),
-            e.message(kaiji_catalog::Lang::En),
-        )
-    })?;
+    let r: CatalogRef = text.parse()?;
     registry.resolve(&r).ok_or_else(|| {
         let known: Vec<String> = registry.catalogs().iter().map(Catalog::key).collect();
         UserError::new(
@@ -76,7 +71,7 @@ fn list(registry: &Registry, format: Format, out: &mut Out) {
         .map(|c| ListRow {
             key: c.key(),
             id: &c.header.id,
-            kind: c.header.kind.to_string(),
+            kind: c.kind().to_string(),
             version: &c.header.version,
             revision: &c.header.revision,
             entries: c.len(),
@@ -141,7 +136,10 @@ fn show(catalog: &Catalog, format: Format, out: &mut Out) {
     let h = &catalog.header;
     out.line(format!("{}  ({})", out.t(&h.title), catalog.key()));
     let fields = [
-        (out.pick("種類", "kind"), out.t(&h.kind.label()).to_owned()),
+        (
+            out.pick("種類", "kind"),
+            out.t(&catalog.kind().label()).to_owned(),
+        ),
         (out.pick("版", "version"), h.version.clone()),
         (out.pick("発行者", "publisher"), h.publisher.clone()),
         (
@@ -421,6 +419,7 @@ fn print_item(view: &ItemView<'_>, out: &mut Out) {
 fn check(
     registry: &Registry,
     files: &[std::path::PathBuf],
+    format: Format,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
     let mut registry = registry.clone();
@@ -434,33 +433,38 @@ fn check(
     let only = (!files.is_empty()).then_some(keys.as_slice());
     let issues = kaiji_catalog::check(&registry, only);
     let checked = only.map_or(registry.catalogs().len(), <[String]>::len);
-    for issue in &issues {
-        out.line(format!(
-            "{}: {}: {}: {}",
-            issue.origin,
-            issue.catalog,
-            issue.place,
-            out.t(&issue.message)
-        ));
-    }
-    if issues.is_empty() {
-        out.line(match out.lang {
-            kaiji_catalog::Lang::Ja => {
-                format!("{checked} 件のカタログを検査しました: 問題はありません")
-            }
-            kaiji_catalog::Lang::En => format!("checked {checked} catalogs: no problems"),
-        });
-        Ok(Outcome::Clean)
+    if format == Format::Json {
+        out.json(&issues);
     } else {
-        out.line(match out.lang {
-            kaiji_catalog::Lang::Ja => format!(
-                "{checked} 件のカタログを検査しました: 問題 {} 件",
-                issues.len()
-            ),
-            kaiji_catalog::Lang::En => {
-                format!("checked {checked} catalogs: {} problems", issues.len())
-            }
-        });
-        Ok(Outcome::Findings)
+        for issue in &issues {
+            out.line(format!(
+                "{}: {}: {}: [{}] {}",
+                issue.origin,
+                issue.catalog,
+                issue.place,
+                issue.code,
+                out.t(&issue.message)
+            ));
+        }
+        let summary = if issues.is_empty() {
+            Text::new(
+                format!("{checked} 件のカタログを検査しました: 問題はありません"),
+                format!("checked {checked} catalogs: no problems"),
+            )
+        } else {
+            Text::new(
+                format!(
+                    "{checked} 件のカタログを検査しました: 問題 {} 件",
+                    issues.len()
+                ),
+                format!("checked {checked} catalogs: {} problems", issues.len()),
+            )
+        };
+        out.line(out.t(&summary));
     }
+    Ok(if issues.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }

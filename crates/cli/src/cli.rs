@@ -75,6 +75,8 @@ pub(crate) struct ShowArgs {
 pub(crate) struct CheckArgs {
     /// 検査するカタログファイル (省略時は読み込まれた全カタログ) (catalog files; all loaded catalogs when omitted)
     pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ mod validate_cmd;
 use std::{io::Write, process::ExitCode};
 
 use clap::Parser;
-use kaiji_catalog::{Lang, Registry};
+use kaiji_catalog::{Lang, Registry, Text};
 
 use crate::cli::{Cli, Command};
 
@@ -22,26 +22,13 @@ enum Outcome {
     Findings,
 }
 
-/// An error to show the user; always exit code 2 (bad input or usage).
+/// An error to show the user, in both languages; always exit code 2 (bad input or usage).
 #[derive(Debug)]
-struct UserError {
-    ja: String,
-    en: String,
-}
+struct UserError(Text);
 
 impl UserError {
     fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            ja: ja.into(),
-            en: en.into(),
-        }
-    }
-
-    fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Ja => &self.ja,
-            Lang::En => &self.en,
-        }
+        Self(Text::new(ja, en))
     }
 }
 
@@ -51,36 +38,47 @@ impl From<kaiji_catalog::Error> for UserError {
     }
 }
 
+impl From<kaiji_model::Error> for UserError {
+    fn from(e: kaiji_model::Error) -> Self {
+        Self::new(e.message(Lang::Ja), e.message(Lang::En))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
-    match run(cli) {
+    let mut out = output::Out::stdout(lang);
+    let result = run(cli, &mut out);
+    let written = out.finish().map_err(|e| {
+        UserError::new(
+            format!("出力を書き込めません: {e}"),
+            format!("cannot write the output: {e}"),
+        )
+    });
+    match result.and_then(|outcome| written.map(|()| outcome)) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
-        Err(e) => {
-            let label = match lang {
-                Lang::Ja => "エラー",
-                Lang::En => "error",
-            };
+        Err(UserError(message)) => {
+            let label = Text::new("エラー", "error");
             // Nothing sensible is left to do if stderr itself is gone.
             let _ = writeln!(
                 std::io::stderr().lock(),
-                "kaiji: {label}: {}",
-                e.message(lang)
+                "kaiji: {}: {}",
+                label.get(lang),
+                message.get(lang)
             );
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<Outcome, UserError> {
+fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
     let registry = load_registry(&cli.catalog_files)?;
-    let mut out = output::Out::stdout(cli.lang);
     match cli.command {
-        Command::Catalog(cmd) => catalog_cmd::run(cmd, &registry, &mut out),
-        Command::New(args) => validate_cmd::new(args, &registry, &mut out),
-        Command::Validate(args) => validate_cmd::validate(args, &registry, &mut out),
-        Command::Explain(args) => validate_cmd::explain(args, &mut out),
+        Command::Catalog(cmd) => catalog_cmd::run(cmd, &registry, out),
+        Command::New(args) => validate_cmd::new(args, &registry, out),
+        Command::Validate(args) => validate_cmd::validate(args, &registry, out),
+        Command::Explain(args) => validate_cmd::explain(&args, out),
         Command::Schema => {
             out.raw(&kaiji_model::disclosure_schema());
             Ok(Outcome::Clean)
@@ -98,26 +96,46 @@ fn load_registry(files: &[std::path::PathBuf]) -> Result<Registry, UserError> {
     Ok(registry)
 }
 
+/// The largest input file kaiji reads. Disclosures and catalogs are well below a megabyte; this
+/// bounds memory when someone hands kaiji the wrong file.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a text file, with an error that names the path.
 fn read_file(path: &std::path::Path) -> Result<String, UserError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let cannot = |e: &std::io::Error| {
         UserError::new(
-            format!("{}: 読み込めません: {}", path.display(), io_reason_ja(&e)),
+            format!("{}: 読み込めません: {}", path.display(), io_reason_ja(e)),
             format!("{}: cannot read: {e}", path.display()),
         )
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(UserError::new(
+            format!(
+                "{}: {} MiB を超えるファイルは読みません",
+                path.display(),
+                MAX_INPUT_BYTES >> 20
+            ),
+            format!(
+                "{}: larger than {} MiB, not read",
+                path.display(),
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
         UserError::new(
             format!(
-                "{}: UTF-8 のテキストではありません({} バイト目)",
-                path.display(),
-                e.utf8_error().valid_up_to()
+                "{}: UTF-8 のテキストではありません({at} バイト目)",
+                path.display()
             ),
-            format!(
-                "{}: not UTF-8 text (at byte {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
+            format!("{}: not UTF-8 text (at byte {at})", path.display()),
         )
     })
 }

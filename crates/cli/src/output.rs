@@ -9,6 +9,8 @@ use serde::Serialize;
 pub(crate) struct Out {
     pub(crate) lang: Lang,
     sink: io::BufWriter<io::Stdout>,
+    /// The first write error; later writes are skipped and `finish` reports it.
+    error: Option<io::Error>,
 }
 
 impl Out {
@@ -16,6 +18,25 @@ impl Out {
         Self {
             lang,
             sink: io::BufWriter::new(io::stdout()),
+            error: None,
+        }
+    }
+
+    /// Flushes, and reports the first write error. A closed pipe (`kaiji … | head`) is not an
+    /// error: the reader has what it wanted.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        let flushed = self.sink.flush();
+        match self.error.take().map_or(flushed, Err) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.sink.write_all(bytes)
+        {
+            self.error = Some(e);
         }
     }
 
@@ -33,16 +54,16 @@ impl Out {
     }
 
     pub(crate) fn line(&mut self, s: impl AsRef<str>) {
-        // A closed pipe (`kaiji … | head`) is not an error worth reporting.
-        let _ = writeln!(self.sink, "{}", s.as_ref());
+        self.write(s.as_ref().as_bytes());
+        self.write(b"\n");
     }
 
     pub(crate) fn raw(&mut self, s: &str) {
-        let _ = self.sink.write_all(s.as_bytes());
+        self.write(s.as_bytes());
     }
 
     pub(crate) fn json(&mut self, value: &impl Serialize) {
-        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        let text = serde_json::to_string_pretty(value).expect("report data always serialises");
         self.line(text);
     }
 }
@@ -56,10 +77,4 @@ pub(crate) fn pad(s: &str, width: usize) -> String {
 /// The terminal width of `s`.
 pub(crate) fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
-}
-
-impl Drop for Out {
-    fn drop(&mut self) {
-        let _ = self.sink.flush();
-    }
 }

@@ -35,8 +35,7 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
         description: String::new(),
         extra: BTreeMap::new(),
     };
-    let doc = kaiji_model::skeleton(args.kind, catalog, subject)
-        .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?;
+    let doc = kaiji_model::skeleton(args.kind, catalog, registry, subject)?;
     write_new_file(&args.output, &doc.to_json(), args.force)?;
     let count = doc.answers.len();
     out.line(match out.lang {
@@ -56,28 +55,41 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
     Ok(Outcome::Clean)
 }
 
-/// Writes a file through a temporary sibling and a rename, so that a crash never leaves half a
-/// file; refuses to overwrite unless asked.
+/// Writes a file through a temporary sibling that is synced and then renamed into place, so a
+/// crash never leaves half a file; without `force`, an existing file is never replaced.
 fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), UserError> {
-    if path.exists() && !force {
-        return Err(UserError::new(
-            format!("{} は既にあります(上書きするには --force)", path.display()),
-            format!(
-                "{} already exists (use --force to overwrite)",
-                path.display()
-            ),
-        ));
-    }
-    let fail = |e: std::io::Error| {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| {
         UserError::new(
             format!("{}: 書き込めません: {e}", path.display()),
             format!("{}: cannot write: {e}", path.display()),
         )
     };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, text).map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(fail)
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map(drop).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            UserError::new(
+                format!("{} は既にあります(上書きするには --force)", path.display()),
+                format!(
+                    "{} already exists (use --force to overwrite)",
+                    path.display()
+                ),
+            )
+        } else {
+            fail(&e.error)
+        }
+    })
 }
 
 #[derive(Serialize)]
@@ -133,7 +145,7 @@ pub(crate) fn validate(
                     Err(e) => FileReport {
                         file: file.clone(),
                         status: "error",
-                        error: Some(e.message(out.lang)),
+                        error: Some(out.t(&e.0)),
                         findings: &[],
                     },
                 })
@@ -146,7 +158,8 @@ pub(crate) fn validate(
                     Ok(findings) => print_findings(file, findings, out),
                     Err(e) => {
                         let label = out.pick("読み込みエラー", "input error");
-                        out.line(format!("{file}: {label}: {}", e.message(out.lang)));
+                        let message = out.t(&e.0);
+                        out.line(format!("{file}: {label}: {message}"));
                     }
                 }
             }
@@ -200,7 +213,7 @@ fn print_findings(file: &str, findings: &[Finding], out: &mut Out) {
     }
 }
 
-pub(crate) fn explain(args: ExplainArgs, out: &mut Out) -> Result<Outcome, UserError> {
+pub(crate) fn explain(args: &ExplainArgs, out: &mut Out) -> Result<Outcome, UserError> {
     let code: Code = args.code.parse().map_err(|_| {
         let known: Vec<&str> = Code::iter().map(Code::as_str).collect();
         UserError::new(

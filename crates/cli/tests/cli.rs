@@ -409,3 +409,216 @@ fn readme_sample_output_is_current() {
         "README sample output is stale"
     );
 }
+
+/// One document with one of each problem, against a checklist loaded with --catalog-file.
+#[test]
+fn one_of_each_problem_with_an_extra_catalog() {
+    let assert = kaiji()
+        .args([
+            "--catalog-file",
+            "crates/model/tests/fixtures/mini-checklist.yaml",
+            "validate",
+            "crates/model/tests/fixtures/one-of-each.kaiji.json",
+        ])
+        .assert()
+        .code(1);
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for (code, place) in [
+        ("bad-date", "/subject/date"),
+        ("missing-subject-field", "/subject/contact"),
+        ("remark-required", "/answers/A-1/remark"),
+        ("invalid-answer", "/answers/A-2/answer"),
+        ("item-not-in-form", "/answers/A-3"),
+        ("rule-violated", "/answers/A-4/answer"),
+        ("missing-answer", "/answers/A-5"),
+        ("invalid-field", "/answers/A-6/evidence"),
+        ("unknown-item", "/answers/Z-9"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(&format!("{place}: ")) && l.contains(&format!("[{code}]"))),
+            "{code} at {place} missing in\n{text}"
+        );
+    }
+    // Without the extra catalog the document's checklist is unknown.
+    kaiji()
+        .args([
+            "validate",
+            "crates/model/tests/fixtures/one-of-each.kaiji.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "/catalog: エラー[unknown-catalog]",
+        ));
+}
+
+#[test]
+fn rss_sds_skeleton_answers_unrelated_items_not_applicable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rss.kaiji.json");
+    kaiji()
+        .args([
+            "new",
+            "rss-sds",
+            "--catalog",
+            "jahis-mds-sds@5.0h",
+            "--date",
+            "2026-04-01",
+            "-o",
+        ])
+        .arg(&path)
+        .assert()
+        .success();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let answers = doc["answers"].as_object().unwrap();
+    assert_eq!(answers.len(), 58, "every SDS item is there");
+    // Relevant items (the overlay's) are left to answer; the rest are 該当なし.
+    assert_eq!(answers["SDS-C13-01"]["answer"], serde_json::Value::Null);
+    assert_eq!(answers["SDS-C05-01"]["answer"], "na");
+    let na = answers.values().filter(|a| a["answer"] == "na").count();
+    assert_eq!(
+        na,
+        58 - 49,
+        "49 items are marked RSS-relevant in the 5.0h overlay"
+    );
+    // Overwriting needs --force, and then works.
+    kaiji()
+        .args(["new", "sds", "--date", "2026-04-01", "-o"])
+        .arg(&path)
+        .assert()
+        .code(2);
+    kaiji()
+        .args(["new", "sds", "--date", "2026-04-01", "--force", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["kind"], "sds");
+    // No temporary files are left beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn new_refuses_what_cannot_be_a_disclosure() {
+    let dir = tempfile::tempdir().unwrap();
+    kaiji()
+        .args(["new", "mds", "--catalog", "mhlw-gl@6.0", "-o"])
+        .arg(dir.path().join("a.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("チェックリストではありません"));
+    kaiji()
+        .args([
+            "new",
+            "rss-sds",
+            "--catalog",
+            "test-list@1",
+            "--catalog-file",
+        ])
+        .arg(root().join("crates/model/tests/fixtures/mini-checklist.yaml"))
+        .arg("-o")
+        .arg(dir.path().join("b.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("RSS"));
+}
+
+#[test]
+fn catalog_outputs_in_json_and_for_every_kind() {
+    let out = kaiji()
+        .args(["catalog", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.as_array().unwrap().len() >= 10);
+    let out = kaiji()
+        .args([
+            "catalog",
+            "check",
+            "--format",
+            "json",
+            "crates/catalog/tests/fixtures/broken-checklist.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let issues: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(issues[0]["code"], "duplicate-id");
+    for (catalog, expect) in [
+        ("mhlw-gl@6.0", "システム運用編 13⑪"),
+        ("mhlw-cyber-checklist@R7", "hospital:2-③"),
+        ("iso27001-annex-a", "8.34"),
+        ("jira-rss-sds@4.1-rev1", "jahis-mds-sds@4.1"),
+        ("jahis-mds-sds-4.1-5.0h", "MDS-6.5-03"),
+    ] {
+        kaiji()
+            .args(["catalog", "show", catalog])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(expect));
+    }
+    kaiji()
+        .args(["catalog", "show", "mhlw-gl@6.0", "--item", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("チェックリストではない"));
+}
+
+#[test]
+fn a_users_catalog_replaces_the_shipped_one_of_the_same_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let edited = dir.path().join("jahis-mds-sds-5.0h.yaml");
+    let text = std::fs::read_to_string(root().join("catalogs/jahis-mds-sds-5.0h.yaml")).unwrap();
+    std::fs::write(&edited, text.replacen("confidence: U", "confidence: I", 1)).unwrap();
+    kaiji()
+        .args(["catalog", "check"])
+        .arg(&edited)
+        .assert()
+        .success();
+    kaiji()
+        .arg("--catalog-file")
+        .arg(&edited)
+        .args(["catalog", "show", "jahis-mds-sds@5.0h"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(edited.display().to_string()));
+    // Loading the same file twice is an error that names both.
+    kaiji()
+        .arg("--catalog-file")
+        .arg(&edited)
+        .arg("--catalog-file")
+        .arg(&edited)
+        .args(["catalog", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("既に"));
+    kaiji()
+        .args([
+            "--lang",
+            "en",
+            "--catalog-file",
+            "no/such.yaml",
+            "catalog",
+            "list",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such.yaml: cannot read"));
+}
+
+#[test]
+fn a_failed_write_to_stdout_exits_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux: nothing to test
+    };
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("kaiji"))
+        .args(["catalog", "show", "jahis-mds-sds@5.0h"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("出力を書き込めません"));
+}

@@ -36,6 +36,7 @@ pub enum Code {
     BadDate,
     UnknownCatalog,
     InvalidField,
+    DuplicateKey,
 }
 
 impl Code {
@@ -88,6 +89,10 @@ impl Code {
             Self::UnknownCatalog => Text::new(
                 "文書が参照するチェックリスト(id と revision)が見つからないか、文書の様式を含みません。`kaiji catalog list` で一覧を確認するか、--catalog-file で読み込んでください。",
                 "The checklist the document refers to (id and revision) is not known, or does not contain the document's form. See `kaiji catalog list`, or load it with --catalog-file.",
+            ),
+            Self::DuplicateKey => Text::new(
+                "同じ JSON オブジェクトに同じキーが2回以上あります。JSON の読み手は最後のものだけを使うため、それ以前の内容は失われます。どちらを残すか決めて1つにしてください。",
+                "The same key occurs more than once in one JSON object. JSON readers keep only the last one, so the earlier content would be lost. Decide which to keep and leave one.",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",
@@ -164,7 +169,7 @@ impl fmt::Display for Location {
         match (&self.sheet, &self.cell, &self.pointer) {
             (Some(sheet), Some(cell), _) => write!(f, "{sheet}!{cell}"),
             (Some(sheet), None, _) => f.write_str(sheet),
-            (None, _, Some(p)) if p.is_empty() => f.write_str("/"),
+            (None, _, Some(p)) if p.is_empty() => f.write_str("(root)"),
             (None, _, Some(p)) => f.write_str(p),
             (None, _, None) => Ok(()),
         }

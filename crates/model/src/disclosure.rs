@@ -116,33 +116,47 @@ pub struct Subject {
     pub extra: BTreeMap<String, Value>,
 }
 
-/// The fields of [`Subject`] that must not be empty, per kind.
-pub fn required_subject_fields(kind: DocKind) -> &'static [&'static str] {
-    match kind {
-        DocKind::Mds => &[
-            "organisation",
-            "product",
-            "model",
-            "version",
-            "date",
-            "contact",
-        ],
-        DocKind::Sds | DocKind::RssSds => {
-            &["organisation", "product", "version", "date", "contact"]
-        }
-    }
+/// The cover fields of a [`Subject`], for checks and presentation.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum SubjectField {
+    Organisation,
+    Product,
+    Model,
+    Version,
+    Date,
+    Contact,
+    Description,
 }
 
-/// The label of a subject field, as the cover of the form names it.
-pub fn subject_field_label(field: &str) -> Text {
-    match field {
-        "organisation" => Text::new("製造業者名/サービス事業者名", "organisation"),
-        "product" => Text::new("製品名/サービス名称", "product or service name"),
-        "model" => Text::new("型番", "model"),
-        "version" => Text::new("バージョン", "version"),
-        "date" => Text::new("作成日", "date"),
-        "contact" => Text::new("連絡先", "contact"),
-        other => Text::new(other, other),
+impl SubjectField {
+    /// The JSON key.
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+
+    /// Whether a document of `kind` must fill this field.
+    pub fn is_required(self, kind: DocKind) -> bool {
+        match self {
+            Self::Model => kind == DocKind::Mds,
+            Self::Description => false,
+            _ => true,
+        }
+    }
+
+    /// The label the cover of the form uses.
+    pub fn label(self) -> Text {
+        match self {
+            Self::Organisation => Text::new("製造業者名/サービス事業者名", "organisation"),
+            Self::Product => Text::new("製品名/サービス名称", "product or service name"),
+            Self::Model => Text::new("型番", "model"),
+            Self::Version => Text::new("バージョン", "version"),
+            Self::Date => Text::new("作成日", "date"),
+            Self::Contact => Text::new("連絡先", "contact"),
+            Self::Description => Text::new("概要", "description"),
+        }
     }
 }
 
@@ -239,16 +253,13 @@ impl Disclosure {
     /// Reads a document strictly: every field must have the right type and form. Use
     /// [`crate::validate_str`] to report every problem of a document instead.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        serde_json::from_str(text).map_err(|e| Error::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        Ok(serde_json::from_str(text)?)
     }
 
     /// The document as pretty-printed JSON with a final newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut s =
+            serde_json::to_string_pretty(self).expect("a document of plain data always serialises");
         s.push('\n');
         s
     }
@@ -257,7 +268,7 @@ impl Disclosure {
 /// The JSON Schema of the disclosure document, as checked in under `schemas/`.
 pub fn disclosure_schema() -> String {
     let schema = schemars::schema_for!(Disclosure);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
     s.push('\n');
     s
 }

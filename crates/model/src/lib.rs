@@ -10,8 +10,7 @@ mod validate;
 
 pub use diags::{Code, Finding, Location, Severity};
 pub use disclosure::{
-    AnswerEntry, CatalogId, Disclosure, DocKind, IsoDate, Subject, disclosure_schema,
-    required_subject_fields, subject_field_label,
+    AnswerEntry, CatalogId, Disclosure, DocKind, IsoDate, Subject, SubjectField, disclosure_schema,
 };
 pub use skeleton::skeleton;
 pub use validate::{validate_str, validate_value};
@@ -29,10 +28,30 @@ pub enum Error {
     },
     #[error("日付 {0:?} は YYYY-MM-DD 形式ではありません")]
     BadDate(String),
-    #[error("チェックリスト {0} が見つかりません")]
-    UnknownCatalog(String),
+    #[error("{0} はチェックリストではありません")]
+    NotAChecklist(String),
+    #[error("{0} には RSS オーバーレイ(リモートサービス関連項目の指定)がありません")]
+    NoRssOverlay(String),
     #[error("チェックリスト {catalog} には様式 {form} がありません")]
     FormNotInCatalog { catalog: String, form: String },
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Json {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        }
+    }
+}
+
+/// serde's messages end in " at line N column M"; kaiji puts the place first, once.
+pub(crate) fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
 }
 
 impl Error {
@@ -52,7 +71,10 @@ impl Error {
                 format!("JSON line {line} column {column}: {message}")
             }
             (Self::BadDate(s), Lang::En) => format!("date {s:?} is not a YYYY-MM-DD date"),
-            (Self::UnknownCatalog(c), Lang::En) => format!("checklist {c} is not known"),
+            (Self::NotAChecklist(c), Lang::En) => format!("{c} is not a checklist"),
+            (Self::NoRssOverlay(c), Lang::En) => {
+                format!("{c} has no RSS overlay (the list of remote-service items)")
+            }
             (Self::FormNotInCatalog { catalog, form }, Lang::En) => {
                 format!("checklist {catalog} has no {form} form")
             }

@@ -1,27 +1,26 @@
 //! Validation of a disclosure document against its checklist: every problem, with its place.
 //!
 //! The validator walks the JSON value itself rather than the typed [`crate::Disclosure`], so that a
-//! document with a wrong value in one place still gets every other problem reported.
+//! document with a wrong value in one place still gets every other problem reported. It is at
+//! least as strict as the typed model: a document without structural findings (invalid-field,
+//! bad-date, missing-subject-field, duplicate-key) reads as a [`crate::Disclosure`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kaiji_catalog::{Answer, AnswerKind, CatalogRef, Checklist, Item, Registry, Text};
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use strum::IntoEnumIterator;
 
-use crate::{
-    Code, DocKind, Error, Finding, IsoDate, Location, disclosure::required_subject_fields,
-    disclosure::subject_field_label,
-};
+use crate::{Code, DocKind, Error, Finding, IsoDate, Location, SubjectField};
 
 /// Parses and validates a document. A syntax error is an `Err` (with line and column); every
 /// other problem is a finding.
 pub fn validate_str(text: &str, registry: &Registry) -> Result<Vec<Finding>, Error> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
-    Ok(validate_value(&value, registry))
+    let value: Value = serde_json::from_str(text)?;
+    let mut findings = duplicate_keys(text);
+    findings.extend(validate_value(&value, registry));
+    Ok(findings)
 }
 
 /// Validates a document given as a JSON value. Never panics, whatever the value.
@@ -44,7 +43,6 @@ pub fn validate_value(value: &Value, registry: &Registry) -> Vec<Finding> {
         ));
         return out;
     };
-
     let kind = check_kind(root, &mut out);
     let checklist = check_catalog(root, kind, registry, &mut out);
     check_subject(root, kind, &mut out);
@@ -77,8 +75,8 @@ fn missing_field(out: &mut Vec<Finding>, path: &[&str], expected: &str) {
     ));
 }
 
-fn wrong_type(out: &mut Vec<Finding>, path: &[&str], expected: &str, found: &Value) {
-    out.push(Finding::new(
+fn wrong_type(path: &[&str], expected: &str, found: &Value) -> Finding {
+    Finding::new(
         Code::InvalidField,
         Location::pointer(path.iter().copied()),
         Text::new(
@@ -93,35 +91,27 @@ fn wrong_type(out: &mut Vec<Finding>, path: &[&str], expected: &str, found: &Val
                 type_name(found)
             ),
         ),
-    ));
+    )
 }
 
 fn check_kind(root: &Map<String, Value>, out: &mut Vec<Finding>) -> Option<DocKind> {
     let expected = "\"mds\" | \"sds\" | \"rss-sds\"";
     match root.get("kind") {
-        None => {
-            missing_field(out, &["kind"], expected);
-            None
-        }
+        None => missing_field(out, &["kind"], expected),
         Some(Value::String(s)) => match s.parse::<DocKind>() {
-            Ok(kind) => Some(kind),
-            Err(_) => {
-                out.push(Finding::new(
-                    Code::InvalidField,
-                    Location::pointer(["kind"]),
-                    Text::new(
-                        format!("kind {s:?} は使えません({expected})"),
-                        format!("kind {s:?} is not allowed ({expected})"),
-                    ),
-                ));
-                None
-            }
+            Ok(kind) => return Some(kind),
+            Err(_) => out.push(Finding::new(
+                Code::InvalidField,
+                Location::pointer(["kind"]),
+                Text::new(
+                    format!("kind {s:?} は使えません({expected})"),
+                    format!("kind {s:?} is not allowed ({expected})"),
+                ),
+            )),
         },
-        Some(other) => {
-            wrong_type(out, &["kind"], expected, other);
-            None
-        }
+        Some(other) => out.push(wrong_type(&["kind"], expected, other)),
     }
+    None
 }
 
 fn check_catalog<'r>(
@@ -137,14 +127,27 @@ fn check_catalog<'r>(
         }
         Some(Value::Object(c)) => c,
         Some(other) => {
-            wrong_type(out, &["catalog"], "object {id, revision}", other);
+            out.push(wrong_type(&["catalog"], "object {id, revision}", other));
             return None;
         }
     };
+    for key in catalog
+        .keys()
+        .filter(|k| !matches!(k.as_str(), "id" | "revision"))
+    {
+        out.push(Finding::new(
+            Code::InvalidField,
+            Location::pointer(["catalog", key]),
+            Text::new(
+                format!("catalog に未知のフィールド {key:?} があります(id と revision だけ)"),
+                format!("catalog has an unknown field {key:?} (only id and revision)"),
+            ),
+        ));
+    }
     let mut field = |name: &str| match catalog.get(name) {
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
-            wrong_type(out, &["catalog", name], "string", other);
+            out.push(wrong_type(&["catalog", name], "string", other));
             None
         }
         None => {
@@ -176,12 +179,9 @@ fn check_catalog<'r>(
         out.push(unknown(
             format!(
                 "{id}@{revision} はチェックリストではありません({})",
-                catalog.header.kind
+                catalog.kind()
             ),
-            format!(
-                "{id}@{revision} is not a checklist ({})",
-                catalog.header.kind
-            ),
+            format!("{id}@{revision} is not a checklist ({})", catalog.kind()),
         ));
         return None;
     };
@@ -205,49 +205,69 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
         }
         Some(Value::Object(s)) => s,
         Some(other) => {
-            wrong_type(out, &["subject"], "object", other);
+            out.push(wrong_type(&["subject"], "object", other));
             return;
         }
     };
-    let required = required_subject_fields(kind.unwrap_or(DocKind::Sds));
-    for field in required_subject_fields(DocKind::Mds) {
-        let label = subject_field_label(field);
-        match subject.get(*field) {
-            Some(Value::String(s)) if !s.trim().is_empty() => {
-                if *field == "date" && s.parse::<IsoDate>().is_err() {
-                    out.push(Finding::new(
-                        Code::BadDate,
-                        Location::pointer(["subject", "date"]),
-                        Text::new(
-                            format!("作成日 {s:?} は YYYY-MM-DD 形式の日付ではありません"),
-                            format!("date {s:?} is not a YYYY-MM-DD date"),
-                        ),
-                    ));
-                }
+    for field in SubjectField::iter() {
+        let key = field.key();
+        let required = kind.is_some_and(|k| field.is_required(k));
+        let blank = match subject.get(key) {
+            None => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(other) => {
+                out.push(wrong_type(&["subject", key], "string", other));
+                continue;
             }
-            Some(Value::String(_)) | Some(Value::Null) | None => {
-                if required.contains(field) {
-                    out.push(Finding::new(
-                        Code::MissingSubjectField,
-                        Location::pointer(["subject", field]),
-                        Text::new(
-                            format!("表紙の {} が空です", label.ja),
-                            format!("cover field {} is empty", label.en),
-                        ),
-                    ));
-                }
-            }
-            Some(other) => wrong_type(out, &["subject", field], "string", other),
+        };
+        if blank && (required || field == SubjectField::Date) {
+            let label = field.label();
+            out.push(Finding::new(
+                Code::MissingSubjectField,
+                Location::pointer(["subject", key]),
+                Text::new(
+                    format!("表紙の {} が空です", label.ja),
+                    format!("cover field {} is empty", label.en),
+                ),
+            ));
+        } else if field == SubjectField::Date
+            && let Some(Value::String(s)) = subject.get(key)
+            && s.parse::<IsoDate>().is_err()
+        {
+            out.push(Finding::new(
+                Code::BadDate,
+                Location::pointer(["subject", key]),
+                Text::new(
+                    format!("作成日 {s:?} は YYYY-MM-DD 形式の日付ではありません"),
+                    format!("date {s:?} is not a YYYY-MM-DD date"),
+                ),
+            ));
         }
     }
 }
 
-/// One answer as found in the document, after its shape was checked.
-struct Found<'a> {
-    answer: Option<Answer>,
-    /// The answer was there but not allowed (already reported as invalid-answer).
-    invalid_answer: bool,
+/// What an answer entry holds, after its shape was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// No entry, or `answer` absent or null.
+    Unanswered,
+    /// Something is there but it is not an allowed answer (already reported).
+    Invalid,
+    Given(Answer),
+}
+
+struct Entry<'a> {
+    state: State,
     remark: &'a str,
+}
+
+/// Whether an only-if condition holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cond {
+    Holds,
+    Fails,
+    /// The item it depends on is unanswered or invalid: its own finding says so.
+    Unknown,
 }
 
 fn check_answers(
@@ -258,127 +278,82 @@ fn check_answers(
 ) {
     let empty = Map::new();
     let answers = match root.get("answers") {
-        None => {
-            missing_field(out, &["answers"], "object");
-            &empty
-        }
+        None => &empty,
         Some(Value::Object(a)) => a,
         Some(other) => {
-            wrong_type(out, &["answers"], "object", other);
+            out.push(wrong_type(&["answers"], "object", other));
             &empty
         }
     };
-
-    // Shape of every entry first, so that rules below see only well-formed answers.
-    let read = |id: &str, out: &mut Vec<Finding>| -> Option<Found<'_>> {
-        read_entry(
-            id,
-            answers.get(id)?,
-            checklist.and_then(|c| c.item(id)),
-            out,
-        )
+    // The shape of every entry; its findings are reported at the item's turn, so that the
+    // findings of one item stand together and in checklist order.
+    let mut entries = BTreeMap::new();
+    let mut shapes: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+    for (id, value) in answers {
+        let item = checklist.and_then(|c| c.item(id));
+        let (entry, findings) = read_entry(id, value, item);
+        entries.insert(id.as_str(), entry);
+        shapes.insert(id.as_str(), findings);
+    }
+    let mut shape_findings = |id: &str, out: &mut Vec<Finding>| {
+        if let Some(findings) = shapes.get_mut(id) {
+            out.append(findings);
+        }
     };
 
     let Some(checklist) = checklist else {
         for id in answers.keys() {
-            read(id, out);
+            shape_findings(id, out);
         }
         return;
     };
-    let form = kind.map(DocKind::form);
-    let mut seen = BTreeSet::new();
-    for item in checklist.items() {
-        let id = item.id.as_str();
-        seen.insert(id);
-        let found = read(id, out);
-        let in_form = form.is_none_or(|f| item.forms.contains(&f));
-        if !in_form {
-            if answers.contains_key(id) {
-                out.push(
-                    Finding::new(
-                        Code::ItemNotInForm,
-                        Location::pointer(["answers", id]),
-                        Text::new(
-                            format!(
-                                "項目 {id} はこの様式({})の項目ではありません",
-                                form_name(kind)
-                            ),
-                            format!("item {id} is not part of the {} form", form_name(kind)),
-                        ),
-                    )
-                    .with_item(id),
-                );
-            }
-            continue;
-        }
-        let applies = conditions_hold(item, answers, checklist);
-        let invalid = found.as_ref().is_some_and(|f| f.invalid_answer);
-        match found.as_ref().and_then(|f| f.answer) {
-            None if applies && !invalid => out.push(
-                Finding::new(
-                    Code::MissingAnswer,
-                    Location::pointer(["answers", id]),
-                    Text::new(
-                        format!("項目 {id}({})に回答がありません", item.text.ja),
-                        format!("item {id} ({}) has no answer", item.text.en),
-                    ),
-                )
-                .with_item(id),
-            ),
-            None => {}
-            Some(answer) => {
-                let remark_blank = found.as_ref().is_none_or(|f| f.remark.trim().is_empty());
-                if remark_blank && item.remark_required_for().any(|a| a == answer) {
-                    out.push(
-                        Finding::new(
-                            Code::RemarkRequired,
-                            Location::pointer(["answers", id, "remark"]),
-                            Text::new(
-                                format!(
-                                    "項目 {id} の回答「{}」には備考(理由・代替策・予定)が必要です",
-                                    answer.label().ja
-                                ),
-                                format!(
-                                    "item {id} answered \"{}\" needs a remark (reason, compensating control or plan)",
-                                    answer.label().en
-                                ),
-                            ),
-                        )
-                        .with_item(id),
-                    );
+    let known: BTreeSet<&str> = checklist.items().map(|i| i.id.as_str()).collect();
+    if let Some(form) = kind.map(DocKind::form) {
+        let state = |id: &str| entries.get(id).map_or(State::Unanswered, |e| e.state);
+        for item in checklist.items() {
+            let id = item.id.as_str();
+            shape_findings(id, out);
+            if !item.forms.contains(&form) {
+                if entries.contains_key(id) {
+                    out.push(item_not_in_form(id, form));
                 }
-                if !applies && answer != Answer::Na {
-                    for cond in item.conditions() {
-                        out.push(
-                            Finding::new(
-                                Code::RuleViolated,
-                                Location::pointer(["answers", id, "answer"]),
-                                Text::new(
-                                    format!(
-                                        "項目 {id} は項目 {} が「{}」のときだけ回答します(現在: {})",
-                                        cond.item,
-                                        cond.answer.label().ja,
-                                        answer_of(answers, cond.item.as_str())
-                                            .map_or_else(|| "未回答".to_owned(), |a| a.label().ja)
-                                    ),
-                                    format!(
-                                        "item {id} applies only when item {} is \"{}\" (it is {})",
-                                        cond.item,
-                                        cond.answer.label().en,
-                                        answer_of(answers, cond.item.as_str())
-                                            .map_or_else(|| "unanswered".to_owned(), |a| a.label().en)
-                                    ),
-                                ),
-                            )
-                            .with_item(id),
-                        );
+                continue;
+            }
+            let conditions: Vec<(&kaiji_catalog::Condition, Cond)> = item
+                .conditions()
+                .map(|c| {
+                    let holds = match state(c.item.as_str()) {
+                        State::Given(a) if a == c.answer => Cond::Holds,
+                        State::Given(_) => Cond::Fails,
+                        State::Unanswered | State::Invalid => Cond::Unknown,
+                    };
+                    (c, holds)
+                })
+                .collect();
+            let applies = conditions.iter().all(|(_, c)| *c == Cond::Holds);
+            let entry = entries.get(id);
+            match entry.map_or(State::Unanswered, |e| e.state) {
+                State::Unanswered if applies => out.push(missing_answer(item)),
+                State::Unanswered | State::Invalid => {}
+                State::Given(answer) => {
+                    let remark_blank = entry.is_none_or(|e| e.remark.trim().is_empty());
+                    if applies && remark_blank && item.remark_required_for().any(|a| a == answer) {
+                        out.push(remark_required(id, answer));
+                    }
+                    if answer != Answer::Na {
+                        for (cond, _) in conditions.iter().filter(|(_, c)| *c == Cond::Fails) {
+                            let State::Given(actual) = state(cond.item.as_str()) else {
+                                continue;
+                            };
+                            out.push(rule_violated(id, cond, actual));
+                        }
                     }
                 }
             }
         }
     }
-    for id in answers.keys().filter(|id| !seen.contains(id.as_str())) {
-        read(id, out);
+    for id in answers.keys().filter(|id| !known.contains(id.as_str())) {
+        shape_findings(id, out);
         out.push(
             Finding::new(
                 Code::UnknownItem,
@@ -393,106 +368,268 @@ fn check_answers(
     }
 }
 
-fn form_name(kind: Option<DocKind>) -> String {
-    kind.map(|k| k.form().to_string().to_uppercase())
-        .unwrap_or_default()
+fn item_not_in_form(id: &str, form: kaiji_catalog::Form) -> Finding {
+    let form = form.to_string().to_uppercase();
+    Finding::new(
+        Code::ItemNotInForm,
+        Location::pointer(["answers", id]),
+        Text::new(
+            format!("項目 {id} はこの様式({form})の項目ではありません"),
+            format!("item {id} is not part of the {form} form"),
+        ),
+    )
+    .with_item(id)
 }
 
-/// Whether every only-if condition of the item holds.
-fn conditions_hold(item: &Item, answers: &Map<String, Value>, checklist: &Checklist) -> bool {
-    item.conditions().all(|cond| {
-        checklist.item(cond.item.as_str()).is_some()
-            && answer_of(answers, cond.item.as_str()) == Some(cond.answer)
-    })
+fn missing_answer(item: &Item) -> Finding {
+    let id = item.id.as_str();
+    Finding::new(
+        Code::MissingAnswer,
+        Location::pointer(["answers", id]),
+        Text::new(
+            format!("項目 {id}({})に回答がありません", item.text.ja),
+            format!("item {id} ({}) has no answer", item.text.en),
+        ),
+    )
+    .with_item(id)
 }
 
-fn answer_of(answers: &Map<String, Value>, id: &str) -> Option<Answer> {
-    answers.get(id)?.get("answer")?.as_str()?.parse().ok()
+fn remark_required(id: &str, answer: Answer) -> Finding {
+    let label = answer.label();
+    Finding::new(
+        Code::RemarkRequired,
+        Location::pointer(["answers", id, "remark"]),
+        Text::new(
+            format!(
+                "項目 {id} の回答「{}」には備考(理由・代替策・予定)が必要です",
+                label.ja
+            ),
+            format!(
+                "item {id} answered \"{}\" needs a remark (reason, compensating control or plan)",
+                label.en
+            ),
+        ),
+    )
+    .with_item(id)
 }
 
-/// Checks the shape of one answer entry and reports what is wrong with it.
-fn read_entry<'a>(
-    id: &str,
-    entry: &'a Value,
-    item: Option<&Item>,
-    out: &mut Vec<Finding>,
-) -> Option<Found<'a>> {
+fn rule_violated(id: &str, cond: &kaiji_catalog::Condition, actual: Answer) -> Finding {
+    Finding::new(
+        Code::RuleViolated,
+        Location::pointer(["answers", id, "answer"]),
+        Text::new(
+            format!(
+                "項目 {id} は項目 {} が「{}」のときだけ回答します(現在: {})",
+                cond.item,
+                cond.answer.label().ja,
+                actual.label().ja
+            ),
+            format!(
+                "item {id} applies only when item {} is \"{}\" (it is \"{}\")",
+                cond.item,
+                cond.answer.label().en,
+                actual.label().en
+            ),
+        ),
+    )
+    .with_item(id)
+}
+
+/// Checks the shape of one answer entry; returns what it holds and what is wrong with it.
+fn read_entry<'a>(id: &str, entry: &'a Value, item: Option<&Item>) -> (Entry<'a>, Vec<Finding>) {
+    let mut out = Vec::new();
     let Some(obj) = entry.as_object() else {
-        wrong_type(out, &["answers", id], "object {answer, remark}", entry);
-        return None;
+        out.push(wrong_type(&["answers", id], "object {answer, remark}", entry).with_item(id));
+        let entry = Entry {
+            state: State::Invalid,
+            remark: "",
+        };
+        return (entry, out);
     };
     let kind = item.map_or(AnswerKind::YesNoNa, |i| i.answer);
-    let invalid = |value: String| {
-        let allowed = match kind {
-            AnswerKind::YesNoNa => "\"yes\" | \"no\" | \"na\" | null",
-            AnswerKind::YesNo => "\"yes\" | \"no\" | null",
-        };
-        Finding::new(
-            Code::InvalidAnswer,
-            Location::pointer(["answers", id, "answer"]),
-            Text::new(
-                format!("項目 {id} の回答 {value} は使えません({allowed})"),
-                format!("item {id}: answer {value} is not allowed ({allowed})"),
-            ),
-        )
-        .with_item(id)
-    };
-    let mut invalid_answer = true;
-    let answer = match obj.get("answer") {
-        None | Some(Value::Null) => {
-            invalid_answer = false;
-            None
-        }
+    let state = match obj.get("answer") {
+        None | Some(Value::Null) => State::Unanswered,
         Some(Value::String(s)) => match s.parse::<Answer>() {
-            Ok(a) if kind.accepts(a) => {
-                invalid_answer = false;
-                Some(a)
-            }
+            Ok(a) if kind.accepts(a) => State::Given(a),
             _ => {
-                let mut finding = invalid(format!("{s:?}"));
-                if let Some(meant) = Answer::parse_loose(s).filter(|a| kind.accepts(*a)) {
-                    finding
-                        .message
-                        .ja
-                        .push_str(&format!("。\"{meant}\" と書いてください"));
-                    finding.message.en.push_str(&format!("; write \"{meant}\""));
-                }
-                out.push(finding);
-                None
+                out.push(invalid_answer(
+                    id,
+                    &format!("{s:?}"),
+                    Answer::parse_loose(s),
+                    kind,
+                ));
+                State::Invalid
             }
         },
         Some(other) => {
-            out.push(invalid(other.to_string()));
-            None
+            out.push(invalid_answer(id, &other.to_string(), None, kind));
+            State::Invalid
         }
     };
-    let remark = match obj.get("remark") {
-        None | Some(Value::Null) => "",
+    let mut string_field = |key: &str| match obj.get(key) {
+        None => "",
         Some(Value::String(s)) => s.as_str(),
         Some(other) => {
-            wrong_type(out, &["answers", id, "remark"], "string", other);
+            out.push(wrong_type(&["answers", id, key], "string", other).with_item(id));
             ""
         }
     };
-    match obj.get("source_text") {
-        None | Some(Value::Null | Value::String(_)) => {}
-        Some(other) => wrong_type(out, &["answers", id, "source_text"], "string", other),
-    }
+    let remark = string_field("remark");
+    string_field("source_text");
     match obj.get("evidence") {
-        None | Some(Value::Null) => {}
+        None => {}
         Some(Value::Array(links)) => {
-            for (n, link) in links.iter().enumerate() {
-                if !link.is_string() {
-                    let n = n.to_string();
-                    wrong_type(out, &["answers", id, "evidence", &n], "string", link);
-                }
+            for (n, link) in links.iter().enumerate().filter(|(_, l)| !l.is_string()) {
+                let n = n.to_string();
+                out.push(
+                    wrong_type(&["answers", id, "evidence", &n], "string", link).with_item(id),
+                );
             }
         }
-        Some(other) => wrong_type(out, &["answers", id, "evidence"], "array of strings", other),
+        Some(other) => {
+            out.push(
+                wrong_type(&["answers", id, "evidence"], "array of strings", other).with_item(id),
+            );
+        }
     }
-    Some(Found {
-        answer,
-        invalid_answer,
-        remark,
-    })
+    (Entry { state, remark }, out)
+}
+
+fn invalid_answer(id: &str, value: &str, meant: Option<Answer>, kind: AnswerKind) -> Finding {
+    let allowed = match kind {
+        AnswerKind::YesNoNa => "\"yes\" | \"no\" | \"na\" | null",
+        AnswerKind::YesNo => "\"yes\" | \"no\" | null",
+    };
+    let mut message = Text::new(
+        format!("項目 {id} の回答 {value} は使えません({allowed})"),
+        format!("item {id}: answer {value} is not allowed ({allowed})"),
+    );
+    if let Some(meant) = meant.filter(|a| kind.accepts(*a)) {
+        message
+            .ja
+            .push_str(&format!("。\"{meant}\" と書いてください"));
+        message.en.push_str(&format!("; write \"{meant}\""));
+    }
+    Finding::new(
+        Code::InvalidAnswer,
+        Location::pointer(["answers", id, "answer"]),
+        message,
+    )
+    .with_item(id)
+}
+
+/// Keys that occur twice in one JSON object: serde keeps only the last, so the first would be
+/// lost without a word. Reports each repeat with its pointer.
+fn duplicate_keys(text: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    // The text already parsed as a Value, so this walk cannot fail on syntax.
+    let _ = Walk {
+        path: Vec::new(),
+        found: &mut found,
+    }
+    .deserialize(&mut de);
+    found
+        .into_iter()
+        .map(|path| {
+            let shown = path.join("/");
+            Finding::new(
+                Code::DuplicateKey,
+                Location::pointer(path.iter().map(String::as_str)),
+                Text::new(
+                    format!("キー /{shown} が同じオブジェクトに2回以上あります。最後のものだけが読まれます"),
+                    format!("key /{shown} occurs more than once in its object; only the last is read"),
+                ),
+            )
+        })
+        .collect()
+}
+
+struct Walk<'a> {
+    path: Vec<String>,
+    found: &'a mut Vec<Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let mut path = self.path.clone();
+            path.push(key.clone());
+            if !seen.insert(key) {
+                self.found.push(path.clone());
+            }
+            map.next_value_seed(Walk {
+                path,
+                found: self.found,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut n = 0usize;
+        loop {
+            let mut path = self.path.clone();
+            path.push(n.to_string());
+            if seq
+                .next_element_seed(Walk {
+                    path,
+                    found: self.found,
+                })?
+                .is_none()
+            {
+                return Ok(());
+            }
+            n += 1;
+        }
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_found_at_any_depth() {
+        let text = r#"{"a": 1, "b": {"x": [ {"k": 1, "k": 2} ]}, "a": 3}"#;
+        let pointers: Vec<String> = duplicate_keys(text)
+            .into_iter()
+            .map(|f| f.location.to_string())
+            .collect();
+        assert_eq!(pointers, ["/b/x/0/k", "/a"]);
+    }
 }
