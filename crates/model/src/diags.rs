@@ -37,6 +37,11 @@ pub enum Code {
     UnknownCatalog,
     InvalidField,
     DuplicateKey,
+    UnreadableAnswer,
+    ConflictingAnswers,
+    StrayText,
+    FormulaWithoutValue,
+    CatalogNotDetected,
 }
 
 impl Code {
@@ -46,7 +51,10 @@ impl Code {
 
     pub fn severity(self) -> Severity {
         match self {
-            Self::UnknownItem => Severity::Warning,
+            Self::UnknownItem
+            | Self::StrayText
+            | Self::FormulaWithoutValue
+            | Self::CatalogNotDetected => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -93,6 +101,26 @@ impl Code {
             Self::DuplicateKey => Text::new(
                 "同じ JSON オブジェクトに同じキーが2回以上あります。JSON の読み手は最後のものだけを使うため、それ以前の内容は失われます。どちらを残すか決めて1つにしてください。",
                 "The same key occurs more than once in one JSON object. JSON readers keep only the last one, so the earlier content would be lost. Decide which to keep and leave one.",
+            ),
+            Self::UnreadableAnswer => Text::new(
+                "ワークブックの回答セルを はい・いいえ・該当なし として読めませんでした。書かれていた文字は source_answer に残してあります。回答を選び直してください。",
+                "The workbook's answer cell could not be read as yes, no or not applicable. What it said is kept in source_answer; choose the answer again.",
+            ),
+            Self::ConflictingAnswers => Text::new(
+                "はい・いいえ・該当なし の列のうち2つ以上に印が付いています。どれが回答か決められないため未回答として取り込み、印の内容は source_answer に残しました。",
+                "More than one of the yes / no / not-applicable columns is marked. kaiji cannot tell which is meant, so the item is imported unanswered and the marks are kept in source_answer.",
+            ),
+            Self::StrayText => Text::new(
+                "想定外の列に文字が書かれていました。失われないよう備考の末尾に加え、元のセルを示しています。",
+                "Text stood in a column kaiji did not expect. So that nothing is lost it was appended to the remark; the finding names the cell it came from.",
+            ),
+            Self::FormulaWithoutValue => Text::new(
+                "数式セルに計算済みの値が保存されていません(保存前に再計算されていないファイル)。Excel で開いて保存し直すと値が入ります。",
+                "A formula cell has no saved result (the file was not recalculated before saving). Open and save it in Excel to store the values.",
+            ),
+            Self::CatalogNotDetected => Text::new(
+                "ワークブックからチェックリストの版(例: Rev.5.0h, Ver.4.1)を読み取れなかったため、最新版とみなしました。違う場合は --catalog で指定してください。",
+                "The checklist revision (such as Rev.5.0h or Ver.4.1) could not be read from the workbook, so the newest was assumed. Give --catalog if that is wrong.",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",

@@ -171,6 +171,10 @@ pub struct AnswerEntry {
     /// The question text as it stood in the source workbook (kept, never shipped by kaiji).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_text: Option<String>,
+    /// What the answer cell of the source workbook said, when kaiji could not read it as an
+    /// answer (kept so that nothing typed is lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_answer: Option<String>,
     /// Links or references to evidence (documents, certificates, URLs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,

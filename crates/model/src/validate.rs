@@ -476,6 +476,7 @@ fn read_entry<'a>(id: &str, entry: &'a Value, item: Option<&Item>) -> (Entry<'a>
     };
     let remark = string_field("remark");
     string_field("source_text");
+    string_field("source_answer");
     match obj.get("evidence") {
         None => {}
         Some(Value::Array(links)) => {

@@ -1,0 +1,430 @@
+//! Reading a workbook into plain grids of cell text: the one place that knows calamine and the
+//! container formats, with the limits that keep hostile files harmless.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx};
+use jiff::civil::Date;
+
+use crate::{Error, Limits, text};
+
+/// One worksheet as text cells, row by row, from A1.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+    /// Merged regions (zero-based, inclusive).
+    pub merges: Vec<Dimensions>,
+}
+
+/// One cell: its text as shown, and what else kaiji needs to know about it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    /// The value as text (numbers without a needless `.0`, dates as YYYY-MM-DD).
+    pub text: String,
+    /// The value as a date, when the cell holds a date (or a serial number that may be one).
+    pub serial: Option<f64>,
+    /// The cell holds a formula but the file keeps no computed value for it.
+    pub formula_without_value: bool,
+}
+
+impl Sheet {
+    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.rows.get(row)?.get(col)
+    }
+
+    /// The trimmed text of a cell; empty when there is none.
+    pub fn text(&self, row: usize, col: usize) -> &str {
+        self.cell(row, col).map_or("", |c| c.text.trim())
+    }
+
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// The top-left cell of the merged region that covers (row, col), if any.
+    pub fn merge_origin(&self, row: usize, col: usize) -> Option<(usize, usize)> {
+        let (r, c) = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
+        self.merges
+            .iter()
+            .find(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1)
+            .map(|m| (m.start.0 as usize, m.start.1 as usize))
+    }
+
+    /// The text shown at (row, col): a merged region shows its top-left cell everywhere.
+    pub fn shown(&self, row: usize, col: usize) -> &str {
+        match self.merge_origin(row, col) {
+            Some((r, c)) => self.text(r, c),
+            None => self.text(row, col),
+        }
+    }
+
+    /// The cell as a date: an Excel date cell, or text written as a date (和暦 included).
+    pub fn date(&self, row: usize, col: usize) -> Option<Date> {
+        let cell = self.cell(row, col)?;
+        cell.serial
+            .and_then(text::excel_serial_date)
+            .or_else(|| text::parse_date(&cell.text))
+    }
+
+    fn put(&mut self, row: usize, col: usize, cell: Cell) {
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= col {
+            cells.resize_with(col + 1, Cell::default);
+        }
+        cells[col] = cell;
+    }
+}
+
+/// What kind of file the bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+/// Reads every worksheet of a workbook.
+pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<(Format, Vec<Sheet>), Error> {
+    let format = sniff(bytes, limits)?;
+    let sheets = match format {
+        Format::Xlsx => read_xlsx(bytes, limits)?,
+        Format::Xlsb => {
+            let mut book: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?;
+            read_ranges(&mut book, limits, |_| Vec::new())?
+        }
+        Format::Xls => {
+            let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::XlsError::Password => Error::Encrypted,
+                other => corrupt(other),
+            })?;
+            let merges: Vec<(String, Vec<Dimensions>)> = book
+                .sheet_names()
+                .into_iter()
+                .map(|n| {
+                    let m = book.merge_cells_by_sheet_name(&n).unwrap_or_default();
+                    (n, m)
+                })
+                .collect();
+            read_ranges(&mut book, limits, |name| {
+                merges
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default()
+            })?
+        }
+        Format::Ods => {
+            let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::OdsError::Password => Error::Encrypted,
+                other => corrupt(other),
+            })?;
+            read_ranges(&mut book, limits, |_| Vec::new())?
+        }
+    };
+    Ok((format, sheets))
+}
+
+fn corrupt(e: impl std::fmt::Display) -> Error {
+    Error::Corrupt {
+        sheet: None,
+        message: e.to_string(),
+    }
+}
+
+/// Identifies the container and checks it against the limits before any parser sees it.
+fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const EMPTY_ZIP: &[u8] = b"PK\x05\x06";
+    const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.is_empty() {
+        return Err(Error::NotAWorkbook(kaiji_catalog::Text::new(
+            "空のファイルです",
+            "the file is empty",
+        )));
+    }
+    if bytes.starts_with(CFB) {
+        // An OLE compound file: a legacy .xls, or an encrypted (password-protected) .xlsx,
+        // which Office stores as an OLE file with an EncryptedPackage stream.
+        if contains(bytes, &utf16("EncryptedPackage")) || contains(bytes, &utf16("EncryptionInfo"))
+        {
+            return Err(Error::Encrypted);
+        }
+        return Ok(Format::Xls);
+    }
+    if bytes.starts_with(EMPTY_ZIP) {
+        return Err(Error::NotAWorkbook(kaiji_catalog::Text::new(
+            "空の zip ファイルです(ワークブックではありません)",
+            "an empty zip archive, not a workbook",
+        )));
+    }
+    if !bytes.starts_with(ZIP) {
+        let looks_like_text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok();
+        let (ja, en) = if looks_like_text
+            && bytes.iter().take(4096).any(|b| *b == b',' || *b == b'\t')
+        {
+            (
+                "CSV などのテキストファイルです(拡張子だけが .xlsx?)。Excel で開いて .xlsx として保存してください",
+                "a CSV or other text file (renamed to .xlsx?); open it in Excel and save it as .xlsx",
+            )
+        } else if looks_like_text {
+            (
+                "テキストファイルです。Excel ワークブックではありません",
+                "a text file, not an Excel workbook",
+            )
+        } else {
+            (
+                "Excel ワークブック(.xlsx, .xlsm, .xls, .ods)ではありません",
+                "not an Excel workbook (.xlsx, .xlsm, .xls, .ods)",
+            )
+        };
+        return Err(Error::NotAWorkbook(kaiji_catalog::Text::new(ja, en)));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        Error::NotAWorkbook(kaiji_catalog::Text::new(
+            format!("壊れた zip ファイルです: {e}"),
+            format!("a corrupt zip archive: {e}"),
+        ))
+    })?;
+    let mut total: u64 = 0;
+    let mut names = Vec::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| {
+            Error::NotAWorkbook(kaiji_catalog::Text::new(
+                format!("壊れた zip ファイルです: {e}"),
+                format!("a corrupt zip archive: {e}"),
+            ))
+        })?;
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        total = total.saturating_add(size);
+        if size > limits.max_ratio_floor && size / packed > limits.max_ratio {
+            return Err(Error::TooLarge(kaiji_catalog::Text::new(
+                format!(
+                    "{} の圧縮率が異常です({} 倍、zip 爆弾の疑い)",
+                    name,
+                    size / packed
+                ),
+                format!("{} expands {} times (a zip bomb?)", name, size / packed),
+            )));
+        }
+        names.push(name);
+    }
+    if total > limits.max_uncompressed {
+        return Err(Error::TooLarge(kaiji_catalog::Text::new(
+            format!(
+                "展開後のサイズが {} MiB を超えます",
+                limits.max_uncompressed >> 20
+            ),
+            format!("expands to more than {} MiB", limits.max_uncompressed >> 20),
+        )));
+    }
+    let has = |n: &str| names.iter().any(|x| x == n);
+    if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("content.xml") && has("mimetype") {
+        let mut mime = String::new();
+        if let Ok(mut f) = zip.by_name("mimetype") {
+            let _ = f.by_ref().take(200).read_to_string(&mut mime);
+        }
+        if mime.contains("spreadsheet") {
+            Ok(Format::Ods)
+        } else {
+            Err(Error::NotAWorkbook(kaiji_catalog::Text::new(
+                format!("OpenDocument ですが表計算ではありません({mime})"),
+                format!("an OpenDocument file, but not a spreadsheet ({mime})"),
+            )))
+        }
+    } else {
+        let what = if has("word/document.xml") {
+            ("Word 文書です", "a Word document")
+        } else if has("ppt/presentation.xml") {
+            ("PowerPoint ファイルです", "a PowerPoint file")
+        } else {
+            (
+                "ワークブックを含まない zip ファイルです",
+                "a zip archive without a workbook",
+            )
+        };
+        Err(Error::NotAWorkbook(kaiji_catalog::Text::new(
+            what.0, what.1,
+        )))
+    }
+}
+
+fn utf16(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Streams .xlsx/.xlsm cells, so that a huge sheet is refused at the limit, not after it is
+/// in memory.
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => Error::Encrypted,
+        other => corrupt(other),
+    })?;
+    let mut sheets = Vec::new();
+    let mut cells_total = 0usize;
+    for name in book.sheet_names() {
+        let in_sheet = |e: calamine::XlsxError| Error::Corrupt {
+            sheet: Some(name.clone()),
+            message: e.to_string(),
+        };
+        let mut sheet = Sheet {
+            name: name.clone(),
+            ..Sheet::default()
+        };
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(in_sheet)?;
+            while let Some(record) = reader.next_cell_with_formula_metadata().map_err(in_sheet)? {
+                let (row, col) = record.pos;
+                check_size(&name, row, &mut cells_total, limits)?;
+                let mut cell = cell_of_ref(&record.value);
+                cell.formula_without_value =
+                    record.formula.is_some() && matches!(record.value, DataRef::Empty);
+                if !cell.text.is_empty() || cell.formula_without_value {
+                    sheet.put(row as usize, col as usize, cell);
+                }
+            }
+        }
+        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheets.push(sheet);
+    }
+    Ok(sheets)
+}
+
+fn check_size(sheet: &str, row: u32, cells: &mut usize, limits: &Limits) -> Result<(), Error> {
+    *cells += 1;
+    if row as usize >= limits.max_rows || *cells > limits.max_cells {
+        return Err(Error::TooLarge(kaiji_catalog::Text::new(
+            format!(
+                "シート {sheet} が大きすぎます({} 行 / セル {} 個まで)",
+                limits.max_rows, limits.max_cells
+            ),
+            format!(
+                "sheet {sheet} is too large (at most {} rows / {} cells)",
+                limits.max_rows, limits.max_cells
+            ),
+        )));
+    }
+    Ok(())
+}
+
+/// Reads .xls, .xlsb and .ods through calamine's ranges (those formats are bounded in size by
+/// their own limits or rare enough; the range size is checked before cells are copied).
+fn read_ranges<RS, R, F>(book: &mut R, limits: &Limits, merges: F) -> Result<Vec<Sheet>, Error>
+where
+    RS: Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+    F: Fn(&str) -> Vec<Dimensions>,
+{
+    let mut sheets = Vec::new();
+    let mut cells_total = 0usize;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| Error::Corrupt {
+            sheet: Some(name.clone()),
+            message: e.to_string(),
+        })?;
+        let formulas = book.worksheet_formula(&name).ok();
+        let mut sheet = Sheet {
+            name: name.clone(),
+            merges: merges(&name),
+            ..Sheet::default()
+        };
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        if let Some((last_row, _)) = range.end() {
+            check_size(&name, last_row, &mut cells_total, limits)?;
+        }
+        for (r, c, value) in range.used_cells() {
+            let (row, col) = (r0 + r as u32, c0 + c as u32);
+            check_size(&name, row, &mut cells_total, limits)?;
+            sheet.put(row as usize, col as usize, cell_of(value));
+        }
+        if let Some(formulas) = formulas {
+            let (f0, g0) = formulas.start().unwrap_or((0, 0));
+            for (r, c, formula) in formulas.used_cells() {
+                let (row, col) = ((f0 + r as u32) as usize, (g0 + c as u32) as usize);
+                if !formula.is_empty() && sheet.text(row, col).is_empty() {
+                    sheet.put(
+                        row,
+                        col,
+                        Cell {
+                            formula_without_value: true,
+                            ..Cell::default()
+                        },
+                    );
+                }
+            }
+        }
+        sheets.push(sheet);
+    }
+    Ok(sheets)
+}
+
+fn cell_of_ref(value: &DataRef<'_>) -> Cell {
+    match value {
+        DataRef::SharedString(s) => text_cell(s),
+        DataRef::String(s) => text_cell(s),
+        DataRef::Int(n) => text_cell(&n.to_string()),
+        DataRef::Float(f) => number_cell(*f),
+        DataRef::Bool(b) => text_cell(if *b { "TRUE" } else { "FALSE" }),
+        DataRef::DateTime(d) => date_cell(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text_cell(s),
+        DataRef::Error(e) => text_cell(&e.to_string()),
+        DataRef::Empty => Cell::default(),
+    }
+}
+
+fn cell_of(value: &Data) -> Cell {
+    match value {
+        Data::String(s) => text_cell(s),
+        Data::Int(n) => text_cell(&n.to_string()),
+        Data::Float(f) => number_cell(*f),
+        Data::Bool(b) => text_cell(if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(d) => date_cell(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => text_cell(s),
+        Data::Error(e) => text_cell(&e.to_string()),
+        Data::Empty => Cell::default(),
+    }
+}
+
+fn text_cell(s: &str) -> Cell {
+    Cell {
+        text: s.to_owned(),
+        ..Cell::default()
+    }
+}
+
+fn number_cell(f: f64) -> Cell {
+    let text = if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    };
+    Cell {
+        text,
+        serial: Some(f),
+        formula_without_value: false,
+    }
+}
+
+fn date_cell(serial: f64) -> Cell {
+    let text =
+        text::excel_serial_date(serial).map_or_else(|| serial.to_string(), |d| d.to_string());
+    Cell {
+        text,
+        serial: Some(serial),
+        formula_without_value: false,
+    }
+}

@@ -1,0 +1,884 @@
+//! Turning the sheets of a workbook into disclosure documents, keeping every word.
+
+use std::collections::BTreeMap;
+
+use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Text};
+use kaiji_model::{
+    AnswerEntry, CatalogId, Code, Disclosure, DocKind, Finding, IsoDate, Location, Subject,
+    SubjectField,
+};
+use serde_json::Value;
+use strum::IntoEnumIterator;
+
+use crate::{
+    Error, Limits,
+    grid::{Sheet, read_workbook},
+    layout::{Layout, Role, find_layout, is_mark},
+    own, text,
+};
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The checklist to use, when the workbook does not say (or says wrongly).
+    pub catalog: Option<CatalogRef>,
+    /// Read only this sheet.
+    pub sheet: Option<String>,
+    /// The kind of disclosure, when the workbook does not say.
+    pub kind: Option<DocKind>,
+    pub limits: Limits,
+}
+
+/// One disclosure read from a workbook, with what kaiji noticed on the way (import findings and
+/// the validation findings, each located at a cell).
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub sheet: String,
+    pub document: Disclosure,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads every checklist sheet of a workbook (an MDS sheet and an SDS sheet give two documents).
+pub fn import(
+    bytes: &[u8],
+    registry: &Registry,
+    options: &ImportOptions,
+) -> Result<Vec<Imported>, Error> {
+    let (_, sheets) = read_workbook(bytes, &options.limits)?;
+    let hidden = own::read_hidden(&sheets);
+    let mut candidates: Vec<(&Sheet, Layout)> = sheets
+        .iter()
+        .filter(|s| !own::is_hidden_sheet(&s.name))
+        .filter(|s| options.sheet.as_ref().is_none_or(|want| *want == s.name))
+        .filter_map(|s| find_layout(s).map(|l| (s, l)))
+        .collect();
+    if let Some(want) = &options.sheet
+        && candidates.is_empty()
+    {
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        return Err(if names.contains(&want.as_str()) {
+            Error::NoChecklist
+        } else {
+            Error::NoSuchSheet {
+                sheet: want.clone(),
+                sheets: names.join(", "),
+            }
+        });
+    }
+    // A sheet whose table has fewer than two item rows is a version history or a legend.
+    candidates.retain(|(s, l)| count_items(s, l) >= 2);
+    if candidates.is_empty() {
+        return Err(Error::NoChecklist);
+    }
+    let detected = detect_catalog(&sheets, registry);
+    let mut out = Vec::new();
+    for (sheet, layout) in candidates {
+        out.push(import_sheet(
+            &sheets,
+            sheet,
+            &layout,
+            registry,
+            options,
+            detected,
+            hidden.as_ref(),
+        )?);
+    }
+    Ok(out)
+}
+
+fn count_items(sheet: &Sheet, layout: &Layout) -> usize {
+    let Some(id_col) = layout.id_col() else {
+        return 0;
+    };
+    (layout.header_end + 1..sheet.rows.len())
+        .filter(|r| text::item_number(sheet.text(*r, id_col)).is_some())
+        .count()
+}
+
+/// Where each part of the document came from, to point findings at cells.
+#[derive(Debug, Default)]
+struct Places {
+    map: BTreeMap<String, (String, String)>,
+}
+
+impl Places {
+    fn put(&mut self, pointer: String, sheet: &str, row: usize, col: usize) {
+        self.map
+            .entry(pointer)
+            .or_insert_with(|| (sheet.to_owned(), text::cell_ref(row as u32, col as u32)));
+    }
+
+    /// The cell for a JSON pointer: itself, or its nearest parent that has one.
+    fn locate(&self, pointer: &str) -> Option<&(String, String)> {
+        let mut p = pointer;
+        loop {
+            if let Some(place) = self.map.get(p) {
+                return Some(place);
+            }
+            p = &p[..p.rfind('/')?];
+        }
+    }
+}
+
+fn located(code: Code, sheet: &str, row: usize, col: usize, message: Text) -> Finding {
+    Finding::new(
+        code,
+        Location {
+            pointer: None,
+            sheet: Some(sheet.to_owned()),
+            cell: Some(text::cell_ref(row as u32, col as u32)),
+        },
+        message,
+    )
+}
+
+fn import_sheet(
+    sheets: &[Sheet],
+    sheet: &Sheet,
+    layout: &Layout,
+    registry: &Registry,
+    options: &ImportOptions,
+    detected: Option<&Catalog>,
+    hidden: Option<&own::Hidden>,
+) -> Result<Imported, Error> {
+    let mut findings = Vec::new();
+    let mut places = Places::default();
+
+    let catalog = match &options.catalog {
+        Some(r) => registry
+            .resolve(r)
+            .filter(|c| c.as_checklist().is_some())
+            .ok_or_else(|| Error::UnknownCatalog(r.to_string()))?,
+        None => match detected {
+            Some(c) => c,
+            None => {
+                let newest = newest_checklist(registry)
+                    .ok_or_else(|| Error::UnknownCatalog("jahis-mds-sds".into()))?;
+                findings.push(located(
+                    Code::CatalogNotDetected,
+                    &sheet.name,
+                    layout.header_start,
+                    0,
+                    Text::new(
+                        format!(
+                            "チェックリストの版を読み取れないため {} とみなしました",
+                            newest.key()
+                        ),
+                        format!(
+                            "no checklist revision found in the workbook; assumed {}",
+                            newest.key()
+                        ),
+                    ),
+                ));
+                newest
+            }
+        },
+    };
+    let checklist = catalog
+        .as_checklist()
+        .ok_or_else(|| Error::UnknownCatalog(catalog.key()))?;
+    let kind = options
+        .kind
+        .or(hidden.and_then(|h| h.kind))
+        .unwrap_or_else(|| detect_kind(sheets, sheet, layout));
+
+    let cover = read_cover(sheets, sheet, layout, &mut places);
+    let mut cover = cover;
+    if let Some(h) = hidden {
+        for (key, exact) in &h.subject {
+            if let Some(field) = SubjectField::iter().find(|f| f.key() == key)
+                && cover.get(&field).is_none_or(|shown| shown == exact.trim())
+            {
+                cover.insert(field, exact.clone());
+            }
+        }
+    }
+    let subject = Subject {
+        organisation: cover
+            .get(&SubjectField::Organisation)
+            .cloned()
+            .unwrap_or_default(),
+        product: cover
+            .get(&SubjectField::Product)
+            .cloned()
+            .unwrap_or_default(),
+        model: cover.get(&SubjectField::Model).cloned().unwrap_or_default(),
+        version: cover
+            .get(&SubjectField::Version)
+            .cloned()
+            .unwrap_or_default(),
+        date: cover_date(sheets, &places)
+            .unwrap_or_else(|| IsoDate::new(jiff::civil::Date::constant(1970, 1, 1))),
+        contact: cover
+            .get(&SubjectField::Contact)
+            .cloned()
+            .unwrap_or_default(),
+        description: cover
+            .get(&SubjectField::Description)
+            .cloned()
+            .unwrap_or_default(),
+        extra: hidden.map(|h| h.subject_extra.clone()).unwrap_or_default(),
+    };
+    let date_found = places.map.contains_key("/subject/date");
+
+    let matcher = Matcher::new(checklist, kind);
+    let answers = read_items(sheet, layout, &matcher, hidden, &mut places, &mut findings);
+
+    let document = Disclosure {
+        kind,
+        catalog: CatalogId {
+            id: catalog.header.id.clone(),
+            revision: catalog.header.revision.clone(),
+        },
+        subject,
+        answers,
+        extra: hidden.map(|h| h.extra.clone()).unwrap_or_default(),
+    };
+
+    // Validate what was read, and point each finding at its cell.
+    let mut value = serde_json::to_value(&document).unwrap_or(Value::Null);
+    if !date_found && let Some(subject) = value.get_mut("subject").and_then(Value::as_object_mut) {
+        // No date on the cover: validate it as missing rather than as the placeholder.
+        subject.remove("date");
+    }
+    for mut finding in kaiji_model::validate_value(&value, registry) {
+        if let Some(pointer) = finding.location.pointer.clone()
+            && let Some((sheet_name, cell)) = places.locate(&pointer)
+        {
+            finding.location.sheet = Some(sheet_name.clone());
+            finding.location.cell = Some(cell.clone());
+        }
+        findings.push(finding);
+    }
+    Ok(Imported {
+        sheet: sheet.name.clone(),
+        document,
+        findings,
+    })
+}
+
+fn newest_checklist(registry: &Registry) -> Option<&Catalog> {
+    let any = "jahis-mds-sds".parse::<CatalogRef>().ok()?;
+    registry
+        .resolve(&any)
+        .filter(|c| c.as_checklist().is_some())
+}
+
+/// Finds catalog items by kaiji id or by the number printed on the form.
+struct Matcher<'a> {
+    by_key: BTreeMap<String, &'a Item>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(checklist: &'a Checklist, kind: DocKind) -> Self {
+        let form = kind.form();
+        let mut by_key = BTreeMap::new();
+        // Numbers of the document's own form win over numbers of the other form.
+        for item in checklist.items().filter(|i| !i.forms.contains(&form)) {
+            if let Some(no) = item.no.as_deref().and_then(text::item_number) {
+                by_key.insert(no, item);
+            }
+        }
+        for item in checklist.items_for(form) {
+            if let Some(no) = item.no.as_deref().and_then(text::item_number) {
+                by_key.insert(no, item);
+            }
+        }
+        for item in checklist.items() {
+            by_key.insert(item.id.to_string(), item);
+        }
+        Self { by_key }
+    }
+
+    fn find(&self, number: &str) -> Option<&'a Item> {
+        self.by_key.get(number).copied()
+    }
+}
+
+/// One item as read from its row(s).
+struct Row {
+    key: String,
+    entry: AnswerEntry,
+}
+
+fn read_items(
+    sheet: &Sheet,
+    layout: &Layout,
+    matcher: &Matcher<'_>,
+    hidden: Option<&own::Hidden>,
+    places: &mut Places,
+    findings: &mut Vec<Finding>,
+) -> BTreeMap<String, AnswerEntry> {
+    let mut answers: BTreeMap<String, AnswerEntry> = BTreeMap::new();
+    let Some(id_col) = layout.id_col() else {
+        return answers;
+    };
+    let mut current: Option<Row> = None;
+    let name = sheet.name.as_str();
+    let pointer = |key: &str, field: &str| {
+        let mut p = Location::pointer(["answers", key])
+            .pointer
+            .unwrap_or_default();
+        if !field.is_empty() {
+            p.push('/');
+            p.push_str(field);
+        }
+        p
+    };
+    let finish = |row: Option<Row>, answers: &mut BTreeMap<String, AnswerEntry>| {
+        if let Some(row) = row {
+            answers.insert(row.key, row.entry);
+        }
+    };
+
+    for r in layout.header_end + 1..sheet.rows.len() {
+        // Formula cells without a saved value, anywhere in the table.
+        for c in 0..sheet.rows[r].len() {
+            if sheet
+                .cell(r, c)
+                .is_some_and(|cell| cell.formula_without_value)
+            {
+                findings.push(located(
+                    Code::FormulaWithoutValue,
+                    name,
+                    r,
+                    c,
+                    Text::new(
+                        "数式に保存された値がありません(空として読みました)",
+                        "the formula has no saved value (read as empty)",
+                    ),
+                ));
+            }
+        }
+        let id_text = sheet.text(r, id_col);
+        let covered = sheet.merge_origin(r, id_col).is_some_and(|(mr, _)| mr < r);
+        let number = if covered || id_text.is_empty() {
+            None
+        } else if layout.col(Role::ItemId).is_some() {
+            // kaiji's own layout: the id cell holds the key exactly.
+            Some(id_text.to_owned())
+        } else {
+            text::item_number(id_text)
+        };
+        if let Some(number) = number {
+            finish(current.take(), &mut answers);
+            let item = matcher.find(&number);
+            let key = item.map_or_else(|| number.clone(), |i| i.id.to_string());
+            if answers.contains_key(&key) {
+                // The same item twice: keep both, the second under a marked key.
+                findings.push(located(
+                    Code::UnknownItem,
+                    name,
+                    r,
+                    id_col,
+                    Text::new(
+                        format!(
+                            "項目 {number} が2回目に現れました。{key}#{} として残します",
+                            r + 1
+                        ),
+                        format!(
+                            "item {number} appears a second time; kept as {key}#{}",
+                            r + 1
+                        ),
+                    ),
+                ));
+            }
+            let key = if answers.contains_key(&key) {
+                format!("{key}#{}", r + 1)
+            } else {
+                key
+            };
+            places.put(pointer(&key, ""), name, r, id_col);
+            let mut entry = AnswerEntry::default();
+            read_answer(
+                sheet, layout, r, &key, &mut entry, places, findings, &pointer,
+            );
+            if let Some(c) = layout.col(Role::Remark) {
+                entry.remark = sheet.text(r, c).to_owned();
+                places.put(pointer(&key, "remark"), name, r, c);
+            }
+            if let Some(c) = layout.col(Role::Evidence) {
+                entry.evidence = own::evidence_links(sheet.text(r, c));
+            }
+            if let Some(c) = layout.col(Role::Question) {
+                let q = sheet.text(r, c);
+                let own_layout = layout.col(Role::ItemId).is_some();
+                // kaiji's own layout shows the paraphrase where the workbook had no question text.
+                let shows_paraphrase =
+                    own_layout && item.is_some_and(|i| q == i.text.ja || q == i.text.en);
+                if !q.is_empty() && !shows_paraphrase {
+                    entry.source_text = Some(q.to_owned());
+                }
+            }
+            if let Some(h) = hidden.and_then(|h| h.answers.get(&key)) {
+                restore(&mut entry, h);
+            }
+            keep_stray(sheet, layout, r, &key, &mut entry, findings);
+            current = Some(Row { key, entry });
+            continue;
+        }
+        // Not an item row: a section title, a spilled remark, or blank.
+        let Some(row) = current.as_mut() else {
+            continue;
+        };
+        let remark_col = layout.col(Role::Remark);
+        let spilled = remark_col
+            .map(|c| sheet.text(r, c))
+            .filter(|t| !t.is_empty());
+        let others: Vec<usize> = (0..sheet.rows[r].len())
+            .filter(|c| Some(*c) != remark_col && !sheet.text(r, *c).is_empty())
+            .filter(|c| sheet.merge_origin(r, *c).is_none_or(|(mr, _)| mr == r))
+            .collect();
+        if let Some(more) = spilled
+            && others.is_empty()
+        {
+            // A remark that spills into the next row belongs to the item above.
+            if !row.entry.remark.is_empty() {
+                row.entry.remark.push('\n');
+            }
+            row.entry.remark.push_str(more);
+            continue;
+        }
+        if !others.is_empty() || spilled.is_some() {
+            // A section row (title across the table) ends the item above.
+            finish(current.take(), &mut answers);
+        }
+    }
+    finish(current.take(), &mut answers);
+    answers
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_answer(
+    sheet: &Sheet,
+    layout: &Layout,
+    r: usize,
+    key: &str,
+    entry: &mut AnswerEntry,
+    places: &mut Places,
+    findings: &mut Vec<Finding>,
+    pointer: &dyn Fn(&str, &str) -> String,
+) {
+    let name = sheet.name.as_str();
+    if let Some(c) = layout.col(Role::Answer) {
+        places.put(pointer(key, "answer"), name, r, c);
+        let raw = sheet.text(r, c);
+        if raw.is_empty() {
+            return;
+        }
+        match Answer::parse_loose(raw) {
+            Some(a) => entry.answer = Some(a),
+            None => {
+                entry.source_answer = Some(raw.to_owned());
+                findings.push(
+                    located(
+                        Code::UnreadableAnswer,
+                        name,
+                        r,
+                        c,
+                        Text::new(
+                            format!("回答 {raw:?} を はい・いいえ・該当なし として読めません(source_answer に残しました)"),
+                            format!("answer {raw:?} is not yes, no or not applicable (kept in source_answer)"),
+                        ),
+                    )
+                    .with_item(key),
+                );
+            }
+        }
+        return;
+    }
+    let marks: Vec<(usize, Answer, &str)> = layout
+        .marks()
+        .map(|(c, a)| (c, a, sheet.text(r, c)))
+        .filter(|(_, _, t)| !t.is_empty())
+        .collect();
+    if let Some((c, _, _)) = marks.first() {
+        places.put(pointer(key, "answer"), name, r, *c);
+    } else if let Some((c, _)) = layout.marks().next() {
+        places.put(pointer(key, "answer"), name, r, c);
+    }
+    let marked: Vec<&(usize, Answer, &str)> = marks.iter().filter(|(_, _, t)| is_mark(t)).collect();
+    match marked.as_slice() {
+        [] => {
+            if let Some((c, _, t)) = marks.first() {
+                entry.source_answer = Some((*t).to_owned());
+                findings.push(
+                    located(
+                        Code::UnreadableAnswer,
+                        name,
+                        r,
+                        *c,
+                        Text::new(
+                            format!(
+                                "回答欄の {t:?} を印として読めません(source_answer に残しました)"
+                            ),
+                            format!(
+                                "{t:?} in an answer column is not a mark (kept in source_answer)"
+                            ),
+                        ),
+                    )
+                    .with_item(key),
+                );
+            }
+        }
+        [(_, answer, _)] => entry.answer = Some(*answer),
+        many => {
+            let said: Vec<String> = many
+                .iter()
+                .map(|(_, a, t)| format!("{}={t}", a.label().ja))
+                .collect();
+            entry.source_answer = Some(said.join(" "));
+            findings.push(
+                located(
+                    Code::ConflictingAnswers,
+                    name,
+                    r,
+                    many[0].0,
+                    Text::new(
+                        format!("複数の回答に印があります({})", said.join("、")),
+                        format!("more than one answer is marked ({})", said.join(", ")),
+                    ),
+                )
+                .with_item(key),
+            );
+        }
+    }
+}
+
+/// Puts back the exact values the hidden sheet kept, where the visible cells still agree with
+/// them (an edit made in Excel wins).
+fn restore(entry: &mut AnswerEntry, hidden: &own::HiddenAnswer) {
+    entry.extra.clone_from(&hidden.extra);
+    if let Some(exact) = &hidden.remark
+        && exact.trim() == entry.remark
+    {
+        entry.remark.clone_from(exact);
+    }
+    if let Some(exact) = &hidden.evidence
+        && own::evidence_links(&own::evidence_cell(exact)) == entry.evidence
+    {
+        entry.evidence.clone_from(exact);
+    }
+    if let Some(exact) = &hidden.source_text
+        && entry
+            .source_text
+            .as_deref()
+            .is_none_or(|shown| shown == exact.trim())
+    {
+        entry.source_text = Some(exact.clone());
+    }
+    if entry.answer.is_some() && hidden.source_answer.is_some() && entry.source_answer.is_none() {
+        entry.source_answer.clone_from(&hidden.source_answer);
+    }
+    if let (Some(exact), Some(shown)) = (&hidden.source_answer, &entry.source_answer)
+        && exact.trim() == shown
+    {
+        entry.source_answer = Some(exact.clone());
+    }
+}
+
+/// Text in a column kaiji does not read is appended to the remark, with a finding.
+fn keep_stray(
+    sheet: &Sheet,
+    layout: &Layout,
+    r: usize,
+    key: &str,
+    entry: &mut AnswerEntry,
+    findings: &mut Vec<Finding>,
+) {
+    for c in 0..sheet.rows[r].len() {
+        let t = sheet.text(r, c);
+        if t.is_empty() || sheet.merge_origin(r, c).is_some_and(|o| o != (r, c)) {
+            continue;
+        }
+        let expected = matches!(
+            layout.role(c),
+            Some(
+                Role::No
+                    | Role::ItemId
+                    | Role::Question
+                    | Role::Answer
+                    | Role::Mark(_)
+                    | Role::Remark
+                    | Role::Evidence
+                    | Role::GlRef
+                    | Role::Category
+            )
+        );
+        // kaiji's own layout writes the form number beside its item id.
+        if expected || (layout.role(c).is_none() && layout.col(Role::ItemId).is_some() && c < 2) {
+            continue;
+        }
+        let cell = text::cell_ref(r as u32, c as u32);
+        if !entry.remark.is_empty() {
+            entry.remark.push('\n');
+        }
+        entry.remark.push_str(&format!("[{cell}] {t}"));
+        findings.push(
+            located(
+                Code::StrayText,
+                &sheet.name,
+                r,
+                c,
+                Text::new(
+                    format!("想定外の列の文字 {t:?} を備考に加えました"),
+                    format!("text {t:?} from an unexpected column was added to the remark"),
+                ),
+            )
+            .with_item(key),
+        );
+    }
+}
+
+/// Cover labels and the subject field each names.
+fn cover_field(label: &str) -> Option<SubjectField> {
+    let k = text::key(label);
+    let k = k.trim_end_matches([':', '：']);
+    let k = k.split(['(', '（']).next().unwrap_or(k);
+    Some(match k {
+        "製造業者名"
+        | "製造業者"
+        | "サービス事業者名"
+        | "サービス事業者"
+        | "事業者名"
+        | "会社名"
+        | "メーカー名"
+        | "製造販売業者"
+        | "製造業者名/サービス事業者名"
+        | "organisation"
+        | "organization"
+        | "manufacturer"
+        | "vendor" => SubjectField::Organisation,
+        "製品名"
+        | "製品名称"
+        | "サービス名"
+        | "サービス名称"
+        | "製品名/サービス名称"
+        | "製品・サービス名"
+        | "product"
+        | "servicename"
+        | "productname" => SubjectField::Product,
+        "型番" | "型式" | "モデル" | "機種" | "model" => SubjectField::Model,
+        "バージョン"
+        | "版数"
+        | "ver"
+        | "ver."
+        | "version"
+        | "ソフトウェアバージョン"
+        | "製品バージョン" => SubjectField::Version,
+        "作成日" | "記入日" | "発行日" | "作成年月日" | "記入年月日" | "date" => {
+            SubjectField::Date
+        }
+        "連絡先" | "問い合わせ先" | "問合せ先" | "お問い合わせ先" | "担当部署" | "contact" => {
+            SubjectField::Contact
+        }
+        "概要" | "製品概要" | "サービス概要" | "description" => {
+            SubjectField::Description
+        }
+        _ => return None,
+    })
+}
+
+/// Reads label/value pairs from every sheet (a cover sheet, or a cover block above the
+/// checklist): the value is the next cell to the right, or the cell below.
+fn read_cover(
+    sheets: &[Sheet],
+    table: &Sheet,
+    layout: &Layout,
+    places: &mut Places,
+) -> BTreeMap<SubjectField, String> {
+    let mut found = BTreeMap::new();
+    for sheet in sheets.iter().filter(|s| !own::is_hidden_sheet(&s.name)) {
+        // On the checklist sheet only the block above the table is cover.
+        let last_row = if sheet.name == table.name {
+            layout.header_start
+        } else {
+            sheet.rows.len().min(200)
+        };
+        for r in 0..last_row {
+            for c in 0..sheet.rows[r].len() {
+                let Some(field) = cover_field(sheet.text(r, c)) else {
+                    continue;
+                };
+                if found.contains_key(&field) {
+                    continue;
+                }
+                let Some((vr, vc)) = value_beside(sheet, r, c) else {
+                    continue;
+                };
+                let value = if field == SubjectField::Date {
+                    sheet
+                        .date(vr, vc)
+                        .map_or_else(|| sheet.text(vr, vc).to_owned(), |d| d.to_string())
+                } else {
+                    sheet.text(vr, vc).to_owned()
+                };
+                places.put(format!("/subject/{}", field.key()), &sheet.name, vr, vc);
+                found.insert(field, value);
+            }
+        }
+    }
+    found
+}
+
+fn value_beside(sheet: &Sheet, r: usize, c: usize) -> Option<(usize, usize)> {
+    let right = (c + 1..sheet.rows[r].len().min(c + 8)).find(|cc| {
+        !sheet.text(r, *cc).is_empty() && sheet.merge_origin(r, *cc).is_none_or(|o| o == (r, *cc))
+    });
+    if let Some(cc) = right {
+        if cover_field(sheet.text(r, cc)).is_none() {
+            return Some((r, cc));
+        }
+        return None;
+    }
+    let below = r + 1;
+    (!sheet.text(below, c).is_empty() && cover_field(sheet.text(below, c)).is_none())
+        .then_some((below, c))
+}
+
+fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
+    let (sheet_name, cell) = places.map.get("/subject/date")?;
+    let sheet = sheets.iter().find(|s| &s.name == sheet_name)?;
+    let (r, c) = text::parse_cell_ref(cell)?;
+    sheet.date(r as usize, c as usize).map(IsoDate::new)
+}
+
+/// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
+fn detect_kind(sheets: &[Sheet], sheet: &Sheet, layout: &Layout) -> DocKind {
+    let mut words = vec![sheet.name.clone()];
+    for r in 0..layout.header_start {
+        for c in 0..sheet.rows[r].len() {
+            words.push(sheet.text(r, c).to_owned());
+        }
+    }
+    let says = |needles: &[&str]| {
+        words
+            .iter()
+            .any(|w| needles.iter().any(|n| text::key(w).contains(n)))
+    };
+    if says(&["rss", "リモートサービス"]) {
+        return DocKind::RssSds;
+    }
+    if says(&["sds", "サービス事業者"]) {
+        return DocKind::Sds;
+    }
+    if says(&["mds", "製造業者"]) {
+        return DocKind::Mds;
+    }
+    // Otherwise the cover decides: a service provider's cover names a service.
+    let cover_says_service = sheets.iter().any(|s| {
+        s.rows.iter().take(60).flatten().any(|cell| {
+            let k = text::key(&cell.text);
+            k.starts_with("サービス事業者") || k.starts_with("サービス名")
+        })
+    });
+    if cover_says_service {
+        DocKind::Sds
+    } else {
+        DocKind::Mds
+    }
+}
+
+/// The checklist revision the workbook names: kaiji's own `id@revision`, "Rev.5.0h", or
+/// "Ver.4.1" next to a word that makes it the checklist's version.
+fn detect_catalog<'r>(sheets: &[Sheet], registry: &'r Registry) -> Option<&'r Catalog> {
+    let checklists: Vec<&Catalog> = registry
+        .catalogs()
+        .iter()
+        .filter(|c| c.as_checklist().is_some())
+        .collect();
+    let mut by_version = None;
+    for sheet in sheets {
+        for row in sheet.rows.iter().take(60) {
+            for cell in row {
+                let k = text::key(&cell.text);
+                if k.is_empty() {
+                    continue;
+                }
+                for c in &checklists {
+                    if k.contains(&text::key(&c.key())) {
+                        return Some(c);
+                    }
+                }
+                for (marker, strong) in [
+                    ("rev.", true),
+                    ("rev", true),
+                    ("ver.", false),
+                    ("ver", false),
+                    ("版", false),
+                ] {
+                    let Some(token) = version_after(&k, marker) else {
+                        continue;
+                    };
+                    let context = strong
+                        || [
+                            "mds",
+                            "sds",
+                            "開示書",
+                            "チェックリスト",
+                            "jahis",
+                            "jira",
+                            "checklist",
+                        ]
+                        .iter()
+                        .any(|w| k.contains(w));
+                    if !context {
+                        continue;
+                    }
+                    if let Some(c) = checklists
+                        .iter()
+                        .find(|c| text::key(&c.header.revision) == token)
+                    {
+                        return Some(c);
+                    }
+                    if by_version.is_none() {
+                        by_version = checklists
+                            .iter()
+                            .filter(|c| text::key(&c.header.version) == token)
+                            .max_by(|a, b| {
+                                kaiji_catalog::compare_versions(
+                                    &a.header.revision,
+                                    &b.header.revision,
+                                )
+                            })
+                            .copied();
+                    }
+                }
+            }
+        }
+    }
+    by_version
+}
+
+/// The version token after a marker: "rev.5.0h" → "5.0h"; for 版, the token before it
+/// ("第5.0版" → "5.0").
+fn version_after(k: &str, marker: &str) -> Option<String> {
+    let take = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect::<String>()
+            .trim_end_matches('.')
+            .to_owned()
+    };
+    if marker == "版" {
+        let at = k.find('版')?;
+        let before: String = k[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let token: String = before.chars().rev().collect();
+        return token
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+            .then_some(token);
+    }
+    let at = k.find(marker)?;
+    let token = take(&k[at + marker.len()..]);
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
+        .then_some(token)
+}

@@ -1,0 +1,326 @@
+//! Finding the checklist in a sheet: the header row, what each column holds, and the rows.
+
+use kaiji_catalog::Answer;
+
+use crate::{grid::Sheet, text};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// The item number as printed on the form ("1-1").
+    No,
+    /// kaiji's own item id (kaiji's export writes it).
+    ItemId,
+    Question,
+    Answer,
+    /// One of the separate はい / いいえ / 該当なし columns that hold a mark.
+    Mark(Answer),
+    Remark,
+    Evidence,
+    GlRef,
+    /// A category or section name written beside each item.
+    Category,
+    /// A header kaiji does not know: its text is kept, as stray text.
+    Other,
+}
+
+/// The header of a checklist table and the roles of its columns.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    /// The last header row (zero-based); data starts below it.
+    pub header_end: usize,
+    pub header_start: usize,
+    /// (column, role), left to right.
+    pub columns: Vec<(usize, Role)>,
+}
+
+impl Layout {
+    pub(crate) fn col(&self, role: Role) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(_, r)| *r == role)
+            .map(|(c, _)| *c)
+    }
+
+    pub(crate) fn role(&self, col: usize) -> Option<Role> {
+        self.columns
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map(|(_, r)| *r)
+    }
+
+    pub(crate) fn id_col(&self) -> Option<usize> {
+        self.col(Role::ItemId).or_else(|| self.col(Role::No))
+    }
+
+    pub(crate) fn marks(&self) -> impl Iterator<Item = (usize, Answer)> + '_ {
+        self.columns.iter().filter_map(|(c, r)| match r {
+            Role::Mark(a) => Some((*c, *a)),
+            _ => None,
+        })
+    }
+}
+
+/// The role a header label names, if any.
+pub(crate) fn role_of(label: &str) -> Option<Role> {
+    let k = text::key(label);
+    let k = k.trim_end_matches([':', '：']);
+    if k.is_empty() {
+        return None;
+    }
+    let exact = |words: &[&str]| words.contains(&k);
+    let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
+    if exact(&["項目id", "itemid", "kaijiid"]) {
+        return Some(Role::ItemId);
+    }
+    if exact(&["はい", "yes", "○はい"]) {
+        return Some(Role::Mark(Answer::Yes));
+    }
+    if exact(&["いいえ", "×いいえ"]) {
+        return Some(Role::Mark(Answer::No));
+    }
+    if exact(&["該当なし", "非該当", "対象外", "n/a", "na", "該当無し"]) {
+        return Some(Role::Mark(Answer::Na));
+    }
+    if exact(&[
+        "no",
+        "no.",
+        "番号",
+        "項番",
+        "項目番号",
+        "質問番号",
+        "id",
+        "#",
+        "№",
+        "通番",
+    ]) {
+        return Some(Role::No);
+    }
+    if has(&[
+        "備考",
+        "コメント",
+        "補足",
+        "remark",
+        "comment",
+        "note",
+        "特記",
+    ]) {
+        return Some(Role::Remark);
+    }
+    if has(&["回答", "answer", "はい/いいえ", "yes/no"]) {
+        return Some(Role::Answer);
+    }
+    if has(&["証跡", "エビデンス", "evidence", "根拠資料"]) {
+        return Some(Role::Evidence);
+    }
+    if has(&[
+        "gl参照",
+        "ガイドライン",
+        "gl6",
+        "glref",
+        "関連条項",
+        "guideline",
+        "参照",
+    ]) {
+        return Some(Role::GlRef);
+    }
+    if exact(&[
+        "分類",
+        "区分",
+        "カテゴリ",
+        "カテゴリー",
+        "大項目",
+        "中項目",
+        "category",
+        "section",
+        "セクション",
+    ]) {
+        return Some(Role::Category);
+    }
+    if has(&[
+        "質問",
+        "確認項目",
+        "確認内容",
+        "チェック項目",
+        "内容",
+        "設問",
+        "question",
+        "項目",
+    ]) {
+        return Some(Role::Question);
+    }
+    None
+}
+
+/// How many of the first rows are searched for the header.
+const HEADER_SEARCH_ROWS: usize = 40;
+
+/// Finds the checklist header in a sheet: a row (or two, for a merged 回答 over はい/いいえ/
+/// 該当なし) with an item-number column and an answer column or mark columns.
+pub(crate) fn find_layout(sheet: &Sheet) -> Option<Layout> {
+    let width = sheet.width();
+    let mut best: Option<(u32, Layout)> = None;
+    for row in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
+        let Some(layout) = header_at(sheet, row, width) else {
+            continue;
+        };
+        let score = score(&layout);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, layout));
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+fn score(layout: &Layout) -> u32 {
+    let mut s = 0;
+    for (_, role) in &layout.columns {
+        s += match role {
+            Role::No | Role::ItemId => 3,
+            Role::Answer => 3,
+            Role::Mark(_) => 1,
+            Role::Question => 2,
+            Role::Remark => 1,
+            _ => 0,
+        };
+    }
+    s
+}
+
+fn header_at(sheet: &Sheet, row: usize, width: usize) -> Option<Layout> {
+    let label = |r: usize, c: usize| sheet.shown(r, c);
+    let below_marks = (0..width)
+        .filter(|c| matches!(role_of(label(row + 1, *c)), Some(Role::Mark(_))))
+        .count();
+    let two_rows = below_marks >= 2;
+    let mut columns = Vec::new();
+    for c in 0..width {
+        let upper = role_of(label(row, c));
+        let lower = if two_rows {
+            role_of(label(row + 1, c))
+        } else {
+            None
+        };
+        let role = match (upper, lower) {
+            (_, Some(Role::Mark(a))) => Some(Role::Mark(a)),
+            (Some(Role::Answer), _) if two_rows => None, // the merged parent of the marks
+            (Some(r), _) => Some(r),
+            (None, Some(r)) => Some(r),
+            (None, None) => {
+                let shown = if two_rows { label(row + 1, c) } else { "" };
+                (!label(row, c).is_empty() || !shown.is_empty()).then_some(Role::Other)
+            }
+        };
+        if let Some(role) = role
+            && !columns
+                .iter()
+                .any(|(_, r)| *r == role && role != Role::Other)
+        {
+            columns.push((c, role));
+        }
+    }
+    // "No" beside "Yes" is the いいえ mark column, not the number column.
+    if let Some(yes) = columns
+        .iter()
+        .position(|(_, r)| *r == Role::Mark(Answer::Yes))
+    {
+        let next = yes + 1;
+        if next < columns.len()
+            && columns[next].1 == Role::No
+            && text::key(label(row, columns[next].0)) == "no"
+        {
+            columns[next].1 = Role::Mark(Answer::No);
+        }
+    }
+    let layout = Layout {
+        header_start: row,
+        header_end: if two_rows { row + 1 } else { row },
+        columns,
+    };
+    let has_answer = layout.col(Role::Answer).is_some() || layout.marks().count() >= 2;
+    let has_id = layout.id_col().is_some() || guess_id_column(sheet, &layout).is_some();
+    (has_answer && has_id).then_some(layout).map(|mut l| {
+        if l.id_col().is_none()
+            && let Some(c) = guess_id_column(sheet, &l)
+        {
+            l.columns.retain(|(col, _)| *col != c);
+            l.columns.push((c, Role::No));
+            l.columns.sort_by_key(|(col, _)| *col);
+        }
+        l
+    })
+}
+
+/// A header without a number label: the left-most column whose data mostly reads as item
+/// numbers.
+fn guess_id_column(sheet: &Sheet, layout: &Layout) -> Option<usize> {
+    let first_data = layout.header_end + 1;
+    let rows = first_data..sheet.rows.len().min(first_data + 30);
+    (0..sheet.width().min(4)).find(|c| {
+        let (mut ids, mut filled) = (0, 0);
+        for r in rows.clone() {
+            let t = sheet.text(r, *c);
+            if !t.is_empty() {
+                filled += 1;
+                if text::item_number(t).is_some() {
+                    ids += 1;
+                }
+            }
+        }
+        filled >= 3 && ids * 10 >= filled * 7
+    })
+}
+
+/// Reads a mark cell: whether it is marked.
+pub(crate) fn is_mark(s: &str) -> bool {
+    let k = text::key(s);
+    matches!(
+        k.as_str(),
+        "○" | "◯"
+            | "〇"
+            | "●"
+            | "◎"
+            | "✓"
+            | "✔"
+            | "☑"
+            | "■"
+            | "1"
+            | "x"
+            | "✗"
+            | "✘"
+            | "v"
+            | "レ"
+            | "true"
+            | "×"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_labels() {
+        assert_eq!(role_of("項番"), Some(Role::No));
+        assert_eq!(role_of("No."), Some(Role::No));
+        assert_eq!(role_of("確認項目"), Some(Role::Question));
+        assert_eq!(role_of("回答(はい/いいえ/該当なし)"), Some(Role::Answer));
+        assert_eq!(role_of("備考(いいえの場合は理由)"), Some(Role::Remark));
+        assert_eq!(role_of("回答補足"), Some(Role::Remark));
+        assert_eq!(role_of("はい"), Some(Role::Mark(Answer::Yes)));
+        assert_eq!(role_of("非該当"), Some(Role::Mark(Answer::Na)));
+        assert_eq!(role_of("GL参照"), Some(Role::GlRef));
+        assert_eq!(role_of("項目ID"), Some(Role::ItemId));
+        assert_eq!(role_of(""), None);
+    }
+
+    #[test]
+    fn marks() {
+        for m in ["○", "●", "✓", "✔", "1", "x", "Ｘ", " ○ "] {
+            assert!(is_mark(m), "{m}");
+        }
+        for m in ["", "-", "－", "はい", "0"] {
+            assert!(!is_mark(m), "{m}");
+        }
+    }
+}
