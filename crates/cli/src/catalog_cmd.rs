@@ -29,6 +29,7 @@ pub(crate) fn run(
                 }
             }
         }
+        CatalogCommand::Derive(args) => crate::xlsx_cmd::derive(&args, out),
         CatalogCommand::Check(args) => check(registry, &args.files, args.format.format, out),
     }
 }
@@ -425,7 +426,7 @@ fn check(
     let mut registry = registry.clone();
     let mut keys = Vec::new();
     for path in files {
-        let text = crate::read_file(path)?;
+        let text = crate::files::read_text(path)?;
         let catalog = kaiji_catalog::parse(&path.display().to_string(), &text)?;
         keys.push(catalog.key());
         registry.add(catalog)?;

@@ -36,6 +36,10 @@ pub(crate) enum Command {
     New(NewArgs),
     /// 開示書を検証する (validate disclosures)
     Validate(ValidateArgs),
+    /// Excel ワークブックを開示書に取り込む (import workbooks: .xlsx .xlsm .xls .ods)
+    Import(ImportArgs),
+    /// 開示書を Excel に書き出す・公式ブランクに記入する (export to a workbook, or fill a blank)
+    Export(ExportArgs),
     /// 指摘コードの意味を表示する (explain a finding code)
     Explain(ExplainArgs),
     /// 開示書の JSON Schema を出力する (print the disclosure JSON Schema)
@@ -50,6 +54,82 @@ pub(crate) enum CatalogCommand {
     Show(ShowArgs),
     /// カタログの整合性を検査する (self-check catalogs: ids, references, mappings)
     Check(CheckArgs),
+    /// 公式ブランクのワークブックからカタログを作る (derive a catalog from an official blank workbook)
+    Derive(DeriveArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DeriveArgs {
+    /// 公式ブランク (official blank workbook)
+    #[arg(value_name = "BLANK.xlsx")]
+    pub(crate) blank: PathBuf,
+    /// 出力するカタログ (catalog YAML to write)
+    #[arg(short, long, value_name = "CATALOG.yaml")]
+    pub(crate) output: PathBuf,
+    /// カタログ id (catalog id)
+    #[arg(long, default_value = "jahis-mds-sds")]
+    pub(crate) id: String,
+    /// 版 (version), e.g. 5.0
+    #[arg(long)]
+    pub(crate) version: String,
+    /// 改訂 (revision), e.g. 5.0h
+    #[arg(long)]
+    pub(crate) revision: String,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// ワークブックまたはディレクトリ (workbooks, or directories to search)
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// 出力ファイル(入力が1つのとき) (output file, for a single workbook)
+    #[arg(short, long, value_name = "OUT.kaiji.json", conflicts_with = "out_dir")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力ディレクトリ(省略時は入力と同じ場所) (output directory; default: beside each input)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// チェックリスト(ワークブックから読み取れないとき) (checklist, when the workbook does not say)
+    #[arg(long, value_name = "ID[@REVISION]")]
+    pub(crate) catalog: Option<String>,
+    /// このシートだけを読む (read only this sheet)
+    #[arg(long)]
+    pub(crate) sheet: Option<String>,
+    /// 開示書の種類(読み取れないとき) (kind, when the workbook does not say)
+    #[arg(long, value_parser = parse_kind, value_name = "mds|sds|rss-sds")]
+    pub(crate) kind: Option<DocKind>,
+    /// 既存のファイルを上書きする (overwrite existing files)
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// 並列数(省略時は全コア) (parallel jobs; default: all cores)
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+    /// 進捗表示と指摘の一覧を出さない (no progress bar, no list of findings)
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
+    #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
+    pub(crate) deny: Severity,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// 開示書 (disclosure, *.kaiji.json)
+    #[arg(value_name = "FILE.kaiji.json")]
+    pub(crate) input: PathBuf,
+    /// 出力するワークブック (workbook to write)
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub(crate) output: PathBuf,
+    /// この公式ブランクに記入する(回答・備考・表紙のセルだけを変える) (fill this blank in place)
+    #[arg(long, value_name = "BLANK.xlsx")]
+    pub(crate) into: Option<PathBuf>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,10 @@
 
 mod catalog_cmd;
 mod cli;
+mod files;
 mod output;
 mod validate_cmd;
+mod xlsx_cmd;
 
 use std::{io::Write, process::ExitCode};
 
@@ -79,6 +81,8 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::New(args) => validate_cmd::new(args, &registry, out),
         Command::Validate(args) => validate_cmd::validate(args, &registry, out),
         Command::Explain(args) => validate_cmd::explain(&args, out),
+        Command::Import(args) => xlsx_cmd::import(args, &registry, out),
+        Command::Export(args) => xlsx_cmd::export(&args, &registry, out),
         Command::Schema => {
             out.raw(&kaiji_model::disclosure_schema());
             Ok(Outcome::Clean)
@@ -90,61 +94,8 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
 fn load_registry(files: &[std::path::PathBuf]) -> Result<Registry, UserError> {
     let mut registry = Registry::builtin()?;
     for path in files {
-        let text = read_file(path)?;
+        let text = files::read_text(path)?;
         registry.add(kaiji_catalog::parse(&path.display().to_string(), &text)?)?;
     }
     Ok(registry)
-}
-
-/// The largest input file kaiji reads. Disclosures and catalogs are well below a megabyte; this
-/// bounds memory when someone hands kaiji the wrong file.
-const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Reads a text file, with an error that names the path.
-fn read_file(path: &std::path::Path) -> Result<String, UserError> {
-    use std::io::Read;
-    let cannot = |e: &std::io::Error| {
-        UserError::new(
-            format!("{}: 読み込めません: {}", path.display(), io_reason_ja(e)),
-            format!("{}: cannot read: {e}", path.display()),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| cannot(&e))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(UserError::new(
-            format!(
-                "{}: {} MiB を超えるファイルは読みません",
-                path.display(),
-                MAX_INPUT_BYTES >> 20
-            ),
-            format!(
-                "{}: larger than {} MiB, not read",
-                path.display(),
-                MAX_INPUT_BYTES >> 20
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        UserError::new(
-            format!(
-                "{}: UTF-8 のテキストではありません({at} バイト目)",
-                path.display()
-            ),
-            format!("{}: not UTF-8 text (at byte {at})", path.display()),
-        )
-    })
-}
-
-fn io_reason_ja(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "ファイルがありません".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "アクセス権がありません".to_owned(),
-        std::io::ErrorKind::IsADirectory => "ディレクトリです".to_owned(),
-        _ => e.to_string(),
-    }
 }

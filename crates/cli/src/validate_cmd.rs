@@ -1,6 +1,6 @@
 //! `kaiji new`, `kaiji validate`, `kaiji explain`.
 
-use std::{collections::BTreeMap, path::Path};
+use std::collections::BTreeMap;
 
 use kaiji_catalog::{Lang, Registry};
 use kaiji_model::{Code, Finding, IsoDate, Severity, Subject};
@@ -36,7 +36,7 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
         extra: BTreeMap::new(),
     };
     let doc = kaiji_model::skeleton(args.kind, catalog, registry, subject)?;
-    write_new_file(&args.output, &doc.to_json(), args.force)?;
+    crate::files::write_new_file(&args.output, doc.to_json().as_bytes(), args.force)?;
     let count = doc.answers.len();
     out.line(match out.lang {
         Lang::Ja => format!(
@@ -53,43 +53,6 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
         ),
     });
     Ok(Outcome::Clean)
-}
-
-/// Writes a file through a temporary sibling that is synced and then renamed into place, so a
-/// crash never leaves half a file; without `force`, an existing file is never replaced.
-fn write_new_file(path: &Path, text: &str, force: bool) -> Result<(), UserError> {
-    use std::io::Write;
-    let fail = |e: &dyn std::fmt::Display| {
-        UserError::new(
-            format!("{}: 書き込めません: {e}", path.display()),
-            format!("{}: cannot write: {e}", path.display()),
-        )
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-    let persisted = if force {
-        tmp.persist(path)
-    } else {
-        tmp.persist_noclobber(path)
-    };
-    persisted.map(drop).map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            UserError::new(
-                format!("{} は既にあります(上書きするには --force)", path.display()),
-                format!(
-                    "{} already exists (use --force to overwrite)",
-                    path.display()
-                ),
-            )
-        } else {
-            fail(&e.error)
-        }
-    })
 }
 
 #[derive(Serialize)]
@@ -109,7 +72,7 @@ pub(crate) fn validate(
 ) -> Result<Outcome, UserError> {
     let mut results = Vec::new();
     for path in &args.files {
-        let outcome = crate::read_file(path).and_then(|text| {
+        let outcome = crate::files::read_text(path).and_then(|text| {
             kaiji_model::validate_str(&text, registry).map_err(|e| {
                 UserError::new(
                     format!("{}: {}", path.display(), e.message(Lang::Ja)),

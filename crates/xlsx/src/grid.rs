@@ -163,7 +163,13 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
         )));
     }
     if !bytes.starts_with(ZIP) {
-        let looks_like_text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok();
+        let head = &bytes[..bytes.len().min(4096)];
+        // A character cut at the end of the sample is still text.
+        let utf8 = std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true);
+        let looks_like_text = utf8
+            && !head
+                .iter()
+                .any(|b| b.is_ascii_control() && !b"\t\n\r".contains(b));
         let (ja, en) = if looks_like_text
             && bytes.iter().take(4096).any(|b| *b == b',' || *b == b'\t')
         {

@@ -265,12 +265,12 @@ fn newest_checklist(registry: &Registry) -> Option<&Catalog> {
 }
 
 /// Finds catalog items by kaiji id or by the number printed on the form.
-struct Matcher<'a> {
+pub(crate) struct Matcher<'a> {
     by_key: BTreeMap<String, &'a Item>,
 }
 
 impl<'a> Matcher<'a> {
-    fn new(checklist: &'a Checklist, kind: DocKind) -> Self {
+    pub(crate) fn new(checklist: &'a Checklist, kind: DocKind) -> Self {
         let form = kind.form();
         let mut by_key = BTreeMap::new();
         // Numbers of the document's own form win over numbers of the other form.
@@ -290,7 +290,7 @@ impl<'a> Matcher<'a> {
         Self { by_key }
     }
 
-    fn find(&self, number: &str) -> Option<&'a Item> {
+    pub(crate) fn find(&self, number: &str) -> Option<&'a Item> {
         self.by_key.get(number).copied()
     }
 }
@@ -631,7 +631,7 @@ fn keep_stray(
 }
 
 /// Cover labels and the subject field each names.
-fn cover_field(label: &str) -> Option<SubjectField> {
+pub(crate) fn cover_field(label: &str) -> Option<SubjectField> {
     let k = text::key(label);
     let k = k.trim_end_matches([':', '：']);
     let k = k.split(['(', '（']).next().unwrap_or(k);
@@ -744,7 +744,7 @@ fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
 }
 
 /// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
-fn detect_kind(sheets: &[Sheet], sheet: &Sheet, layout: &Layout) -> DocKind {
+pub(crate) fn detect_kind(sheets: &[Sheet], sheet: &Sheet, layout: &Layout) -> DocKind {
     let mut words = vec![sheet.name.clone()];
     for r in 0..layout.header_start {
         for c in 0..sheet.rows[r].len() {

@@ -8,12 +8,16 @@
 //!
 //! The library takes bytes and returns bytes and findings; it never touches the file system.
 
+mod derive;
+mod fill;
 mod grid;
 mod import;
 mod layout;
 mod own;
 mod text;
 
+pub use derive::{DeriveOptions, derive};
+pub use fill::{FillReport, fill};
 pub use grid::{Cell, Format, Sheet, read_workbook};
 pub use import::{ImportOptions, Imported, import};
 pub use own::export;

@@ -239,7 +239,10 @@ fn write_workbook(
     }
     cover.set_column_width(0, 30)?;
     cover.set_column_width(1, 80)?;
-    cover.set_paper_size(9).set_landscape();
+    cover
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
     cover.write_string_with_format(
         14,
         0,

@@ -1,0 +1,103 @@
+//! Reading and writing files for the commands: bounded reads, atomic writes, errors that name
+//! the path.
+
+use std::{io::Read, path::Path};
+
+use crate::UserError;
+
+/// The largest text file (disclosure, catalog) kaiji reads: they are well below a megabyte;
+/// this bounds memory when someone hands kaiji the wrong file.
+const MAX_TEXT_BYTES: u64 = 64 << 20;
+/// The largest workbook kaiji reads.
+pub(crate) const MAX_WORKBOOK_BYTES: u64 = 256 << 20;
+
+/// Reads a file of at most `max` bytes, with an error that names the path.
+pub(crate) fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, UserError> {
+    let cannot = |e: &std::io::Error| {
+        UserError::new(
+            format!("{}: 読み込めません: {}", path.display(), io_reason_ja(e)),
+            format!("{}: cannot read: {e}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(UserError::new(
+            format!(
+                "{}: {} MiB を超えるファイルは読みません",
+                path.display(),
+                max >> 20
+            ),
+            format!(
+                "{}: larger than {} MiB, not read",
+                path.display(),
+                max >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file, with an error that names the path.
+pub(crate) fn read_text(path: &Path) -> Result<String, UserError> {
+    let bytes = read_bytes(path, MAX_TEXT_BYTES)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        UserError::new(
+            format!(
+                "{}: UTF-8 のテキストではありません({at} バイト目)",
+                path.display()
+            ),
+            format!("{}: not UTF-8 text (at byte {at})", path.display()),
+        )
+    })
+}
+
+/// Writes a file through a temporary sibling that is synced and then renamed into place, so a
+/// crash never leaves half a file; without `force`, an existing file is never replaced.
+pub(crate) fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), UserError> {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| {
+        UserError::new(
+            format!("{}: 書き込めません: {e}", path.display()),
+            format!("{}: cannot write: {e}", path.display()),
+        )
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map(drop).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            UserError::new(
+                format!("{} は既にあります(上書きするには --force)", path.display()),
+                format!(
+                    "{} already exists (use --force to overwrite)",
+                    path.display()
+                ),
+            )
+        } else {
+            fail(&e.error)
+        }
+    })
+}
+
+fn io_reason_ja(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "ファイルがありません".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "アクセス権がありません".to_owned(),
+        std::io::ErrorKind::IsADirectory => "ディレクトリです".to_owned(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,441 @@
+//! `kaiji import`, `kaiji export`, `kaiji catalog derive`: workbooks in and out.
+
+use std::{
+    io::IsTerminal,
+    path::{Path, PathBuf},
+};
+
+use kaiji_catalog::{Registry, Text};
+use kaiji_model::{Disclosure, Finding};
+use kaiji_xlsx::{ImportOptions, Imported};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::{
+    Outcome, UserError,
+    cli::{DeriveArgs, ExportArgs, Format, ImportArgs},
+    files::{MAX_WORKBOOK_BYTES, read_bytes, read_text, write_new_file},
+    output::Out,
+};
+
+impl From<kaiji_xlsx::Error> for UserError {
+    fn from(e: kaiji_xlsx::Error) -> Self {
+        Self::new(
+            e.message(kaiji_catalog::Lang::Ja),
+            e.message(kaiji_catalog::Lang::En),
+        )
+    }
+}
+
+/// Prefixes an error with the file it is about.
+fn in_file(path: &Path, e: impl Into<UserError>) -> UserError {
+    let UserError(text) = e.into();
+    let shown = path.display();
+    UserError::new(
+        format!("{shown}: {}", text.ja),
+        format!("{shown}: {}", text.en),
+    )
+}
+
+/// The workbooks named on the command line: files as given, directories searched (sorted).
+fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
+    fn is_workbook(p: &Path) -> bool {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        // Excel's lock files (~$book.xlsx) are not workbooks.
+        !name.starts_with("~$") && matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+    }
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else if is_workbook(&path) {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            walk(input, &mut out)
+                .map_err(|e| in_file(input, UserError::new(e.to_string(), e.to_string())))?;
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// What became of one workbook.
+struct FileResult {
+    path: PathBuf,
+    outcome: Result<Vec<(Imported, PathBuf)>, UserError>,
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    file: String,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    documents: Vec<DocJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    sheet: &'a str,
+    output: String,
+    kind: String,
+    catalog: String,
+    findings: &'a [Finding],
+}
+
+pub(crate) fn import(
+    args: ImportArgs,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    let files = workbooks(&args.inputs)?;
+    if files.is_empty() {
+        return Err(UserError::new(
+            "取り込むワークブックがありません",
+            "no workbooks to import",
+        ));
+    }
+    if args.output.is_some() && files.len() > 1 {
+        return Err(UserError::new(
+            "-o は入力が1つのときだけ使えます(複数なら --out-dir)",
+            "-o takes a single workbook; use --out-dir for several",
+        ));
+    }
+    let options = ImportOptions {
+        catalog: args.catalog.as_deref().map(str::parse).transpose()?,
+        sheet: args.sheet.clone(),
+        kind: args.kind,
+        ..ImportOptions::default()
+    };
+    let progress = (!args.quiet && files.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let work = |path: &PathBuf| {
+        let outcome = read_bytes(path, MAX_WORKBOOK_BYTES).and_then(|bytes| {
+            kaiji_xlsx::import(&bytes, registry, &options).map_err(|e| in_file(path, e))
+        });
+        if let Some(bar) = &progress {
+            bar.inc(1);
+            bar.set_message(path.display().to_string());
+        }
+        (path.clone(), outcome)
+    };
+    let results: Vec<(PathBuf, Result<Vec<Imported>, UserError>)> = match args.jobs {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| UserError::new(e.to_string(), e.to_string()))?
+            .install(|| files.par_iter().map(work).collect()),
+        None => files.par_iter().map(work).collect(),
+    };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+
+    // Write the documents, in input order.
+    let mut done: Vec<FileResult> = Vec::new();
+    for (path, outcome) in results {
+        let outcome = outcome.and_then(|docs| {
+            let several = docs.len() > 1;
+            docs.into_iter()
+                .map(|imported| {
+                    let target =
+                        output_path(&args, &path, several.then_some(imported.sheet.as_str()));
+                    write_new_file(&target, imported.document.to_json().as_bytes(), args.force)?;
+                    Ok((imported, target))
+                })
+                .collect::<Result<Vec<_>, UserError>>()
+        });
+        done.push(FileResult { path, outcome });
+    }
+    report(&done, &args, out);
+
+    let failed = done.iter().filter(|r| r.outcome.is_err()).count();
+    let denied = done
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .flatten()
+        .flat_map(|(i, _)| &i.findings)
+        .any(|f| f.severity >= args.deny);
+    if failed > 0 {
+        return Err(UserError::new(
+            format!("{failed} 件のワークブックを取り込めませんでした"),
+            format!("{failed} workbook(s) could not be imported"),
+        ));
+    }
+    Ok(if denied {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Where a document goes: `-o`, or `<dir>/<stem>[.<sheet>].kaiji.json` beside the input or in
+/// `--out-dir`.
+fn output_path(args: &ImportArgs, input: &Path, sheet: Option<&str>) -> PathBuf {
+    if let Some(o) = &args.output
+        && sheet.is_none()
+    {
+        return o.clone();
+    }
+    let dir = args
+        .out_dir
+        .clone()
+        .or_else(|| {
+            args.output
+                .as_ref()
+                .and_then(|o| o.parent().map(Path::to_path_buf))
+        })
+        .or_else(|| input.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let stem = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("workbook");
+    let name = match sheet {
+        Some(sheet) => {
+            let safe: String = sheet
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            format!("{stem}.{safe}.kaiji.json")
+        }
+        None => format!("{stem}.kaiji.json"),
+    };
+    dir.join(name)
+}
+
+fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
+    if args.format.format == Format::Json {
+        let files: Vec<FileJson<'_>> = done
+            .iter()
+            .map(|r| match &r.outcome {
+                Ok(docs) => FileJson {
+                    file: r.path.display().to_string(),
+                    status: if docs.iter().any(|(i, _)| !i.findings.is_empty()) {
+                        "findings"
+                    } else {
+                        "ok"
+                    },
+                    error: None,
+                    documents: docs
+                        .iter()
+                        .map(|(i, target)| DocJson {
+                            sheet: &i.sheet,
+                            output: target.display().to_string(),
+                            kind: i.document.kind.to_string(),
+                            catalog: i.document.catalog.to_string(),
+                            findings: &i.findings,
+                        })
+                        .collect(),
+                },
+                Err(e) => FileJson {
+                    file: r.path.display().to_string(),
+                    status: "error",
+                    error: Some(out.t(&e.0)),
+                    documents: Vec::new(),
+                },
+            })
+            .collect();
+        out.json(&files);
+        return;
+    }
+    let (mut imported, mut with_findings, mut failed) = (0, 0, Vec::new());
+    for r in done {
+        match &r.outcome {
+            Ok(docs) => {
+                for (i, target) in docs {
+                    imported += 1;
+                    if !i.findings.is_empty() {
+                        with_findings += 1;
+                    }
+                    if !args.quiet {
+                        for f in &i.findings {
+                            out.line(format!(
+                                "{}: {}: {}[{}]: {}",
+                                r.path.display(),
+                                f.location,
+                                out.t(&f.severity.label()),
+                                f.code,
+                                f.message(out.lang)
+                            ));
+                        }
+                    }
+                    let summary = Text::new(
+                        format!(
+                            "{} → {}({}、{}、{} 項目、指摘 {} 件)",
+                            r.path.display(),
+                            target.display(),
+                            i.document.kind.to_string().to_uppercase(),
+                            i.document.catalog,
+                            i.document.answers.len(),
+                            i.findings.len()
+                        ),
+                        format!(
+                            "{} → {} ({}, {}, {} items, {} findings)",
+                            r.path.display(),
+                            target.display(),
+                            i.document.kind.to_string().to_uppercase(),
+                            i.document.catalog,
+                            i.document.answers.len(),
+                            i.findings.len()
+                        ),
+                    );
+                    out.line(out.t(&summary));
+                }
+            }
+            Err(e) => failed.push((r.path.display().to_string(), out.t(&e.0).to_owned())),
+        }
+    }
+    for (_, reason) in &failed {
+        let label = out.pick("失敗", "failed");
+        out.line(format!("{label}: {reason}"));
+    }
+    let summary = Text::new(
+        format!(
+            "取り込み {imported} 件(指摘あり {with_findings} 件)、失敗 {} 件",
+            failed.len()
+        ),
+        format!(
+            "imported {imported} ({with_findings} with findings), failed {}",
+            failed.len()
+        ),
+    );
+    out.line(out.t(&summary));
+}
+
+pub(crate) fn export(
+    args: &ExportArgs,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    let text = read_text(&args.input)?;
+    let doc = Disclosure::from_json(&text).map_err(|e| {
+        let UserError(t) = UserError::from(e);
+        in_file(
+            &args.input,
+            UserError::new(
+                format!("{}(`kaiji validate` で確認してください)", t.ja),
+                format!("{} (see `kaiji validate`)", t.en),
+            ),
+        )
+    })?;
+    match &args.into {
+        None => {
+            let bytes = kaiji_xlsx::export(&doc, registry, out.lang)?;
+            write_new_file(&args.output, &bytes, args.force)?;
+            let done = Text::new(
+                format!(
+                    "{} を書き出しました({} 項目)",
+                    args.output.display(),
+                    doc.answers.len()
+                ),
+                format!(
+                    "wrote {} ({} items)",
+                    args.output.display(),
+                    doc.answers.len()
+                ),
+            );
+            out.line(out.t(&done));
+            Ok(Outcome::Clean)
+        }
+        Some(blank) => {
+            let bytes = read_bytes(blank, MAX_WORKBOOK_BYTES)?;
+            let (filled, report) =
+                kaiji_xlsx::fill(&doc, &bytes, registry).map_err(|e| in_file(blank, e))?;
+            write_new_file(&args.output, &filled, args.force)?;
+            for pointer in &report.unplaced {
+                let t = Text::new(
+                    format!(
+                        "{}: {pointer} を書くセルがブランクにありません(書き出されていません)",
+                        blank.display()
+                    ),
+                    format!(
+                        "{}: the blank has no cell for {pointer} (not written)",
+                        blank.display()
+                    ),
+                );
+                out.line(out.t(&t));
+            }
+            let done = Text::new(
+                format!(
+                    "{} を書き出しました(シート {} に {} セルを記入、置き場のない値 {} 件)",
+                    args.output.display(),
+                    report.sheet,
+                    report.written.len(),
+                    report.unplaced.len()
+                ),
+                format!(
+                    "wrote {} ({} cells filled in sheet {}, {} values with no place)",
+                    args.output.display(),
+                    report.written.len(),
+                    report.sheet,
+                    report.unplaced.len()
+                ),
+            );
+            out.line(out.t(&done));
+            Ok(if report.unplaced.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Findings
+            })
+        }
+    }
+}
+
+pub(crate) fn derive(args: &DeriveArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let bytes = read_bytes(&args.blank, MAX_WORKBOOK_BYTES)?;
+    let source = args.blank.file_name().map_or_else(
+        || args.blank.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let options = kaiji_xlsx::DeriveOptions {
+        id: args.id.clone(),
+        version: args.version.clone(),
+        revision: args.revision.clone(),
+        title: Text::new(
+            format!("{source} から作成したチェックリスト"),
+            format!("checklist derived from {source}"),
+        ),
+        publisher: "JAHIS/JIRA".into(),
+        source,
+    };
+    let yaml = kaiji_xlsx::derive(&bytes, &options).map_err(|e| in_file(&args.blank, e))?;
+    // The derived catalog must load and pass the self-check, like any catalog.
+    let catalog = kaiji_catalog::parse(&args.output.display().to_string(), &yaml)?;
+    let items = catalog.len();
+    write_new_file(&args.output, yaml.as_bytes(), args.force)?;
+    let done = Text::new(
+        format!("{} を書き出しました({} 項目)", args.output.display(), items),
+        format!("wrote {} ({} items)", args.output.display(), items),
+    );
+    out.line(out.t(&done));
+    Ok(Outcome::Clean)
+}
