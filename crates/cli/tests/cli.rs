@@ -340,26 +340,34 @@ fn schema_command_prints_the_checked_in_schema() {
 }
 
 /// The README's `$ kaiji … --help` blocks are the real help output.
+/// `KAIJI_BLESS=1 cargo test -p kaiji-cli --test cli readme` rewrites them.
 #[test]
 fn readme_usage_is_current() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let mut updated = Vec::new();
+    let mut stale = Vec::new();
     let mut checked = 0;
     let mut lines = readme.lines();
     while let Some(line) = lines.next() {
-        let Some(command) = line.strip_prefix("$ kaiji ") else {
-            continue;
-        };
+        updated.push(line.to_owned());
+        let Some(command) = line.strip_prefix("$ kaiji ") else { continue };
         let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
         let args: Vec<&str> = command.split_whitespace().collect();
         let out = kaiji().args(&args).output().unwrap();
         let actual = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(
-            block.join("\n").trim_end(),
-            actual.trim_end(),
-            "README block for `kaiji {command}` is stale"
-        );
+        if block.join("\n").trim_end() != actual.trim_end() {
+            stale.push(command.to_owned());
+        }
+        updated.extend(actual.trim_end().lines().map(str::to_owned));
+        updated.push("```".to_owned());
         checked += 1;
     }
+    if std::env::var_os("KAIJI_BLESS").is_some() {
+        std::fs::write(&path, updated.join("\n") + "\n").unwrap();
+        return;
+    }
+    assert!(stale.is_empty(), "README usage blocks are stale for {stale:?}: run `KAIJI_BLESS=1 cargo test -p kaiji-cli --test cli readme`");
     assert!(checked >= 4, "expected the usage blocks in README.md");
 }
 
