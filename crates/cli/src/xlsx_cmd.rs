@@ -153,15 +153,18 @@ pub(crate) fn import(
         bar.finish_and_clear();
     }
 
-    // Write the documents, in input order.
+    // Write the documents, in input order. Workbooks that share a name (book.xlsx, book.xlsm)
+    // keep their extension in the output name, so that neither overwrites the other.
+    let stem = |p: &Path| p.file_stem().map(std::ffi::OsStr::to_os_string);
     let mut done: Vec<FileResult> = Vec::new();
     for (path, outcome) in results {
+        let shared = files.iter().filter(|f| stem(f) == stem(&path)).count() > 1;
         let outcome = outcome.and_then(|docs| {
             let several = docs.len() > 1;
             docs.into_iter()
                 .map(|imported| {
-                    let target =
-                        output_path(&args, &path, several.then_some(imported.sheet.as_str()));
+                    let sheet = several.then_some(imported.sheet.as_str());
+                    let target = output_path(&args, &path, shared, sheet);
                     write_new_file(&target, imported.document.to_json().as_bytes(), args.force)?;
                     Ok((imported, target))
                 })
@@ -193,7 +196,12 @@ pub(crate) fn import(
 
 /// Where a document goes: `-o`, or `<dir>/<stem>[.<sheet>].kaiji.json` beside the input or in
 /// `--out-dir`.
-fn output_path(args: &ImportArgs, input: &Path, sheet: Option<&str>) -> PathBuf {
+fn output_path(
+    args: &ImportArgs,
+    input: &Path,
+    keep_extension: bool,
+    sheet: Option<&str>,
+) -> PathBuf {
     if let Some(o) = &args.output
         && sheet.is_none()
     {
@@ -209,10 +217,12 @@ fn output_path(args: &ImportArgs, input: &Path, sheet: Option<&str>) -> PathBuf 
         })
         .or_else(|| input.parent().map(Path::to_path_buf))
         .unwrap_or_default();
-    let stem = input
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("workbook");
+    let name = if keep_extension {
+        input.file_name()
+    } else {
+        input.file_stem()
+    };
+    let stem = name.and_then(|s| s.to_str()).unwrap_or("workbook");
     let name = match sheet {
         Some(sheet) => {
             let safe: String = sheet

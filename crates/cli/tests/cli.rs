@@ -351,7 +351,9 @@ fn readme_usage_is_current() {
     let mut lines = readme.lines();
     while let Some(line) = lines.next() {
         updated.push(line.to_owned());
-        let Some(command) = line.strip_prefix("$ kaiji ") else { continue };
+        let Some(command) = line.strip_prefix("$ kaiji ") else {
+            continue;
+        };
         let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
         let args: Vec<&str> = command.split_whitespace().collect();
         let out = kaiji().args(&args).output().unwrap();
@@ -367,7 +369,10 @@ fn readme_usage_is_current() {
         std::fs::write(&path, updated.join("\n") + "\n").unwrap();
         return;
     }
-    assert!(stale.is_empty(), "README usage blocks are stale for {stale:?}: run `KAIJI_BLESS=1 cargo test -p kaiji-cli --test cli readme`");
+    assert!(
+        stale.is_empty(),
+        "README usage blocks are stale for {stale:?}: run `KAIJI_BLESS=1 cargo test -p kaiji-cli --test cli readme`"
+    );
     assert!(checked >= 4, "expected the usage blocks in README.md");
 }
 

@@ -196,7 +196,8 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.sheet, &self.cell, &self.pointer) {
             (Some(sheet), Some(cell), _) => write!(f, "{sheet}!{cell}"),
-            (Some(sheet), None, _) => f.write_str(sheet),
+            (Some(sheet), None, Some(p)) => write!(f, "{sheet} ({p})"),
+            (Some(sheet), None, None) => f.write_str(sheet),
             (None, _, Some(p)) if p.is_empty() => f.write_str("(root)"),
             (None, _, Some(p)) => f.write_str(p),
             (None, _, None) => Ok(()),

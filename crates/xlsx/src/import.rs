@@ -242,11 +242,18 @@ fn import_sheet(
         subject.remove("date");
     }
     for mut finding in kaiji_model::validate_value(&value, registry) {
-        if let Some(pointer) = finding.location.pointer.clone()
-            && let Some((sheet_name, cell)) = places.locate(&pointer)
-        {
-            finding.location.sheet = Some(sheet_name.clone());
-            finding.location.cell = Some(cell.clone());
+        let place = finding
+            .location
+            .pointer
+            .as_deref()
+            .and_then(|p| places.locate(p));
+        match place {
+            Some((sheet_name, cell)) => {
+                finding.location.sheet = Some(sheet_name.clone());
+                finding.location.cell = Some(cell.clone());
+            }
+            // Not in the workbook at all (an item the sheet lacks): name the sheet.
+            None => finding.location.sheet = Some(sheet.name.clone()),
         }
         findings.push(finding);
     }
@@ -688,8 +695,17 @@ fn read_cover(
     places: &mut Places,
 ) -> BTreeMap<SubjectField, String> {
     let mut found = BTreeMap::new();
-    for sheet in sheets.iter().filter(|s| !own::is_hidden_sheet(&s.name)) {
-        // On the checklist sheet only the block above the table is cover.
+    // The checklist sheet's own block above the table first, then cover sheets: not another
+    // checklist (its block is its own) and not a version history.
+    let others = sheets.iter().filter(|s| {
+        let name = text::key(&s.name);
+        s.name != table.name
+            && !own::is_hidden_sheet(&s.name)
+            && !name.contains("履歴")
+            && !name.contains("history")
+            && find_layout(s).is_none()
+    });
+    for sheet in std::iter::once(table).chain(others) {
         let last_row = if sheet.name == table.name {
             layout.header_start
         } else {
@@ -745,7 +761,17 @@ fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
 
 /// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
 pub(crate) fn detect_kind(sheets: &[Sheet], sheet: &Sheet, layout: &Layout) -> DocKind {
-    let mut words = vec![sheet.name.clone()];
+    let name = text::key(&sheet.name);
+    for (needles, kind) in [
+        (["rss", "リモートサービス"], DocKind::RssSds),
+        (["sds", "サービス事業者"], DocKind::Sds),
+        (["mds", "製造業者"], DocKind::Mds),
+    ] {
+        if needles.iter().any(|n| name.contains(n)) {
+            return kind;
+        }
+    }
+    let mut words = Vec::new();
     for r in 0..layout.header_start {
         for c in 0..sheet.rows[r].len() {
             words.push(sheet.text(r, c).to_owned());

@@ -1,0 +1,257 @@
+//! `kaiji import`, `kaiji export` and `kaiji catalog derive` on real workbooks, through the binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixtures() -> PathBuf {
+    root().join("crates/xlsx/tests/fixtures")
+}
+
+fn kaiji() -> Command {
+    let mut cmd = Command::cargo_bin("kaiji").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+#[test]
+fn bad_workbooks_exit_2_naming_the_file_and_the_reason() {
+    for (file, says) in [
+        ("encrypted.xlsx", "パスワードで保護"),
+        ("csv-renamed.xlsx", "CSV"),
+        ("not-a-zip.xlsx", "Excel ワークブック"),
+        ("zip-not-workbook.xlsx", "ワークブックを含まない zip"),
+        ("empty-workbook.xlsx", "チェックリストの表"),
+        ("word-document.xlsx", "Word 文書"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        kaiji()
+            .arg("import")
+            .arg(fixtures().join("bad").join(file))
+            .arg("--out-dir")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains(file))
+            .stdout(predicate::str::contains(says));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{file}: nothing written"
+        );
+    }
+    kaiji()
+        .args(["--lang", "en", "import"])
+        .arg(fixtures().join("bad/encrypted.xlsx"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("password-protected"));
+}
+
+#[test]
+fn one_workbook_to_one_document_with_located_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.kaiji.json");
+    let assert = kaiji()
+        .arg("import")
+        .arg(fixtures().join("answer-column.xlsx"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("answer-column.xlsx: MDS!"), "{text}");
+    assert!(text.contains("[unreadable-answer]"), "{text}");
+    assert!(text.contains("[formula-without-value]"), "{text}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["catalog"]["revision"], "5.0h");
+    // The written document validates with the same findings, by JSON pointer.
+    kaiji().arg("validate").arg(&out).assert().code(1);
+}
+
+#[test]
+fn a_directory_imports_in_parallel_and_one_bad_file_stops_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kaiji()
+        .arg("import")
+        .arg(fixtures())
+        .arg("--out-dir")
+        .arg(dir.path())
+        .args(["--jobs", "2", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad files make the run fail");
+    let files: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = files.as_array().unwrap();
+    let failed: Vec<&str> = files
+        .iter()
+        .filter(|f| f["status"] == "error")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 6, "the six bad files fail: {failed:?}");
+    let good = files.iter().filter(|f| f["status"] != "error").count();
+    assert_eq!(good, 10, "the ten good workbooks import");
+    // Two documents from the two-sheet workbook, one file each.
+    let written = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(written, 11);
+    // Books that share a name keep their extension in the output name.
+    assert!(dir.path().join("blank-official.xlsx.kaiji.json").exists());
+    assert!(dir.path().join("libreoffice.ods.kaiji.json").exists());
+    assert!(dir.path().join("two-sheets-4.1.MDS.kaiji.json").exists());
+    assert!(dir.path().join("two-sheets-4.1.SDS.kaiji.json").exists());
+}
+
+#[test]
+fn the_text_summary_counts_imported_findings_and_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("mark-columns.xlsx"))
+        .arg(fixtures().join("bad/csv-renamed.xlsx"))
+        .arg("--out-dir")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "取り込み 1 件(指摘あり 1 件)、失敗 1 件",
+        ))
+        .stdout(predicate::str::contains("失敗: "));
+}
+
+#[test]
+fn export_and_import_round_trip_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("pacs.xlsx");
+    let back = dir.path().join("back.kaiji.json");
+    kaiji()
+        .args(["export", "examples/pacs-mds-5.0h.kaiji.json", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    kaiji()
+        .arg("import")
+        .arg(&xlsx)
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .success();
+    let a: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/pacs-mds-5.0h.kaiji.json")).unwrap(),
+    )
+    .unwrap();
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&back).unwrap()).unwrap();
+    assert_eq!(a, b);
+    // Never overwrites by accident.
+    kaiji()
+        .args(["export", "examples/pacs-mds-5.0h.kaiji.json", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn export_into_a_blank_fills_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("blank.kaiji.json");
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("blank-official.xlsx"))
+        .arg("-o")
+        .arg(&doc)
+        .assert()
+        .code(1);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&doc).unwrap()).unwrap();
+    for entry in value["answers"].as_object_mut().unwrap().values_mut() {
+        entry["answer"] = "yes".into();
+        entry["remark"] = "対応済み".into();
+    }
+    std::fs::write(&doc, value.to_string()).unwrap();
+    let filled = dir.path().join("filled.xlsx");
+    kaiji()
+        .arg("export")
+        .arg(&doc)
+        .arg("--into")
+        .arg(fixtures().join("blank-official.xlsx"))
+        .arg("-o")
+        .arg(&filled)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("置き場のない値 0 件"));
+    let back = dir.path().join("back.kaiji.json");
+    // Findings remain: the blank has 20 of the 42 MDS items, the rest are reported missing.
+    kaiji()
+        .arg("import")
+        .arg(&filled)
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .code(1);
+    let back: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&back).unwrap()).unwrap();
+    assert!(
+        back["answers"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|a| a["answer"] == "yes")
+    );
+}
+
+#[test]
+fn export_refuses_a_document_that_does_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    kaiji()
+        .args(["export", "examples/invalid/pacs-mds-draft.kaiji.json", "-o"])
+        .arg(dir.path().join("x.xlsx"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("kaiji validate"));
+}
+
+#[test]
+fn derive_a_catalog_from_a_blank_and_use_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("derived.yaml");
+    kaiji()
+        .args(["catalog", "derive"])
+        .arg(fixtures().join("blank-official.xlsx"))
+        .args([
+            "--id",
+            "official-mds-sds",
+            "--version",
+            "5.0",
+            "--revision",
+            "5.0h-official",
+            "-o",
+        ])
+        .arg(&catalog)
+        .assert()
+        .success();
+    let yaml = std::fs::read_to_string(&catalog).unwrap();
+    assert!(yaml.contains("MDS-"), "{yaml}");
+    kaiji()
+        .args(["catalog", "check"])
+        .arg(&catalog)
+        .assert()
+        .success();
+    // Importing the blank against the derived catalog finds every item.
+    let out = dir.path().join("b.kaiji.json");
+    kaiji()
+        .arg("--catalog-file")
+        .arg(&catalog)
+        .arg("import")
+        .arg(fixtures().join("blank-official.xlsx"))
+        .args(["--catalog", "official-mds-sds@5.0h-official", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[unknown-item]").not());
+}

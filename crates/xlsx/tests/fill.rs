@@ -1,0 +1,172 @@
+//! `--into`: filling the user's own blank in place changes only the filled cells.
+
+use std::{collections::BTreeMap, io::Read, path::Path};
+
+use kaiji_catalog::{Answer, Registry};
+use kaiji_model::Disclosure;
+use kaiji_xlsx::{ImportOptions, Limits, fill, import, read_workbook};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// Every part of a zip, by name, uncompressed.
+fn parts(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut buf = Vec::new();
+            f.read_to_end(&mut buf).unwrap();
+            (f.name().unwrap().into_owned(), buf)
+        })
+        .collect()
+}
+
+/// Every part of a zip, by name, as stored (compressed bytes and all).
+fn raw_parts(bytes: &[u8]) -> BTreeMap<String, (u32, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index_raw(i).unwrap();
+            let mut buf = Vec::new();
+            f.read_to_end(&mut buf).unwrap();
+            (f.name().unwrap().into_owned(), (f.crc32(), buf))
+        })
+        .collect()
+}
+
+/// A filled-in document for the blank: every item answered, with a remark.
+fn answered(blank: &[u8], registry: &Registry) -> Disclosure {
+    let mut doc = import(blank, registry, &ImportOptions::default())
+        .unwrap()
+        .remove(0)
+        .document;
+    for (n, entry) in doc.answers.values_mut().enumerate() {
+        entry.answer = Some([Answer::Yes, Answer::No, Answer::Na][n % 3]);
+        entry.remark = format!("備考 {n} <&> \"引用\"");
+        entry.source_text = None;
+    }
+    doc.subject.organisation = "株式会社きにゅう".into();
+    doc.subject.product = "Filled PACS".into();
+    doc.subject.version = "3.1".into();
+    doc.subject.contact = "security@example.jp".into();
+    doc
+}
+
+fn check(blank_name: &str) {
+    let registry = Registry::builtin().unwrap();
+    let blank = fixture(blank_name);
+    let doc = answered(&blank, &registry);
+    let (filled, report) = fill(&doc, &blank, &registry).unwrap();
+    assert!(
+        report.unplaced.is_empty(),
+        "{blank_name}: {:?}",
+        report.unplaced
+    );
+
+    // Only the checklist sheet's part changed; every other part is byte-identical, stored bytes
+    // included (macros, styles, comments, data validations, defined names …).
+    let before = raw_parts(&blank);
+    let after = raw_parts(&filled);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "{blank_name}: same parts"
+    );
+    let changed: Vec<&String> = before.keys().filter(|k| before[*k] != after[*k]).collect();
+    assert_eq!(
+        changed,
+        ["xl/worksheets/sheet1.xml"],
+        "{blank_name}: only the sheet changed"
+    );
+    if blank_name.ends_with(".xlsm") {
+        assert_eq!(before["xl/vbaProject.bin"], after["xl/vbaProject.bin"]);
+    }
+
+    // Read back by calamine: the filled cells hold the values, every other cell is as it was.
+    let (_, old_sheets) = read_workbook(&blank, &Limits::default()).unwrap();
+    let (_, new_sheets) = read_workbook(&filled, &Limits::default()).unwrap();
+    let written: BTreeMap<String, String> = report
+        .written
+        .iter()
+        .map(|(_, place)| (place.clone(), String::new()))
+        .collect();
+    for (old, new) in old_sheets.iter().zip(&new_sheets) {
+        let rows = old.rows.len().max(new.rows.len());
+        for r in 0..rows {
+            for c in 0..old.width().max(new.width()) {
+                let place = format!("{}!{}", old.name, cell_ref(r, c));
+                if written.contains_key(&place) {
+                    assert!(!new.text(r, c).is_empty(), "{place} was filled");
+                } else {
+                    assert_eq!(old.text(r, c), new.text(r, c), "{place} changed");
+                }
+            }
+        }
+    }
+
+    // And importing the filled workbook gives the answers back.
+    let back = import(&filled, &registry, &ImportOptions::default())
+        .unwrap()
+        .remove(0)
+        .document;
+    for (id, entry) in &doc.answers {
+        assert_eq!(back.answers[id].answer, entry.answer, "{id}");
+        assert_eq!(back.answers[id].remark, entry.remark, "{id}");
+    }
+    assert_eq!(back.subject.organisation, "株式会社きにゅう");
+    assert_eq!(back.subject.product, "Filled PACS");
+    let uncompressed = parts(&filled);
+    let sheet = String::from_utf8_lossy(&uncompressed["xl/worksheets/sheet1.xml"]);
+    assert!(sheet.contains("&lt;&amp;&gt;"), "values are escaped");
+}
+
+fn cell_ref(r: usize, c: usize) -> String {
+    let mut name = String::new();
+    let mut n = c + 1;
+    while n > 0 {
+        name.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    format!("{name}{}", r + 1)
+}
+
+#[test]
+fn fills_an_official_blank_xlsx() {
+    check("blank-official.xlsx");
+}
+
+#[test]
+fn fills_an_official_blank_xlsm_and_keeps_the_macros() {
+    check("blank-official.xlsm");
+}
+
+#[test]
+fn values_without_a_place_are_reported() {
+    let registry = Registry::builtin().unwrap();
+    let blank = fixture("blank-official.xlsx");
+    let mut doc = answered(&blank, &registry);
+    doc.answers.insert(
+        "MDS-C99-01".into(),
+        kaiji_model::AnswerEntry {
+            answer: Some(Answer::Yes),
+            ..Default::default()
+        },
+    );
+    let (_, report) = fill(&doc, &blank, &registry).unwrap();
+    assert_eq!(report.unplaced, ["/answers/MDS-C99-01"]);
+}
+
+#[test]
+fn only_xlsx_can_be_filled() {
+    let registry = Registry::builtin().unwrap();
+    let doc = answered(&fixture("blank-official.xlsx"), &registry);
+    let e = fill(&doc, &fixture("libreoffice.ods"), &registry).unwrap_err();
+    assert!(e.to_string().contains(".xlsx"), "{e}");
+}
