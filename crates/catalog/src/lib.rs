@@ -47,7 +47,7 @@ pub enum Error {
 }
 
 /// serde's messages end in " at line N column M"; kaiji puts the place first, once.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),

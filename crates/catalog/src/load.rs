@@ -9,8 +9,21 @@ use crate::{
     Mapping, Overlay, OverlayItem, Reference, Section, Text,
 };
 
+/// The text of a catalog file and its format.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Yaml(&'a str),
+    /// The built-in catalogs, converted from YAML at build time.
+    Json(&'a str),
+}
+
 /// Reads one catalog file. `origin` names it in errors (a path, or `builtin:FILE`).
 pub fn parse(origin: &str, yaml: &str) -> Result<Catalog, Error> {
+    parse_source(origin, Source::Yaml(yaml))
+}
+
+pub(crate) fn parse_source(origin: &str, text: Source<'_>) -> Result<Catalog, Error> {
+    let yaml = text;
     #[derive(Deserialize)]
     struct Peek {
         kind: Kind,
@@ -53,8 +66,15 @@ pub fn parse(origin: &str, yaml: &str) -> Result<Catalog, Error> {
     })
 }
 
-fn read<F: for<'de> Deserialize<'de>>(origin: &str, yaml: &str) -> Result<F, Error> {
-    serde_yaml_ng::from_str(yaml).map_err(|e| Error::yaml(origin, e))
+fn read<F: for<'de> Deserialize<'de>>(origin: &str, text: Source<'_>) -> Result<F, Error> {
+    match text {
+        Source::Yaml(yaml) => serde_yaml_ng::from_str(yaml).map_err(|e| Error::yaml(origin, e)),
+        Source::Json(json) => serde_json::from_str(json).map_err(|e| Error::Yaml {
+            origin: origin.to_owned(),
+            location: Some((e.line(), e.column())),
+            message: crate::strip_position(&e.to_string()),
+        }),
+    }
 }
 
 /// Declares a catalog file type: the common header fields plus the kind's own fields, with

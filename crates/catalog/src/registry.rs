@@ -4,7 +4,8 @@ use std::cmp::Ordering;
 
 use crate::{
     BUILTIN, Catalog, CatalogRef, Checklist, Error, Item, Kind, Relation, Section, Text,
-    compare_versions, parse,
+    compare_versions,
+    load::{Source, parse_source},
 };
 
 /// All catalogs kaiji knows in this run: the built-in ones plus any the user loaded.
@@ -52,9 +53,18 @@ impl Registry {
     /// The catalogs shipped with kaiji.
     pub fn builtin() -> Result<Self, Error> {
         let mut registry = Self::default();
-        for (name, yaml) in BUILTIN {
-            registry.add(parse(&format!("builtin:{name}"), yaml)?)?;
+        for (name, json) in BUILTIN {
+            registry.add(parse_source(
+                &format!("builtin:{name}"),
+                Source::Json(json),
+            )?)?;
         }
+        // Checklists first, then overlays, reference lists and mappings; newest revision first.
+        registry.catalogs.sort_by(|a, b| {
+            (a.kind() as u8, &a.header.id)
+                .cmp(&(b.kind() as u8, &b.header.id))
+                .then_with(|| newest_order(b, a))
+        });
         Ok(registry)
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use kaiji_catalog::{BUILTIN, Kind, Registry, check, parse};
 
 #[test]
-fn every_catalog_file_is_compiled_in() {
+fn every_catalog_file_is_compiled_in_as_it_reads_from_yaml() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalogs");
     let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -13,7 +13,22 @@ fn every_catalog_file_is_compiled_in() {
         .filter(|n| n.ends_with(".yaml"))
         .collect();
     let listed: BTreeSet<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
-    assert_eq!(on_disk, listed, "catalogs/ and builtin.rs disagree");
+    assert_eq!(
+        on_disk, listed,
+        "catalogs/ and the compiled-in list disagree"
+    );
+    // The build-time JSON holds exactly what the YAML says.
+    let registry = Registry::builtin().unwrap();
+    for name in on_disk {
+        let yaml = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let from_yaml = parse(&format!("builtin:{name}"), &yaml).unwrap();
+        let compiled = registry
+            .catalogs()
+            .iter()
+            .find(|c| c.origin == format!("builtin:{name}"))
+            .unwrap();
+        assert_eq!(&from_yaml, compiled, "{name}");
+    }
 }
 
 #[test]

@@ -207,8 +207,8 @@ pub(crate) struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
-    /// 指摘コード (finding code), e.g. missing-answer
-    pub(crate) code: String,
+    /// 指摘コード(省略時は一覧) (finding code, e.g. missing-answer; all codes when omitted)
+    pub(crate) code: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

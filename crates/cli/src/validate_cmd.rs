@@ -177,15 +177,26 @@ fn print_findings(file: &str, findings: &[Finding], out: &mut Out) {
 }
 
 pub(crate) fn explain(args: &ExplainArgs, out: &mut Out) -> Result<Outcome, UserError> {
-    let code: Code = args.code.parse().map_err(|_| {
+    let Some(code) = &args.code else {
+        for code in Code::iter() {
+            let label = code.severity().label();
+            out.line(format!(
+                "{:<24} {:<6} {}",
+                code.as_str(),
+                out.t(&label),
+                first_sentence(out.t(&code.description()))
+            ));
+        }
+        return Ok(Outcome::Clean);
+    };
+    let code: Code = code.parse().map_err(|_| {
         let known: Vec<&str> = Code::iter().map(Code::as_str).collect();
         UserError::new(
             format!(
-                "指摘コード {} はありません。コード: {}",
-                args.code,
+                "指摘コード {code} はありません。コード: {}",
                 known.join(", ")
             ),
-            format!("no finding code {}. Codes: {}", args.code, known.join(", ")),
+            format!("no finding code {code}. Codes: {}", known.join(", ")),
         )
     })?;
     out.line(format!(
@@ -195,4 +206,11 @@ pub(crate) fn explain(args: &ExplainArgs, out: &mut Out) -> Result<Outcome, User
     ));
     out.line(format!("  {}", out.t(&code.description())));
     Ok(Outcome::Clean)
+}
+
+fn first_sentence(text: &str) -> &str {
+    let end = text.find(['。', '.']).map_or(text.len(), |i| {
+        i + text[i..].chars().next().map_or(0, char::len_utf8)
+    });
+    &text[..end]
 }

@@ -333,6 +333,24 @@ fn explain_describes_codes() {
 }
 
 #[test]
+fn explain_lists_every_code_and_the_readme_names_them() {
+    let out = kaiji().arg("explain").output().unwrap();
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let codes: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(codes.len() >= 16, "{listing}");
+    for code in codes {
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "README does not name {code}"
+        );
+    }
+}
+
+#[test]
 fn schema_command_prints_the_checked_in_schema() {
     let checked_in =
         std::fs::read_to_string(root().join("schemas/disclosure.schema.json")).unwrap();

@@ -28,6 +28,7 @@ fn bad_workbooks_exit_2_naming_the_file_and_the_reason() {
         ("zip-not-workbook.xlsx", "ワークブックを含まない zip"),
         ("empty-workbook.xlsx", "チェックリストの表"),
         ("word-document.xlsx", "Word 文書"),
+        ("fuzz-cfb-panic.xls", "ワークブックが壊れています"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         kaiji()
@@ -94,7 +95,7 @@ fn a_directory_imports_in_parallel_and_one_bad_file_stops_nothing() {
         .filter(|f| f["status"] == "error")
         .map(|f| f["file"].as_str().unwrap())
         .collect();
-    assert_eq!(failed.len(), 6, "the six bad files fail: {failed:?}");
+    assert_eq!(failed.len(), 7, "the seven bad files fail: {failed:?}");
     let good = files.iter().filter(|f| f["status"] != "error").count();
     assert_eq!(good, 10, "the ten good workbooks import");
     // Two documents from the two-sheet workbook, one file each.
@@ -254,4 +255,138 @@ fn derive_a_catalog_from_a_blank_and_use_it() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("[unknown-item]").not());
+}
+
+/// A minimal .xlsx around one worksheet's XML.
+fn xlsx_with_sheet(sheet: &[u8], shared_strings: Option<&[u8]>) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflate = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut rels = String::from(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#,
+    );
+    if shared_strings.is_some() {
+        rels.push_str(r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#);
+    }
+    rels.push_str("</Relationships>");
+    let mut parts: Vec<(&str, Vec<u8>)> = vec![
+        ("[Content_Types].xml", br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#.to_vec()),
+        ("_rels/.rels", br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_vec()),
+        ("xl/workbook.xml", br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="MDS" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_vec()),
+        ("xl/_rels/workbook.xml.rels", rels.into_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.to_vec()),
+    ];
+    if let Some(ss) = shared_strings {
+        parts.push(("xl/sharedStrings.xml", ss.to_vec()));
+    }
+    for (name, body) in parts {
+        zip.start_file(name, deflate).unwrap();
+        zip.write_all(&body).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn hostile_workbooks_exit_2_with_bounded_effort() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+    // A million rows.
+    let mut rows = String::from(head);
+    for r in 1..=1_000_000 {
+        rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#));
+    }
+    rows.push_str("</sheetData></worksheet>");
+    // 64 MiB of zeros in a comment: a small zip that inflates enormously.
+    let mut bomb = String::from(head);
+    bomb.push_str("<!--");
+    bomb.push_str(&"0".repeat(64 << 20));
+    bomb.push_str("--></sheetData></worksheet>");
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "million.xlsx",
+            xlsx_with_sheet(rows.as_bytes(), None),
+            "大きすぎます",
+        ),
+        (
+            "bomb.xlsx",
+            xlsx_with_sheet(bomb.as_bytes(), None),
+            "zip 爆弾",
+        ),
+        (
+            "strings.xlsx",
+            xlsx_with_sheet(
+                format!(
+                    r#"{head}<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#
+                )
+                .as_bytes(),
+                Some(b"<sst><si><t>unclosed</sst"),
+            ),
+            "壊れています",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        kaiji()
+            .arg("import")
+            .arg(&path)
+            .arg("--out-dir")
+            .arg(dir.path())
+            .timeout(std::time::Duration::from_secs(120))
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains(name))
+            .stdout(predicate::str::contains(says));
+    }
+}
+
+#[test]
+fn formulas_without_values_are_warnings_not_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("answer-column.xlsx"))
+        .arg("--out-dir")
+        .arg(dir.path())
+        .args(["--deny", "error", "--lang", "en"])
+        .assert()
+        .stdout(predicate::str::contains("warning[formula-without-value]"))
+        .stdout(predicate::str::contains("has no saved value"));
+}
+
+#[test]
+fn sheet_and_catalog_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sds.kaiji.json");
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("two-sheets-4.1.xlsx"))
+        .args(["--sheet", "SDS", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["kind"], "sds");
+    assert_eq!(doc["catalog"]["revision"], "4.1");
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("two-sheets-4.1.xlsx"))
+        .args(["--sheet", "Nope"])
+        .arg("--out-dir")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("シート Nope はありません"));
+    // A wrong --catalog is a usage error, not a guess.
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("answer-column.xlsx"))
+        .args(["--catalog", "jahis-mds-sds@9.9"])
+        .arg("--out-dir")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("9.9"));
 }

@@ -183,7 +183,11 @@ impl Location {
         let mut p = String::new();
         for s in segments {
             p.push('/');
-            p.push_str(&s.replace('~', "~0").replace('/', "~1"));
+            if s.contains(['~', '/']) {
+                p.push_str(&s.replace('~', "~0").replace('/', "~1"));
+            } else {
+                p.push_str(s);
+            }
         }
         Self {
             pointer: Some(p),

@@ -270,7 +270,7 @@ fn patch(
 }
 
 /// Sheet name → part path (`xl/worksheets/sheet1.xml`), from the workbook and its relations.
-fn sheet_paths(
+pub(crate) fn sheet_paths(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
 ) -> Result<BTreeMap<String, String>, Error> {
     let read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, Error> {

@@ -89,8 +89,30 @@ pub enum Format {
 }
 
 /// Reads every worksheet of a workbook.
+///
+/// The container parsers are third-party code fed with hostile input: should one of them panic
+/// (the fuzzer found such a case in the legacy .xls reader), the panic is caught here and the
+/// file is reported as corrupt, so that one bad file never takes the whole run down.
 pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<(Format, Vec<Sheet>), Error> {
     let format = sniff(bytes, limits)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_format(bytes, format, limits)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::Corrupt {
+            sheet: None,
+            message: format!("the {format:?} reader failed on this file ({what})"),
+        })
+    })
+    .map(|sheets| (format, sheets))
+}
+
+fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Sheet>, Error> {
     let sheets = match format {
         Format::Xlsx => read_xlsx(bytes, limits)?,
         Format::Xlsb => {
@@ -126,7 +148,7 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<(Format, Vec<Sheet
             read_ranges(&mut book, limits, |_| Vec::new())?
         }
     };
-    Ok((format, sheets))
+    Ok(sheets)
 }
 
 fn corrupt(e: impl std::fmt::Display) -> Error {
@@ -303,10 +325,57 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
                 }
             }
         }
-        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         sheets.push(sheet);
     }
+    // Merged regions stand after the cells in each sheet's XML. calamine would parse the whole
+    // sheet again to reach them; a scan of the inflated bytes for <mergeCell ref="…"> costs a
+    // fraction of that.
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let paths = crate::fill::sheet_paths(&mut zip)?;
+    for sheet in &mut sheets {
+        let Some(path) = paths.get(&sheet.name) else {
+            continue;
+        };
+        let mut xml = Vec::new();
+        if let Ok(part) = zip.by_name(path) {
+            part.take(limits.max_uncompressed)
+                .read_to_end(&mut xml)
+                .map_err(corrupt)?;
+        }
+        sheet.merges = merged_regions(&xml);
+    }
     Ok(sheets)
+}
+
+/// The `ref` of every `<mergeCell>` in a worksheet's XML.
+fn merged_regions(xml: &[u8]) -> Vec<Dimensions> {
+    const TAG: &[u8] = b"<mergeCell ";
+    let Some(start) = xml
+        .windows(b"<mergeCells".len())
+        .position(|w| w == b"<mergeCells")
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut rest = &xml[start..];
+    while let Some(at) = rest.windows(TAG.len()).position(|w| w == TAG) {
+        rest = &rest[at + TAG.len()..];
+        let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
+        let element = &rest[..end];
+        let Some(r) = element.windows(5).position(|w| w == b"ref=\"") else {
+            continue;
+        };
+        let value = &element[r + 5..];
+        let value = &value[..value.iter().position(|b| *b == b'"').unwrap_or(value.len())];
+        let Ok(text) = std::str::from_utf8(value) else {
+            continue;
+        };
+        let (a, b) = text.split_once(':').unwrap_or((text, text));
+        if let (Some(start), Some(end)) = (text::parse_cell_ref(a), text::parse_cell_ref(b)) {
+            out.push(Dimensions { start, end });
+        }
+    }
+    out
 }
 
 fn check_size(sheet: &str, row: u32, cells: &mut usize, limits: &Limits) -> Result<(), Error> {

@@ -95,25 +95,38 @@ fn count_items(sheet: &Sheet, layout: &Layout) -> usize {
         .count()
 }
 
-/// Where each part of the document came from, to point findings at cells.
+/// Where each part of the document came from, to point findings at cells: JSON pointer →
+/// (sheet, row, column). Cell names are made only for the findings that need them.
 #[derive(Debug, Default)]
 struct Places {
-    map: BTreeMap<String, (String, String)>,
+    sheets: Vec<String>,
+    map: BTreeMap<String, (usize, usize, usize)>,
 }
 
 impl Places {
     fn put(&mut self, pointer: String, sheet: &str, row: usize, col: usize) {
-        self.map
-            .entry(pointer)
-            .or_insert_with(|| (sheet.to_owned(), text::cell_ref(row as u32, col as u32)));
+        let index = match self.sheets.iter().position(|s| s == sheet) {
+            Some(i) => i,
+            None => {
+                self.sheets.push(sheet.to_owned());
+                self.sheets.len() - 1
+            }
+        };
+        self.map.entry(pointer).or_insert((index, row, col));
     }
 
-    /// The cell for a JSON pointer: itself, or its nearest parent that has one.
-    fn locate(&self, pointer: &str) -> Option<&(String, String)> {
+    fn get(&self, pointer: &str) -> Option<(&str, usize, usize)> {
+        self.map
+            .get(pointer)
+            .map(|(s, r, c)| (self.sheets[*s].as_str(), *r, *c))
+    }
+
+    /// The sheet and cell for a JSON pointer: itself, or its nearest parent that has one.
+    fn locate(&self, pointer: &str) -> Option<(String, String)> {
         let mut p = pointer;
         loop {
-            if let Some(place) = self.map.get(p) {
-                return Some(place);
+            if let Some((sheet, r, c)) = self.get(p) {
+                return Some((sheet.to_owned(), text::cell_ref(r as u32, c as u32)));
             }
             p = &p[..p.rfind('/')?];
         }
@@ -249,8 +262,8 @@ fn import_sheet(
             .and_then(|p| places.locate(p));
         match place {
             Some((sheet_name, cell)) => {
-                finding.location.sheet = Some(sheet_name.clone());
-                finding.location.cell = Some(cell.clone());
+                finding.location.sheet = Some(sheet_name);
+                finding.location.cell = Some(cell);
             }
             // Not in the workbook at all (an item the sheet lacks): name the sheet.
             None => finding.location.sheet = Some(sheet.name.clone()),
@@ -639,6 +652,10 @@ fn keep_stray(
 
 /// Cover labels and the subject field each names.
 pub(crate) fn cover_field(label: &str) -> Option<SubjectField> {
+    // Labels are short; a question or a remark is not one.
+    if label.is_empty() || label.len() > 80 {
+        return None;
+    }
     let k = text::key(label);
     let k = k.trim_end_matches([':', '：']);
     let k = k.split(['(', '（']).next().unwrap_or(k);
@@ -753,10 +770,9 @@ fn value_beside(sheet: &Sheet, r: usize, c: usize) -> Option<(usize, usize)> {
 }
 
 fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
-    let (sheet_name, cell) = places.map.get("/subject/date")?;
-    let sheet = sheets.iter().find(|s| &s.name == sheet_name)?;
-    let (r, c) = text::parse_cell_ref(cell)?;
-    sheet.date(r as usize, c as usize).map(IsoDate::new)
+    let (sheet_name, r, c) = places.get("/subject/date")?;
+    let sheet = sheets.iter().find(|s| s.name == sheet_name)?;
+    sheet.date(r, c).map(IsoDate::new)
 }
 
 /// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
@@ -813,18 +829,23 @@ fn detect_catalog<'r>(sheets: &[Sheet], registry: &'r Registry) -> Option<&'r Ca
         .iter()
         .filter(|c| c.as_checklist().is_some())
         .collect();
+    let keys: Vec<String> = checklists.iter().map(|c| text::key(&c.key())).collect();
     let mut by_version = None;
     for sheet in sheets {
         for row in sheet.rows.iter().take(60) {
             for cell in row {
-                let k = text::key(&cell.text);
-                if k.is_empty() {
+                // Only a cell that names a version can name the checklist: skip the rest cheaply.
+                let t = &cell.text;
+                let may_name = t.contains('@')
+                    || t.contains('版')
+                    || t.bytes().any(|b| matches!(b, b'v' | b'V' | b'r' | b'R'))
+                    || t.contains(['ｖ', 'Ｖ', 'ｒ', 'Ｒ']);
+                if !may_name {
                     continue;
                 }
-                for c in &checklists {
-                    if k.contains(&text::key(&c.key())) {
-                        return Some(c);
-                    }
+                let k = text::key(t);
+                if let Some(i) = keys.iter().position(|key| k.contains(key.as_str())) {
+                    return Some(checklists[i]);
                 }
                 for (marker, strong) in [
                     ("rev.", true),

@@ -30,6 +30,21 @@ pub(crate) fn key(s: &str) -> String {
 /// Ids such as `MDS-C14-02` keep their letters. Returns `None` for text that is not an id
 /// (a sentence, an empty cell).
 pub(crate) fn item_number(s: &str) -> Option<String> {
+    // Most cells already are canonical ("14-2", "MDS-C14-02"): no need to fold anything.
+    let b = s.as_bytes();
+    if !b.is_empty()
+        && b.len() <= 24
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+        && !s.contains("--")
+        && b.iter().any(u8::is_ascii_digit)
+        && !s.starts_with("No")
+        && !s.starts_with("no")
+        && !s.starts_with("NO")
+    {
+        return Some(s.to_owned());
+    }
     // In a number, the long-vowel mark is a dash typed with the kana keyboard ("1ー1").
     let mut t = fold_width(s)
         .replace(['\u{30FC}', '\u{FF70}'], "-")
