@@ -141,7 +141,9 @@ pub(crate) fn import(
         }
         (path.clone(), outcome)
     };
+    // One workbook needs no thread pool (starting one costs more than reading a checklist).
     let results: Vec<(PathBuf, Result<Vec<Imported>, UserError>)> = match args.jobs {
+        _ if files.len() == 1 => files.iter().map(work).collect(),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()

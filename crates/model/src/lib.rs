@@ -13,7 +13,7 @@ pub use disclosure::{
     AnswerEntry, CatalogId, Disclosure, DocKind, IsoDate, Subject, SubjectField, disclosure_schema,
 };
 pub use skeleton::skeleton;
-pub use validate::{validate_str, validate_value};
+pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
 
 /// Errors of reading documents.
 #[derive(Debug, thiserror::Error)]

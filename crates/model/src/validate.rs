@@ -12,7 +12,7 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
-use crate::{Code, DocKind, Error, Finding, IsoDate, Location, SubjectField};
+use crate::{Code, Disclosure, DocKind, Error, Finding, IsoDate, Location, SubjectField};
 
 /// Parses and validates a document. A syntax error is an `Err` (with line and column); every
 /// other problem is a finding.
@@ -47,6 +47,57 @@ pub fn validate_value(value: &Value, registry: &Registry) -> Vec<Finding> {
     let checklist = check_catalog(root, kind, registry, &mut out);
     check_subject(root, kind, &mut out);
     check_answers(root, kind, checklist, &mut out);
+    out
+}
+
+/// Validates a typed document: the same findings as [`validate_value`] on its JSON, without
+/// building the JSON (the importer validates every workbook it reads).
+pub fn validate_document(doc: &Disclosure, registry: &Registry) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let kind = Some(doc.kind);
+    let mut root = Map::new();
+    root.insert(
+        "catalog".into(),
+        serde_json::json!({"id": doc.catalog.id, "revision": doc.catalog.revision}),
+    );
+    root.insert(
+        "subject".into(),
+        serde_json::to_value(&doc.subject).unwrap_or(Value::Null),
+    );
+    let checklist = check_catalog(&root, kind, registry, &mut out);
+    check_subject(&root, kind, &mut out);
+    let items = item_index(checklist);
+    let mut entries = BTreeMap::new();
+    let mut shapes: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+    for (id, entry) in &doc.answers {
+        let answer_kind = items
+            .get(id.as_str())
+            .map_or(AnswerKind::YesNoNa, |i| i.answer);
+        let state = match entry.answer {
+            None => State::Unanswered,
+            Some(a) if answer_kind.accepts(a) => State::Given(a),
+            Some(a) => {
+                shapes.insert(
+                    id.as_str(),
+                    vec![invalid_answer(
+                        id,
+                        &format!("{:?}", a.to_string()),
+                        None,
+                        answer_kind,
+                    )],
+                );
+                State::Invalid
+            }
+        };
+        entries.insert(
+            id.as_str(),
+            Entry {
+                state,
+                remark: &entry.remark,
+            },
+        );
+    }
+    check_rules(&entries, shapes, kind, checklist, &mut out);
     out
 }
 
@@ -221,15 +272,7 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
             }
         };
         if blank && (required || field == SubjectField::Date) {
-            let label = field.label();
-            out.push(Finding::new(
-                Code::MissingSubjectField,
-                Location::pointer(["subject", key]),
-                Text::new(
-                    format!("表紙の {} が空です", label.ja),
-                    format!("cover field {} is empty", label.en),
-                ),
-            ));
+            out.push(missing_subject_field(field));
         } else if field == SubjectField::Date
             && let Some(Value::String(s)) = subject.get(key)
             && s.parse::<IsoDate>().is_err()
@@ -244,6 +287,19 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
             ));
         }
     }
+}
+
+/// The finding for an empty cover field.
+pub fn missing_subject_field(field: SubjectField) -> Finding {
+    let label = field.label();
+    Finding::new(
+        Code::MissingSubjectField,
+        Location::pointer(["subject", field.key()]),
+        Text::new(
+            format!("表紙の {} が空です", label.ja),
+            format!("cover field {} is empty", label.en),
+        ),
+    )
 }
 
 /// What an answer entry holds, after its shape was checked.
@@ -287,14 +343,32 @@ fn check_answers(
     };
     // The shape of every entry; its findings are reported at the item's turn, so that the
     // findings of one item stand together and in checklist order.
+    let items = item_index(checklist);
     let mut entries = BTreeMap::new();
     let mut shapes: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
     for (id, value) in answers {
-        let item = checklist.and_then(|c| c.item(id));
-        let (entry, findings) = read_entry(id, value, item);
+        let (entry, findings) = read_entry(id, value, items.get(id.as_str()).copied());
         entries.insert(id.as_str(), entry);
         shapes.insert(id.as_str(), findings);
     }
+    check_rules(&entries, shapes, kind, checklist, out);
+}
+
+/// The items of a checklist by id, for lookups in documents of many answers.
+fn item_index(checklist: Option<&Checklist>) -> BTreeMap<&str, &Item> {
+    checklist
+        .map(|c| c.items().map(|i| (i.id.as_str(), i)).collect())
+        .unwrap_or_default()
+}
+
+/// The rules over read entries: form, conditions, remarks, unknown items.
+fn check_rules(
+    entries: &BTreeMap<&str, Entry<'_>>,
+    mut shapes: BTreeMap<&str, Vec<Finding>>,
+    kind: Option<DocKind>,
+    checklist: Option<&Checklist>,
+    out: &mut Vec<Finding>,
+) {
     let mut shape_findings = |id: &str, out: &mut Vec<Finding>| {
         if let Some(findings) = shapes.get_mut(id) {
             out.append(findings);
@@ -302,7 +376,7 @@ fn check_answers(
     };
 
     let Some(checklist) = checklist else {
-        for id in answers.keys() {
+        for id in entries.keys() {
             shape_findings(id, out);
         }
         return;
@@ -352,7 +426,7 @@ fn check_answers(
             }
         }
     }
-    for id in answers.keys().filter(|id| !known.contains(id.as_str())) {
+    for id in entries.keys().copied().filter(|id| !known.contains(id)) {
         shape_findings(id, out);
         out.push(
             Finding::new(
@@ -363,7 +437,7 @@ fn check_answers(
                     format!("item {id} is not in the checklist (kept as it is)"),
                 ),
             )
-            .with_item(id.as_str()),
+            .with_item(id),
         );
     }
 }

@@ -266,6 +266,30 @@ proptest! {
         }
     }
 
+    /// The typed validator (used by the importer) finds exactly what the JSON one finds.
+    #[test]
+    fn typed_and_json_validation_agree(
+        changes in prop::collection::vec((0usize..50, prop::option::of(0u8..3), prop_oneof![Just(""), Just("理由")]), 0..30),
+        drop_contact in any::<bool>(),
+    ) {
+        let registry = Registry::builtin().unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/pacs-mds-5.0h.kaiji.json")).unwrap();
+        let mut doc = kaiji_model::Disclosure::from_json(&text).unwrap();
+        let ids: Vec<String> = doc.answers.keys().cloned().collect();
+        for (i, answer, remark) in changes {
+            let entry = doc.answers.get_mut(&ids[i % ids.len()]).unwrap();
+            entry.answer = answer.map(|a| [kaiji_catalog::Answer::Yes, kaiji_catalog::Answer::No, kaiji_catalog::Answer::Na][a as usize]);
+            remark.clone_into(&mut entry.remark);
+        }
+        if drop_contact {
+            doc.subject.contact.clear();
+        }
+        doc.answers.insert("X-1".into(), kaiji_model::AnswerEntry::default());
+        let typed = kaiji_model::validate_document(&doc, &registry);
+        let json = validate_value(&serde_json::to_value(&doc).unwrap(), &registry);
+        prop_assert_eq!(typed, json);
+    }
+
     /// Arbitrary text is either a syntax error or a list of findings.
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {

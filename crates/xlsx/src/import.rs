@@ -7,7 +7,6 @@ use kaiji_model::{
     AnswerEntry, CatalogId, Code, Disclosure, DocKind, Finding, IsoDate, Location, Subject,
     SubjectField,
 };
-use serde_json::Value;
 use strum::IntoEnumIterator;
 
 use crate::{
@@ -249,12 +248,21 @@ fn import_sheet(
     };
 
     // Validate what was read, and point each finding at its cell.
-    let mut value = serde_json::to_value(&document).unwrap_or(Value::Null);
-    if !date_found && let Some(subject) = value.get_mut("subject").and_then(Value::as_object_mut) {
-        // No date on the cover: validate it as missing rather than as the placeholder.
-        subject.remove("date");
+    let mut checked = kaiji_model::validate_document(&document, registry);
+    if !date_found {
+        // No date on the cover: the placeholder in the document is not a date anyone gave.
+        let at = checked
+            .iter()
+            .position(|f| {
+                f.location
+                    .pointer
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("/answers"))
+            })
+            .unwrap_or(checked.len());
+        checked.insert(at, kaiji_model::missing_subject_field(SubjectField::Date));
     }
-    for mut finding in kaiji_model::validate_value(&value, registry) {
+    for mut finding in checked {
         let place = finding
             .location
             .pointer
