@@ -121,10 +121,12 @@ impl Answer {
             .flat_map(char::to_lowercase)
             .collect();
         match folded.as_str() {
-            "yes" | "y" | "はい" | "○" | "〇" | "◯" => Some(Self::Yes),
-            "no" | "n" | "いいえ" | "×" | "✕" | "x" => Some(Self::No),
-            "na" | "n/a" | "n.a." | "該当なし" | "該当無し" | "非該当" | "対象外" | "－" | "-"
-            | "ー" | "―" | "‐" => Some(Self::Na),
+            "yes" | "y" | "はい" | "○" | "〇" | "◯" | "●" | "有" | "あり" | "有り" | "対応"
+            | "対応可" | "対応済" | "対応済み" | "可" => Some(Self::Yes),
+            "no" | "n" | "いいえ" | "×" | "✕" | "x" | "無" | "なし" | "無し" | "未対応"
+            | "非対応" | "対応不可" | "不可" => Some(Self::No),
+            "na" | "n/a" | "n.a." | "該当なし" | "該当無し" | "該当しない" | "非該当"
+            | "対象外" | "－" | "-" | "ー" | "―" | "‐" => Some(Self::Na),
             _ => None,
         }
     }
@@ -547,6 +549,10 @@ mod tests {
             ("N/A", Some(Answer::Na)),
             ("Ｎ／Ａ", Some(Answer::Na)),
             ("－", Some(Answer::Na)),
+            ("該当しない", Some(Answer::Na)),
+            ("あり", Some(Answer::Yes)),
+            ("未対応", Some(Answer::No)),
+            ("●", Some(Answer::Yes)),
             ("たぶん", None),
             ("", None),
         ] {

@@ -156,17 +156,29 @@ pub(crate) fn import(
     }
 
     // Write the documents, in input order. Workbooks that share a name (book.xlsx, book.xlsm)
-    // keep their extension in the output name, so that neither overwrites the other.
+    // keep their extension in the output name; two outputs that would still land on one path
+    // (the same name in two folders) get -2, -3 …: no output overwrites another of this run.
     let stem = |p: &Path| p.file_stem().map(std::ffi::OsStr::to_os_string);
+    let mut taken: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
     let mut done: Vec<FileResult> = Vec::new();
     for (path, outcome) in results {
         let shared = files.iter().filter(|f| stem(f) == stem(&path)).count() > 1;
         let outcome = outcome.and_then(|docs| {
+            if args.output.is_some() && docs.len() > 1 {
+                let sheets: Vec<&str> = docs.iter().map(|d| d.sheet.as_str()).collect();
+                return Err(in_file(
+                    &path,
+                    UserError::new(
+                        format!("チェックリストが {} 枚あります({}): --sheet で選ぶか --out-dir を使ってください", docs.len(), sheets.join(", ")),
+                        format!("the workbook holds {} checklists ({}): choose one with --sheet, or use --out-dir", docs.len(), sheets.join(", ")),
+                    ),
+                ));
+            }
             let several = docs.len() > 1;
             docs.into_iter()
                 .map(|imported| {
                     let sheet = several.then_some(imported.sheet.as_str());
-                    let target = output_path(&args, &path, shared, sheet);
+                    let target = unique(output_path(&args, &path, shared, sheet), &mut taken);
                     write_new_file(&target, imported.document.to_json().as_bytes(), args.force)?;
                     Ok((imported, target))
                 })
@@ -194,6 +206,23 @@ pub(crate) fn import(
     } else {
         Outcome::Clean
     })
+}
+
+/// `target`, or `target` with -2, -3 … before `.kaiji.json` when this run already wrote there.
+fn unique(target: PathBuf, taken: &mut std::collections::BTreeSet<PathBuf>) -> PathBuf {
+    let mut candidate = target.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("workbook.kaiji.json");
+        let stem = name.strip_suffix(".kaiji.json").unwrap_or(name);
+        candidate = target.with_file_name(format!("{stem}-{n}.kaiji.json"));
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
 }
 
 /// Where a document goes: `-o`, or `<dir>/<stem>[.<sheet>].kaiji.json` beside the input or in
@@ -379,6 +408,25 @@ pub(crate) fn export(
             Ok(Outcome::Clean)
         }
         Some(blank) => {
+            // A macro-enabled book stays one: its content type says so, and Excel refuses an
+            // .xlsx that carries it (and the other way round).
+            let ext = |p: &Path| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+            };
+            if ext(blank) != ext(&args.output) {
+                return Err(UserError::new(
+                    format!(
+                        "出力の拡張子は記入先 {} と同じにしてください",
+                        blank.display()
+                    ),
+                    format!(
+                        "the output must have the extension of the blank {}",
+                        blank.display()
+                    ),
+                ));
+            }
             let bytes = read_bytes(blank, MAX_WORKBOOK_BYTES)?;
             let (filled, report) =
                 kaiji_xlsx::fill(&doc, &bytes, registry).map_err(|e| in_file(blank, e))?;

@@ -116,6 +116,49 @@ pub struct Subject {
     pub extra: BTreeMap<String, Value>,
 }
 
+impl Subject {
+    /// The text of a cover field; the date as YYYY-MM-DD.
+    pub fn text(&self, field: SubjectField) -> String {
+        match field {
+            SubjectField::Date => self.date.to_string(),
+            other => self
+                .text_field(other)
+                .map_or_else(String::new, Clone::clone),
+        }
+    }
+
+    /// Sets a text field (the date is set as an [`IsoDate`], not here).
+    pub fn set_text(&mut self, field: SubjectField, value: String) {
+        if let Some(slot) = self.text_field_mut(field) {
+            *slot = value;
+        }
+    }
+
+    fn text_field(&self, field: SubjectField) -> Option<&String> {
+        Some(match field {
+            SubjectField::Organisation => &self.organisation,
+            SubjectField::Product => &self.product,
+            SubjectField::Model => &self.model,
+            SubjectField::Version => &self.version,
+            SubjectField::Contact => &self.contact,
+            SubjectField::Description => &self.description,
+            SubjectField::Date => return None,
+        })
+    }
+
+    fn text_field_mut(&mut self, field: SubjectField) -> Option<&mut String> {
+        Some(match field {
+            SubjectField::Organisation => &mut self.organisation,
+            SubjectField::Product => &mut self.product,
+            SubjectField::Model => &mut self.model,
+            SubjectField::Version => &mut self.version,
+            SubjectField::Contact => &mut self.contact,
+            SubjectField::Description => &mut self.description,
+            SubjectField::Date => return None,
+        })
+    }
+}
+
 /// The cover fields of a [`Subject`], for checks and presentation.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::EnumIter, strum::IntoStaticStr,

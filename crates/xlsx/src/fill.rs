@@ -4,7 +4,7 @@
 //! filled cells are rewritten.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     io::{Cursor, Read, Write},
 };
 
@@ -13,10 +13,14 @@ use kaiji_model::{Disclosure, SubjectField};
 use quick_xml::events::{BytesStart, Event};
 use strum::IntoEnumIterator;
 
+use calamine::Dimensions;
+use kaiji_catalog::Answer;
+use kaiji_model::Location;
+
 use crate::{
     Error, Limits,
     grid::{Format, Sheet, read_workbook},
-    import::{Matcher, cover_field, detect_kind},
+    import::{Matcher, cover_cells, detect_kind},
     layout::{Role, find_layout},
     text,
 };
@@ -30,6 +34,11 @@ pub struct FillReport {
     /// JSON pointers of answered items and subject fields the blank has no cell for.
     pub unplaced: Vec<String>,
 }
+
+/// Values to write into one sheet: (row, column) → text.
+type Cells = BTreeMap<(usize, usize), String>;
+/// Cells left alone because a formula stands there: (sheet, row, column).
+type Skipped = BTreeSet<(String, usize, usize)>;
 
 /// Writes `doc` into the blank workbook `blank` (.xlsx or .xlsm) and returns the filled file.
 pub fn fill(
@@ -62,22 +71,26 @@ pub fn fill(
         .find(|(s, l)| detect_kind(&sheets, s, l).form() == doc.kind.form())
         .or_else(|| tables.first())
         .ok_or(Error::NoChecklist)?;
+    let validations = {
+        let mut zip = zip::ZipArchive::new(Cursor::new(blank)).map_err(|e| Error::Corrupt {
+            sheet: None,
+            message: e.to_string(),
+        })?;
+        let paths = sheet_paths(&mut zip)?;
+        list_validations(&mut zip, &paths, &limits)
+    };
 
-    let mut writes: BTreeMap<String, BTreeMap<(usize, usize), String>> = BTreeMap::new();
+    let mut writes: BTreeMap<String, Cells> = BTreeMap::new();
+    // Which JSON pointer each cell carries, to report the cells that could not be written.
+    let mut cell_pointers: BTreeMap<(String, usize, usize), String> = BTreeMap::new();
     let mut report = FillReport {
         sheet: sheet.name.clone(),
         ..FillReport::default()
     };
-    let mut put = |sheet: &str,
-                   r: usize,
-                   c: usize,
-                   value: String,
-                   pointer: String,
-                   report: &mut FillReport| {
-        report.written.push((
-            pointer,
-            format!("{sheet}!{}", text::cell_ref(r as u32, c as u32)),
-        ));
+    let mut put = |sheet: &str, r: usize, c: usize, value: String, pointer: Option<String>| {
+        if let Some(pointer) = pointer {
+            cell_pointers.insert((sheet.to_owned(), r, c), pointer);
+        }
         writes
             .entry(sheet.to_owned())
             .or_default()
@@ -87,7 +100,7 @@ pub fn fill(
     // Items.
     let matcher = Matcher::new(checklist, doc.kind);
     let id_col = layout.id_col().ok_or(Error::NoChecklist)?;
-    let mut placed = std::collections::BTreeSet::new();
+    let mut placed = BTreeSet::new();
     for r in layout.header_end + 1..sheet.rows.len() {
         let Some(number) = text::item_number(sheet.text(r, id_col)) else {
             continue;
@@ -103,132 +116,216 @@ pub fn fill(
             continue;
         }
         let pointer = |field: &str| {
-            format!(
-                "/answers/{}/{field}",
-                id.replace('~', "~0").replace('/', "~1")
-            )
+            Location::pointer(["answers", id, field])
+                .pointer
+                .unwrap_or_default()
         };
-        if let Some(answer) = entry.answer {
-            if let Some(c) = layout.col(Role::Answer) {
-                put(
-                    &sheet.name,
-                    r,
-                    c,
-                    answer.label().ja,
-                    pointer("answer"),
-                    &mut report,
-                );
-            } else if let Some((c, _)) = layout.marks().find(|(_, a)| *a == answer) {
-                put(
-                    &sheet.name,
-                    r,
-                    c,
-                    "○".to_owned(),
-                    pointer("answer"),
-                    &mut report,
-                );
+        match entry.answer {
+            Some(answer) => {
+                if let Some(c) = layout.col(Role::Answer) {
+                    let word = answer_word(sheet, r, c, answer, &validations);
+                    put(&sheet.name, r, c, word, Some(pointer("answer")));
+                } else if layout.marks().any(|(_, a)| a == answer) {
+                    // The chosen column gets the mark; marks left in the others are cleared.
+                    for (c, a) in layout.marks() {
+                        if a == answer {
+                            put(&sheet.name, r, c, "○".to_owned(), Some(pointer("answer")));
+                        } else if !sheet.text(r, c).is_empty() {
+                            put(&sheet.name, r, c, String::new(), None);
+                        }
+                    }
+                } else {
+                    report.unplaced.push(pointer("answer"));
+                }
             }
+            None if entry.source_answer.is_some() => report.unplaced.push(pointer("source_answer")),
+            None => {}
         }
-        if !entry.remark.is_empty() {
-            match layout.col(Role::Remark) {
-                Some(c) => put(
-                    &sheet.name,
-                    r,
-                    c,
-                    entry.remark.clone(),
-                    pointer("remark"),
-                    &mut report,
-                ),
-                None => report.unplaced.push(pointer("remark")),
+        for (field, value, role) in [
+            ("remark", entry.remark.clone(), Role::Remark),
+            ("evidence", entry.evidence.join("\n"), Role::Evidence),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            match layout.col(role) {
+                Some(c) => put(&sheet.name, r, c, value, Some(pointer(field))),
+                None => report.unplaced.push(pointer(field)),
             }
         }
     }
     for (id, entry) in &doc.answers {
-        if !placed.contains(id) && (entry.answer.is_some() || !entry.remark.is_empty()) {
-            report.unplaced.push(format!("/answers/{id}"));
+        let has_content =
+            entry.answer.is_some() || !entry.remark.is_empty() || !entry.evidence.is_empty();
+        if !placed.contains(id) && has_content {
+            report.unplaced.push(
+                Location::pointer(["answers", id])
+                    .pointer
+                    .unwrap_or_default(),
+            );
         }
     }
 
-    // Cover.
-    let slots = cover_slots(&sheets, sheet, layout.header_start);
+    // Cover: the same cells the importer reads.
+    let names: BTreeSet<&str> = tables.iter().map(|(s, _)| s.name.as_str()).collect();
+    let cover = cover_cells(&sheets, sheet, layout.header_start, &names);
     for field in SubjectField::iter() {
-        let value = match field {
-            SubjectField::Organisation => doc.subject.organisation.clone(),
-            SubjectField::Product => doc.subject.product.clone(),
-            SubjectField::Model => doc.subject.model.clone(),
-            SubjectField::Version => doc.subject.version.clone(),
-            SubjectField::Date => doc.subject.date.to_string(),
-            SubjectField::Contact => doc.subject.contact.clone(),
-            SubjectField::Description => doc.subject.description.clone(),
-        };
+        let value = doc.subject.text(field);
         if value.is_empty() {
             continue;
         }
         let pointer = format!("/subject/{}", field.key());
-        match slots.get(&field) {
-            Some((name, r, c)) => put(name, *r, *c, value, pointer, &mut report),
+        match cover.get(&field) {
+            Some(cell) => {
+                let value = match &cell.inline_label {
+                    Some(label) => format!("{label}:{value}"),
+                    None => value,
+                };
+                put(
+                    &cell.sheet,
+                    cell.value.0,
+                    cell.value.1,
+                    value,
+                    Some(pointer),
+                );
+            }
             None => report.unplaced.push(pointer),
         }
     }
 
-    let bytes = patch(blank, &writes)?;
+    let (bytes, skipped) = patch(blank, &writes, &limits)?;
+    for ((name, r, c), pointer) in cell_pointers {
+        if skipped.contains(&(name.clone(), r, c)) {
+            // A formula stands there: never overwritten, so the value has no place.
+            report.unplaced.push(pointer);
+        } else {
+            report.written.push((
+                pointer,
+                format!("{name}!{}", text::cell_ref(r as u32, c as u32)),
+            ));
+        }
+    }
+    report.written.sort();
+    report.unplaced.sort();
     Ok((bytes, report))
 }
 
-/// Where each cover value goes: the cell right of its label (past a merged label), or the
-/// value cell that is already filled.
-fn cover_slots(
-    sheets: &[Sheet],
-    table: &Sheet,
-    header_start: usize,
-) -> BTreeMap<SubjectField, (String, usize, usize)> {
-    let mut slots = BTreeMap::new();
-    for sheet in sheets {
-        let last_row = if sheet.name == table.name {
-            header_start
-        } else {
-            sheet.rows.len().min(200)
-        };
-        for r in 0..last_row {
-            for c in 0..sheet.rows[r].len() {
-                let Some(field) = cover_field(sheet.text(r, c)) else {
-                    continue;
-                };
-                if slots.contains_key(&field) {
-                    continue;
-                }
-                let after = sheet
-                    .merges
-                    .iter()
-                    .find(|m| m.start == (r as u32, c as u32))
-                    .map_or(c + 1, |m| m.end.1 as usize + 1);
-                if cover_field(sheet.text(r, after)).is_none() {
-                    slots.insert(field, (sheet.name.clone(), r, after));
-                }
-            }
-        }
-    }
-    slots
+/// The word for an answer: from the cell's drop-down list when the blank has one (○/×/－,
+/// Yes/No …), else はい/いいえ/該当なし.
+fn answer_word(
+    sheet: &Sheet,
+    r: usize,
+    c: usize,
+    answer: Answer,
+    validations: &BTreeMap<String, Vec<(Dimensions, Vec<String>)>>,
+) -> String {
+    let (r, c) = (r as u32, c as u32);
+    validations
+        .get(&sheet.name)
+        .into_iter()
+        .flatten()
+        .find(|(range, _)| {
+            range.start.0 <= r && r <= range.end.0 && range.start.1 <= c && c <= range.end.1
+        })
+        .and_then(|(_, words)| {
+            words
+                .iter()
+                .find(|w| Answer::parse_loose(w) == Some(answer))
+        })
+        .cloned()
+        .unwrap_or_else(|| answer.label().ja)
 }
 
-/// Copies the zip, rewriting only the worksheets that get values.
+/// The drop-down lists (`<dataValidation type="list">` with a literal `"a,b,c"` formula) of
+/// every sheet, by sheet name.
+fn list_validations(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    paths: &BTreeMap<String, String>,
+    limits: &Limits,
+) -> BTreeMap<String, Vec<(Dimensions, Vec<String>)>> {
+    let mut out = BTreeMap::new();
+    for (name, path) in paths {
+        let mut xml = Vec::new();
+        if let Ok(part) = zip.by_name(path) {
+            let _ = part.take(limits.max_uncompressed).read_to_end(&mut xml);
+        }
+        let Some(at) = xml
+            .windows(b"dataValidations".len())
+            .position(|w| w == b"dataValidations")
+        else {
+            continue;
+        };
+        let tail = &xml[xml[..at].iter().rposition(|b| *b == b'<').unwrap_or(at)..];
+        let mut reader = quick_xml::Reader::from_reader(tail);
+        let mut buf = Vec::new();
+        let mut ranges: Option<Vec<Dimensions>> = None;
+        let mut in_formula = false;
+        let mut lists = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "dataValidation" => {
+                    let is_list = attr(&e, "type").as_deref() == Some("list");
+                    ranges = is_list.then(|| {
+                        attr(&e, "sqref")
+                            .unwrap_or_default()
+                            .split_whitespace()
+                            .filter_map(|r| {
+                                let (a, b) = r.split_once(':').unwrap_or((r, r));
+                                Some(Dimensions {
+                                    start: text::parse_cell_ref(a)?,
+                                    end: text::parse_cell_ref(b)?,
+                                })
+                            })
+                            .collect()
+                    });
+                }
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "formula1" => in_formula = true,
+                Ok(Event::End(e)) if e.local_name().as_ref() == "formula1" => in_formula = false,
+                Ok(Event::Text(t)) if in_formula => {
+                    let formula: String = t.as_ref().to_owned();
+                    let formula = quick_xml::escape::unescape(&formula)
+                        .map(|f| f.into_owned())
+                        .unwrap_or(formula);
+                    let list = formula.strip_prefix('"').and_then(|f| f.strip_suffix('"'));
+                    if let (Some(ranges), Some(list)) = (&ranges, list) {
+                        let words: Vec<String> =
+                            list.split(',').map(|w| w.trim().to_owned()).collect();
+                        for range in ranges {
+                            lists.push((*range, words.clone()));
+                        }
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        out.insert(name.clone(), lists);
+    }
+    out
+}
+
+/// Copies the zip, rewriting only the worksheets that get values. Returns the new file and the
+/// cells left alone because a formula stands there.
 fn patch(
     blank: &[u8],
-    writes: &BTreeMap<String, BTreeMap<(usize, usize), String>>,
-) -> Result<Vec<u8>, Error> {
+    writes: &BTreeMap<String, Cells>,
+    limits: &Limits,
+) -> Result<(Vec<u8>, Skipped), Error> {
     let corrupt = |e: &dyn std::fmt::Display| Error::Corrupt {
         sheet: None,
         message: e.to_string(),
     };
     let mut zip = zip::ZipArchive::new(Cursor::new(blank)).map_err(|e| corrupt(&e))?;
     let paths = sheet_paths(&mut zip)?;
-    let mut by_path: BTreeMap<String, &BTreeMap<(usize, usize), String>> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, (&str, &Cells)> = BTreeMap::new();
     for (sheet, cells) in writes {
         let path = paths
             .get(sheet)
             .ok_or_else(|| corrupt(&format!("no part for sheet {sheet}")))?;
-        by_path.insert(path.clone(), cells);
+        by_path.insert(path.clone(), (sheet.as_str(), cells));
     }
+    let mut skipped = BTreeSet::new();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(blank.len() + 4096)));
     for i in 0..zip.len() {
         let name = zip
@@ -237,36 +334,46 @@ fn patch(
             .name()
             .map(|n| n.into_owned())
             .unwrap_or_default();
-        match by_path.get(&name) {
-            Some(cells) => {
-                let mut xml = Vec::new();
-                let mut entry = zip.by_index(i).map_err(|e| corrupt(&e))?;
-                entry
-                    .by_ref()
-                    .take(256 << 20)
-                    .read_to_end(&mut xml)
-                    .map_err(|e| corrupt(&e))?;
-                let mut options = zip::write::SimpleFileOptions::default()
-                    .compression_method(zip::CompressionMethod::Deflated);
-                if let Some(t) = entry.last_modified() {
-                    options = options.last_modified_time(t);
-                }
-                drop(entry);
-                let patched = patch_sheet(&xml, cells).map_err(|e| Error::Corrupt {
-                    sheet: Some(name.clone()),
-                    message: e,
-                })?;
-                out.start_file(name.as_str(), options)
-                    .map_err(|e| corrupt(&e))?;
-                out.write_all(&patched).map_err(|e| corrupt(&e))?;
-            }
-            None => {
-                let entry = zip.by_index_raw(i).map_err(|e| corrupt(&e))?;
-                out.raw_copy_file(entry).map_err(|e| corrupt(&e))?;
-            }
+        let Some((sheet, cells)) = by_path.get(&name) else {
+            let entry = zip.by_index_raw(i).map_err(|e| corrupt(&e))?;
+            out.raw_copy_file(entry).map_err(|e| corrupt(&e))?;
+            continue;
+        };
+        let in_sheet = |message: String| Error::Corrupt {
+            sheet: Some((*sheet).to_owned()),
+            message,
+        };
+        let mut xml = Vec::new();
+        let mut entry = zip.by_index(i).map_err(|e| corrupt(&e))?;
+        entry
+            .by_ref()
+            .take(limits.max_uncompressed + 1)
+            .read_to_end(&mut xml)
+            .map_err(|e| in_sheet(e.to_string()))?;
+        if xml.len() as u64 > limits.max_uncompressed {
+            return Err(in_sheet(format!(
+                "the worksheet is larger than {} MiB",
+                limits.max_uncompressed >> 20
+            )));
         }
+        let mut options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        if let Some(t) = entry.last_modified() {
+            options = options.last_modified_time(t);
+        }
+        drop(entry);
+        let patched = patch_sheet(&xml, cells).map_err(in_sheet)?;
+        skipped.extend(
+            patched
+                .left
+                .into_iter()
+                .map(|(r, c)| ((*sheet).to_owned(), r, c)),
+        );
+        out.start_file(name.as_str(), options)
+            .map_err(|e| corrupt(&e))?;
+        out.write_all(&patched.xml).map_err(|e| corrupt(&e))?;
     }
-    Ok(out.finish().map_err(|e| corrupt(&e))?.into_inner())
+    Ok((out.finish().map_err(|e| corrupt(&e))?.into_inner(), skipped))
 }
 
 /// Sheet name → part path (`xl/worksheets/sheet1.xml`), from the workbook and its relations.
@@ -311,7 +418,7 @@ pub(crate) fn sheet_paths(
     Ok(paths)
 }
 
-fn elements(xml: &[u8], local: &str) -> Vec<BytesStart<'static>> {
+pub(crate) fn elements(xml: &[u8], local: &str) -> Vec<BytesStart<'static>> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut found = Vec::new();
@@ -330,28 +437,36 @@ fn elements(xml: &[u8], local: &str) -> Vec<BytesStart<'static>> {
 
 const XML_1_0: quick_xml::XmlVersion = quick_xml::XmlVersion::Implicit1_0;
 
-fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == key)
         .and_then(|a| a.normalized_value(XML_1_0).ok().map(|v| v.into_owned()))
 }
 
+/// The rows to write, by row, each a map column → value.
+type Pending<'a> =
+    std::iter::Peekable<std::collections::btree_map::IntoIter<usize, BTreeMap<usize, &'a str>>>;
+
 /// Rewrites one worksheet's XML: the cells in `cells` get inline-string values (keeping their
 /// style); rows and cells that do not exist yet are inserted in order; every other byte of the
-/// part is copied as it was.
-fn patch_sheet(xml: &[u8], cells: &BTreeMap<(usize, usize), String>) -> Result<Vec<u8>, String> {
+/// part is copied as it was. Element names keep the sheet's namespace prefix (`<x:row>`). A cell
+/// holding a formula is never overwritten: it is returned as left alone.
+fn patch_sheet(xml: &[u8], cells: &Cells) -> Result<Patched, String> {
     let mut by_row: BTreeMap<usize, BTreeMap<usize, &str>> = BTreeMap::new();
     for ((r, c), v) in cells {
         by_row.entry(*r).or_default().insert(*c, v.as_str());
     }
-    let col_styles = column_styles(xml);
+    let styles = column_styles(xml);
     let mut out: Vec<u8> = Vec::with_capacity(xml.len() + cells.len() * 64);
+    let mut skipped = Vec::new();
     let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
+    let mut pending: Pending<'_> = by_row.into_iter().peekable();
     let mut pos = 0usize; // bytes of `xml` copied so far
-    let mut pending = by_row.into_iter().peekable();
+    let mut prefix = String::new();
     let mut buf = Vec::new();
+    let mut skip = Vec::new();
     loop {
         let before = reader.buffer_position() as usize;
         let event = reader
@@ -359,73 +474,69 @@ fn patch_sheet(xml: &[u8], cells: &BTreeMap<(usize, usize), String>) -> Result<V
             .map_err(|e| e.to_string())?;
         let after = reader.buffer_position() as usize;
         match event {
+            Event::Start(ref e) if e.local_name().as_ref() == "sheetData" => {
+                prefix = prefix_of(e.name().as_ref());
+            }
             Event::Start(ref e) if e.local_name().as_ref() == "row" => {
                 let row = row_index(e)?;
-                // Rows that need inserting before this one.
+                let name = e.name().as_ref().to_owned();
+                let span = reader
+                    .read_to_end_into(quick_xml::name::QName(&name), &mut skip)
+                    .map_err(|e| e.to_string())?;
+                let (inner_start, inner_end) = (span.start as usize, span.end as usize);
+                let end = reader.buffer_position() as usize;
                 out.extend_from_slice(&xml[pos..before]);
-                while let Some((r, _)) = pending.peek() {
-                    if *r >= row {
-                        break;
+                flush_rows(&mut out, &mut pending, Some(row), &prefix, &styles);
+                match pending.next_if(|(r, _)| *r == row) {
+                    Some((_, new)) => {
+                        out.extend_from_slice(&xml[before..after]);
+                        let inner = &xml[inner_start..inner_end];
+                        let left =
+                            rewrite_cells(&mut out, inner, row, &new, &prefix_of(&name), &styles)?;
+                        skipped.extend(left.into_iter().map(|c| (row, c)));
+                        // The closing tag, as written.
+                        out.extend_from_slice(&xml[inner_end..end]);
                     }
-                    let (r, new) = pending.next().unwrap_or_default();
-                    write_new_row(&mut out, r, &new, &col_styles);
+                    None => out.extend_from_slice(&xml[before..end]),
                 }
-                // Find the end of this row, then rewrite it if it has writes.
-                let end = find_close(xml, after, b"</row>").ok_or("unclosed <row>")?;
-                let close_len = b"</row>".len();
-                if pending.peek().is_some_and(|(r, _)| *r == row) {
-                    let (_, new) = pending.next().unwrap_or_default();
-                    out.extend_from_slice(&xml[before..after]);
-                    rewrite_cells(&mut out, &xml[after..end], row, &new, &col_styles)?;
-                    out.extend_from_slice(b"</row>");
-                } else {
-                    out.extend_from_slice(&xml[before..end + close_len]);
-                }
-                pos = end + close_len;
-                skip_to(&mut reader, pos)?;
+                pos = end;
             }
             Event::Empty(ref e) if e.local_name().as_ref() == "row" => {
                 let row = row_index(e)?;
                 out.extend_from_slice(&xml[pos..before]);
-                while let Some((r, _)) = pending.peek() {
-                    if *r >= row {
-                        break;
+                flush_rows(&mut out, &mut pending, Some(row), &prefix, &styles);
+                match pending.next_if(|(r, _)| *r == row) {
+                    Some((_, new)) => {
+                        // <row …/> becomes <row …>cells</row>
+                        let name = e.name().as_ref().to_owned();
+                        let open = xml[before..after]
+                            .strip_suffix(b"/>")
+                            .ok_or("odd empty row")?;
+                        out.extend_from_slice(open.trim_ascii_end());
+                        out.push(b'>');
+                        rewrite_cells(&mut out, b"", row, &new, &prefix_of(&name), &styles)?;
+                        out.extend_from_slice(format!("</{name}>").as_bytes());
                     }
-                    let (r, new) = pending.next().unwrap_or_default();
-                    write_new_row(&mut out, r, &new, &col_styles);
-                }
-                if pending.peek().is_some_and(|(r, _)| *r == row) {
-                    let (_, new) = pending.next().unwrap_or_default();
-                    // <row …/> becomes <row …>cells</row>
-                    let raw = &xml[before..after];
-                    let open = raw.strip_suffix(b"/>").ok_or("odd empty row")?;
-                    out.extend_from_slice(open.trim_ascii_end());
-                    out.push(b'>');
-                    rewrite_cells(&mut out, b"", row, &new, &col_styles)?;
-                    out.extend_from_slice(b"</row>");
-                } else {
-                    out.extend_from_slice(&xml[before..after]);
+                    None => out.extend_from_slice(&xml[before..after]),
                 }
                 pos = after;
             }
             Event::End(ref e) if e.local_name().as_ref() == "sheetData" => {
                 out.extend_from_slice(&xml[pos..before]);
-                for (r, new) in pending.by_ref() {
-                    write_new_row(&mut out, r, &new, &col_styles);
-                }
+                flush_rows(&mut out, &mut pending, None, &prefix, &styles);
                 out.extend_from_slice(&xml[before..after]);
                 pos = after;
             }
             Event::Empty(ref e) if e.local_name().as_ref() == "sheetData" => {
+                let name = e.name().as_ref().to_owned();
                 out.extend_from_slice(&xml[pos..before]);
-                let raw = &xml[before..after];
-                let open = raw.strip_suffix(b"/>").ok_or("odd empty sheetData")?;
+                let open = xml[before..after]
+                    .strip_suffix(b"/>")
+                    .ok_or("odd empty sheetData")?;
                 out.extend_from_slice(open.trim_ascii_end());
                 out.push(b'>');
-                for (r, new) in pending.by_ref() {
-                    write_new_row(&mut out, r, &new, &col_styles);
-                }
-                out.extend_from_slice(b"</sheetData>");
+                flush_rows(&mut out, &mut pending, None, &prefix_of(&name), &styles);
+                out.extend_from_slice(format!("</{name}>").as_bytes());
                 pos = after;
             }
             Event::Eof => break,
@@ -433,33 +544,43 @@ fn patch_sheet(xml: &[u8], cells: &BTreeMap<(usize, usize), String>) -> Result<V
         }
         buf.clear();
     }
-    out.extend_from_slice(&xml[pos..]);
-    Ok(out)
-}
-
-/// Reads on (and discards) until the reader stands at byte `pos`: the part up to there has
-/// been written already.
-fn skip_to(reader: &mut quick_xml::Reader<&[u8]>, pos: usize) -> Result<(), String> {
-    let mut skip = Vec::new();
-    while (reader.buffer_position() as usize) < pos {
-        if matches!(
-            reader
-                .read_event_into(&mut skip)
-                .map_err(|e| e.to_string())?,
-            Event::Eof
-        ) {
-            break;
-        }
-        skip.clear();
+    if pending.peek().is_some() {
+        return Err("the worksheet has no <sheetData>".into());
     }
-    Ok(())
+    out.extend_from_slice(&xml[pos..]);
+    Ok(Patched {
+        xml: out,
+        left: skipped,
+    })
 }
 
-fn find_close(xml: &[u8], from: usize, tag: &[u8]) -> Option<usize> {
-    xml[from..]
-        .windows(tag.len())
-        .position(|w| w == tag)
-        .map(|p| from + p)
+/// A rewritten worksheet, and the cells (row, column) left alone because of their formulas.
+struct Patched {
+    xml: Vec<u8>,
+    left: Vec<(usize, usize)>,
+}
+
+/// `x:` of `x:row`, or nothing.
+fn prefix_of(name: &str) -> String {
+    name.rsplit_once(':')
+        .map_or_else(String::new, |(p, _)| format!("{p}:"))
+}
+
+/// Writes the pending rows that come before `row` (all of them when `None`).
+fn flush_rows(
+    out: &mut Vec<u8>,
+    pending: &mut Pending<'_>,
+    row: Option<usize>,
+    prefix: &str,
+    styles: &[(usize, usize, String)],
+) {
+    while let Some((r, new)) = pending.next_if(|(r, _)| row.is_none_or(|row| *r < row)) {
+        out.extend_from_slice(format!("<{prefix}row r=\"{}\">", r + 1).as_bytes());
+        for (c, v) in &new {
+            write_cell(out, prefix, r, *c, v, column_style(styles, *c));
+        }
+        out.extend_from_slice(format!("</{prefix}row>").as_bytes());
+    }
 }
 
 fn row_index(e: &BytesStart<'_>) -> Result<usize, String> {
@@ -494,18 +615,22 @@ fn column_style(styles: &[(usize, usize, String)], col: usize) -> Option<&str> {
 }
 
 /// The cells of one row: existing cells that get a value are replaced (keeping `s`), missing
-/// ones are inserted in column order, all others copied byte for byte.
+/// ones are inserted in column order, all others copied byte for byte. Returns the columns left
+/// alone because they hold a formula.
 fn rewrite_cells(
     out: &mut Vec<u8>,
     inner: &[u8],
     row: usize,
     new: &BTreeMap<usize, &str>,
-    col_styles: &[(usize, usize, String)],
-) -> Result<(), String> {
+    prefix: &str,
+    styles: &[(usize, usize, String)],
+) -> Result<Vec<usize>, String> {
     let mut reader = quick_xml::Reader::from_reader(inner);
     reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
+    let mut skip = Vec::new();
     let mut pending = new.iter().peekable();
+    let mut left = Vec::new();
     let mut pos = 0usize;
     loop {
         let before = reader.buffer_position() as usize;
@@ -513,99 +638,95 @@ fn rewrite_cells(
             .read_event_into(&mut buf)
             .map_err(|e| e.to_string())?;
         let after = reader.buffer_position() as usize;
-        let (start, empty) = match &event {
+        let (start, end, has_formula) = match &event {
             Event::Start(e) if e.local_name().as_ref() == "c" => {
-                (Some(e.clone().into_owned()), false)
+                let e = e.clone().into_owned();
+                let name = e.name().as_ref().to_owned();
+                let content = reader
+                    .read_to_end_into(quick_xml::name::QName(&name), &mut skip)
+                    .map_err(|e| e.to_string())?;
+                let content = &inner[content.start as usize..content.end as usize];
+                let has_formula = !elements(content, "f").is_empty();
+                (e, reader.buffer_position() as usize, has_formula)
             }
             Event::Empty(e) if e.local_name().as_ref() == "c" => {
-                (Some(e.clone().into_owned()), true)
+                (e.clone().into_owned(), after, false)
             }
             Event::Eof => break,
-            _ => (None, false),
-        };
-        let Some(start) = start else {
-            buf.clear();
-            continue;
+            _ => {
+                buf.clear();
+                continue;
+            }
         };
         let col = attr(&start, "r")
             .and_then(|r| text::parse_cell_ref(&r))
             .map(|(_, c)| c as usize)
             .ok_or("a <c> without r")?;
-        let end = if empty {
-            after
-        } else {
-            find_close(inner, after, b"</c>").ok_or("unclosed <c>")? + b"</c>".len()
-        };
         out.extend_from_slice(&inner[pos..before]);
-        while let Some((c, v)) = pending.peek() {
-            if **c >= col {
-                break;
-            }
-            write_cell(out, row, **c, v, column_style(col_styles, **c));
-            pending.next();
+        while let Some((c, v)) = pending.next_if(|(c, _)| **c < col) {
+            write_cell(out, prefix, row, *c, v, column_style(styles, *c));
         }
-        let has_formula = !empty && find_close(&inner[..end], after, b"<f").is_some();
-        match pending.peek() {
-            Some((c, v)) if **c == col && !has_formula => {
-                write_cell(out, row, col, v, attr(&start, "s").as_deref());
-                pending.next();
-            }
-            Some((c, _)) if **c == col => {
-                // Never overwrite a formula: leave the cell as it was.
+        match pending.next_if(|(c, _)| **c == col) {
+            Some(_) if has_formula => {
                 out.extend_from_slice(&inner[before..end]);
-                pending.next();
+                left.push(col);
             }
-            _ => out.extend_from_slice(&inner[before..end]),
+            Some((_, v)) => write_cell(out, prefix, row, col, v, attr(&start, "s").as_deref()),
+            None => out.extend_from_slice(&inner[before..end]),
         }
         pos = end;
-        skip_to(&mut reader, pos)?;
         buf.clear();
     }
     out.extend_from_slice(&inner[pos..]);
     for (c, v) in pending {
-        write_cell(out, row, *c, v, column_style(col_styles, *c));
+        write_cell(out, prefix, row, *c, v, column_style(styles, *c));
     }
-    Ok(())
+    Ok(left)
 }
 
-fn write_new_row(
+fn write_cell(
     out: &mut Vec<u8>,
+    prefix: &str,
     row: usize,
-    cells: &BTreeMap<usize, &str>,
-    col_styles: &[(usize, usize, String)],
+    col: usize,
+    value: &str,
+    style: Option<&str>,
 ) {
-    out.extend_from_slice(format!("<row r=\"{}\">", row + 1).as_bytes());
-    for (c, v) in cells {
-        write_cell(out, row, *c, v, column_style(col_styles, *c));
-    }
-    out.extend_from_slice(b"</row>");
-}
-
-fn write_cell(out: &mut Vec<u8>, row: usize, col: usize, value: &str, style: Option<&str>) {
     let r = text::cell_ref(row as u32, col as u32);
     let s = style
         .map(|s| format!(" s=\"{}\"", escape(s)))
         .unwrap_or_default();
+    let t = escape(&xml_safe(value));
     out.extend_from_slice(
         format!(
-            "<c r=\"{r}\"{s} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
-            escape(&xml_safe(value))
+            "<{prefix}c r=\"{r}\"{s} t=\"inlineStr\"><{prefix}is><{prefix}t xml:space=\"preserve\">{t}</{prefix}t></{prefix}is></{prefix}c>"
         )
         .as_bytes(),
     );
 }
 
-/// Characters XML 1.0 cannot carry are written as Excel's `_xHHHH_` escapes.
+/// Characters XML 1.0 cannot carry are written as Excel's `_xHHHH_` escapes, and text that
+/// already looks like such an escape gets its underscore escaped (`_x005F_`), as Excel does, so
+/// that it reads back as typed.
 fn xml_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => c.to_string(),
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let looks_escaped = *c == '_'
+            && chars.get(i + 1) == Some(&'x')
+            && chars.len() > i + 6
+            && chars[i + 2..i + 6].iter().all(char::is_ascii_hexdigit)
+            && chars[i + 6] == '_';
+        match *c {
+            '_' if looks_escaped => out.push_str("_x005F_"),
+            '\t' | '\n' | '\r' => out.push(*c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                format!("_x{:04X}_", c as u32)
+                out.push_str(&format!("_x{:04X}_", c as u32));
             }
-            c => c.to_string(),
-        })
-        .collect()
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn escape(s: &str) -> String {
@@ -618,7 +739,7 @@ mod tests {
 
     fn patched(xml: &str, cells: &[((usize, usize), &str)]) -> String {
         let map = cells.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
-        String::from_utf8(patch_sheet(xml.as_bytes(), &map).unwrap()).unwrap()
+        String::from_utf8(patch_sheet(xml.as_bytes(), &map).unwrap().xml).unwrap()
     }
 
     #[test]
@@ -639,6 +760,31 @@ mod tests {
         assert!(out.contains(r#"<c r="B2" t="inlineStr"><is><t xml:space="preserve">B</t></is></c><c r="C2" s="5" t="inlineStr"><is><t xml:space="preserve">はい</t></is></c><c r="D2" s="7" t="inlineStr">"#), "{out}");
         assert!(out.contains(r#"</row><row r="3"><c r="A3" t="inlineStr"><is><t xml:space="preserve">new row</t></is></c></row><row r="4"><c r="B4""#), "{out}");
         assert!(out.ends_with(r#"<row r="10"><c r="A10" t="inlineStr"><is><t xml:space="preserve">end</t></is></c></row></sheetData></worksheet>"#), "{out}");
+    }
+
+    #[test]
+    fn namespaced_sheets_keep_their_prefix() {
+        let xml = r#"<x:worksheet xmlns:x="m"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>"#;
+        let out = patched(xml, &[((0, 1), "b"), ((2, 0), "c")]);
+        assert_eq!(
+            out,
+            r#"<x:worksheet xmlns:x="m"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t xml:space="preserve">b</x:t></x:is></x:c></x:row><x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t xml:space="preserve">c</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#
+        );
+    }
+
+    #[test]
+    fn formula_cells_are_reported_as_left_alone() {
+        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><f>TODAY()</f></c></row></sheetData></worksheet>"#;
+        let map = [((0, 0), "2026-04-01".to_owned())].into_iter().collect();
+        let patched = patch_sheet(xml.as_bytes(), &map).unwrap();
+        assert_eq!(String::from_utf8(patched.xml).unwrap(), xml);
+        assert_eq!(patched.left, [(0, 0)]);
+    }
+
+    #[test]
+    fn text_that_looks_like_an_escape_reads_back_as_typed() {
+        assert_eq!(xml_safe("_x000D_ and \u{1}"), "_x005F_x000D_ and _x0001_");
+        assert_eq!(xml_safe("a_x_b"), "a_x_b");
     }
 
     #[test]

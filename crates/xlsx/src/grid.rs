@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx};
+use calamine::{DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx};
 use jiff::civil::Date;
 
 use crate::{Error, Limits, text};
@@ -15,6 +15,10 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
     /// Merged regions (zero-based, inclusive).
     pub merges: Vec<Dimensions>,
+    /// The sheet is hidden in the workbook.
+    pub hidden: bool,
+    /// Every cell a merged region covers → the region's top-left cell.
+    covered: std::collections::HashMap<(usize, usize), (usize, usize)>,
 }
 
 /// One cell: its text as shown, and what else kaiji needs to know about it.
@@ -26,6 +30,8 @@ pub struct Cell {
     pub serial: Option<f64>,
     /// The cell holds a formula but the file keeps no computed value for it.
     pub formula_without_value: bool,
+    /// The cell is formatted as a date (an item number such as 8-3 that Excel took for one).
+    pub is_date: bool,
 }
 
 impl Sheet {
@@ -44,11 +50,35 @@ impl Sheet {
 
     /// The top-left cell of the merged region that covers (row, col), if any.
     pub fn merge_origin(&self, row: usize, col: usize) -> Option<(usize, usize)> {
-        let (r, c) = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
-        self.merges
-            .iter()
-            .find(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1)
-            .map(|m| (m.start.0 as usize, m.start.1 as usize))
+        self.covered.get(&(row, col)).copied()
+    }
+
+    /// Sets the merged regions, refusing more covered cells than the limits allow.
+    fn set_merges(&mut self, merges: Vec<Dimensions>, limits: &Limits) -> Result<(), Error> {
+        let mut covered = std::collections::HashMap::new();
+        let mut area = 0usize;
+        for m in &merges {
+            let (rows, cols) = (
+                m.end.0.saturating_sub(m.start.0) as usize + 1,
+                m.end.1.saturating_sub(m.start.1) as usize + 1,
+            );
+            area = area.saturating_add(rows.saturating_mul(cols));
+            if area > limits.max_cells || m.end.0 as usize >= limits.max_rows || m.end.1 >= 16_384 {
+                return Err(Error::TooLarge(kaiji_catalog::Text::new(
+                    format!("シート {} の結合セルが多すぎます", self.name),
+                    format!("sheet {} has too many merged cells", self.name),
+                )));
+            }
+            let origin = (m.start.0 as usize, m.start.1 as usize);
+            for r in m.start.0..=m.end.0 {
+                for c in m.start.1..=m.end.1 {
+                    covered.insert((r as usize, c as usize), origin);
+                }
+            }
+        }
+        self.merges = merges;
+        self.covered = covered;
+        Ok(())
     }
 
     /// The text shown at (row, col): a merged region shows its top-left cell everywhere.
@@ -122,6 +152,8 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
         Format::Xls => {
             let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => Error::Encrypted,
+                // Not a workbook stream but an encrypted package: a password-protected .xlsx.
+                _ if contains(bytes, &utf16("EncryptedPackage")) => Error::Encrypted,
                 other => corrupt(other),
             })?;
             let merges: Vec<(String, Vec<Dimensions>)> = book
@@ -141,6 +173,7 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
             })?
         }
         Format::Ods => {
+            check_ods_size(bytes, limits)?;
             let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::OdsError::Password => Error::Encrypted,
                 other => corrupt(other),
@@ -149,6 +182,71 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
         }
     };
     Ok(sheets)
+}
+
+/// An .ods repeats rows and cells by count (`number-rows-repeated="1000000"`), and calamine
+/// expands them before kaiji sees a cell: count what they expand to first.
+fn check_ods_size(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut xml = Vec::new();
+    if let Ok(part) = zip.by_name("content.xml") {
+        part.take(limits.max_uncompressed)
+            .read_to_end(&mut xml)
+            .map_err(corrupt)?;
+    }
+    let count = |e: &quick_xml::events::BytesStart<'_>, key: &str| {
+        crate::fill::attr(e, key)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(1)
+    };
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let mut buf = Vec::new();
+    let (mut total, mut row_repeat, mut row_cells) = (0u64, 1u64, 0u64);
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e)) if e.local_name().as_ref() == "table-row" => {
+                row_repeat = count(&e, "table:number-rows-repeated");
+                row_cells = 0;
+            }
+            // A cell with content (children, or a value attribute) is expanded; an empty one is not.
+            Ok(quick_xml::events::Event::Start(e)) if e.local_name().as_ref() == "table-cell" => {
+                row_cells = row_cells.saturating_add(count(&e, "table:number-columns-repeated"));
+            }
+            Ok(quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == "table-cell"
+                    && crate::fill::attr(&e, "office:value-type").is_some() =>
+            {
+                row_cells = row_cells.saturating_add(count(&e, "table:number-columns-repeated"));
+            }
+            Ok(quick_xml::events::Event::End(e)) if e.local_name().as_ref() == "table-row" => {
+                total = total.saturating_add(row_repeat.saturating_mul(row_cells));
+                if total > limits.max_cells as u64 {
+                    return Err(Error::TooLarge(kaiji_catalog::Text::new(
+                        format!(
+                            "表の繰り返し指定を展開するとセルが {} 個を超えます",
+                            limits.max_cells
+                        ),
+                        format!(
+                            "the repeated rows and cells expand to more than {} cells",
+                            limits.max_cells
+                        ),
+                    )));
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Err(e) => return Err(corrupt(e)),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+fn hidden_sheets(metadata: &[calamine::Sheet]) -> Vec<String> {
+    metadata
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 fn corrupt(e: impl std::fmt::Display) -> Error {
@@ -186,15 +284,19 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
     }
     if !bytes.starts_with(ZIP) {
         let head = &bytes[..bytes.len().min(4096)];
-        // A character cut at the end of the sample is still text.
-        let utf8 = std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true);
-        let looks_like_text = utf8
-            && !head
+        // Text in any common encoding (UTF-8, Shift_JIS, UTF-16 with its mark): no control bytes
+        // but tab and line ends.
+        let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+        let looks_like_text = utf16
+            || !head
                 .iter()
                 .any(|b| b.is_ascii_control() && !b"\t\n\r".contains(b));
-        let (ja, en) = if looks_like_text
-            && bytes.iter().take(4096).any(|b| *b == b',' || *b == b'\t')
-        {
+        let separated = head.iter().any(|b| *b == b',' || *b == b'\t')
+            || (utf16
+                && head
+                    .chunks(2)
+                    .any(|p| p.contains(&b',') || p.contains(&b'\t')));
+        let (ja, en) = if looks_like_text && separated {
             (
                 "CSV などのテキストファイルです(拡張子だけが .xlsx?)。Excel で開いて .xlsx として保存してください",
                 "a CSV or other text file (renamed to .xlsx?); open it in Excel and save it as .xlsx",
@@ -303,6 +405,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
     })?;
     let mut sheets = Vec::new();
     let mut cells_total = 0usize;
+    let hidden = hidden_sheets(book.sheets_metadata());
     for name in book.sheet_names() {
         let in_sheet = |e: calamine::XlsxError| Error::Corrupt {
             sheet: Some(name.clone()),
@@ -310,14 +413,15 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
         };
         let mut sheet = Sheet {
             name: name.clone(),
+            hidden: hidden.contains(&name),
             ..Sheet::default()
         };
         {
             let mut reader = book.worksheet_cells_reader(&name).map_err(in_sheet)?;
             while let Some(record) = reader.next_cell_with_formula_metadata().map_err(in_sheet)? {
                 let (row, col) = record.pos;
-                check_size(&name, row, &mut cells_total, limits)?;
-                let mut cell = cell_of_ref(&record.value);
+                check_size(&sheet, row, col, &mut cells_total, limits)?;
+                let mut cell = cell_of(&record.value);
                 cell.formula_without_value =
                     record.formula.is_some() && matches!(record.value, DataRef::Empty);
                 if !cell.text.is_empty() || cell.formula_without_value {
@@ -342,44 +446,56 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
                 .read_to_end(&mut xml)
                 .map_err(corrupt)?;
         }
-        sheet.merges = merged_regions(&xml);
+        sheet.set_merges(merged_regions(&xml), limits)?;
     }
     Ok(sheets)
 }
 
-/// The `ref` of every `<mergeCell>` in a worksheet's XML.
+/// The `ref` of every `<mergeCell>` in a worksheet's XML (any namespace prefix). They stand after
+/// the cells, so only the tail from `mergeCells` on is parsed.
 fn merged_regions(xml: &[u8]) -> Vec<Dimensions> {
-    const TAG: &[u8] = b"<mergeCell ";
-    let Some(start) = xml
-        .windows(b"<mergeCells".len())
-        .position(|w| w == b"<mergeCells")
+    let Some(at) = xml
+        .windows(b"mergeCells".len())
+        .position(|w| w == b"mergeCells")
     else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    let mut rest = &xml[start..];
-    while let Some(at) = rest.windows(TAG.len()).position(|w| w == TAG) {
-        rest = &rest[at + TAG.len()..];
-        let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
-        let element = &rest[..end];
-        let Some(r) = element.windows(5).position(|w| w == b"ref=\"") else {
-            continue;
-        };
-        let value = &element[r + 5..];
-        let value = &value[..value.iter().position(|b| *b == b'"').unwrap_or(value.len())];
-        let Ok(text) = std::str::from_utf8(value) else {
-            continue;
-        };
-        let (a, b) = text.split_once(':').unwrap_or((text, text));
-        if let (Some(start), Some(end)) = (text::parse_cell_ref(a), text::parse_cell_ref(b)) {
-            out.push(Dimensions { start, end });
-        }
-    }
-    out
+    let start = xml[..at].iter().rposition(|b| *b == b'<').unwrap_or(at);
+    crate::fill::elements(&xml[start..], "mergeCell")
+        .iter()
+        .filter_map(|e| crate::fill::attr(e, "ref"))
+        .filter_map(|r| {
+            let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+            Some(Dimensions {
+                start: text::parse_cell_ref(a)?,
+                end: text::parse_cell_ref(b)?,
+            })
+        })
+        .collect()
 }
 
-fn check_size(sheet: &str, row: u32, cells: &mut usize, limits: &Limits) -> Result<(), Error> {
-    *cells += 1;
+/// Counts what storing the cell at (row, col) costs (rows are stored densely, so a cell far to
+/// the right costs the whole width) and refuses a sheet beyond the limits or Excel's own grid.
+fn check_size(
+    sheet: &Sheet,
+    row: u32,
+    col: u32,
+    cells: &mut usize,
+    limits: &Limits,
+) -> Result<(), Error> {
+    const EXCEL_COLUMNS: u32 = 16_384;
+    let width = sheet.rows.get(row as usize).map_or(0, Vec::len);
+    *cells += (col as usize + 1).saturating_sub(width).max(1);
+    let sheet = &sheet.name;
+    if col >= EXCEL_COLUMNS {
+        return Err(Error::Corrupt {
+            sheet: Some(sheet.clone()),
+            message: format!(
+                "a cell in column {} is beyond Excel's {EXCEL_COLUMNS} columns",
+                col + 1
+            ),
+        });
+    }
     if row as usize >= limits.max_rows || *cells > limits.max_cells {
         return Err(Error::TooLarge(kaiji_catalog::Text::new(
             format!(
@@ -406,6 +522,7 @@ where
 {
     let mut sheets = Vec::new();
     let mut cells_total = 0usize;
+    let hidden = hidden_sheets(book.sheets_metadata());
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(|e| Error::Corrupt {
             sheet: Some(name.clone()),
@@ -414,16 +531,17 @@ where
         let formulas = book.worksheet_formula(&name).ok();
         let mut sheet = Sheet {
             name: name.clone(),
-            merges: merges(&name),
+            hidden: hidden.contains(&name),
             ..Sheet::default()
         };
+        sheet.set_merges(merges(&name), limits)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        if let Some((last_row, _)) = range.end() {
-            check_size(&name, last_row, &mut cells_total, limits)?;
+        if let Some((last_row, last_col)) = range.end() {
+            check_size(&sheet, last_row, last_col, &mut 0, limits)?;
         }
         for (r, c, value) in range.used_cells() {
             let (row, col) = (r0 + r as u32, c0 + c as u32);
-            check_size(&name, row, &mut cells_total, limits)?;
+            check_size(&sheet, row, col, &mut cells_total, limits)?;
             sheet.put(row as usize, col as usize, cell_of(value));
         }
         if let Some(formulas) = formulas {
@@ -447,30 +565,27 @@ where
     Ok(sheets)
 }
 
-fn cell_of_ref(value: &DataRef<'_>) -> Cell {
-    match value {
-        DataRef::SharedString(s) => text_cell(s),
-        DataRef::String(s) => text_cell(s),
-        DataRef::Int(n) => text_cell(&n.to_string()),
-        DataRef::Float(f) => number_cell(*f),
-        DataRef::Bool(b) => text_cell(if *b { "TRUE" } else { "FALSE" }),
-        DataRef::DateTime(d) => date_cell(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text_cell(s),
-        DataRef::Error(e) => text_cell(&e.to_string()),
-        DataRef::Empty => Cell::default(),
-    }
-}
-
-fn cell_of(value: &Data) -> Cell {
-    match value {
-        Data::String(s) => text_cell(s),
-        Data::Int(n) => text_cell(&n.to_string()),
-        Data::Float(f) => number_cell(*f),
-        Data::Bool(b) => text_cell(if *b { "TRUE" } else { "FALSE" }),
-        Data::DateTime(d) => date_cell(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => text_cell(s),
-        Data::Error(e) => text_cell(&e.to_string()),
-        Data::Empty => Cell::default(),
+/// A cell of either calamine value type (streamed `DataRef` or ranged `Data`).
+fn cell_of<T: calamine::DataType>(value: &T) -> Cell {
+    if let Some(s) = value.get_string() {
+        text_cell(s)
+    } else if let Some(n) = value.get_int() {
+        text_cell(&n.to_string())
+    } else if let Some(f) = value.get_float() {
+        number_cell(f)
+    } else if let Some(b) = value.get_bool() {
+        text_cell(if b { "TRUE" } else { "FALSE" })
+    } else if let Some(d) = value.get_datetime() {
+        date_cell(d.as_f64())
+    } else if let Some(s) = value
+        .get_datetime_iso()
+        .or_else(|| value.get_duration_iso())
+    {
+        text_cell(s)
+    } else if let Some(e) = value.get_error() {
+        text_cell(&e.to_string())
+    } else {
+        Cell::default()
     }
 }
 
@@ -490,7 +605,7 @@ fn number_cell(f: f64) -> Cell {
     Cell {
         text,
         serial: Some(f),
-        formula_without_value: false,
+        ..Cell::default()
     }
 }
 
@@ -501,5 +616,6 @@ fn date_cell(serial: f64) -> Cell {
         text,
         serial: Some(serial),
         formula_without_value: false,
+        is_date: true,
     }
 }

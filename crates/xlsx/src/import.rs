@@ -1,6 +1,6 @@
 //! Turning the sheets of a workbook into disclosure documents, keeping every word.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Text};
 use kaiji_model::{
@@ -44,12 +44,35 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<Vec<Imported>, Error> {
     let (_, sheets) = read_workbook(bytes, &options.limits)?;
-    let hidden = own::read_hidden(&sheets);
-    let mut candidates: Vec<(&Sheet, Layout)> = sheets
+    // Every sheet's checklist table, found once.
+    let layouts: Vec<Option<Layout>> = sheets
         .iter()
-        .filter(|s| !own::is_hidden_sheet(&s.name))
-        .filter(|s| options.sheet.as_ref().is_none_or(|want| *want == s.name))
-        .filter_map(|s| find_layout(s).map(|l| (s, l)))
+        .map(|s| {
+            (!own::is_hidden_sheet(&s.name))
+                .then(|| find_layout(s))
+                .flatten()
+        })
+        .collect();
+    let book = Book {
+        sheets: &sheets,
+        tables: sheets
+            .iter()
+            .zip(&layouts)
+            .filter(|(_, l)| l.is_some())
+            .map(|(s, _)| s.name.as_str())
+            .collect(),
+        hidden: own::read_hidden(&sheets),
+        detected: detect_catalog(&sheets, registry),
+    };
+    let mut candidates: Vec<(&Sheet, &Layout)> = sheets
+        .iter()
+        .zip(&layouts)
+        .filter_map(|(s, l)| Some((s, l.as_ref()?)))
+        .filter(|(s, _)| match &options.sheet {
+            Some(want) => *want == s.name,
+            // A filled-in example (記入例) or a hidden sheet is not the disclosure.
+            None => !s.hidden && !is_sample_sheet(&s.name),
+        })
         .collect();
     if let Some(want) = &options.sheet
         && candidates.is_empty()
@@ -64,25 +87,33 @@ pub fn import(
             }
         });
     }
-    // A sheet whose table has fewer than two item rows is a version history or a legend.
-    candidates.retain(|(s, l)| count_items(s, l) >= 2);
+    // A table without a single item row is a legend, not a checklist.
+    candidates.retain(|(s, l)| count_items(s, l) >= 1);
     if candidates.is_empty() {
         return Err(Error::NoChecklist);
     }
-    let detected = detect_catalog(&sheets, registry);
-    let mut out = Vec::new();
-    for (sheet, layout) in candidates {
-        out.push(import_sheet(
-            &sheets,
-            sheet,
-            &layout,
-            registry,
-            options,
-            detected,
-            hidden.as_ref(),
-        )?);
-    }
-    Ok(out)
+    candidates
+        .into_iter()
+        .map(|(sheet, layout)| import_sheet(&book, sheet, layout, registry, options))
+        .collect()
+}
+
+/// What is known of the whole workbook while its sheets are read.
+struct Book<'a> {
+    sheets: &'a [Sheet],
+    /// The names of the sheets that hold a checklist table.
+    tables: BTreeSet<&'a str>,
+    /// kaiji's hidden sheet, in a workbook kaiji wrote.
+    hidden: Option<own::Hidden>,
+    /// The checklist revision the workbook names.
+    detected: Option<&'a Catalog>,
+}
+
+fn is_sample_sheet(name: &str) -> bool {
+    let k = text::key(name);
+    ["記入例", "見本", "サンプル", "sample", "example", "例)"]
+        .iter()
+        .any(|w| k.contains(w))
 }
 
 fn count_items(sheet: &Sheet, layout: &Layout) -> usize {
@@ -145,14 +176,13 @@ fn located(code: Code, sheet: &str, row: usize, col: usize, message: Text) -> Fi
 }
 
 fn import_sheet(
-    sheets: &[Sheet],
+    book: &Book<'_>,
     sheet: &Sheet,
     layout: &Layout,
     registry: &Registry,
     options: &ImportOptions,
-    detected: Option<&Catalog>,
-    hidden: Option<&own::Hidden>,
 ) -> Result<Imported, Error> {
+    let (sheets, tables, hidden) = (book.sheets, &book.tables, book.hidden.as_ref());
     let mut findings = Vec::new();
     let mut places = Places::default();
 
@@ -161,7 +191,7 @@ fn import_sheet(
             .resolve(r)
             .filter(|c| c.as_checklist().is_some())
             .ok_or_else(|| Error::UnknownCatalog(r.to_string()))?,
-        None => match detected {
+        None => match book.detected {
             Some(c) => c,
             None => {
                 let newest = newest_checklist(registry)
@@ -194,8 +224,7 @@ fn import_sheet(
         .or(hidden.and_then(|h| h.kind))
         .unwrap_or_else(|| detect_kind(sheets, sheet, layout));
 
-    let cover = read_cover(sheets, sheet, layout, &mut places);
-    let mut cover = cover;
+    let mut cover = read_cover(sheets, sheet, layout, tables, &mut places);
     if let Some(h) = hidden {
         for (key, exact) in &h.subject {
             if let Some(field) = SubjectField::iter().find(|f| f.key() == key)
@@ -205,33 +234,41 @@ fn import_sheet(
             }
         }
     }
-    let subject = Subject {
-        organisation: cover
-            .get(&SubjectField::Organisation)
-            .cloned()
-            .unwrap_or_default(),
-        product: cover
-            .get(&SubjectField::Product)
-            .cloned()
-            .unwrap_or_default(),
-        model: cover.get(&SubjectField::Model).cloned().unwrap_or_default(),
-        version: cover
-            .get(&SubjectField::Version)
-            .cloned()
-            .unwrap_or_default(),
-        date: cover_date(sheets, &places)
-            .unwrap_or_else(|| IsoDate::new(jiff::civil::Date::constant(1970, 1, 1))),
-        contact: cover
-            .get(&SubjectField::Contact)
-            .cloned()
-            .unwrap_or_default(),
-        description: cover
-            .get(&SubjectField::Description)
-            .cloned()
-            .unwrap_or_default(),
+    // A date kaiji cannot read is kept as written and reported at its cell.
+    let date = cover_date(sheets, &places);
+    let mut subject = Subject {
+        organisation: String::new(),
+        product: String::new(),
+        model: String::new(),
+        version: String::new(),
+        date: date.unwrap_or_else(|| IsoDate::new(jiff::civil::Date::constant(1970, 1, 1))),
+        contact: String::new(),
+        description: String::new(),
         extra: hidden.map(|h| h.subject_extra.clone()).unwrap_or_default(),
     };
-    let date_found = places.map.contains_key("/subject/date");
+    for (field, value) in &cover {
+        subject.set_text(*field, value.clone());
+    }
+    let date_written = cover.get(&SubjectField::Date).filter(|_| date.is_none());
+    if let Some(raw) = date_written {
+        subject.extra.insert(
+            "date_as_written".into(),
+            serde_json::Value::String(raw.clone()),
+        );
+        if let Some((name, r, c)) = places.get("/subject/date") {
+            findings.push(located(
+                Code::BadDate,
+                name,
+                r,
+                c,
+                Text::new(
+                    format!("作成日 {raw:?} を日付として読めません(date_as_written に残しました)"),
+                    format!("date {raw:?} is not a date kaiji can read (kept as date_as_written)"),
+                ),
+            ));
+        }
+    }
+    let date_found = date.is_some() || date_written.is_some();
 
     let matcher = Matcher::new(checklist, kind);
     let answers = read_items(sheet, layout, &matcher, hidden, &mut places, &mut findings);
@@ -378,7 +415,14 @@ fn read_items(
                 ));
             }
         }
-        let id_text = sheet.text(r, id_col);
+        // An item number Excel took for a date (8-3 typed, 2026-08-03 stored) reads as typed.
+        let as_date = sheet
+            .cell(r, id_col)
+            .filter(|c| c.is_date)
+            .and_then(|c| c.serial)
+            .and_then(text::excel_serial_date)
+            .map(|d| format!("{}-{}", d.month(), d.day()));
+        let id_text = as_date.as_deref().unwrap_or_else(|| sheet.text(r, id_col));
         let covered = sheet.merge_origin(r, id_col).is_some_and(|(mr, _)| mr < r);
         let number = if covered || id_text.is_empty() {
             None
@@ -395,7 +439,7 @@ fn read_items(
             if answers.contains_key(&key) {
                 // The same item twice: keep both, the second under a marked key.
                 findings.push(located(
-                    Code::UnknownItem,
+                    Code::DuplicateKey,
                     name,
                     r,
                     id_col,
@@ -445,31 +489,68 @@ fn read_items(
             current = Some(Row { key, entry });
             continue;
         }
-        // Not an item row: a section title, a spilled remark, or blank.
-        let Some(row) = current.as_mut() else {
-            continue;
-        };
-        let remark_col = layout.col(Role::Remark);
-        let spilled = remark_col
-            .map(|c| sheet.text(r, c))
-            .filter(|t| !t.is_empty());
-        let others: Vec<usize> = (0..sheet.rows[r].len())
-            .filter(|c| Some(*c) != remark_col && !sheet.text(r, *c).is_empty())
-            .filter(|c| sheet.merge_origin(r, *c).is_none_or(|(mr, _)| mr == r))
+        // Not an item row: blank, a section title, a remark that spills on, or other text that
+        // must not be lost.
+        let content: Vec<usize> = (0..sheet.rows[r].len())
+            .filter(|c| !sheet.text(r, *c).is_empty())
+            .filter(|c| sheet.merge_origin(r, *c).is_none_or(|o| o == (r, *c)))
             .collect();
-        if let Some(more) = spilled
-            && others.is_empty()
-        {
-            // A remark that spills into the next row belongs to the item above.
+        if content.is_empty() {
+            continue;
+        }
+        let remark_col = layout.col(Role::Remark);
+        let structural = |c: &usize| {
+            matches!(
+                layout.role(*c),
+                Some(Role::No | Role::ItemId | Role::Question | Role::Category | Role::GlRef)
+                    | None
+            )
+        };
+        if content.iter().all(structural) && (content.len() == 1 || current.is_none()) {
+            // A section title: the form's structure, which the catalog has too.
+            finish(current.take(), &mut answers);
+            continue;
+        }
+        let row = current.get_or_insert_with(|| {
+            // Text before the first item: kept as an item of its own, under its row number.
+            let key = format!("row-{}", r + 1);
+            places.put(pointer(&key, ""), name, r, content[0]);
+            Row {
+                key,
+                entry: AnswerEntry::default(),
+            }
+        });
+        for c in content {
+            let text = sheet.text(r, c);
             if !row.entry.remark.is_empty() {
                 row.entry.remark.push('\n');
             }
-            row.entry.remark.push_str(more);
-            continue;
-        }
-        if !others.is_empty() || spilled.is_some() {
-            // A section row (title across the table) ends the item above.
-            finish(current.take(), &mut answers);
+            if Some(c) == remark_col {
+                // A remark that spills into the next row belongs to the item above.
+                row.entry.remark.push_str(text);
+                continue;
+            }
+            let cell = text::cell_ref(r as u32, c as u32);
+            row.entry.remark.push_str(&format!("[{cell}] {text}"));
+            findings.push(
+                located(
+                    Code::StrayText,
+                    name,
+                    r,
+                    c,
+                    Text::new(
+                        format!(
+                            "項目の行の外の文字 {text:?} を {} の備考に加えました",
+                            row.key
+                        ),
+                        format!(
+                            "text {text:?} outside an item row was added to the remark of {}",
+                            row.key
+                        ),
+                    ),
+                )
+                .with_item(row.key.as_str()),
+            );
         }
     }
     finish(current.take(), &mut answers);
@@ -526,10 +607,23 @@ fn read_answer(
         places.put(pointer(key, "answer"), name, r, c);
     }
     let marked: Vec<&(usize, Answer, &str)> = marks.iter().filter(|(_, _, t)| is_mark(t)).collect();
+    // Every non-empty answer cell, as "はい=○ いいえ=一部のみ" (one cell: its text), for
+    // source_answer.
+    let said = |cells: &[&(usize, Answer, &str)]| {
+        if let [(_, _, t)] = cells {
+            return (*t).to_owned();
+        }
+        cells
+            .iter()
+            .map(|(_, a, t)| format!("{}={t}", a.label().ja))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let all: Vec<&(usize, Answer, &str)> = marks.iter().collect();
     match marked.as_slice() {
         [] => {
-            if let Some((c, _, t)) = marks.first() {
-                entry.source_answer = Some((*t).to_owned());
+            if let Some((c, _, _)) = marks.first() {
+                let raw = said(&all);
                 findings.push(
                     located(
                         Code::UnreadableAnswer,
@@ -537,25 +631,38 @@ fn read_answer(
                         r,
                         *c,
                         Text::new(
-                            format!(
-                                "回答欄の {t:?} を印として読めません(source_answer に残しました)"
-                            ),
-                            format!(
-                                "{t:?} in an answer column is not a mark (kept in source_answer)"
-                            ),
+                            format!("回答欄の {raw:?} を印として読めません(source_answer に残しました)"),
+                            format!("{raw:?} in the answer columns is not a mark (kept in source_answer)"),
                         ),
                     )
                     .with_item(key),
                 );
+                entry.source_answer = Some(raw);
             }
         }
-        [(_, answer, _)] => entry.answer = Some(*answer),
+        [(_, answer, _)] => {
+            entry.answer = Some(*answer);
+            // Text beside the mark (いいえ column: "一部のみ") is kept as the answer cells said it.
+            if all.len() > 1 {
+                let raw = said(&all);
+                findings.push(
+                    located(
+                        Code::StrayText,
+                        name,
+                        r,
+                        all.iter().find(|(_, _, t)| !is_mark(t)).map_or(0, |(c, _, _)| *c),
+                        Text::new(
+                            format!("回答欄に印以外の文字があります({raw}、source_answer に残しました)"),
+                            format!("the answer columns hold more than the mark ({raw}; kept in source_answer)"),
+                        ),
+                    )
+                    .with_item(key),
+                );
+                entry.source_answer = Some(raw);
+            }
+        }
         many => {
-            let said: Vec<String> = many
-                .iter()
-                .map(|(_, a, t)| format!("{}={t}", a.label().ja))
-                .collect();
-            entry.source_answer = Some(said.join(" "));
+            let raw = said(&all);
             findings.push(
                 located(
                     Code::ConflictingAnswers,
@@ -563,12 +670,13 @@ fn read_answer(
                     r,
                     many[0].0,
                     Text::new(
-                        format!("複数の回答に印があります({})", said.join("、")),
-                        format!("more than one answer is marked ({})", said.join(", ")),
+                        format!("複数の回答に印があります({raw})"),
+                        format!("more than one answer is marked ({raw})"),
                     ),
                 )
                 .with_item(key),
             );
+            entry.source_answer = Some(raw);
         }
     }
 }
@@ -633,8 +741,7 @@ fn keep_stray(
                     | Role::Category
             )
         );
-        // kaiji's own layout writes the form number beside its item id.
-        if expected || (layout.role(c).is_none() && layout.col(Role::ItemId).is_some() && c < 2) {
+        if expected {
             continue;
         }
         let cell = text::cell_ref(r as u32, c as u32);
@@ -711,76 +818,167 @@ pub(crate) fn cover_field(label: &str) -> Option<SubjectField> {
     })
 }
 
-/// Reads label/value pairs from every sheet (a cover sheet, or a cover block above the
-/// checklist): the value is the next cell to the right, or the cell below.
-fn read_cover(
-    sheets: &[Sheet],
-    table: &Sheet,
-    layout: &Layout,
-    places: &mut Places,
-) -> BTreeMap<SubjectField, String> {
-    let mut found = BTreeMap::new();
-    // The checklist sheet's own block above the table first, then cover sheets: not another
-    // checklist (its block is its own) and not a version history.
-    let others = sheets.iter().filter(|s| {
+/// Where one cover field stands: the label, and the cell that holds (or should hold) the value.
+#[derive(Debug, Clone)]
+pub(crate) struct CoverCell {
+    pub sheet: String,
+    /// The value cell. For a label and value in one cell ("製造業者名:株式会社X") it is the label
+    /// cell itself.
+    pub value: (usize, usize),
+    /// The label text when label and value share one cell.
+    pub inline_label: Option<String>,
+}
+
+/// The sheets a cover can stand on, in the order they are searched: the checklist sheet's own
+/// block above its table, then cover sheets (not another checklist, whose block is its own, not a
+/// version history, not kaiji's hidden sheet).
+fn cover_sheets<'a>(
+    sheets: &'a [Sheet],
+    table: &'a Sheet,
+    header_start: usize,
+    tables: &'a BTreeSet<&str>,
+) -> impl Iterator<Item = (&'a Sheet, usize)> {
+    let others = sheets.iter().filter(move |s| {
         let name = text::key(&s.name);
         s.name != table.name
             && !own::is_hidden_sheet(&s.name)
             && !name.contains("履歴")
             && !name.contains("history")
-            && find_layout(s).is_none()
+            && !tables.contains(s.name.as_str())
     });
-    for sheet in std::iter::once(table).chain(others) {
-        let last_row = if sheet.name == table.name {
-            layout.header_start
-        } else {
-            sheet.rows.len().min(200)
-        };
+    std::iter::once((table, header_start)).chain(others.map(|s| (s, s.rows.len().min(200))))
+}
+
+/// Finds the cover fields: a label cell, and its value in the next cell to the right (past a
+/// merged label) or below; or label and value in one cell.
+pub(crate) fn cover_cells(
+    sheets: &[Sheet],
+    table: &Sheet,
+    header_start: usize,
+    tables: &BTreeSet<&str>,
+) -> BTreeMap<SubjectField, CoverCell> {
+    let mut found = BTreeMap::new();
+    for (sheet, last_row) in cover_sheets(sheets, table, header_start, tables) {
         for r in 0..last_row {
             for c in 0..sheet.rows[r].len() {
-                let Some(field) = cover_field(sheet.text(r, c)) else {
-                    continue;
+                let t = sheet.text(r, c);
+                let (field, inline) = match cover_field(t) {
+                    Some(f) => (f, None),
+                    None => match t.split_once(['：', ':']) {
+                        Some((label, value)) if !value.trim().is_empty() => {
+                            match cover_field(label) {
+                                Some(f) => (f, Some(label.trim().to_owned())),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    },
                 };
                 if found.contains_key(&field) {
                     continue;
                 }
-                let Some((vr, vc)) = value_beside(sheet, r, c) else {
-                    continue;
+                let value = match inline {
+                    Some(_) => Some((r, c)),
+                    None => value_beside(sheet, r, c),
                 };
-                let value = if field == SubjectField::Date {
-                    sheet
-                        .date(vr, vc)
-                        .map_or_else(|| sheet.text(vr, vc).to_owned(), |d| d.to_string())
-                } else {
-                    sheet.text(vr, vc).to_owned()
-                };
-                places.put(format!("/subject/{}", field.key()), &sheet.name, vr, vc);
-                found.insert(field, value);
+                if let Some(value) = value {
+                    let cell = CoverCell {
+                        sheet: sheet.name.clone(),
+                        value,
+                        inline_label: inline,
+                    };
+                    found.insert(field, cell);
+                }
             }
         }
     }
     found
 }
 
+/// The value of a cover cell, as text.
+fn cover_text(sheet: &Sheet, cell: &CoverCell) -> String {
+    let t = sheet.text(cell.value.0, cell.value.1);
+    match &cell.inline_label {
+        Some(_) => t
+            .split_once(['：', ':'])
+            .map_or("", |(_, v)| v)
+            .trim()
+            .to_owned(),
+        None => t.to_owned(),
+    }
+}
+
+/// Reads the cover values, noting where each came from.
+fn read_cover(
+    sheets: &[Sheet],
+    table: &Sheet,
+    layout: &Layout,
+    tables: &BTreeSet<&str>,
+    places: &mut Places,
+) -> BTreeMap<SubjectField, String> {
+    let mut values = BTreeMap::new();
+    for (field, cell) in cover_cells(sheets, table, layout.header_start, tables) {
+        let Some(sheet) = sheets.iter().find(|s| s.name == cell.sheet) else {
+            continue;
+        };
+        let value = cover_text(sheet, &cell);
+        if value.is_empty() {
+            continue;
+        }
+        places.put(
+            format!("/subject/{}", field.key()),
+            &sheet.name,
+            cell.value.0,
+            cell.value.1,
+        );
+        values.insert(field, value);
+    }
+    values
+}
+
+/// The value cell beside a label: the next filled cell to the right (not another label), or the
+/// filled cell below; for an empty form, the first cell right of the (merged) label.
 fn value_beside(sheet: &Sheet, r: usize, c: usize) -> Option<(usize, usize)> {
-    let right = (c + 1..sheet.rows[r].len().min(c + 8)).find(|cc| {
+    let next = (c + 1..sheet.rows[r].len().min(c + 8)).find(|cc| {
         !sheet.text(r, *cc).is_empty() && sheet.merge_origin(r, *cc).is_none_or(|o| o == (r, *cc))
     });
-    if let Some(cc) = right {
-        if cover_field(sheet.text(r, cc)).is_none() {
-            return Some((r, cc));
-        }
-        return None;
+    if let Some(cc) = next
+        && cover_field(sheet.text(r, cc)).is_none()
+    {
+        return Some((r, cc));
     }
-    let below = r + 1;
-    (!sheet.text(below, c).is_empty() && cover_field(sheet.text(below, c)).is_none())
-        .then_some((below, c))
+    let below = sheet.text(r + 1, c);
+    if !below.is_empty() && cover_field(below).is_none() {
+        return Some((r + 1, c));
+    }
+    // An empty form: the cell right of the (merged) label, unless the next label stands there.
+    let slot = sheet
+        .merges
+        .iter()
+        .find(|m| m.start == (r as u32, c as u32))
+        .map_or(c + 1, |m| m.end.1 as usize + 1);
+    next.is_none_or(|cc| cc > slot).then_some((r, slot))
 }
 
 fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
     let (sheet_name, r, c) = places.get("/subject/date")?;
     let sheet = sheets.iter().find(|s| s.name == sheet_name)?;
-    sheet.date(r, c).map(IsoDate::new)
+    sheet
+        .date(r, c)
+        .or_else(|| {
+            sheet
+                .cell(r, c)
+                .and_then(|cell| text::parse_date(cover_value_text(&cell.text)))
+        })
+        .map(IsoDate::new)
+}
+
+/// The value part of "作成日:2026/4/1" (label and value in one cell), or the text itself.
+fn cover_value_text(t: &str) -> &str {
+    match t.split_once(['：', ':']) {
+        Some((label, value)) if cover_field(label).is_some() => value.trim(),
+        _ => t,
+    }
 }
 
 /// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
@@ -856,8 +1054,8 @@ fn detect_catalog<'r>(sheets: &[Sheet], registry: &'r Registry) -> Option<&'r Ca
                     return Some(checklists[i]);
                 }
                 for (marker, strong) in [
-                    ("rev.", true),
-                    ("rev", true),
+                    ("rev.", false),
+                    ("rev", false),
                     ("ver.", false),
                     ("ver", false),
                     ("版", false),

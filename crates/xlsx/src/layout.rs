@@ -107,21 +107,38 @@ pub(crate) fn role_of(label: &str) -> Option<Role> {
     ]) {
         return Some(Role::Remark);
     }
-    if has(&["回答", "answer", "はい/いいえ", "yes/no"]) {
+    if has(&[
+        "回答",
+        "answer",
+        "はい/いいえ",
+        "yes/no",
+        "対応可否",
+        "対応状況",
+        "実装状況",
+    ]) || exact(&["可否"])
+    {
         return Some(Role::Answer);
     }
-    if has(&["証跡", "エビデンス", "evidence", "根拠資料"]) {
+    if has(&[
+        "証跡",
+        "エビデンス",
+        "evidence",
+        "根拠資料",
+        "参照資料",
+        "添付資料",
+    ]) {
         return Some(Role::Evidence);
     }
+    // Only a guideline reference is the form's own text; a vendor's 参照資料 is evidence.
     if has(&[
         "gl参照",
-        "ガイドライン",
         "gl6",
         "glref",
         "関連条項",
         "guideline",
-        "参照",
-    ]) {
+        "ガイドライン参照",
+    ]) || exact(&["gl", "参照", "ガイドライン", "安全管理gl", "参照条項"])
+    {
         return Some(Role::GlRef);
     }
     if exact(&[
@@ -190,16 +207,22 @@ fn score(layout: &Layout) -> u32 {
 fn header_at(sheet: &Sheet, row: usize, width: usize) -> Option<Layout> {
     let label = |r: usize, c: usize| sheet.shown(r, c);
     let below_marks = (0..width)
-        .filter(|c| matches!(role_of(label(row + 1, *c)), Some(Role::Mark(_))))
+        .filter(|c| {
+            matches!(role_of(label(row + 1, *c)), Some(Role::Mark(_)))
+                || text::key(label(row + 1, *c)) == "no"
+        })
         .count();
     let two_rows = below_marks >= 2;
     let mut columns = Vec::new();
     for c in 0..width {
         let upper = role_of(label(row, c));
-        let lower = if two_rows {
-            role_of(label(row + 1, c))
-        } else {
+        // Under a merged "Answer" the English "No" is the いいえ mark, not the number column.
+        let lower = if !two_rows {
             None
+        } else if text::key(label(row + 1, c)) == "no" {
+            Some(Role::Mark(Answer::No))
+        } else {
+            role_of(label(row + 1, c))
         };
         let role = match (upper, lower) {
             (_, Some(Role::Mark(a))) => Some(Role::Mark(a)),
@@ -232,23 +255,22 @@ fn header_at(sheet: &Sheet, row: usize, width: usize) -> Option<Layout> {
             columns[next].1 = Role::Mark(Answer::No);
         }
     }
-    let layout = Layout {
+    let mut layout = Layout {
         header_start: row,
         header_end: if two_rows { row + 1 } else { row },
         columns,
     };
     let has_answer = layout.col(Role::Answer).is_some() || layout.marks().count() >= 2;
-    let has_id = layout.id_col().is_some() || guess_id_column(sheet, &layout).is_some();
-    (has_answer && has_id).then_some(layout).map(|mut l| {
-        if l.id_col().is_none()
-            && let Some(c) = guess_id_column(sheet, &l)
-        {
-            l.columns.retain(|(col, _)| *col != c);
-            l.columns.push((c, Role::No));
-            l.columns.sort_by_key(|(col, _)| *col);
-        }
-        l
-    })
+    if !has_answer {
+        return None;
+    }
+    if layout.id_col().is_none() {
+        let c = guess_id_column(sheet, &layout)?;
+        layout.columns.retain(|(col, _)| *col != c);
+        layout.columns.push((c, Role::No));
+        layout.columns.sort_by_key(|(col, _)| *col);
+    }
+    Some(layout)
 }
 
 /// A header without a number label: the left-most column whose data mostly reads as item

@@ -137,24 +137,11 @@ fn check_cell_sizes(doc: &Disclosure) -> Result<(), Error> {
         }
     }
     for field in SubjectField::iter() {
-        if let Some(e) = too_long(format!("subject/{}", field.key()), subject_text(doc, field)) {
+        if let Some(e) = too_long(format!("subject/{}", field.key()), &doc.subject.text(field)) {
             return Err(e);
         }
     }
     Ok(())
-}
-
-fn subject_text(doc: &Disclosure, field: SubjectField) -> &str {
-    let s = &doc.subject;
-    match field {
-        SubjectField::Organisation => &s.organisation,
-        SubjectField::Product => &s.product,
-        SubjectField::Model => &s.model,
-        SubjectField::Version => &s.version,
-        SubjectField::Date => "",
-        SubjectField::Contact => &s.contact,
-        SubjectField::Description => &s.description,
-    }
 }
 
 fn write_workbook(
@@ -386,8 +373,8 @@ fn write_workbook(
         extra: doc.extra.clone(),
         subject_extra: doc.subject.extra.clone(),
         subject: SubjectField::iter()
-            .filter(|f| !survives(subject_text(doc, *f)))
-            .map(|f| (f.key().to_owned(), subject_text(doc, f).to_owned()))
+            .filter(|f| !survives(&doc.subject.text(*f)))
+            .map(|f| (f.key().to_owned(), doc.subject.text(f)))
             .collect(),
         answers: doc
             .answers

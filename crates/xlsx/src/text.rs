@@ -56,7 +56,10 @@ pub(crate) fn item_number(s: &str) -> Option<String> {
             break;
         }
     }
+    // Footnote marks after a number ("2-1※", "3-4*") are not part of it.
     let t = t
+        .trim_end_matches(['※', '*', '†', '注'])
+        .trim()
         .trim_start_matches('(')
         .trim_end_matches(')')
         .trim()
@@ -84,8 +87,17 @@ pub(crate) fn item_number(s: &str) -> Option<String> {
 /// Reads a date as people write it: `2026-04-01`, `2026/4/1`, `2026.4.1`, `2026年4月1日`,
 /// `令和8年4月1日`, `R8.4.1`, `令和元年5月1日`, `平成31年4月30日`, with full-width digits.
 pub(crate) fn parse_date(s: &str) -> Option<Date> {
-    let t = fold_width(s).replace(' ', "");
+    let t = fold_width(s);
+    // A weekday or a time after the date ("2026年4月1日(水)", "2026-04-01T00:00:00",
+    // "2026/4/1 10:00") is not part of it.
     let t = t.trim();
+    let t = t.split(['(', 'T']).next().unwrap_or(t).trim();
+    let t = match t.split_once(' ') {
+        Some((date, rest)) if rest.contains(':') => date,
+        _ => t,
+    };
+    let t = t.replace(' ', "");
+    let t = t.as_str();
     let (era_start, rest) = era(t);
     let rest = rest.trim_end_matches('日');
     let parts: Vec<&str> = rest
@@ -183,6 +195,7 @@ mod tests {
             ("1ー1", Some("1-1")),
             ("1 - 1", Some("1-1")),
             ("(1)", Some("1")),
+            ("2-1※", Some("2-1")),
             ("（１）", Some("1")),
             ("No.3", Some("3")),
             ("14-2", Some("14-2")),
@@ -207,6 +220,9 @@ mod tests {
         assert_eq!(parse_date("令和元年5月1日"), d(2019, 5, 1));
         assert_eq!(parse_date("平成31年4月30日"), d(2019, 4, 30));
         assert_eq!(parse_date("R6.4.1"), d(2024, 4, 1));
+        assert_eq!(parse_date("2026年4月1日(水)"), d(2026, 4, 1));
+        assert_eq!(parse_date("2026-04-01T00:00:00"), d(2026, 4, 1));
+        assert_eq!(parse_date("2026/4/1 10:30"), d(2026, 4, 1));
         assert_eq!(parse_date("2026/02/30"), None);
         assert_eq!(parse_date("令和100年1月1日"), None);
         assert_eq!(parse_date("来年"), None);

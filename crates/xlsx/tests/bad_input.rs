@@ -138,3 +138,62 @@ fn not_workbooks_are_named_for_what_they_are() {
         assert!(e.to_string().contains(says), "{e} should say {says}");
     }
 }
+
+#[test]
+fn a_cell_beyond_excels_last_column_is_refused() {
+    let sheet =
+        sheet_xml([r#"<row r="2"><c r="ZZZZZZ2"><v>1</v></c></row>"#.to_owned()].into_iter());
+    let e = err(&xlsx(&sheet, None));
+    assert!(matches!(e, Error::Corrupt { .. }), "{e:?}");
+    assert!(
+        e.message(Lang::En).contains("beyond Excel's 16384 columns"),
+        "{}",
+        e.message(Lang::En)
+    );
+}
+
+#[test]
+fn wide_rows_count_what_they_cost() {
+    // A cell in the last column of every row: few cells, but each row stored 16384 wide.
+    let rows = (1..=3_000).map(|r| format!(r#"<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>"#));
+    let e = err(&xlsx(&sheet_xml(rows), None));
+    assert!(matches!(e, Error::TooLarge(_)), "{e:?}");
+}
+
+#[test]
+fn too_many_merged_cells_are_refused() {
+    let mut xml = String::from(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells>"#,
+    );
+    xml.push_str(r#"<mergeCell ref="A1:XFD1000"/>"#);
+    xml.push_str("</mergeCells></worksheet>");
+    let e = err(&xlsx(xml.as_bytes(), None));
+    assert!(matches!(e, Error::TooLarge(_)), "{e:?}");
+    assert!(e.to_string().contains("結合セル"), "{e}");
+}
+
+#[test]
+fn an_ods_that_repeats_itself_into_millions_of_cells_is_refused() {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="MDS"><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string" table:number-columns-repeated="1000"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(bytes.len() < 2048, "a tiny file");
+    let e = err(&bytes);
+    assert!(matches!(e, Error::TooLarge(_)), "{e:?}");
+}
+
+#[test]
+fn a_shift_jis_csv_is_named_as_csv() {
+    // "番号,回答" in Shift_JIS.
+    let bytes: &[u8] = &[
+        0x94, 0xd4, 0x8d, 0x86, b',', 0x89, 0xf1, 0x93, 0x9a, b'\r', b'\n',
+    ];
+    let e = err(bytes);
+    assert!(e.to_string().contains("CSV"), "{e}");
+}
