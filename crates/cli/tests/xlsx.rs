@@ -390,3 +390,76 @@ fn sheet_and_catalog_can_be_chosen() {
         .code(2)
         .stdout(predicate::str::contains("9.9"));
 }
+
+#[test]
+fn outputs_never_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, out) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("out"),
+    );
+    for d in [&a, &b, &out] {
+        std::fs::create_dir(d).unwrap();
+    }
+    std::fs::copy(fixtures().join("answer-column.xlsx"), a.join("MDS.xlsx")).unwrap();
+    std::fs::copy(fixtures().join("mark-columns.xlsx"), b.join("MDS.xlsx")).unwrap();
+    kaiji()
+        .arg("import")
+        .arg(&a)
+        .arg(&b)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(out.join("MDS.xlsx.kaiji.json").exists());
+    assert!(out.join("MDS.xlsx-2.kaiji.json").exists());
+    // -o with a workbook of two checklists asks which one.
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("two-sheets-4.1.xlsx"))
+        .arg("-o")
+        .arg(dir.path().join("one.kaiji.json"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("--sheet"));
+}
+
+#[test]
+fn kind_can_be_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.kaiji.json");
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("answer-column.xlsx"))
+        .args(["--kind", "sds", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["kind"], "sds");
+}
+
+#[test]
+fn a_macro_book_is_filled_into_a_macro_book_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("blank.kaiji.json");
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("blank-official.xlsm"))
+        .arg("-o")
+        .arg(&doc)
+        .assert()
+        .code(1);
+    kaiji()
+        .arg("export")
+        .arg(&doc)
+        .arg("--into")
+        .arg(fixtures().join("blank-official.xlsm"))
+        .arg("-o")
+        .arg(dir.path().join("filled.xlsx"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("拡張子"));
+}

@@ -170,3 +170,45 @@ fn only_xlsx_can_be_filled() {
     let e = fill(&doc, &fixture("libreoffice.ods"), &registry).unwrap_err();
     assert!(e.to_string().contains(".xlsx"), "{e}");
 }
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any answers and remarks (XML specials, line breaks, look-alike escapes, control
+        /// characters) written into the blank read back exactly, and the rest of the file stays.
+        #[test]
+        fn any_answers_fill_and_read_back(
+            values in prop::collection::vec(
+                (prop::option::of(prop_oneof![Just(Answer::Yes), Just(Answer::No), Just(Answer::Na)]),
+                 prop_oneof![Just(String::new()), "[a-zA-Zあ-ん<>&\"'_x0-9]{1,30}", "[^\u{0}]{1,20}"]),
+                20),
+        ) {
+            let registry = Registry::builtin().unwrap();
+            let blank = fixture("blank-official.xlsx");
+            let mut doc = import(&blank, &registry, &ImportOptions::default()).unwrap().remove(0).document;
+            for ((_, entry), (answer, remark)) in doc.answers.iter_mut().zip(values) {
+                entry.answer = answer;
+                entry.remark = remark.trim().to_owned();
+                entry.source_text = None;
+            }
+            let (filled, report) = fill(&doc, &blank, &registry).unwrap();
+            prop_assert!(report.unplaced.is_empty());
+            let back = import(&filled, &registry, &ImportOptions::default()).unwrap().remove(0).document;
+            for (id, entry) in &doc.answers {
+                prop_assert_eq!(back.answers[id].answer, entry.answer, "{}", id);
+                prop_assert_eq!(&back.answers[id].remark, &entry.remark, "{}", id);
+            }
+            let before = raw_parts(&blank);
+            let after = raw_parts(&filled);
+            for (name, part) in &before {
+                if name != "xl/worksheets/sheet1.xml" {
+                    prop_assert_eq!(part, &after[name], "{}", name);
+                }
+            }
+        }
+    }
+}
