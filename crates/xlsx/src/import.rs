@@ -224,7 +224,10 @@ fn import_sheet(
         .or(hidden.and_then(|h| h.kind))
         .unwrap_or_else(|| detect_kind(sheets, sheet, layout));
 
-    let mut cover = read_cover(sheets, sheet, layout, tables, &mut places);
+    let Cover {
+        values: mut cover,
+        other: cover_text,
+    } = read_cover(sheets, sheet, layout, tables, &mut places);
     if let Some(h) = hidden {
         for (key, exact) in &h.subject {
             if let Some(field) = SubjectField::iter().find(|f| f.key() == key)
@@ -248,6 +251,14 @@ fn import_sheet(
     };
     for (field, value) in &cover {
         subject.set_text(*field, value.clone());
+    }
+    // The rest of the cover (titles, labels kaiji does not know): kept, not interpreted. In a
+    // workbook kaiji wrote, the hidden sheet holds the subject's extra fields already.
+    if hidden.is_none() && !cover_text.is_empty() {
+        let texts = cover_text.into_iter().map(|(k, v)| (k, serde_json::Value::String(v)));
+        subject
+            .extra
+            .insert("cover_text".into(), serde_json::Value::Object(texts.collect()));
     }
     let date_written = cover.get(&SubjectField::Date).filter(|_| date.is_none());
     if let Some(raw) = date_written {
@@ -822,6 +833,7 @@ pub(crate) fn cover_field(label: &str) -> Option<SubjectField> {
 #[derive(Debug, Clone)]
 pub(crate) struct CoverCell {
     pub sheet: String,
+    pub label: (usize, usize),
     /// The value cell. For a label and value in one cell ("製造業者名:株式会社X") it is the label
     /// cell itself.
     pub value: (usize, usize),
@@ -884,6 +896,7 @@ pub(crate) fn cover_cells(
                 if let Some(value) = value {
                     let cell = CoverCell {
                         sheet: sheet.name.clone(),
+                        label: (r, c),
                         value,
                         inline_label: inline,
                     };
@@ -908,6 +921,13 @@ fn cover_text(sheet: &Sheet, cell: &CoverCell) -> String {
     }
 }
 
+/// What the cover says: the subject fields, and every other text on it ("Sheet!A3" → text:
+/// a title, a label kaiji does not know and its value), so that nothing written there is lost.
+struct Cover {
+    values: BTreeMap<SubjectField, String>,
+    other: BTreeMap<String, String>,
+}
+
 /// Reads the cover values, noting where each came from.
 fn read_cover(
     sheets: &[Sheet],
@@ -915,9 +935,27 @@ fn read_cover(
     layout: &Layout,
     tables: &BTreeSet<&str>,
     places: &mut Places,
-) -> BTreeMap<SubjectField, String> {
+) -> Cover {
     let mut values = BTreeMap::new();
-    for (field, cell) in cover_cells(sheets, table, layout.header_start, tables) {
+    let cells = cover_cells(sheets, table, layout.header_start, tables);
+    let used: BTreeSet<(&str, (usize, usize))> = cells
+        .values()
+        .flat_map(|c| [(c.sheet.as_str(), c.label), (c.sheet.as_str(), c.value)])
+        .collect();
+    let mut other = BTreeMap::new();
+    for (sheet, last_row) in cover_sheets(sheets, table, layout.header_start, tables) {
+        for r in 0..last_row {
+            for c in 0..sheet.rows[r].len() {
+                let t = sheet.text(r, c);
+                let origin = sheet.merge_origin(r, c).is_none_or(|o| o == (r, c));
+                if !t.is_empty() && origin && !used.contains(&(sheet.name.as_str(), (r, c))) {
+                    let place = format!("{}!{}", sheet.name, text::cell_ref(r as u32, c as u32));
+                    other.insert(place, t.to_owned());
+                }
+            }
+        }
+    }
+    for (field, cell) in cells {
         let Some(sheet) = sheets.iter().find(|s| s.name == cell.sheet) else {
             continue;
         };
@@ -933,7 +971,7 @@ fn read_cover(
         );
         values.insert(field, value);
     }
-    values
+    Cover { values, other }
 }
 
 /// The value cell beside a label: the next filled cell to the right (not another label), or the
