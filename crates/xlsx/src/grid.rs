@@ -150,6 +150,7 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
             read_ranges(&mut book, limits, |_| Vec::new())?
         }
         Format::Xls => {
+            check_xls_dimensions(bytes, limits)?;
             let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => Error::Encrypted,
                 // Not a workbook stream but an encrypted package: a password-protected .xlsx.
@@ -182,6 +183,52 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
         }
     };
     Ok(sheets)
+}
+
+/// An .xls declares each sheet's size in a DIMENSIONS record, and calamine reserves memory for
+/// that many cells before reading one (the fuzzer found a 13 GB reservation). The records are
+/// looked for in the raw bytes first; a declared size beyond the limits is refused.
+fn check_xls_dimensions(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
+    let declared = |rows: u64, cols: u64| {
+        if rows.saturating_mul(cols) > limits.max_cells as u64 {
+            Err(Error::TooLarge(kaiji_catalog::Text::new(
+                format!(
+                    "シートの大きさの宣言が {} 行 × {} 列で、上限を超えます",
+                    rows, cols
+                ),
+                format!("a sheet declares {rows} rows × {cols} columns, beyond the limits"),
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([bytes[i], bytes[i + 1]]));
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[i],
+            bytes[i + 1],
+            bytes[i + 2],
+            bytes[i + 3],
+        ]))
+    };
+    for at in 0..bytes.len().saturating_sub(18) {
+        match bytes[at..at + 4] {
+            // BIFF8: first row, last row + 1 (u32), first column, last column + 1 (u16).
+            [0x00, 0x02, 0x0E, 0x00] => {
+                let rows = u32_at(at + 8).saturating_sub(u32_at(at + 4));
+                let cols = u16_at(at + 14).saturating_sub(u16_at(at + 12));
+                declared(rows, cols)?;
+            }
+            // BIFF5: the same with 16-bit rows.
+            [0x00, 0x02, 0x0A, 0x00] => {
+                let rows = u16_at(at + 6).saturating_sub(u16_at(at + 4));
+                let cols = u16_at(at + 10).saturating_sub(u16_at(at + 8));
+                declared(rows, cols)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// An .ods repeats rows and cells by count (`number-rows-repeated="1000000"`), and calamine

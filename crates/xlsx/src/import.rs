@@ -255,10 +255,13 @@ fn import_sheet(
     // The rest of the cover (titles, labels kaiji does not know): kept, not interpreted. In a
     // workbook kaiji wrote, the hidden sheet holds the subject's extra fields already.
     if hidden.is_none() && !cover_text.is_empty() {
-        let texts = cover_text.into_iter().map(|(k, v)| (k, serde_json::Value::String(v)));
-        subject
-            .extra
-            .insert("cover_text".into(), serde_json::Value::Object(texts.collect()));
+        let texts = cover_text
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)));
+        subject.extra.insert(
+            "cover_text".into(),
+            serde_json::Value::Object(texts.collect()),
+        );
     }
     let date_written = cover.get(&SubjectField::Date).filter(|_| date.is_none());
     if let Some(raw) = date_written {
