@@ -150,6 +150,7 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
             read_ranges(&mut book, limits, |_| Vec::new())?
         }
         Format::Xls => {
+            crate::cfb::check(bytes)?;
             check_xls_dimensions(bytes, limits)?;
             let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => Error::Encrypted,

@@ -8,6 +8,7 @@
 //!
 //! The library takes bytes and returns bytes and findings; it never touches the file system.
 
+mod cfb;
 mod derive;
 mod fill;
 mod grid;
