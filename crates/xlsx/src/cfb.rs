@@ -19,6 +19,77 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
+/// The bytes of the workbook stream ("Workbook", or "Book" in BIFF5 files), read through the
+/// allocation table (call [`check`] first). `None` when there is none in the regular sectors.
+pub(crate) fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let shift = u16::from_le_bytes([*bytes.get(0x1E)?, *bytes.get(0x1F)?]);
+    let sector_size = 1usize << shift;
+    let sectors = bytes.len().saturating_sub(sector_size) / sector_size;
+    let sector = |id: u32| -> Option<&[u8]> {
+        let id = id as usize;
+        (id < sectors).then(|| &bytes[sector_size * (id + 1)..sector_size * (id + 2)])
+    };
+    let fat = fat(bytes, sector_size, sectors)?;
+    let chain = |start: u32| -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut steps = 0;
+        while id < MAX_REGULAR && steps <= sectors {
+            out.extend_from_slice(sector(id)?);
+            id = *fat.get(id as usize)?;
+            steps += 1;
+        }
+        Some(out)
+    };
+    let directory = chain(u32_at(bytes, 0x30)?)?;
+    for entry in directory.chunks_exact(128) {
+        let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
+        let name: String = char::decode_utf16(
+            entry[..name_len]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .take_while(|c| *c != 0),
+        )
+        .map(|c| c.unwrap_or('\u{FFFD}'))
+        .collect();
+        let size = u32_at(entry, 120)? as usize;
+        // Streams under 4096 bytes live in the mini stream; a workbook is never that small.
+        if (name == "Workbook" || name == "Book") && size >= 4096 {
+            let mut stream = chain(u32_at(entry, 116)?)?;
+            stream.truncate(size);
+            return Some(stream);
+        }
+    }
+    None
+}
+
+/// The allocation table (sector → next sector).
+fn fat(bytes: &[u8], sector_size: usize, sectors: usize) -> Option<Vec<u32>> {
+    let words = |data: &[u8]| -> Vec<u32> {
+        data.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    };
+    let sector = |id: u32| -> Option<&[u8]> {
+        let id = id as usize;
+        (id < sectors).then(|| &bytes[sector_size * (id + 1)..sector_size * (id + 2)])
+    };
+    let mut fat_sectors = words(bytes.get(0x4C..0x200)?);
+    let mut difat = u32_at(bytes, 0x44)?;
+    let mut steps = 0;
+    while difat < MAX_REGULAR && steps <= sectors {
+        let mut entries = words(sector(difat)?);
+        difat = entries.pop().unwrap_or(END_OF_CHAIN);
+        fat_sectors.extend(entries);
+        steps += 1;
+    }
+    let mut fat = Vec::new();
+    for id in fat_sectors.into_iter().filter(|id| *id < MAX_REGULAR) {
+        fat.extend(words(sector(id)?));
+    }
+    Some(fat)
+}
+
 /// Checks that every sector chain of the file (the allocation table, its extension, the mini
 /// allocation table) ends: no loops, no sector beyond the file.
 pub(crate) fn check(bytes: &[u8]) -> Result<(), Error> {

@@ -186,48 +186,72 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
     Ok(sheets)
 }
 
-/// An .xls declares each sheet's size in a DIMENSIONS record, and calamine reserves memory for
-/// that many cells before reading one (the fuzzer found a 13 GB reservation). The records are
-/// looked for in the raw bytes first; a declared size beyond the limits is refused.
+/// calamine stores each .xls sheet densely, from its first to its last cell, and reserves room
+/// for the size a DIMENSIONS record declares: a few cells at far-apart places, or one false
+/// record, and it asks for gigabytes (the fuzzer found both). The workbook stream's records are
+/// read first, and a sheet that would be larger than the limits is refused.
 fn check_xls_dimensions(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
-    let declared = |rows: u64, cols: u64| {
-        if rows.saturating_mul(cols) > limits.max_cells as u64 {
-            Err(Error::TooLarge(kaiji_catalog::Text::new(
-                format!(
-                    "シートの大きさの宣言が {} 行 × {} 列で、上限を超えます",
-                    rows, cols
-                ),
-                format!("a sheet declares {rows} rows × {cols} columns, beyond the limits"),
-            )))
-        } else {
-            Ok(())
-        }
+    let Some(stream) = crate::cfb::workbook_stream(bytes) else {
+        return Ok(()); // calamine reports a workbook without a workbook stream itself
     };
-    let u16_at = |i: usize| u64::from(u16::from_le_bytes([bytes[i], bytes[i + 1]]));
-    let u32_at = |i: usize| {
-        u64::from(u32::from_le_bytes([
-            bytes[i],
-            bytes[i + 1],
-            bytes[i + 2],
-            bytes[i + 3],
-        ]))
+    let too_large = |rows: u64, cols: u64| {
+        Error::TooLarge(kaiji_catalog::Text::new(
+            format!("シートの大きさが {rows} 行 × {cols} 列になり、上限を超えます"),
+            format!("a sheet spans {rows} rows × {cols} columns, beyond the limits"),
+        ))
     };
-    for at in 0..bytes.len().saturating_sub(18) {
-        match bytes[at..at + 4] {
-            // BIFF8: first row, last row + 1 (u32), first column, last column + 1 (u16).
-            [0x00, 0x02, 0x0E, 0x00] => {
-                let rows = u32_at(at + 8).saturating_sub(u32_at(at + 4));
-                let cols = u16_at(at + 14).saturating_sub(u16_at(at + 12));
-                declared(rows, cols)?;
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4).map_or(0, |b| {
+            u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        })
+    };
+    let max = limits.max_cells as u64;
+    let (mut rows, mut cols) = (0u64, 0u64);
+    let mut at = 0usize;
+    while at + 4 <= stream.len() {
+        let kind = u16_at(&stream, at);
+        let len = u16_at(&stream, at + 2) as usize;
+        let data = stream.get(at + 4..at + 4 + len).unwrap_or_default();
+        match kind {
+            // BOF: a new sheet (or the workbook globals) starts.
+            0x0809 => (rows, cols) = (0, 0),
+            // DIMENSIONS (BIFF8: u32 rows, BIFF5: u16 rows).
+            0x0200 => {
+                let (r, c) = if len >= 14 {
+                    (
+                        u32_at(data, 4).saturating_sub(u32_at(data, 0)),
+                        u16_at(data, 10).saturating_sub(u16_at(data, 8)),
+                    )
+                } else {
+                    (
+                        u16_at(data, 2).saturating_sub(u16_at(data, 0)),
+                        u16_at(data, 6).saturating_sub(u16_at(data, 4)),
+                    )
+                };
+                if r.saturating_mul(c) > max {
+                    return Err(too_large(r, c));
+                }
             }
-            // BIFF5: the same with 16-bit rows.
-            [0x00, 0x02, 0x0A, 0x00] => {
-                let rows = u16_at(at + 6).saturating_sub(u16_at(at + 4));
-                let cols = u16_at(at + 10).saturating_sub(u16_at(at + 8));
-                declared(rows, cols)?;
+            // Cell records: row, column first (MULRK/MULBLANK: the last column at the end).
+            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x00D6 | 0x00BD | 0x00BE => {
+                rows = rows.max(u16_at(data, 0) + 1);
+                let last_col = if matches!(kind, 0x00BD | 0x00BE) {
+                    u16_at(data, len.saturating_sub(2))
+                } else {
+                    u16_at(data, 2)
+                };
+                cols = cols.max(last_col + 1);
+                if rows.saturating_mul(cols) > max {
+                    return Err(too_large(rows, cols));
+                }
             }
             _ => {}
         }
+        at += 4 + len;
     }
     Ok(())
 }
