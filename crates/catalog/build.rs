@@ -26,7 +26,7 @@ fn main() {
         .collect();
     names.sort();
     let mut list = String::from(
-        "/// `(file name, catalog as JSON)` of every shipped catalog.\npub const BUILTIN: &[(&str, &str)] = &[\n",
+        "/// `(file name, kind, catalog as JSON)` of every shipped catalog.\npub const BUILTIN: &[(&str, &str, &str)] = &[\n",
     );
     for name in names {
         let path = dir.join(&name);
@@ -37,9 +37,12 @@ fn main() {
         let json = serde_json::to_string(&value).expect("JSON of a YAML value");
         std::fs::write(Path::new(&out_dir).join(format!("{name}.json")), json)
             .expect("OUT_DIR is writable");
+        let kind = value["kind"]
+            .as_str()
+            .unwrap_or_else(|| panic!("catalogs/{name}: no kind"));
         writeln!(
             list,
-            "    ({name:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}.json\"))),"
+            "    ({name:?}, {kind:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}.json\"))),"
         )
         .expect("write to String");
     }

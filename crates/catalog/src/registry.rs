@@ -52,8 +52,22 @@ pub struct RssMark<'a> {
 impl Registry {
     /// The catalogs shipped with kaiji.
     pub fn builtin() -> Result<Self, Error> {
+        Self::builtin_of(&[
+            Kind::Checklist,
+            Kind::Overlay,
+            Kind::Reference,
+            Kind::Mapping,
+        ])
+    }
+
+    /// The shipped catalogs of some kinds only: a command that needs the checklists alone does
+    /// not pay for reading the guidelines and mappings.
+    pub fn builtin_of(kinds: &[Kind]) -> Result<Self, Error> {
         let mut registry = Self::default();
-        for (name, json) in BUILTIN {
+        for (name, kind, json) in BUILTIN {
+            if !kinds.iter().any(|k| k.to_string() == *kind) {
+                continue;
+            }
             registry.add(parse_source(
                 &format!("builtin:{name}"),
                 Source::Json(json),

@@ -12,7 +12,7 @@ fn every_catalog_file_is_compiled_in_as_it_reads_from_yaml() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".yaml"))
         .collect();
-    let listed: BTreeSet<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let listed: BTreeSet<String> = BUILTIN.iter().map(|(n, _, _)| (*n).to_owned()).collect();
     assert_eq!(
         on_disk, listed,
         "catalogs/ and the compiled-in list disagree"
@@ -78,6 +78,18 @@ fn shipped_catalogs_cover_what_the_foundation_promises() {
         ["hospital", "pharmacy", "vendor"].map(String::from).into()
     );
     insta::assert_yaml_snapshot!("builtin-catalogs", counts);
+}
+
+#[test]
+fn a_command_can_load_only_the_kinds_it_needs() {
+    let registry = Registry::builtin_of(&[Kind::Checklist]).unwrap();
+    assert!(
+        registry
+            .catalogs()
+            .iter()
+            .all(|c| c.kind() == Kind::Checklist)
+    );
+    assert_eq!(registry.catalogs().len(), 2);
 }
 
 #[test]
@@ -166,7 +178,12 @@ fn broken_catalogs_are_reported_in_full() {
 #[test]
 fn a_catalog_cannot_be_loaded_twice() {
     let mut registry = Registry::builtin().unwrap();
-    let (name, yaml) = BUILTIN[0];
+    let (name, _, _) = BUILTIN[0];
+    let yaml = &std::fs::read_to_string(format!(
+        "{}/../../catalogs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let err = registry
         .add(parse(&format!("builtin:{name}"), yaml).unwrap())
         .unwrap_err();

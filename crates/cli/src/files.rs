@@ -56,9 +56,28 @@ pub(crate) fn read_text(path: &Path) -> Result<String, UserError> {
     })
 }
 
-/// Writes a file through a temporary sibling that is synced and then renamed into place, so a
-/// crash never leaves half a file; without `force`, an existing file is never replaced.
+/// How hard a write holds on to its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Synced to disk before it is renamed into place: what a person wrote or will send on.
+    Synced,
+    /// Renamed into place without waiting for the disk: files kaiji can make again from their
+    /// sources (the JSON of a batch import). A crash still never leaves half a file.
+    Atomic,
+}
+
+/// Writes a file through a temporary sibling that is renamed into place, so a crash never leaves
+/// half a file; without `force`, an existing file is never replaced.
 pub(crate) fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), UserError> {
+    write_file(path, bytes, force, Durability::Synced)
+}
+
+pub(crate) fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    durability: Durability,
+) -> Result<(), UserError> {
     use std::io::Write;
     let fail = |e: &dyn std::fmt::Display| {
         UserError::new(
@@ -72,7 +91,9 @@ pub(crate) fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
     tmp.write_all(bytes).map_err(|e| fail(&e))?;
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    if durability == Durability::Synced {
+        tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    }
     let persisted = if force {
         tmp.persist(path)
     } else {

@@ -75,7 +75,19 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
-    let registry = load_registry(&cli.catalog_files)?;
+    // Commands that work on documents need the checklists and their overlays only; the rest
+    // (catalog commands, export with its GL references) load everything.
+    use kaiji_catalog::Kind;
+    let kinds: &[Kind] = match cli.command {
+        Command::Validate(_) | Command::Import(_) => &[Kind::Checklist, Kind::Overlay],
+        _ => &[
+            Kind::Checklist,
+            Kind::Overlay,
+            Kind::Reference,
+            Kind::Mapping,
+        ],
+    };
+    let registry = load_registry(&cli.catalog_files, kinds)?;
     match cli.command {
         Command::Catalog(cmd) => catalog_cmd::run(cmd, &registry, out),
         Command::New(args) => validate_cmd::new(args, &registry, out),
@@ -91,8 +103,11 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
 }
 
 /// The built-in catalogs plus the files given with `--catalog-file`.
-fn load_registry(files: &[std::path::PathBuf]) -> Result<Registry, UserError> {
-    let mut registry = Registry::builtin()?;
+fn load_registry(
+    files: &[std::path::PathBuf],
+    kinds: &[kaiji_catalog::Kind],
+) -> Result<Registry, UserError> {
+    let mut registry = Registry::builtin_of(kinds)?;
     for path in files {
         let text = files::read_text(path)?;
         registry.add(kaiji_catalog::parse(&path.display().to_string(), &text)?)?;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::{
     Outcome, UserError,
     cli::{DeriveArgs, ExportArgs, Format, ImportArgs},
-    files::{MAX_WORKBOOK_BYTES, read_bytes, read_text, write_new_file},
+    files::{Durability, MAX_WORKBOOK_BYTES, read_bytes, read_text, write_file, write_new_file},
     output::Out,
 };
 
@@ -179,7 +179,8 @@ pub(crate) fn import(
                 .map(|imported| {
                     let sheet = several.then_some(imported.sheet.as_str());
                     let target = unique(output_path(&args, &path, shared, sheet), &mut taken);
-                    write_new_file(&target, imported.document.to_json().as_bytes(), args.force)?;
+                    let json = imported.document.to_json();
+                    write_file(&target, json.as_bytes(), args.force, Durability::Atomic)?;
                     Ok((imported, target))
                 })
                 .collect::<Result<Vec<_>, UserError>>()
