@@ -32,6 +32,7 @@ fn bad_workbooks_exit_2_naming_the_file_and_the_reason() {
         ("fuzz-xls-dimensions.xls", "上限を超えます"),
         ("fuzz-cfb-cycle.xls", "ワークブックが壊れています"),
         ("fuzz-xls-sparse.xls", "上限を超えます"),
+        ("fuzz-xls-dimensions-2.xls", "上限を超えます"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         kaiji()
@@ -98,7 +99,7 @@ fn a_directory_imports_in_parallel_and_one_bad_file_stops_nothing() {
         .filter(|f| f["status"] == "error")
         .map(|f| f["file"].as_str().unwrap())
         .collect();
-    assert_eq!(failed.len(), 10, "the ten bad files fail: {failed:?}");
+    assert_eq!(failed.len(), 11, "the eleven bad files fail: {failed:?}");
     let good = files.iter().filter(|f| f["status"] != "error").count();
     assert_eq!(good, 10, "the ten good workbooks import");
     // Two documents from the two-sheet workbook, one file each.

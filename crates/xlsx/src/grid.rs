@@ -191,9 +191,11 @@ fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Shee
 /// record, and it asks for gigabytes (the fuzzer found both). The workbook stream's records are
 /// read first, and a sheet that would be larger than the limits is refused.
 fn check_xls_dimensions(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
-    let Some(stream) = crate::cfb::workbook_stream(bytes) else {
-        return Ok(()); // calamine reports a workbook without a workbook stream itself
-    };
+    // The workbook stream in its regular sectors; failing that (a small stream in the mini
+    // stream, a damaged directory), the raw bytes: a DIMENSIONS record is found there too.
+    let stream = crate::cfb::workbook_stream(bytes);
+    let stream = stream.as_deref().unwrap_or(bytes);
+    let records_only = stream.len() != bytes.len();
     let too_large = |rows: u64, cols: u64| {
         Error::TooLarge(kaiji_catalog::Text::new(
             format!("シートの大きさが {rows} 行 × {cols} 列になり、上限を超えます"),
@@ -213,27 +215,48 @@ fn check_xls_dimensions(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
     let (mut rows, mut cols) = (0u64, 0u64);
     let mut at = 0usize;
     while at + 4 <= stream.len() {
-        let kind = u16_at(&stream, at);
-        let len = u16_at(&stream, at + 2) as usize;
+        let kind = u16_at(stream, at);
+        let len = u16_at(stream, at + 2) as usize;
+        if !records_only && kind != 0x0200 {
+            at += 1; // raw bytes: look at every offset, for DIMENSIONS records only
+            continue;
+        }
         let data = stream.get(at + 4..at + 4 + len).unwrap_or_default();
         match kind {
             // BOF: a new sheet (or the workbook globals) starts.
             0x0809 => (rows, cols) = (0, 0),
-            // DIMENSIONS (BIFF8: u32 rows, BIFF5: u16 rows).
+            // DIMENSIONS: computed as calamine computes it (u32 arithmetic that wraps), since
+            // that is what it reserves.
             0x0200 => {
-                let (r, c) = if len >= 14 {
-                    (
-                        u32_at(data, 4).saturating_sub(u32_at(data, 0)),
-                        u16_at(data, 10).saturating_sub(u16_at(data, 8)),
-                    )
-                } else {
-                    (
-                        u16_at(data, 2).saturating_sub(u16_at(data, 0)),
-                        u16_at(data, 6).saturating_sub(u16_at(data, 4)),
-                    )
+                let (rf, rl, cf, cl) = match len {
+                    10 => (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        u16_at(data, 4),
+                        u16_at(data, 6),
+                    ),
+                    14 | 16 => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ),
+                    _ => (0, 0, 0, 0),
                 };
-                if r.saturating_mul(c) > max {
-                    return Err(too_large(r, c));
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                if rl >= 1 && cl >= 1 {
+                    let span = |last: u64, first: u64| {
+                        u64::from(
+                            (last as u32)
+                                .wrapping_sub(1)
+                                .wrapping_sub(first as u32)
+                                .wrapping_add(1),
+                        )
+                    };
+                    let (r, c) = (span(rl, rf), span(cl, cf));
+                    if r.saturating_mul(c) > max {
+                        return Err(too_large(r, c));
+                    }
                 }
             }
             // Cell records: row, column first (MULRK/MULBLANK: the last column at the end).
@@ -251,7 +274,7 @@ fn check_xls_dimensions(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
             }
             _ => {}
         }
-        at += 4 + len;
+        at += if records_only { 4 + len } else { 1 };
     }
     Ok(())
 }
