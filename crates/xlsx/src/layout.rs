@@ -176,9 +176,25 @@ const HEADER_SEARCH_ROWS: usize = 40;
 /// 該当なし) with an item-number column and an answer column or mark columns.
 pub(crate) fn find_layout(sheet: &Sheet) -> Option<Layout> {
     let width = sheet.width();
+    let rows = sheet.rows.len().min(HEADER_SEARCH_ROWS);
+    // What each cell of the search area says as a header label, worked out once.
+    let labels: Vec<Vec<Label>> = (0..=rows)
+        .map(|r| {
+            (0..width)
+                .map(|c| {
+                    let shown = sheet.shown(r, c);
+                    Label {
+                        role: role_of(shown),
+                        is_no: text::key(shown) == "no",
+                        empty: shown.is_empty(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
     let mut best: Option<(u32, Layout)> = None;
-    for row in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
-        let Some(layout) = header_at(sheet, row, width) else {
+    for row in 0..rows {
+        let Some(layout) = header_at(sheet, &labels, row, width) else {
             continue;
         };
         let score = score(&layout);
@@ -187,6 +203,15 @@ pub(crate) fn find_layout(sheet: &Sheet) -> Option<Layout> {
         }
     }
     best.map(|(_, l)| l)
+}
+
+/// A cell read as a header label.
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    role: Option<Role>,
+    /// The label is "No" (the いいえ mark under a merged "Answer", or the number column).
+    is_no: bool,
+    empty: bool,
 }
 
 fn score(layout: &Layout) -> u32 {
@@ -204,25 +229,24 @@ fn score(layout: &Layout) -> u32 {
     s
 }
 
-fn header_at(sheet: &Sheet, row: usize, width: usize) -> Option<Layout> {
-    let label = |r: usize, c: usize| sheet.shown(r, c);
+fn header_at(sheet: &Sheet, labels: &[Vec<Label>], row: usize, width: usize) -> Option<Layout> {
+    let label = |r: usize, c: usize| labels[r][c];
     let below_marks = (0..width)
         .filter(|c| {
-            matches!(role_of(label(row + 1, *c)), Some(Role::Mark(_)))
-                || text::key(label(row + 1, *c)) == "no"
+            matches!(label(row + 1, *c).role, Some(Role::Mark(_))) || label(row + 1, *c).is_no
         })
         .count();
     let two_rows = below_marks >= 2;
     let mut columns = Vec::new();
     for c in 0..width {
-        let upper = role_of(label(row, c));
+        let upper = label(row, c).role;
         // Under a merged "Answer" the English "No" is the いいえ mark, not the number column.
         let lower = if !two_rows {
             None
-        } else if text::key(label(row + 1, c)) == "no" {
+        } else if label(row + 1, c).is_no {
             Some(Role::Mark(Answer::No))
         } else {
-            role_of(label(row + 1, c))
+            label(row + 1, c).role
         };
         let role = match (upper, lower) {
             (_, Some(Role::Mark(a))) => Some(Role::Mark(a)),
@@ -230,8 +254,8 @@ fn header_at(sheet: &Sheet, row: usize, width: usize) -> Option<Layout> {
             (Some(r), _) => Some(r),
             (None, Some(r)) => Some(r),
             (None, None) => {
-                let shown = if two_rows { label(row + 1, c) } else { "" };
-                (!label(row, c).is_empty() || !shown.is_empty()).then_some(Role::Other)
+                let below = two_rows && !label(row + 1, c).empty;
+                (!label(row, c).empty || below).then_some(Role::Other)
             }
         };
         if let Some(role) = role
@@ -248,9 +272,7 @@ fn header_at(sheet: &Sheet, row: usize, width: usize) -> Option<Layout> {
         .position(|(_, r)| *r == Role::Mark(Answer::Yes))
     {
         let next = yes + 1;
-        if next < columns.len()
-            && columns[next].1 == Role::No
-            && text::key(label(row, columns[next].0)) == "no"
+        if next < columns.len() && columns[next].1 == Role::No && label(row, columns[next].0).is_no
         {
             columns[next].1 = Role::Mark(Answer::No);
         }
