@@ -9,6 +9,11 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A JSON file, parsed.
+fn json(path: impl AsRef<Path>) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn kaiji() -> Command {
     let mut cmd = Command::cargo_bin("kaiji").unwrap();
     cmd.current_dir(root());
@@ -286,8 +291,7 @@ fn new_writes_a_skeleton_that_validate_completes() {
         .assert()
         .success()
         .stdout(predicate::str::contains("58 項目"));
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let doc = json(&path);
     assert_eq!(doc["kind"], "sds");
     assert_eq!(doc["catalog"]["revision"], "5.0h");
     assert_eq!(doc["answers"].as_object().unwrap().len(), 58);
@@ -501,8 +505,7 @@ fn rss_sds_skeleton_answers_unrelated_items_not_applicable() {
         .arg(&path)
         .assert()
         .success();
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let doc = json(&path);
     let answers = doc["answers"].as_object().unwrap();
     assert_eq!(answers.len(), 58, "every SDS item is there");
     // Relevant items (the overlay's) are left to answer; the rest are 該当なし.
@@ -525,8 +528,7 @@ fn rss_sds_skeleton_answers_unrelated_items_not_applicable() {
         .arg(&path)
         .assert()
         .success();
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let doc = json(&path);
     assert_eq!(doc["kind"], "sds");
     // No temporary files are left beside it.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -13,6 +13,11 @@ fn fixtures() -> PathBuf {
     root().join("crates/xlsx/tests/fixtures")
 }
 
+/// A JSON file, parsed.
+fn json(path: impl AsRef<Path>) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn kaiji() -> Command {
     let mut cmd = Command::cargo_bin("kaiji").unwrap();
     cmd.current_dir(root());
@@ -73,8 +78,7 @@ fn one_workbook_to_one_document_with_located_findings() {
     assert!(text.contains("answer-column.xlsx: MDS!"), "{text}");
     assert!(text.contains("[unreadable-answer]"), "{text}");
     assert!(text.contains("[formula-without-value]"), "{text}");
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let doc = json(&out);
     assert_eq!(doc["catalog"]["revision"], "5.0h");
     // The written document validates with the same findings, by JSON pointer.
     kaiji().arg("validate").arg(&out).assert().code(1);
@@ -150,8 +154,7 @@ fn export_and_import_round_trip_through_the_binary() {
         &std::fs::read_to_string(root().join("examples/pacs-mds-5.0h.kaiji.json")).unwrap(),
     )
     .unwrap();
-    let b: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&back).unwrap()).unwrap();
+    let b = json(&back);
     assert_eq!(a, b);
     // Never overwrites by accident.
     kaiji()
@@ -199,8 +202,7 @@ fn export_into_a_blank_fills_it() {
         .arg(&back)
         .assert()
         .code(1);
-    let back: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&back).unwrap()).unwrap();
+    let back = json(&back);
     assert!(
         back["answers"]
             .as_object()
@@ -370,8 +372,7 @@ fn sheet_and_catalog_can_be_chosen() {
         .arg(&out)
         .assert()
         .code(1);
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let doc = json(&out);
     assert_eq!(doc["kind"], "sds");
     assert_eq!(doc["catalog"]["revision"], "4.1");
     kaiji()
@@ -440,8 +441,7 @@ fn kind_can_be_given() {
         .arg(&out)
         .assert()
         .code(1);
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let doc = json(&out);
     assert_eq!(doc["kind"], "sds");
 }
 
