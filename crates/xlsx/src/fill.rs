@@ -20,8 +20,8 @@ use kaiji_model::Location;
 use crate::{
     Error, Limits,
     grid::{Format, Sheet, read_workbook},
-    import::{Matcher, cover_cells, detect_kind},
-    layout::{Role, find_layout},
+    import::{Matcher, cover_cells, detect_kind, is_default_sheet, row_number},
+    layout::{Role, find_layout, is_mark},
     text,
 };
 
@@ -66,8 +66,10 @@ pub fn fill(
         .iter()
         .filter_map(|s| find_layout(s).map(|l| (s, l)))
         .collect();
+    // The sheet the importer would read as this kind (not a 記入例, not a hidden sheet).
     let (sheet, layout) = tables
         .iter()
+        .filter(|(s, _)| is_default_sheet(s))
         .find(|(s, l)| detect_kind(&sheets, s, l).form() == doc.kind.form())
         .or_else(|| tables.first())
         .ok_or(Error::NoChecklist)?;
@@ -102,7 +104,7 @@ pub fn fill(
     let id_col = layout.id_col().ok_or(Error::NoChecklist)?;
     let mut placed = BTreeSet::new();
     for r in layout.header_end + 1..sheet.rows.len() {
-        let Some(number) = text::item_number(sheet.text(r, id_col)) else {
+        let Some(number) = row_number(sheet, r, id_col) else {
             continue;
         };
         let Some(item) = matcher.find(&number) else {
@@ -126,11 +128,12 @@ pub fn fill(
                     let word = answer_word(sheet, r, c, answer, &validations);
                     put(&sheet.name, r, c, word, Some(pointer("answer")));
                 } else if layout.marks().any(|(_, a)| a == answer) {
-                    // The chosen column gets the mark; marks left in the others are cleared.
+                    // The chosen column gets the mark; marks left in the others are cleared
+                    // (text there is not a mark, and stays).
                     for (c, a) in layout.marks() {
                         if a == answer {
                             put(&sheet.name, r, c, "○".to_owned(), Some(pointer("answer")));
-                        } else if !sheet.text(r, c).is_empty() {
+                        } else if is_mark(sheet.text(r, c)) {
                             put(&sheet.name, r, c, String::new(), None);
                         }
                     }
@@ -138,8 +141,11 @@ pub fn fill(
                     report.unplaced.push(pointer("answer"));
                 }
             }
-            None if entry.source_answer.is_some() => report.unplaced.push(pointer("source_answer")),
             None => {}
+        }
+        // What the source workbook's answer cells said has no cell of its own in a blank.
+        if entry.source_answer.is_some() {
+            report.unplaced.push(pointer("source_answer"));
         }
         for (field, value, role) in [
             ("remark", entry.remark.clone(), Role::Remark),
@@ -148,6 +154,12 @@ pub fn fill(
             if value.is_empty() {
                 continue;
             }
+            if value.chars().count() > crate::own::MAX_CELL_CHARS {
+                return Err(Error::CellTooLong {
+                    what: pointer(field),
+                    chars: value.chars().count(),
+                });
+            }
             match layout.col(role) {
                 Some(c) => put(&sheet.name, r, c, value, Some(pointer(field))),
                 None => report.unplaced.push(pointer(field)),
@@ -155,8 +167,10 @@ pub fn fill(
         }
     }
     for (id, entry) in &doc.answers {
-        let has_content =
-            entry.answer.is_some() || !entry.remark.is_empty() || !entry.evidence.is_empty();
+        let has_content = entry.answer.is_some()
+            || !entry.remark.is_empty()
+            || !entry.evidence.is_empty()
+            || entry.source_answer.is_some();
         if !placed.contains(id) && has_content {
             report.unplaced.push(
                 Location::pointer(["answers", id])
@@ -249,17 +263,14 @@ fn list_validations(
         if let Ok(part) = zip.by_name(path) {
             let _ = part.take(limits.max_uncompressed).read_to_end(&mut xml);
         }
-        let Some(at) = xml
-            .windows(b"dataValidations".len())
-            .position(|w| w == b"dataValidations")
-        else {
+        let Some(tail) = after_cells(&xml, b"dataValidations") else {
             continue;
         };
-        let tail = &xml[xml[..at].iter().rposition(|b| *b == b'<').unwrap_or(at)..];
         let mut reader = quick_xml::Reader::from_reader(tail);
         let mut buf = Vec::new();
         let mut ranges: Option<Vec<Dimensions>> = None;
         let mut in_formula = false;
+        let mut formula = String::new();
         let mut lists = Vec::new();
         loop {
             match reader.read_event_into(&mut buf) {
@@ -279,13 +290,19 @@ fn list_validations(
                             .collect()
                     });
                 }
-                Ok(Event::Start(e)) if e.local_name().as_ref() == "formula1" => in_formula = true,
-                Ok(Event::End(e)) if e.local_name().as_ref() == "formula1" => in_formula = false,
-                Ok(Event::Text(t)) if in_formula => {
-                    let formula: String = t.as_ref().to_owned();
-                    let formula = quick_xml::escape::unescape(&formula)
-                        .map(|f| f.into_owned())
-                        .unwrap_or(formula);
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "formula1" => {
+                    in_formula = true;
+                    formula.clear();
+                }
+                // The formula arrives in pieces: text, and entity references (&quot; &#34;).
+                Ok(Event::Text(t)) if in_formula => formula.push_str(t.as_ref()),
+                Ok(Event::GeneralRef(r)) if in_formula => {
+                    let entity = format!("&{};", r.as_ref());
+                    let text = quick_xml::escape::unescape(&entity).map(|t| t.into_owned());
+                    formula.push_str(&text.unwrap_or(entity));
+                }
+                Ok(Event::End(e)) if e.local_name().as_ref() == "formula1" => {
+                    in_formula = false;
                     let list = formula.strip_prefix('"').and_then(|f| f.strip_suffix('"'));
                     if let (Some(ranges), Some(list)) = (&ranges, list) {
                         let words: Vec<String> =
@@ -323,7 +340,7 @@ fn patch(
         let path = paths
             .get(sheet)
             .ok_or_else(|| corrupt(&format!("no part for sheet {sheet}")))?;
-        by_path.insert(path.clone(), (sheet.as_str(), cells));
+        by_path.insert(part_key(path), (sheet.as_str(), cells));
     }
     let mut skipped = BTreeSet::new();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(blank.len() + 4096)));
@@ -334,7 +351,7 @@ fn patch(
             .name()
             .map(|n| n.into_owned())
             .unwrap_or_default();
-        let Some((sheet, cells)) = by_path.get(&name) else {
+        let Some((sheet, cells)) = by_path.remove(&part_key(&name)) else {
             let entry = zip.by_index_raw(i).map_err(|e| corrupt(&e))?;
             out.raw_copy_file(entry).map_err(|e| corrupt(&e))?;
             continue;
@@ -373,7 +390,34 @@ fn patch(
             .map_err(|e| corrupt(&e))?;
         out.write_all(&patched.xml).map_err(|e| corrupt(&e))?;
     }
+    if let Some((path, (sheet, _))) = by_path.into_iter().next() {
+        return Err(corrupt(&format!(
+            "the part {path} of sheet {sheet} is not in the file"
+        )));
+    }
     Ok((out.finish().map_err(|e| corrupt(&e))?.into_inner(), skipped))
+}
+
+/// The part of a worksheet's XML from the element `tag` on, where `tag` stands after the cells
+/// (`mergeCells`, `dataValidations`): searched after `</sheetData>`, so that cell text that
+/// happens to contain the word is never taken for it.
+pub(crate) fn after_cells<'a>(xml: &'a [u8], tag: &[u8]) -> Option<&'a [u8]> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let cells_end = xml
+        .windows(b"sheetData".len())
+        .rposition(|w| w == b"sheetData")
+        .unwrap_or(0);
+    let rest = &xml[cells_end..];
+    let at = find(rest, tag)?;
+    let open = rest[..at].iter().rposition(|b| *b == b'<')?;
+    Some(&rest[open..])
+}
+
+/// Part names compare as Excel compares them: case and slash direction do not matter.
+fn part_key(name: &str) -> String {
+    name.replace('\\', "/")
+        .trim_start_matches('/')
+        .to_ascii_lowercase()
 }
 
 /// Sheet name → part path (`xl/worksheets/sheet1.xml`), from the workbook and its relations.
@@ -651,7 +695,17 @@ fn rewrite_cells(
             }
             Event::Empty(e) if e.local_name().as_ref() == "c" => {
                 (e.clone().into_owned(), after, false)
+            } // A row's extension list comes after its cells: new cells go before it.
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "extLst" => {
+                out.extend_from_slice(&inner[pos..before]);
+                for (c, v) in pending.by_ref() {
+                    write_cell(out, prefix, row, *c, v, column_style(styles, *c));
+                }
+                pos = before;
+                buf.clear();
+                continue;
             }
+
             Event::Eof => break,
             _ => {
                 buf.clear();
@@ -719,7 +773,9 @@ fn xml_safe(s: &str) -> String {
             && chars[i + 6] == '_';
         match *c {
             '_' if looks_escaped => out.push_str("_x005F_"),
-            '\t' | '\n' | '\r' => out.push(*c),
+            // A carriage return would come back as a line feed: Excel's escape keeps it.
+            '\r' => out.push_str("_x000D_"),
+            '\t' | '\n' => out.push(*c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
                 out.push_str(&format!("_x{:04X}_", c as u32));
             }
@@ -770,6 +826,13 @@ mod tests {
             out,
             r#"<x:worksheet xmlns:x="m"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t xml:space="preserve">b</x:t></x:is></x:c></x:row><x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t xml:space="preserve">c</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#
         );
+    }
+
+    #[test]
+    fn new_cells_go_before_a_rows_extension_list() {
+        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><extLst><ext/></extLst></row></sheetData></worksheet>"#;
+        let out = patched(xml, &[((0, 2), "x")]);
+        assert!(out.contains(r#"<v>1</v></c><c r="C1" t="inlineStr"><is><t xml:space="preserve">x</t></is></c><extLst>"#), "{out}");
     }
 
     #[test]

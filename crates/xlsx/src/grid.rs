@@ -549,14 +549,10 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
 /// The `ref` of every `<mergeCell>` in a worksheet's XML (any namespace prefix). They stand after
 /// the cells, so only the tail from `mergeCells` on is parsed.
 fn merged_regions(xml: &[u8]) -> Vec<Dimensions> {
-    let Some(at) = xml
-        .windows(b"mergeCells".len())
-        .position(|w| w == b"mergeCells")
-    else {
+    let Some(tail) = crate::fill::after_cells(xml, b"mergeCells") else {
         return Vec::new();
     };
-    let start = xml[..at].iter().rposition(|b| *b == b'<').unwrap_or(at);
-    crate::fill::elements(&xml[start..], "mergeCell")
+    crate::fill::elements(tail, "mergeCell")
         .iter()
         .filter_map(|e| crate::fill::attr(e, "ref"))
         .filter_map(|r| {

@@ -71,7 +71,7 @@ pub fn import(
         .filter(|(s, _)| match &options.sheet {
             Some(want) => *want == s.name,
             // A filled-in example (記入例) or a hidden sheet is not the disclosure.
-            None => !s.hidden && !is_sample_sheet(&s.name),
+            None => is_default_sheet(s),
         })
         .collect();
     if let Some(want) = &options.sheet
@@ -107,6 +107,30 @@ struct Book<'a> {
     hidden: Option<own::Hidden>,
     /// The checklist revision the workbook names.
     detected: Option<&'a Catalog>,
+}
+
+/// An item number Excel took for a date (8-3 typed, 2026-08-03 stored), as it was typed.
+pub(crate) fn date_number(sheet: &Sheet, r: usize, c: usize) -> Option<String> {
+    sheet
+        .cell(r, c)
+        .filter(|cell| cell.is_date)
+        .and_then(|cell| cell.serial)
+        .and_then(text::excel_serial_date)
+        .map(|d| format!("{}-{}", d.month(), d.day()))
+}
+
+/// The item number of a row: the id cell as written, or as typed when Excel made it a date.
+pub(crate) fn row_number(sheet: &Sheet, r: usize, id_col: usize) -> Option<String> {
+    match date_number(sheet, r, id_col) {
+        Some(n) => Some(n),
+        None => text::item_number(sheet.text(r, id_col)),
+    }
+}
+
+/// Whether a sheet is the disclosure to read by default: not a filled-in example (記入例), not
+/// hidden.
+pub(crate) fn is_default_sheet(sheet: &Sheet) -> bool {
+    !sheet.hidden && !is_sample_sheet(&sheet.name)
 }
 
 fn is_sample_sheet(name: &str) -> bool {
@@ -429,13 +453,7 @@ fn read_items(
                 ));
             }
         }
-        // An item number Excel took for a date (8-3 typed, 2026-08-03 stored) reads as typed.
-        let as_date = sheet
-            .cell(r, id_col)
-            .filter(|c| c.is_date)
-            .and_then(|c| c.serial)
-            .and_then(text::excel_serial_date)
-            .map(|d| format!("{}-{}", d.month(), d.day()));
+        let as_date = date_number(sheet, r, id_col);
         let id_text = as_date.as_deref().unwrap_or_else(|| sheet.text(r, id_col));
         let covered = sheet.merge_origin(r, id_col).is_some_and(|(mr, _)| mr < r);
         let number = if covered || id_text.is_empty() {
@@ -513,12 +531,16 @@ fn read_items(
             continue;
         }
         let remark_col = layout.col(Role::Remark);
+        // A section title stands in the number, question or category column, or is merged
+        // across the table; text anywhere else is kept.
         let structural = |c: &usize| {
             matches!(
                 layout.role(*c),
-                Some(Role::No | Role::ItemId | Role::Question | Role::Category | Role::GlRef)
-                    | None
-            )
+                Some(Role::No | Role::ItemId | Role::Question | Role::Category)
+            ) || sheet
+                .merges
+                .iter()
+                .any(|m| m.start == (r as u32, *c as u32) && m.end.1 > m.start.1)
         };
         if content.iter().all(structural) && (content.len() == 1 || current.is_none()) {
             // A section title: the form's structure, which the catalog has too.
@@ -894,7 +916,7 @@ pub(crate) fn cover_cells(
                 }
                 let value = match inline {
                     Some(_) => Some((r, c)),
-                    None => value_beside(sheet, r, c),
+                    None => value_beside(sheet, r, c, last_row),
                 };
                 if let Some(value) = value {
                     let cell = CoverCell {
@@ -979,26 +1001,42 @@ fn read_cover(
 
 /// The value cell beside a label: the next filled cell to the right (not another label), or the
 /// filled cell below; for an empty form, the first cell right of the (merged) label.
-fn value_beside(sheet: &Sheet, r: usize, c: usize) -> Option<(usize, usize)> {
+fn value_beside(sheet: &Sheet, r: usize, c: usize, last_row: usize) -> Option<(usize, usize)> {
+    // A filled cell to the right: the value, unless it is another label or a hint to the
+    // person filling the form ("(正式名称で記入)", "※…ください").
     let next = (c + 1..sheet.rows[r].len().min(c + 8)).find(|cc| {
-        !sheet.text(r, *cc).is_empty() && sheet.merge_origin(r, *cc).is_none_or(|o| o == (r, *cc))
+        let t = sheet.text(r, *cc);
+        !t.is_empty() && !is_hint(t) && sheet.merge_origin(r, *cc).is_none_or(|o| o == (r, *cc))
     });
     if let Some(cc) = next
         && cover_field(sheet.text(r, cc)).is_none()
     {
         return Some((r, cc));
     }
+    // The cell below, while still above the table.
     let below = sheet.text(r + 1, c);
-    if !below.is_empty() && cover_field(below).is_none() {
+    if r + 1 < last_row && !below.is_empty() && !is_hint(below) && cover_field(below).is_none() {
         return Some((r + 1, c));
     }
-    // An empty form: the cell right of the (merged) label, unless the next label stands there.
+    // An empty form: the cell right of the (merged) label, if it is free.
     let slot = sheet
         .merges
         .iter()
         .find(|m| m.start == (r as u32, c as u32))
         .map_or(c + 1, |m| m.end.1 as usize + 1);
-    next.is_none_or(|cc| cc > slot).then_some((r, slot))
+    let free = sheet.text(r, slot).is_empty();
+    (free && next.is_none_or(|cc| cc > slot)).then_some((r, slot))
+}
+
+/// Text that tells the person filling the form what to write, not a value.
+fn is_hint(t: &str) -> bool {
+    // "(株)サンプル" is a name: only a note in brackets that says what to write is a hint.
+    let t = t.trim();
+    let bracketed = t.starts_with(['(', '（']) && t.ends_with([')', '）']);
+    t.starts_with(['※', '＊'])
+        || t.contains("記入")
+        || t.contains("ください")
+        || (bracketed && t.contains('例'))
 }
 
 fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {

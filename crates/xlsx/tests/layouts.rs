@@ -354,3 +354,53 @@ fn fill_writes_the_cover_of_the_right_sheet_and_marks() {
     );
     assert_eq!(back[1].document.subject.product, "Changed Service");
 }
+
+#[test]
+fn hints_beside_cover_labels_are_not_values() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("MDS").unwrap();
+    ws.write_string(0, 0, "MDS チェックリスト Rev.5.0h")
+        .unwrap();
+    ws.write_string(1, 0, "製造業者名").unwrap();
+    ws.write_string(1, 2, "(正式名称で記入)").unwrap();
+    ws.write_string(2, 0, "製品名").unwrap();
+    ws.write_string(2, 1, "(株)サンプル製品").unwrap();
+    ws.write_string(3, 0, "連絡先").unwrap();
+    for (c, h) in ["項番", "確認項目", "回答", "備考"].iter().enumerate() {
+        ws.write_string(4, c as u16, *h).unwrap();
+    }
+    ws.write_string(5, 0, "0-1").unwrap();
+    let blank = wb.save_to_buffer().unwrap();
+    let registry = registry();
+    let mut doc = import(&blank, &registry, &ImportOptions::default())
+        .unwrap()
+        .remove(0)
+        .document;
+    assert_eq!(
+        doc.subject.organisation, "",
+        "the hint is not the organisation"
+    );
+    assert_eq!(
+        doc.subject.product, "(株)サンプル製品",
+        "a name in brackets is a value"
+    );
+    assert_eq!(
+        doc.subject.contact, "",
+        "the header row below is not the contact"
+    );
+    doc.subject.organisation = "株式会社きにゅう".into();
+    doc.subject.contact = "c@example.jp".into();
+    let (filled, report) = fill(&doc, &blank, &registry).unwrap();
+    let (_, sheets) = kaiji_xlsx::read_workbook(&filled, &kaiji_xlsx::Limits::default()).unwrap();
+    assert_eq!(sheets[0].text(1, 1), "株式会社きにゅう");
+    assert_eq!(sheets[0].text(1, 2), "(正式名称で記入)", "the hint stays");
+    assert_eq!(sheets[0].text(3, 1), "c@example.jp");
+    assert_eq!(
+        sheets[0].text(4, 0),
+        "項番",
+        "the header is not overwritten"
+    );
+    // The blank has no date label: the date has no place, and says so.
+    assert_eq!(report.unplaced, ["/subject/date"]);
+}
