@@ -122,26 +122,23 @@ pub fn fill(
                 .pointer
                 .unwrap_or_default()
         };
-        match entry.answer {
-            Some(answer) => {
-                if let Some(c) = layout.col(Role::Answer) {
-                    let word = answer_word(sheet, r, c, answer, &validations);
-                    put(&sheet.name, r, c, word, Some(pointer("answer")));
-                } else if layout.marks().any(|(_, a)| a == answer) {
-                    // The chosen column gets the mark; marks left in the others are cleared
-                    // (text there is not a mark, and stays).
-                    for (c, a) in layout.marks() {
-                        if a == answer {
-                            put(&sheet.name, r, c, "○".to_owned(), Some(pointer("answer")));
-                        } else if is_mark(sheet.text(r, c)) {
-                            put(&sheet.name, r, c, String::new(), None);
-                        }
+        if let Some(answer) = entry.answer {
+            if let Some(c) = layout.col(Role::Answer) {
+                let word = answer_word(sheet, r, c, answer, &validations);
+                put(&sheet.name, r, c, word, Some(pointer("answer")));
+            } else if layout.marks().any(|(_, a)| a == answer) {
+                // The chosen column gets the mark; marks left in the others are cleared (text
+                // there is not a mark, and stays).
+                for (c, a) in layout.marks() {
+                    if a == answer {
+                        put(&sheet.name, r, c, "○".to_owned(), Some(pointer("answer")));
+                    } else if is_mark(sheet.text(r, c)) {
+                        put(&sheet.name, r, c, String::new(), None);
                     }
-                } else {
-                    report.unplaced.push(pointer("answer"));
                 }
+            } else {
+                report.unplaced.push(pointer("answer"));
             }
-            None => {}
         }
         // What the source workbook's answer cells said has no cell of its own in a blank.
         if entry.source_answer.is_some() {
