@@ -83,8 +83,14 @@ fn fat(bytes: &[u8], sector_size: usize, sectors: usize) -> Option<Vec<u32>> {
         fat_sectors.extend(entries);
         steps += 1;
     }
+    // Each sector is named once, and no more table than the file has sectors: a hostile file
+    // that names the same sector over and over would multiply memory.
+    let mut seen = std::collections::BTreeSet::new();
     let mut fat = Vec::new();
     for id in fat_sectors.into_iter().filter(|id| *id < MAX_REGULAR) {
+        if !seen.insert(id) || fat.len() > sectors + sector_size {
+            return None;
+        }
         fat.extend(words(sector(id)?));
     }
     Some(fat)
@@ -112,8 +118,8 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), Error> {
             .collect()
     };
 
-    // The sectors that hold the allocation table: 109 in the header, the rest in a DIFAT chain.
-    let mut fat_sectors: Vec<u32> = words(bytes.get(0x4C..0x200).unwrap_or_default());
+    // The allocation table: its sectors named in the header and a DIFAT chain (checked for
+    // loops and repeats as it is read).
     let mut difat = u32_at(bytes, 0x44).ok_or_else(|| corrupt("short header"))?;
     let mut steps = 0;
     while difat < MAX_REGULAR {
@@ -122,16 +128,10 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), Error> {
             return Err(corrupt("the DIFAT chain loops"));
         }
         let data = sector(difat).ok_or_else(|| corrupt("a DIFAT sector beyond the file"))?;
-        let mut entries = words(data);
-        difat = entries.pop().unwrap_or(END_OF_CHAIN);
-        fat_sectors.extend(entries);
+        difat = words(data).pop().unwrap_or(END_OF_CHAIN);
     }
-    let mut fat = Vec::new();
-    for id in fat_sectors.into_iter().filter(|id| *id < MAX_REGULAR) {
-        fat.extend(words(
-            sector(id).ok_or_else(|| corrupt("a FAT sector beyond the file"))?,
-        ));
-    }
+    let fat = fat(bytes, sector_size, sectors)
+        .ok_or_else(|| corrupt("the allocation table names sectors twice or beyond the file"))?;
     no_loops(&fat, "the allocation table")?;
 
     // The mini allocation table: a chain in the FAT, then its own chains.

@@ -53,17 +53,23 @@ impl Sheet {
         self.covered.get(&(row, col)).copied()
     }
 
-    /// Sets the merged regions, refusing more covered cells than the limits allow.
-    fn set_merges(&mut self, merges: Vec<Dimensions>, limits: &Limits) -> Result<(), Error> {
+    /// Sets the merged regions. `area` counts the cells merged regions cover in the whole
+    /// workbook, against the limits.
+    fn set_merges(
+        &mut self,
+        merges: Vec<Dimensions>,
+        limits: &Limits,
+        area: &mut usize,
+    ) -> Result<(), Error> {
         let mut covered = std::collections::HashMap::new();
-        let mut area = 0usize;
         for m in &merges {
             let (rows, cols) = (
                 m.end.0.saturating_sub(m.start.0) as usize + 1,
                 m.end.1.saturating_sub(m.start.1) as usize + 1,
             );
-            area = area.saturating_add(rows.saturating_mul(cols));
-            if area > limits.max_cells || m.end.0 as usize >= limits.max_rows || m.end.1 >= 16_384 {
+            *area = area.saturating_add(rows.saturating_mul(cols));
+            if *area > limits.max_cells || m.end.0 as usize >= limits.max_rows || m.end.1 >= 16_384
+            {
                 return Err(Error::TooLarge(kaiji_catalog::Text::new(
                     format!("シート {} の結合セルが多すぎます", self.name),
                     format!("sheet {} has too many merged cells", self.name),
@@ -296,39 +302,64 @@ fn check_ods_size(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
     };
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
     let mut buf = Vec::new();
-    let (mut total, mut row_repeat, mut row_cells) = (0u64, 1u64, 0u64);
+    // calamine stores each table densely up to its last cell with content: count the rows up to
+    // the last row with content, and the widest row up to its last cell with content, empty
+    // cells and repeated empty rows in between included.
+    let (mut rows, mut pending_rows, mut width) = (0u64, 0u64, 0u64);
+    let (mut row_repeat, mut row_width, mut content_width) = (1u64, 0u64, 0u64);
+    let too_large = || {
+        Error::TooLarge(kaiji_catalog::Text::new(
+            format!(
+                "表の繰り返し指定を展開するとセルが {} 個を超えます",
+                limits.max_cells
+            ),
+            format!(
+                "the repeated rows and cells expand to more than {} cells",
+                limits.max_cells
+            ),
+        ))
+    };
     loop {
+        use quick_xml::events::Event;
         match reader.read_event_into(&mut buf) {
-            Ok(quick_xml::events::Event::Start(e)) if e.local_name().as_ref() == "table-row" => {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "table" => {
+                (rows, pending_rows, width) = (0, 0, 0);
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "table-row" => {
                 row_repeat = count(&e, "table:number-rows-repeated");
-                row_cells = 0;
+                (row_width, content_width) = (0, 0);
             }
-            // A cell with content (children, or a value attribute) is expanded; an empty one is not.
-            Ok(quick_xml::events::Event::Start(e)) if e.local_name().as_ref() == "table-cell" => {
-                row_cells = row_cells.saturating_add(count(&e, "table:number-columns-repeated"));
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == "table-row" => {
+                pending_rows = pending_rows.saturating_add(count(&e, "table:number-rows-repeated"));
             }
-            Ok(quick_xml::events::Event::Empty(e))
-                if e.local_name().as_ref() == "table-cell"
-                    && crate::fill::attr(&e, "office:value-type").is_some() =>
+            Ok(Event::Empty(e))
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
             {
-                row_cells = row_cells.saturating_add(count(&e, "table:number-columns-repeated"));
-            }
-            Ok(quick_xml::events::Event::End(e)) if e.local_name().as_ref() == "table-row" => {
-                total = total.saturating_add(row_repeat.saturating_mul(row_cells));
-                if total > limits.max_cells as u64 {
-                    return Err(Error::TooLarge(kaiji_catalog::Text::new(
-                        format!(
-                            "表の繰り返し指定を展開するとセルが {} 個を超えます",
-                            limits.max_cells
-                        ),
-                        format!(
-                            "the repeated rows and cells expand to more than {} cells",
-                            limits.max_cells
-                        ),
-                    )));
+                row_width = row_width.saturating_add(count(&e, "table:number-columns-repeated"));
+                if crate::fill::attr(&e, "office:value-type").is_some() {
+                    content_width = row_width;
                 }
             }
-            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            // A cell element with children (text) has content.
+            Ok(Event::Start(e))
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                row_width = row_width.saturating_add(count(&e, "table:number-columns-repeated"));
+                content_width = row_width;
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "table-row" => {
+                if content_width > 0 {
+                    rows = rows.saturating_add(pending_rows).saturating_add(row_repeat);
+                    pending_rows = 0;
+                    width = width.max(content_width);
+                } else {
+                    pending_rows = pending_rows.saturating_add(row_repeat);
+                }
+                if rows.saturating_mul(width) > limits.max_cells as u64 {
+                    return Err(too_large());
+                }
+            }
+            Ok(Event::Eof) => return Ok(()),
             Err(e) => return Err(corrupt(e)),
             _ => {}
         }
@@ -531,6 +562,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
     // fraction of that.
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let paths = crate::fill::sheet_paths(&mut zip)?;
+    let mut merged_area = 0;
     for sheet in &mut sheets {
         let Some(path) = paths.get(&sheet.name) else {
             continue;
@@ -541,7 +573,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
                 .read_to_end(&mut xml)
                 .map_err(corrupt)?;
         }
-        sheet.set_merges(merged_regions(&xml), limits)?;
+        sheet.set_merges(merged_regions(&xml), limits, &mut merged_area)?;
     }
     Ok(sheets)
 }
@@ -613,6 +645,7 @@ where
 {
     let mut sheets = Vec::new();
     let mut cells_total = 0usize;
+    let mut merged_area = 0;
     let hidden = hidden_sheets(book.sheets_metadata());
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(|e| Error::Corrupt {
@@ -625,7 +658,7 @@ where
             hidden: hidden.contains(&name),
             ..Sheet::default()
         };
-        sheet.set_merges(merges(&name), limits)?;
+        sheet.set_merges(merges(&name), limits, &mut merged_area)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         if let Some((last_row, last_col)) = range.end() {
             check_size(&sheet, last_row, last_col, &mut 0, limits)?;
