@@ -117,6 +117,14 @@ pub(crate) fn import(
             "-o takes a single workbook; use --out-dir for several",
         ));
     }
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            UserError::new(
+                format!("{}: ディレクトリを作れません: {e}", dir.display()),
+                format!("{}: cannot create the directory: {e}", dir.display()),
+            )
+        })?;
+    }
     let options = ImportOptions {
         catalog: args.catalog.as_deref().map(str::parse).transpose()?,
         sheet: args.sheet.clone(),

@@ -418,6 +418,16 @@ fn outputs_never_overwrite_each_other() {
         .assert()
         .code(1);
     assert!(out.join("MDS.xlsx.kaiji.json").exists());
+    // --out-dir is made when it is not there.
+    let fresh = dir.path().join("new/dir");
+    kaiji()
+        .arg("import")
+        .arg(fixtures().join("answer-column.xlsx"))
+        .arg("--out-dir")
+        .arg(&fresh)
+        .assert()
+        .code(1);
+    assert!(fresh.join("answer-column.kaiji.json").exists());
     assert!(out.join("MDS.xlsx-2.kaiji.json").exists());
     // -o with a workbook of two checklists asks which one.
     kaiji()

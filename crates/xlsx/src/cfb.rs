@@ -20,7 +20,7 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
 }
 
 /// The bytes of the workbook stream ("Workbook", or "Book" in BIFF5 files), read through the
-/// allocation table (call [`check`] first). `None` when there is none in the regular sectors.
+/// allocation tables (call [`check`] first). `None` when there is none.
 pub(crate) fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
     let shift = u16::from_le_bytes([*bytes.get(0x1E)?, *bytes.get(0x1F)?]);
     let sector_size = 1usize << shift;
@@ -42,6 +42,29 @@ pub(crate) fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
         Some(out)
     };
     let directory = chain(u32_at(bytes, 0x30)?)?;
+    // The mini stream (the root entry's stream) holds streams under 4096 bytes in 64-byte
+    // sectors, chained by the mini allocation table.
+    let mini_stream = directory
+        .get(..128)
+        .and_then(|root| chain(u32_at(root, 116)?));
+    let mini_fat: Vec<u32> = chain(u32_at(bytes, 0x3C)?)
+        .unwrap_or_default()
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let mini_chain = |start: u32| -> Option<Vec<u8>> {
+        let container = mini_stream.as_deref()?;
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut steps = 0;
+        while id < MAX_REGULAR && steps <= mini_fat.len() {
+            let at = id as usize * 64;
+            out.extend_from_slice(container.get(at..at + 64)?);
+            id = *mini_fat.get(id as usize)?;
+            steps += 1;
+        }
+        Some(out)
+    };
     for entry in directory.chunks_exact(128) {
         let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
         let name: String = char::decode_utf16(
@@ -53,9 +76,13 @@ pub(crate) fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
         .map(|c| c.unwrap_or('\u{FFFD}'))
         .collect();
         let size = u32_at(entry, 120)? as usize;
-        // Streams under 4096 bytes live in the mini stream; a workbook is never that small.
-        if (name == "Workbook" || name == "Book") && size >= 4096 {
-            let mut stream = chain(u32_at(entry, 116)?)?;
+        if name == "Workbook" || name == "Book" {
+            let start = u32_at(entry, 116)?;
+            let mut stream = if size >= 4096 {
+                chain(start)?
+            } else {
+                mini_chain(start)?
+            };
             stream.truncate(size);
             return Some(stream);
         }
