@@ -645,7 +645,7 @@ def mark_columns():
            remark="バックアップの一部を海外リージョンに保管。")
     t.section("13. ネットワーク")
     t.item("13-8", None, "保守アクセスに多要素認証を使う。", marks={"yes": "△"}, expect=None,
-           remark="一部の保守経路のみ。", finding=("unreadable-answer", "C"), source_answer="△")
+           remark="一部の保守経路のみ。", finding=("unreadable-answer", "C"), source_answer="はい=△")
     t.section("14. 認証・アクセス制御")
     t.item("14-1", None, "利用者ごとに固有の ID を発行する。", marks={"yes": "○"}, expect="yes")
     t.item("14-3", None, "サービス利用に二要素認証を使える。", marks={"yes": "○"}, expect="yes",

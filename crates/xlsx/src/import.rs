@@ -643,12 +643,9 @@ fn read_answer(
         places.put(pointer(key, "answer"), name, r, c);
     }
     let marked: Vec<&(usize, Answer, &str)> = marks.iter().filter(|(_, _, t)| is_mark(t)).collect();
-    // Every non-empty answer cell, as "はい=○ いいえ=一部のみ" (one cell: its text), for
+    // Every non-empty answer cell with its column, as "はい=○ いいえ=一部のみ", for
     // source_answer.
     let said = |cells: &[&(usize, Answer, &str)]| {
-        if let [(_, _, t)] = cells {
-            return (*t).to_owned();
-        }
         cells
             .iter()
             .map(|(_, a, t)| format!("{}={t}", a.label().ja))
