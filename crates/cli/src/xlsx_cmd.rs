@@ -338,24 +338,17 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                             ));
                         }
                     }
+                    let (from, to) = (r.path.display(), target.display());
+                    let kind = i.document.kind.to_string().to_uppercase();
+                    let (catalog, items, found) = (
+                        &i.document.catalog,
+                        i.document.answers.len(),
+                        i.findings.len(),
+                    );
                     let summary = Text::new(
+                        format!("{from} → {to}({kind}、{catalog}、{items} 項目、指摘 {found} 件)"),
                         format!(
-                            "{} → {}({}、{}、{} 項目、指摘 {} 件)",
-                            r.path.display(),
-                            target.display(),
-                            i.document.kind.to_string().to_uppercase(),
-                            i.document.catalog,
-                            i.document.answers.len(),
-                            i.findings.len()
-                        ),
-                        format!(
-                            "{} → {} ({}, {}, {} items, {} findings)",
-                            r.path.display(),
-                            target.display(),
-                            i.document.kind.to_string().to_uppercase(),
-                            i.document.catalog,
-                            i.document.answers.len(),
-                            i.findings.len()
+                            "{from} → {to} ({kind}, {catalog}, {items} items, {found} findings)"
                         ),
                     );
                     out.line(out.t(&summary));

@@ -3,7 +3,7 @@
 
 use std::{borrow::Cow, collections::BTreeMap, fmt, str::FromStr};
 
-use kaiji_catalog::{Answer, Form, Text};
+use kaiji_catalog::{Answer, Form, Header, Text};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -84,6 +84,16 @@ pub struct CatalogId {
     pub id: String,
     /// Catalog revision, e.g. `5.0h`.
     pub revision: String,
+}
+
+impl CatalogId {
+    /// The id and revision of the catalog with this header.
+    pub fn of(header: &Header) -> Self {
+        Self {
+            id: header.id.clone(),
+            revision: header.revision.clone(),
+        }
+    }
 }
 
 impl fmt::Display for CatalogId {

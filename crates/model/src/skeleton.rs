@@ -50,10 +50,7 @@ pub fn skeleton(
         .collect();
     Ok(Disclosure {
         kind,
-        catalog: CatalogId {
-            id: catalog.header.id.clone(),
-            revision: catalog.header.revision.clone(),
-        },
+        catalog: CatalogId::of(&catalog.header),
         subject,
         answers,
         extra: BTreeMap::new(),

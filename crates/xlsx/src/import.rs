@@ -313,10 +313,7 @@ fn import_sheet(
 
     let document = Disclosure {
         kind,
-        catalog: CatalogId {
-            id: catalog.header.id.clone(),
-            revision: catalog.header.revision.clone(),
-        },
+        catalog: CatalogId::of(&catalog.header),
         subject,
         answers,
         extra: hidden.map(|h| h.extra.clone()).unwrap_or_default(),
