@@ -75,10 +75,34 @@ fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
     Ok(out)
 }
 
+/// One document read from a workbook, as the worker leaves it: serialised already (on the
+/// worker's core), with what the report needs.
+struct Read {
+    sheet: String,
+    kind: String,
+    catalog: String,
+    items: usize,
+    findings: Vec<Finding>,
+    json: String,
+}
+
+impl From<Imported> for Read {
+    fn from(i: Imported) -> Self {
+        Self {
+            json: i.document.to_json(),
+            kind: i.document.kind.to_string(),
+            catalog: i.document.catalog.to_string(),
+            items: i.document.answers.len(),
+            sheet: i.sheet,
+            findings: i.findings,
+        }
+    }
+}
+
 /// What became of one workbook.
 struct FileResult {
     path: PathBuf,
-    outcome: Result<Vec<(Imported, PathBuf)>, UserError>,
+    outcome: Result<Vec<(Read, PathBuf)>, UserError>,
 }
 
 #[derive(Serialize)]
@@ -94,8 +118,8 @@ struct FileJson<'a> {
 struct DocJson<'a> {
     sheet: &'a str,
     output: String,
-    kind: String,
-    catalog: String,
+    kind: &'a str,
+    catalog: &'a str,
     findings: &'a [Finding],
 }
 
@@ -141,7 +165,9 @@ pub(crate) fn import(
     });
     let work = |path: &PathBuf| {
         let outcome = read_bytes(path, MAX_WORKBOOK_BYTES).and_then(|bytes| {
-            kaiji_xlsx::import(&bytes, registry, &options).map_err(|e| in_file(path, e))
+            kaiji_xlsx::import(&bytes, registry, &options)
+                .map(|docs| docs.into_iter().map(Read::from).collect::<Vec<_>>())
+                .map_err(|e| in_file(path, e))
         });
         if let Some(bar) = &progress {
             bar.inc(1);
@@ -150,7 +176,7 @@ pub(crate) fn import(
         (path.clone(), outcome)
     };
     // One workbook needs no thread pool (starting one costs more than reading a checklist).
-    let results: Vec<(PathBuf, Result<Vec<Imported>, UserError>)> = match args.jobs {
+    let results: Vec<(PathBuf, Result<Vec<Read>, UserError>)> = match args.jobs {
         _ if files.len() == 1 => files.iter().map(work).collect(),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -184,12 +210,12 @@ pub(crate) fn import(
             }
             let several = docs.len() > 1;
             docs.into_iter()
-                .map(|imported| {
-                    let sheet = several.then_some(imported.sheet.as_str());
+                .map(|mut read| {
+                    let sheet = several.then_some(read.sheet.as_str());
                     let target = unique(output_path(&args, &path, shared, sheet), &mut taken);
-                    let json = imported.document.to_json();
-                    write_file(&target, json.as_bytes(), args.force, Durability::Atomic)?;
-                    Ok((imported, target))
+                    write_file(&target, read.json.as_bytes(), args.force, Durability::Atomic)?;
+                    read.json = String::new();
+                    Ok((read, target))
                 })
                 .collect::<Result<Vec<_>, UserError>>()
         });
@@ -300,8 +326,8 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                         .map(|(i, target)| DocJson {
                             sheet: &i.sheet,
                             output: target.display().to_string(),
-                            kind: i.document.kind.to_string(),
-                            catalog: i.document.catalog.to_string(),
+                            kind: &i.kind,
+                            catalog: &i.catalog,
                             findings: &i.findings,
                         })
                         .collect(),
@@ -339,12 +365,8 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                         }
                     }
                     let (from, to) = (r.path.display(), target.display());
-                    let kind = i.document.kind.to_string().to_uppercase();
-                    let (catalog, items, found) = (
-                        &i.document.catalog,
-                        i.document.answers.len(),
-                        i.findings.len(),
-                    );
+                    let kind = i.kind.to_uppercase();
+                    let (catalog, items, found) = (&i.catalog, i.items, i.findings.len());
                     let summary = Text::new(
                         format!("{from} → {to}({kind}、{catalog}、{items} 項目、指摘 {found} 件)"),
                         format!(

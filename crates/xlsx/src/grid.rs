@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx};
+use calamine::{Dimensions, Ods, Reader, Xls, Xlsb};
 use jiff::civil::Date;
 
 use crate::{Error, Limits, text};
@@ -35,6 +35,14 @@ pub struct Cell {
 }
 
 impl Sheet {
+    pub(crate) fn new(name: String, hidden: bool) -> Self {
+        Self {
+            name,
+            hidden,
+            ..Self::default()
+        }
+    }
+
     pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
         self.rows.get(row)?.get(col)
     }
@@ -55,7 +63,7 @@ impl Sheet {
 
     /// Sets the merged regions. `area` counts the cells merged regions cover in the whole
     /// workbook, against the limits.
-    fn set_merges(
+    pub(crate) fn set_merges(
         &mut self,
         merges: Vec<Dimensions>,
         limits: &Limits,
@@ -103,7 +111,7 @@ impl Sheet {
             .or_else(|| text::parse_date(&cell.text))
     }
 
-    fn put(&mut self, row: usize, col: usize, cell: Cell) {
+    pub(crate) fn put(&mut self, row: usize, col: usize, cell: Cell) {
         if self.rows.len() <= row {
             self.rows.resize_with(row + 1, Vec::new);
         }
@@ -150,7 +158,7 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<(Format, Vec<Sheet
 
 fn read_format(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Sheet>, Error> {
     let sheets = match format {
-        Format::Xlsx => read_xlsx(bytes, limits)?,
+        Format::Xlsx => crate::ooxml::read(bytes, limits)?,
         Format::Xlsb => {
             let mut book: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?;
             read_ranges(&mut book, limits, |_| Vec::new())?
@@ -522,84 +530,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Streams .xlsx/.xlsm cells, so that a huge sheet is refused at the limit, not after it is
-/// in memory.
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsxError::Password => Error::Encrypted,
-        other => corrupt(other),
-    })?;
-    let mut sheets = Vec::new();
-    let mut cells_total = 0usize;
-    let hidden = hidden_sheets(book.sheets_metadata());
-    for name in book.sheet_names() {
-        let in_sheet = |e: calamine::XlsxError| Error::Corrupt {
-            sheet: Some(name.clone()),
-            message: e.to_string(),
-        };
-        let mut sheet = Sheet {
-            name: name.clone(),
-            hidden: hidden.contains(&name),
-            ..Sheet::default()
-        };
-        {
-            let mut reader = book.worksheet_cells_reader(&name).map_err(in_sheet)?;
-            while let Some(record) = reader.next_cell_with_formula_metadata().map_err(in_sheet)? {
-                let (row, col) = record.pos;
-                check_size(&sheet, row, col, &mut cells_total, limits)?;
-                let mut cell = cell_of(&record.value);
-                cell.formula_without_value =
-                    record.formula.is_some() && matches!(record.value, DataRef::Empty);
-                if !cell.text.is_empty() || cell.formula_without_value {
-                    sheet.put(row as usize, col as usize, cell);
-                }
-            }
-        }
-        sheets.push(sheet);
-    }
-    // Merged regions stand after the cells in each sheet's XML. calamine would parse the whole
-    // sheet again to reach them; a scan of the inflated bytes for <mergeCell ref="…"> costs a
-    // fraction of that.
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let paths = crate::fill::sheet_paths(&mut zip)?;
-    let mut merged_area = 0;
-    for sheet in &mut sheets {
-        let Some(path) = paths.get(&sheet.name) else {
-            continue;
-        };
-        let mut xml = Vec::new();
-        if let Ok(part) = zip.by_name(path) {
-            part.take(limits.max_uncompressed)
-                .read_to_end(&mut xml)
-                .map_err(corrupt)?;
-        }
-        sheet.set_merges(merged_regions(&xml), limits, &mut merged_area)?;
-    }
-    Ok(sheets)
-}
-
-/// The `ref` of every `<mergeCell>` in a worksheet's XML (any namespace prefix). They stand after
-/// the cells, so only the tail from `mergeCells` on is parsed.
-fn merged_regions(xml: &[u8]) -> Vec<Dimensions> {
-    let Some(tail) = crate::fill::after_cells(xml, b"mergeCells") else {
-        return Vec::new();
-    };
-    crate::fill::elements(tail, "mergeCell")
-        .iter()
-        .filter_map(|e| crate::fill::attr(e, "ref"))
-        .filter_map(|r| {
-            let (a, b) = r.split_once(':').unwrap_or((&r, &r));
-            Some(Dimensions {
-                start: text::parse_cell_ref(a)?,
-                end: text::parse_cell_ref(b)?,
-            })
-        })
-        .collect()
-}
-
 /// Counts what storing the cell at (row, col) costs (rows are stored densely, so a cell far to
 /// the right costs the whole width) and refuses a sheet beyond the limits or Excel's own grid.
-fn check_size(
+pub(crate) fn check_size(
     sheet: &Sheet,
     row: u32,
     col: u32,
@@ -653,11 +586,7 @@ where
             message: e.to_string(),
         })?;
         let formulas = book.worksheet_formula(&name).ok();
-        let mut sheet = Sheet {
-            name: name.clone(),
-            hidden: hidden.contains(&name),
-            ..Sheet::default()
-        };
+        let mut sheet = Sheet::new(name.clone(), hidden.contains(&name));
         sheet.set_merges(merges(&name), limits, &mut merged_area)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         if let Some((last_row, last_col)) = range.end() {
@@ -690,7 +619,7 @@ where
 }
 
 /// A cell of either calamine value type (streamed `DataRef` or ranged `Data`).
-fn cell_of<T: calamine::DataType>(value: &T) -> Cell {
+pub(crate) fn cell_of<T: calamine::DataType>(value: &T) -> Cell {
     if let Some(s) = value.get_string() {
         text_cell(s)
     } else if let Some(n) = value.get_int() {
@@ -713,14 +642,14 @@ fn cell_of<T: calamine::DataType>(value: &T) -> Cell {
     }
 }
 
-fn text_cell(s: &str) -> Cell {
+pub(crate) fn text_cell(s: &str) -> Cell {
     Cell {
         text: s.to_owned(),
         ..Cell::default()
     }
 }
 
-fn number_cell(f: f64) -> Cell {
+pub(crate) fn number_cell(f: f64) -> Cell {
     let text = if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{f:.0}")
     } else {
@@ -733,7 +662,7 @@ fn number_cell(f: f64) -> Cell {
     }
 }
 
-fn date_cell(serial: f64) -> Cell {
+pub(crate) fn date_cell(serial: f64) -> Cell {
     let text =
         text::excel_serial_date(serial).map_or_else(|| serial.to_string(), |d| d.to_string());
     Cell {

@@ -1,6 +1,6 @@
 //! Turning the sheets of a workbook into disclosure documents, keeping every word.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Text};
 use kaiji_model::{
@@ -149,41 +149,110 @@ fn count_items(sheet: &Sheet, layout: &Layout) -> usize {
         .count()
 }
 
-/// Where each part of the document came from, to point findings at cells: JSON pointer →
-/// (sheet, row, column). Cell names are made only for the findings that need them.
+/// Where each part of the document came from, to point findings at cells. Items are kept by
+/// key (a 50,000-row sheet makes 150,000 places: no JSON pointer is written for them); cell
+/// names are made only for the findings that need them.
 #[derive(Debug, Default)]
 struct Places {
     sheets: Vec<String>,
-    map: BTreeMap<String, (usize, usize, usize)>,
+    /// Places outside the answers, by JSON pointer (`/subject/date`).
+    other: HashMap<String, Place>,
+    items: HashMap<String, ItemPlaces>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    sheet: usize,
+    row: usize,
+    col: usize,
+}
+
+/// An item's row (its number cell), answer cell and remark cell.
+#[derive(Debug, Default)]
+struct ItemPlaces {
+    row: Option<Place>,
+    answer: Option<Place>,
+    remark: Option<Place>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ItemField {
+    Row,
+    Answer,
+    Remark,
 }
 
 impl Places {
-    fn put(&mut self, pointer: String, sheet: &str, row: usize, col: usize) {
-        let index = match self.sheets.iter().position(|s| s == sheet) {
+    fn place(&mut self, sheet: &str, row: usize, col: usize) -> Place {
+        let index = match self.sheets.iter().rposition(|s| s == sheet) {
             Some(i) => i,
             None => {
                 self.sheets.push(sheet.to_owned());
                 self.sheets.len() - 1
             }
         };
-        self.map.entry(pointer).or_insert((index, row, col));
+        Place {
+            sheet: index,
+            row,
+            col,
+        }
+    }
+
+    /// Records where a pointer outside the answers came from; the first place stays.
+    fn put(&mut self, pointer: String, sheet: &str, row: usize, col: usize) {
+        let place = self.place(sheet, row, col);
+        self.other.entry(pointer).or_insert(place);
+    }
+
+    /// Records where a part of item `key` came from; the first place stays.
+    fn put_item(&mut self, key: &str, field: ItemField, sheet: &str, row: usize, col: usize) {
+        let place = self.place(sheet, row, col);
+        let item = match self.items.get_mut(key) {
+            Some(item) => item,
+            None => self.items.entry(key.to_owned()).or_default(),
+        };
+        let slot = match field {
+            ItemField::Row => &mut item.row,
+            ItemField::Answer => &mut item.answer,
+            ItemField::Remark => &mut item.remark,
+        };
+        slot.get_or_insert(place);
     }
 
     fn get(&self, pointer: &str) -> Option<(&str, usize, usize)> {
-        self.map
+        self.other
             .get(pointer)
-            .map(|(s, r, c)| (self.sheets[*s].as_str(), *r, *c))
+            .map(|p| (self.sheets[p.sheet].as_str(), p.row, p.col))
     }
 
     /// The sheet and cell for a JSON pointer: itself, or its nearest parent that has one.
     fn locate(&self, pointer: &str) -> Option<(String, String)> {
-        let mut p = pointer;
-        loop {
-            if let Some((sheet, r, c)) = self.get(p) {
-                return Some((sheet.to_owned(), text::cell_ref(r as u32, c as u32)));
+        let found = match pointer.strip_prefix("/answers/") {
+            Some(rest) => {
+                let (key, field) = rest.split_once('/').unwrap_or((rest, ""));
+                let key = key.replace("~1", "/").replace("~0", "~");
+                let item = self.items.get(&key)?;
+                let field = match field.split('/').next() {
+                    Some("answer") => item.answer,
+                    Some("remark") => item.remark,
+                    _ => None,
+                };
+                field.or(item.row)?
             }
-            p = &p[..p.rfind('/')?];
-        }
+            None => {
+                let mut p = pointer;
+                loop {
+                    if let Some(place) = self.other.get(p) {
+                        break *place;
+                    }
+                    p = &p[..p.rfind('/')?];
+                }
+            }
+        };
+        Some((
+            self.sheets[found.sheet].clone(),
+            text::cell_ref(found.row as u32, found.col as u32),
+        ))
     }
 }
 
@@ -415,16 +484,6 @@ fn read_items(
     };
     let mut current: Option<Row> = None;
     let name = sheet.name.as_str();
-    let pointer = |key: &str, field: &str| {
-        let mut p = Location::pointer(["answers", key])
-            .pointer
-            .unwrap_or_default();
-        if !field.is_empty() {
-            p.push('/');
-            p.push_str(field);
-        }
-        p
-    };
     let finish = |row: Option<Row>, answers: &mut BTreeMap<String, AnswerEntry>| {
         if let Some(row) = row {
             answers.insert(row.key, row.entry);
@@ -489,14 +548,12 @@ fn read_items(
             } else {
                 key
             };
-            places.put(pointer(&key, ""), name, r, id_col);
+            places.put_item(&key, ItemField::Row, name, r, id_col);
             let mut entry = AnswerEntry::default();
-            read_answer(
-                sheet, layout, r, &key, &mut entry, places, findings, &pointer,
-            );
+            read_answer(sheet, layout, r, &key, &mut entry, places, findings);
             if let Some(c) = layout.col(Role::Remark) {
                 entry.remark = sheet.text(r, c).to_owned();
-                places.put(pointer(&key, "remark"), name, r, c);
+                places.put_item(&key, ItemField::Remark, name, r, c);
             }
             if let Some(c) = layout.col(Role::Evidence) {
                 entry.evidence = own::evidence_links(sheet.text(r, c));
@@ -547,7 +604,7 @@ fn read_items(
         let row = current.get_or_insert_with(|| {
             // Text before the first item: kept as an item of its own, under its row number.
             let key = format!("row-{}", r + 1);
-            places.put(pointer(&key, ""), name, r, content[0]);
+            places.put_item(&key, ItemField::Row, name, r, content[0]);
             Row {
                 key,
                 entry: AnswerEntry::default(),
@@ -590,7 +647,6 @@ fn read_items(
     answers
 }
 
-#[allow(clippy::too_many_arguments)]
 fn read_answer(
     sheet: &Sheet,
     layout: &Layout,
@@ -599,11 +655,10 @@ fn read_answer(
     entry: &mut AnswerEntry,
     places: &mut Places,
     findings: &mut Vec<Finding>,
-    pointer: &dyn Fn(&str, &str) -> String,
 ) {
     let name = sheet.name.as_str();
     if let Some(c) = layout.col(Role::Answer) {
-        places.put(pointer(key, "answer"), name, r, c);
+        places.put_item(key, ItemField::Answer, name, r, c);
         let raw = sheet.text(r, c);
         if raw.is_empty() {
             return;
@@ -635,9 +690,9 @@ fn read_answer(
         .filter(|(_, _, t)| !t.is_empty())
         .collect();
     if let Some((c, _, _)) = marks.first() {
-        places.put(pointer(key, "answer"), name, r, *c);
+        places.put_item(key, ItemField::Answer, name, r, *c);
     } else if let Some((c, _)) = layout.marks().next() {
-        places.put(pointer(key, "answer"), name, r, c);
+        places.put_item(key, ItemField::Answer, name, r, c);
     }
     let marked: Vec<&(usize, Answer, &str)> = marks.iter().filter(|(_, _, t)| is_mark(t)).collect();
     // Every non-empty answer cell with its column, as "はい=○ いいえ=一部のみ", for

@@ -14,8 +14,10 @@ mod fill;
 mod grid;
 mod import;
 mod layout;
+mod ooxml;
 mod own;
 mod text;
+mod xml;
 
 pub use derive::{DeriveOptions, derive};
 pub use fill::{FillReport, fill};
