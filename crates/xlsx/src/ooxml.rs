@@ -628,9 +628,12 @@ mod tests {
     use calamine::Reader;
     use proptest::prelude::*;
 
+    /// Per sheet: its name, its non-empty cells (row, column, text) and its merged regions.
+    type Read = Vec<(String, Vec<(u32, u32, String)>, Vec<Dimensions>)>;
+
     /// Every non-empty cell as calamine reads it (converted as kaiji converts calamine's
     /// values for the other formats), with the merged regions.
-    fn by_calamine(bytes: &[u8]) -> Vec<(String, Vec<(u32, u32, String)>, Vec<Dimensions>)> {
+    fn by_calamine(bytes: &[u8]) -> Read {
         let mut book = calamine::Xlsx::new(Cursor::new(bytes)).unwrap();
         book.sheet_names()
             .into_iter()
@@ -648,7 +651,7 @@ mod tests {
             .collect()
     }
 
-    fn by_kaiji(bytes: &[u8]) -> Vec<(String, Vec<(u32, u32, String)>, Vec<Dimensions>)> {
+    fn by_kaiji(bytes: &[u8]) -> Read {
         read(bytes, &Limits::default())
             .unwrap()
             .into_iter()
