@@ -61,9 +61,12 @@ impl Layout {
     }
 }
 
-/// The role a header label names, if any.
-pub(crate) fn role_of(label: &str) -> Option<Role> {
-    let k = text::key(label);
+/// The longest text read as a header label (in characters): longer text is a question or a
+/// remark, and is not keyed at all (most cells of the search area are such text).
+const MAX_LABEL_CHARS: usize = 40;
+
+/// The role of a header label, made a [`text::key`].
+fn role_of_key(k: &str) -> Option<Role> {
     let k = k.trim_end_matches([':', '：']);
     if k.is_empty() {
         return None;
@@ -183,9 +186,17 @@ pub(crate) fn find_layout(sheet: &Sheet) -> Option<Layout> {
             (0..width)
                 .map(|c| {
                     let shown = sheet.shown(r, c);
+                    // Bytes first: a label of 40 characters has at most 160 bytes.
+                    let short = shown.len() <= 4 * MAX_LABEL_CHARS
+                        && shown.chars().count() <= MAX_LABEL_CHARS;
+                    let key = if short {
+                        text::key(shown)
+                    } else {
+                        String::new()
+                    };
                     Label {
-                        role: role_of(shown),
-                        is_no: text::key(shown) == "no",
+                        role: role_of_key(&key),
+                        is_no: key == "no",
                         empty: shown.is_empty(),
                     }
                 })
@@ -342,6 +353,10 @@ pub(crate) fn is_mark(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn role_of(label: &str) -> Option<Role> {
+        role_of_key(&text::key(label))
+    }
 
     #[test]
     fn header_labels() {

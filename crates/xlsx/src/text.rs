@@ -6,20 +6,22 @@ use jiff::civil::Date;
 /// and dashes (‐ – — ― −) to `-`. Japanese letters, the long-vowel mark ー included, are left
 /// alone.
 pub(crate) fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' => '-',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' => '-',
+        _ => c,
+    }
 }
 
 /// A lower-case key for matching header labels: width folded, all white space removed.
 pub(crate) fn key(s: &str) -> String {
-    fold_width(s)
-        .chars()
+    s.chars()
+        .map(fold_char)
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect()
