@@ -167,56 +167,41 @@ struct Place {
     col: usize,
 }
 
-/// An item's row (its number cell), answer cell and remark cell.
-#[derive(Debug, Default)]
+/// Where an item came from: the sheet, its row's number cell, its answer and remark cells
+/// (row, column). Built while its row is read and recorded once.
+#[derive(Debug)]
 struct ItemPlaces {
-    row: Option<Place>,
-    answer: Option<Place>,
-    remark: Option<Place>,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum ItemField {
-    Row,
-    Answer,
-    Remark,
+    sheet: usize,
+    row: (usize, usize),
+    answer: Option<(usize, usize)>,
+    remark: Option<(usize, usize)>,
 }
 
 impl Places {
-    fn place(&mut self, sheet: &str, row: usize, col: usize) -> Place {
-        let index = match self.sheets.iter().rposition(|s| s == sheet) {
+    /// The index of a sheet's name (recorded on first use).
+    fn sheet(&mut self, name: &str) -> usize {
+        match self.sheets.iter().position(|s| s == name) {
             Some(i) => i,
             None => {
-                self.sheets.push(sheet.to_owned());
+                self.sheets.push(name.to_owned());
                 self.sheets.len() - 1
             }
-        };
-        Place {
-            sheet: index,
-            row,
-            col,
         }
     }
 
     /// Records where a pointer outside the answers came from; the first place stays.
     fn put(&mut self, pointer: String, sheet: &str, row: usize, col: usize) {
-        let place = self.place(sheet, row, col);
-        self.other.entry(pointer).or_insert(place);
+        let sheet = self.sheet(sheet);
+        self.other
+            .entry(pointer)
+            .or_insert(Place { sheet, row, col });
     }
 
-    /// Records where a part of item `key` came from; the first place stays.
-    fn put_item(&mut self, key: &str, field: ItemField, sheet: &str, row: usize, col: usize) {
-        let place = self.place(sheet, row, col);
-        let item = match self.items.get_mut(key) {
-            Some(item) => item,
-            None => self.items.entry(key.to_owned()).or_default(),
-        };
-        let slot = match field {
-            ItemField::Row => &mut item.row,
-            ItemField::Answer => &mut item.answer,
-            ItemField::Remark => &mut item.remark,
-        };
-        slot.get_or_insert(place);
+    /// Records where item `key` came from; the first record stays.
+    fn put_item(&mut self, key: &str, item: ItemPlaces) {
+        if !self.items.contains_key(key) {
+            self.items.insert(key.to_owned(), item);
+        }
     }
 
     fn get(&self, pointer: &str) -> Option<(&str, usize, usize)> {
@@ -237,7 +222,12 @@ impl Places {
                     Some("remark") => item.remark,
                     _ => None,
                 };
-                field.or(item.row)?
+                let (row, col) = field.unwrap_or(item.row);
+                Place {
+                    sheet: item.sheet,
+                    row,
+                    col,
+                }
             }
             None => {
                 let mut p = pointer;
@@ -484,6 +474,7 @@ fn read_items(
     };
     let mut current: Option<Row> = None;
     let name = sheet.name.as_str();
+    let sheet_index = places.sheet(name);
     let finish = |row: Option<Row>, answers: &mut BTreeMap<String, AnswerEntry>| {
         if let Some(row) = row {
             answers.insert(row.key, row.entry);
@@ -548,13 +539,19 @@ fn read_items(
             } else {
                 key
             };
-            places.put_item(&key, ItemField::Row, name, r, id_col);
+            let mut at = ItemPlaces {
+                sheet: sheet_index,
+                row: (r, id_col),
+                answer: None,
+                remark: None,
+            };
             let mut entry = AnswerEntry::default();
-            read_answer(sheet, layout, r, &key, &mut entry, places, findings);
+            at.answer = read_answer(sheet, layout, r, &key, &mut entry, findings);
             if let Some(c) = layout.col(Role::Remark) {
                 entry.remark = sheet.text(r, c).to_owned();
-                places.put_item(&key, ItemField::Remark, name, r, c);
+                at.remark = Some((r, c));
             }
+            places.put_item(&key, at);
             if let Some(c) = layout.col(Role::Evidence) {
                 entry.evidence = own::evidence_links(sheet.text(r, c));
             }
@@ -604,7 +601,15 @@ fn read_items(
         let row = current.get_or_insert_with(|| {
             // Text before the first item: kept as an item of its own, under its row number.
             let key = format!("row-{}", r + 1);
-            places.put_item(&key, ItemField::Row, name, r, content[0]);
+            places.put_item(
+                &key,
+                ItemPlaces {
+                    sheet: sheet_index,
+                    row: (r, content[0]),
+                    answer: None,
+                    remark: None,
+                },
+            );
             Row {
                 key,
                 entry: AnswerEntry::default(),
@@ -653,15 +658,13 @@ fn read_answer(
     r: usize,
     key: &str,
     entry: &mut AnswerEntry,
-    places: &mut Places,
     findings: &mut Vec<Finding>,
-) {
+) -> Option<(usize, usize)> {
     let name = sheet.name.as_str();
     if let Some(c) = layout.col(Role::Answer) {
-        places.put_item(key, ItemField::Answer, name, r, c);
         let raw = sheet.text(r, c);
         if raw.is_empty() {
-            return;
+            return Some((r, c));
         }
         match Answer::parse_loose(raw) {
             Some(a) => entry.answer = Some(a),
@@ -682,18 +685,18 @@ fn read_answer(
                 );
             }
         }
-        return;
+        return Some((r, c));
     }
     let marks: Vec<(usize, Answer, &str)> = layout
         .marks()
         .map(|(c, a)| (c, a, sheet.text(r, c)))
         .filter(|(_, _, t)| !t.is_empty())
         .collect();
-    if let Some((c, _, _)) = marks.first() {
-        places.put_item(key, ItemField::Answer, name, r, *c);
-    } else if let Some((c, _)) = layout.marks().next() {
-        places.put_item(key, ItemField::Answer, name, r, c);
-    }
+    let place = marks
+        .first()
+        .map(|(c, _, _)| *c)
+        .or_else(|| layout.marks().next().map(|(c, _)| c))
+        .map(|c| (r, c));
     let marked: Vec<&(usize, Answer, &str)> = marks.iter().filter(|(_, _, t)| is_mark(t)).collect();
     // Every non-empty answer cell with its column, as "はい=○ いいえ=一部のみ", for
     // source_answer.
@@ -764,6 +767,7 @@ fn read_answer(
             entry.source_answer = Some(raw);
         }
     }
+    place
 }
 
 /// Puts back the exact values the hidden sheet kept, where the visible cells still agree with

@@ -213,7 +213,6 @@ fn resolve_target(target: &str) -> String {
 /// Reads rich text (`<si>`, `<is>`) up to its end tag into `out`: the text of its runs, with
 /// phonetic guides (`<rPh>`, the furigana Excel keeps for Japanese text) left out.
 fn read_rich_text(tokens: &mut Tokens<'_>, end: &[u8], out: &mut String) -> Result<(), XmlError> {
-    let mut run = String::new();
     loop {
         let at = tokens.offset();
         let bad = |what| XmlError { offset: at, what };
@@ -224,13 +223,15 @@ fn read_rich_text(tokens: &mut Tokens<'_>, end: &[u8], out: &mut String) -> Resu
                 empty: false,
             }) => {
                 let preserve = attrs.get(b"space") == Some(b"preserve");
-                run.clear();
+                // The run is decoded straight into `out`, and mended there in the rare cases
+                // that need it (no copy for plain text).
+                let start = out.len();
                 loop {
                     let at = tokens.offset();
                     match tokens.next_token()? {
-                        Some(Token::Text(t)) => xml::decode_into(t, &mut run)
+                        Some(Token::Text(t)) => xml::decode_into(t, out)
                             .map_err(|what| XmlError { offset: at, what })?,
-                        Some(Token::CData(t)) => xml::literal_into(t, &mut run)
+                        Some(Token::CData(t)) => xml::literal_into(t, out)
                             .map_err(|what| XmlError { offset: at, what })?,
                         Some(Token::End { name: b"t" }) => break,
                         Some(_) => {}
@@ -238,12 +239,21 @@ fn read_rich_text(tokens: &mut Tokens<'_>, end: &[u8], out: &mut String) -> Resu
                     }
                 }
                 // Excel keeps spaces around a run only when told to (as calamine reads it).
-                let text = if preserve {
-                    run.as_str()
+                let run = &out[start..];
+                let trimmed = if preserve {
+                    run
                 } else {
                     run.trim_matches([' ', '\t', '\r', '\n'])
                 };
-                push_unescaped(text, out);
+                if trimmed.len() != run.len() || trimmed.contains("_x") {
+                    let run = out.split_off(start);
+                    let trimmed = if preserve {
+                        run.as_str()
+                    } else {
+                        run.trim_matches([' ', '\t', '\r', '\n'])
+                    };
+                    push_unescaped(trimmed, out);
+                }
             }
             Some(Token::Start {
                 name: b"rPh",
@@ -450,7 +460,17 @@ impl Context<'_> {
                     col = 0;
                 }
                 b"c" => {
-                    let (r, c) = match attrs.get(b"r") {
+                    // One pass over the attributes (a sheet has a great many cells).
+                    let (mut at, mut kind, mut style) = (None, None, None);
+                    for (key, value) in attrs.iter() {
+                        match key {
+                            b"r" => at = Some(value),
+                            b"t" => kind = Some(value),
+                            b"s" => style = Some(value),
+                            _ => {}
+                        }
+                    }
+                    let (r, c) = match at {
                         Some(at) => parse_ref(at).ok_or_else(|| {
                             in_sheet(format!(
                                 "{:?} is not a cell reference",
@@ -465,7 +485,7 @@ impl Context<'_> {
                         continue;
                     }
                     let cell = self
-                        .read_cell(&mut tokens, &attrs)
+                        .read_cell(&mut tokens, kind, style)
                         .map_err(|e| in_sheet(e.to_string()))?
                         .map_err(|message| {
                             in_sheet(format!("{}: {message}", crate::text::cell_ref(r, c)))
@@ -491,7 +511,8 @@ impl Context<'_> {
     fn read_cell(
         &self,
         tokens: &mut Tokens<'_>,
-        attrs: &Attrs<'_>,
+        kind: Option<&[u8]>,
+        style: Option<&[u8]>,
     ) -> Result<Result<Cell, String>, XmlError> {
         let mut value = String::new();
         let mut formula = false;
@@ -545,7 +566,7 @@ impl Context<'_> {
             text: value,
             ..Cell::default()
         };
-        Ok(Ok(match attrs.get(b"t").unwrap_or(b"n") {
+        Ok(Ok(match kind.unwrap_or(b"n") {
             b"s" => {
                 let index = value.trim().parse::<usize>().ok();
                 match index.and_then(|i| self.strings.get(i)) {
@@ -569,8 +590,7 @@ impl Context<'_> {
                 Ok(n) => {
                     // In a workbook counting from 1904, a date's serial in the 1900 system.
                     let serial = if self.date1904 { n + 1462.0 } else { n };
-                    let style = attrs
-                        .get(b"s")
+                    let style = style
                         .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<usize>().ok());
                     if style.is_some_and(|s| self.dates.get(s).copied().unwrap_or(false)) {
                         date_cell(serial)

@@ -120,20 +120,20 @@ impl<'a> Tokens<'a> {
     /// an attribute value.
     fn start_tag(&mut self, start: usize) -> Result<Token<'a>, XmlError> {
         let xml = self.xml;
+        // Jump from quote to quote: a `>` inside an attribute value does not close the tag.
         let mut i = start + 1;
-        let mut quote = None;
         let close = loop {
-            let Some(&b) = xml.get(i) else {
+            let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &xml[i..]) else {
                 return Err(self.error(start, "a tag is not closed"));
             };
-            match (quote, b) {
-                (None, b'"' | b'\'') => quote = Some(b),
-                (Some(q), _) if b == q => quote = None,
-                (None, b'>') => break i,
-                (None, b'<') => return Err(self.error(i, "'<' inside a tag")),
-                _ => {}
+            let at = i + found;
+            match xml[at] {
+                b'>' => break at,
+                quote => match memchr::memchr(quote, &xml[at + 1..]) {
+                    Some(end) => i = at + 1 + end + 1,
+                    None => return Err(self.error(start, "a tag is not closed")),
+                },
             }
-            i += 1;
         };
         self.at = close + 1;
         let empty = xml[close - 1] == b'/' && close - 1 > start;
