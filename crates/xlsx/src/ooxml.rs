@@ -713,6 +713,62 @@ mod tests {
         assert!(read >= 6, "{read} workbooks");
     }
 
+    /// A workbook made of the given parts (stored), with the workbook relations kaiji needs.
+    fn package(workbook: &str, sheet: &str, styles: &str) -> Vec<u8> {
+        use std::io::Write;
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="/xl/styles.xml"/></Relationships>"#;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, xml) in [
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("xl/worksheets/sheet1.xml", sheet),
+            ("xl/styles.xml", styles),
+        ] {
+            zip.start_file(name, stored).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn dates_count_from_1904_when_the_workbook_says_so() {
+        let styles = r#"<styleSheet><numFmts count="1"><numFmt numFmtId="180" formatCode="[$-411]ggge&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="180"/></cellXfs></styleSheet>"#;
+        let sheet = r#"<worksheet><sheetData><row><c s="1"><v>0</v></c><c s="2"><v>43191</v></c><c><v>43191</v></c></row><row><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="str"><f>A1</f><v>x</v></c><c><f>B1</f></c></row></sheetData></worksheet>"#;
+        let workbook = |pr: &str| {
+            format!(
+                r#"<workbook xmlns:r="r">{pr}<sheets><sheet name="S" r:id="rId1" state="hidden"/></sheets></workbook>"#
+            )
+        };
+        let sheets = read(
+            &package(&workbook(r#"<workbookPr date1904="1"/>"#), sheet, styles),
+            &Limits::default(),
+        )
+        .unwrap();
+        let s = &sheets[0];
+        assert!(s.hidden);
+        // Rows and cells without references follow one another.
+        assert_eq!(s.text(0, 0), "1904-01-01");
+        assert_eq!(s.text(0, 1), "2022-04-02");
+        assert_eq!(
+            s.text(0, 2),
+            "43191",
+            "a number that is not a date stays as written"
+        );
+        assert_eq!(
+            s.date(0, 2).map(|d| d.to_string()).as_deref(),
+            Some("2022-04-02")
+        );
+        assert_eq!(
+            (s.text(1, 0), s.text(1, 1), s.text(1, 2)),
+            ("TRUE", "#N/A", "x")
+        );
+        assert!(s.cell(1, 3).unwrap().formula_without_value);
+        let sheets = read(&package(&workbook(""), sheet, styles), &Limits::default()).unwrap();
+        assert_eq!(sheets[0].text(0, 1), "2018-04-01");
+    }
+
     fn cell_value() -> impl Strategy<Value = Option<Result<String, f64>>> {
         prop_oneof![
             1 => Just(None),
