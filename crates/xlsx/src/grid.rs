@@ -1,5 +1,6 @@
-//! Reading a workbook into plain grids of cell text: the one place that knows calamine and the
-//! container formats, with the limits that keep hostile files harmless.
+//! Reading a workbook into plain grids of cell text, with the limits that keep hostile files
+//! harmless: container checks for every format, calamine for .xls, .xlsb and .ods, kaiji's own
+//! reader ([`crate::ooxml`]) for .xlsx and .xlsm.
 
 use std::io::{Cursor, Read};
 
@@ -618,8 +619,10 @@ where
     Ok(sheets)
 }
 
-/// A cell of either calamine value type (streamed `DataRef` or ranged `Data`).
-pub(crate) fn cell_of<T: calamine::DataType>(value: &T) -> Cell {
+/// A cell as calamine reads it (.xls, .xlsb, .ods; the differential test of kaiji's .xlsx reader
+/// converts calamine's reading the same way).
+pub(crate) fn cell_of(value: &calamine::Data) -> Cell {
+    use calamine::DataType;
     if let Some(s) = value.get_string() {
         text_cell(s)
     } else if let Some(n) = value.get_int() {
