@@ -25,7 +25,7 @@ pub enum Lang {
 
 /// A short text in Japanese and English. Both are required: kaiji is Japanese first, English
 /// available.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     pub ja: String,

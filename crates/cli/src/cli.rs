@@ -40,10 +40,80 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// 開示書を Excel に書き出す・公式ブランクに記入する (export to a workbook, or fill a blank)
     Export(ExportArgs),
+    /// 病院の方針で開示書を確認する (review disclosures against a policy)
+    Review(ReviewArgs),
+    /// 確認方針を作る・表示する・検査する (write, list, show and check review policies)
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// 指摘コードの意味を表示する (explain a finding code)
     Explain(ExplainArgs),
-    /// 開示書の JSON Schema を出力する (print the disclosure JSON Schema)
-    Schema,
+    /// 開示書または方針の JSON Schema を出力する (print the disclosure or policy JSON Schema)
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// 方針ファイルの Schema を出力する (print the policy file's schema instead)
+    #[arg(long)]
+    pub(crate) policy: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// 開示書ファイル (*.kaiji.json)
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// 方針: 同梱の名前 (gl6-baseline, strict) または YAML ファイル (shipped policy name or file)
+    #[arg(long, default_value = "gl6-baseline", value_name = "NAME|FILE")]
+    pub(crate) policy: String,
+    /// この日数より古い開示書を指摘する(方針の max_age_days より優先) (stale after DAYS)
+    #[arg(long, value_name = "DAYS")]
+    pub(crate) max_age: Option<u32>,
+    /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
+    #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
+    pub(crate) deny: Severity,
+    /// 出力形式 (output format)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// 説明付きのひな形を書く (write a commented starting policy)
+    Init(PolicyInitArgs),
+    /// 同梱の方針の一覧 (list the shipped policies)
+    List,
+    /// 方針を表示する (print a policy as YAML)
+    Show(PolicyShowArgs),
+    /// 方針ファイルを検査する (check policy files against the loaded checklists)
+    Check(PolicyCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PolicyInitArgs {
+    /// 書き出すファイル (file to write)
+    #[arg(short, long, value_name = "POLICY.yaml")]
+    pub(crate) output: PathBuf,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PolicyShowArgs {
+    /// 同梱の名前またはファイル (shipped policy name or file)
+    #[arg(value_name = "NAME|FILE")]
+    pub(crate) policy: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PolicyCheckArgs {
+    /// 方針ファイル (policy files)
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +285,15 @@ pub(crate) struct ExplainArgs {
 pub(crate) enum Format {
     Text,
     Json,
+}
+
+/// Formats of reports that people also open in a spreadsheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    Text,
+    Json,
+    // CSV is written UTF-8 with a byte order mark, so that Excel shows Japanese correctly.
+    Csv,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

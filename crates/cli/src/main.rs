@@ -5,6 +5,7 @@ mod catalog_cmd;
 mod cli;
 mod files;
 mod output;
+mod review_cmd;
 mod validate_cmd;
 mod xlsx_cmd;
 
@@ -95,8 +96,14 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Explain(args) => validate_cmd::explain(&args, out),
         Command::Import(args) => xlsx_cmd::import(args, &registry, out),
         Command::Export(args) => xlsx_cmd::export(&args, &registry, out),
-        Command::Schema => {
-            out.raw(&kaiji_model::disclosure_schema());
+        Command::Review(args) => review_cmd::review(&args, &registry, out),
+        Command::Policy(cmd) => review_cmd::policy(cmd, &registry, out),
+        Command::Schema(args) => {
+            out.raw(&if args.policy {
+                kaiji_model::policy_schema()
+            } else {
+                kaiji_model::disclosure_schema()
+            });
             Ok(Outcome::Clean)
         }
     }

@@ -42,6 +42,12 @@ pub enum Code {
     StrayText,
     FormulaWithoutValue,
     CatalogNotDetected,
+    PolicyViolation,
+    RemarkMissingJustification,
+    OutdatedRevision,
+    StaleDisclosure,
+    WaiverExpired,
+    PolicyNotApplicable,
 }
 
 impl Code {
@@ -54,7 +60,11 @@ impl Code {
             Self::UnknownItem
             | Self::StrayText
             | Self::FormulaWithoutValue
-            | Self::CatalogNotDetected => Severity::Warning,
+            | Self::CatalogNotDetected
+            | Self::OutdatedRevision
+            | Self::StaleDisclosure
+            | Self::WaiverExpired
+            | Self::PolicyNotApplicable => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -122,6 +132,30 @@ impl Code {
                 "ワークブックからチェックリストの版(例: Rev.5.0h, Ver.4.1)を読み取れなかったため、最新版とみなしました。違う場合は --catalog で指定してください。",
                 "The checklist revision (such as Rev.5.0h or Ver.4.1) could not be read from the workbook, so the newest was assumed. Give --catalog if that is wrong.",
             ),
+            Self::PolicyViolation => Text::new(
+                "回答が病院の方針(kaiji review --policy)の求める回答ではありません。指摘には項目が対応する安全管理GL 6.0 の箇所を示します。ベンダーに確認し、受け入れる場合は方針に期限付きの免除(waivers)を書きます。kaiji は方針からの逸脱を示すだけで、適合を判定しません。",
+                "The answer is not one the hospital's policy (kaiji review --policy) accepts. The finding cites the parts of the MHLW guideline 6.0 the item serves. Ask the vendor; to accept the departure, add a waiver with an expiry date to the policy. kaiji flags departures; it never declares compliance.",
+            ),
+            Self::RemarkMissingJustification => Text::new(
+                "方針はこの回答を、理由を示す備考があれば受け入れますが、備考が空です。ベンダーに理由(代替策や対応予定)を備考に書いてもらってください。",
+                "The policy accepts this answer when the remark says why, but the remark is empty. Ask the vendor to give the reason (compensating control, plan) in the remark.",
+            ),
+            Self::OutdatedRevision => Text::new(
+                "開示書が旧版のチェックリスト(例: Ver.4.1)で書かれています。新しい版があります。kaiji migrate で回答を移し、新設・変更された項目をベンダーに確認してください。",
+                "The disclosure answers an older checklist revision (such as 4.1) and a newer one exists. kaiji migrate carries the answers over; ask the vendor about the new and changed items.",
+            ),
+            Self::StaleDisclosure => Text::new(
+                "開示書の作成日が方針の上限(max_age_days)より古く、現行の製品・サービスを表していない可能性があります。現行版を求めてください。",
+                "The disclosure is older than the policy allows (max_age_days) and may not describe the current product or service. Ask for a current one.",
+            ),
+            Self::WaiverExpired => Text::new(
+                "この項目の方針からの逸脱を認める免除の期限が切れています。逸脱は再び指摘されます。免除を更新するか、対応を求めてください。",
+                "The waiver that accepted this item's departure from the policy has expired, so the departure is reported again. Renew the waiver or ask for a fix.",
+            ),
+            Self::PolicyNotApplicable => Text::new(
+                "方針はこの開示書のチェックリスト向けではありません(方針の applies_to)。方針による確認は行わず、文書の検証結果だけを示します。",
+                "The policy is not written for this disclosure's checklist (the policy's applies_to). Only the document's validation findings are shown.",
+            ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",
                 "The document's structure is wrong: a required field is missing or has the wrong type (for example answers is not an object).",
@@ -141,6 +175,8 @@ impl Code {
     Ord,
     Hash,
     Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
     strum::Display,
     strum::EnumString,
     strum::EnumIter,
@@ -218,6 +254,9 @@ pub struct Finding {
     /// The checklist item concerned, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
+    /// Guideline entries the finding cites (安全管理GL 6.0 ids such as `システム運用編 13⑪`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
     pub message: Text,
 }
 
@@ -228,6 +267,7 @@ impl Finding {
             severity: code.severity(),
             location,
             item: None,
+            refs: Vec::new(),
             message,
         }
     }

@@ -5,6 +5,8 @@
 
 mod diags;
 mod disclosure;
+mod policy;
+mod review;
 mod skeleton;
 mod validate;
 
@@ -12,6 +14,11 @@ pub use diags::{Code, Finding, Location, Severity};
 pub use disclosure::{
     AnswerEntry, CatalogId, Disclosure, DocKind, IsoDate, Subject, SubjectField, disclosure_schema,
 };
+pub use policy::{
+    BUILTIN_POLICIES, GL_CATALOG, POLICY_TEMPLATE, Policy, PolicyRule, Select, Waiver, gl_under,
+    policy_schema,
+};
+pub use review::{GlTouch, Review, ReviewOptions, Score, SectionScore, Waived, review};
 pub use skeleton::skeleton;
 pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
 
@@ -34,6 +41,13 @@ pub enum Error {
     NoRssOverlay(String),
     #[error("チェックリスト {catalog} には様式 {form} がありません")]
     FormNotInCatalog { catalog: String, form: String },
+    /// A policy file that does not parse or makes no sense; line and column are 1-based.
+    #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
+    Policy {
+        origin: String,
+        location: Option<(usize, usize)>,
+        message: String,
+    },
 }
 
 impl From<serde_json::Error> for Error {
@@ -78,6 +92,17 @@ impl Error {
             (Self::FormNotInCatalog { catalog, form }, Lang::En) => {
                 format!("checklist {catalog} has no {form} form")
             }
+            (
+                Self::Policy {
+                    origin,
+                    location,
+                    message,
+                },
+                Lang::En,
+            ) => match location {
+                Some((l, c)) => format!("{origin} line {l} column {c}: {message}"),
+                None => format!("{origin}: {message}"),
+            },
         }
     }
 }

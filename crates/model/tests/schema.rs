@@ -1,18 +1,23 @@
-//! The checked-in JSON Schema must equal what the model generates today.
+//! The checked-in JSON Schemas must equal what the model generates today.
 
-#[test]
-fn checked_in_schema_is_current() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../schemas/disclosure.schema.json"
-    );
-    let generated = kaiji_model::disclosure_schema();
+fn check(file: &str, generated: &str) {
+    let path = format!("{}/../../schemas/{file}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("KAIJI_BLESS").is_some() {
-        std::fs::write(path, &generated).unwrap();
+        std::fs::write(&path, generated).unwrap();
     }
-    let checked_in = std::fs::read_to_string(path).unwrap_or_default();
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         checked_in == generated,
-        "schemas/disclosure.schema.json is stale: run `KAIJI_BLESS=1 cargo test -p kaiji-model --test schema`"
+        "schemas/{file} is stale: run `KAIJI_BLESS=1 cargo test -p kaiji-model --test schema`"
     );
+}
+
+#[test]
+fn checked_in_disclosure_schema_is_current() {
+    check("disclosure.schema.json", &kaiji_model::disclosure_schema());
+}
+
+#[test]
+fn checked_in_policy_schema_is_current() {
+    check("policy.schema.json", &kaiji_model::policy_schema());
 }

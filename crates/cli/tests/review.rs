@@ -1,0 +1,207 @@
+//! `kaiji review` and `kaiji policy` through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn kaiji() -> Command {
+    let mut cmd = Command::cargo_bin("kaiji").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+#[test]
+fn baseline_review_of_the_examples_is_clean_but_for_the_old_one() {
+    // The 4.1 example is outdated and stale: warnings, not errors, so exit 0.
+    kaiji()
+        .args(["review", "--today", "2026-11-27"])
+        .args([
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "examples/pacs-mds-4.1.kaiji.json",
+            "examples/cloud-share-sds-5.0h.kaiji.json",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("警告[outdated-revision]"))
+        .stdout(predicate::str::contains("警告[stale-disclosure]"))
+        .stdout(predicate::str::contains("スコア 100%(68/68)"));
+    // With --deny warning the same warnings fail the run.
+    kaiji()
+        .args(["review", "--today", "2026-11-27", "--deny", "warning"])
+        .arg("examples/pacs-mds-4.1.kaiji.json")
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn strict_review_names_item_code_and_gl_reference() {
+    let out = kaiji()
+        .args([
+            "review",
+            "--policy",
+            "strict",
+            "--today",
+            "2026-11-27",
+            "--format",
+            "json",
+        ])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let files: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let review = &files[0];
+    assert_eq!(review["policy"], "strict");
+    assert_eq!(review["product"], "SampleView PACS");
+    assert_eq!(review["score"], serde_json::json!({"met": 63, "total": 68}));
+    let departures: Vec<(String, String, String)> = review["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["item"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+                f["refs"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expect = |item: &str, gl: &str| {
+        (
+            item.to_owned(),
+            "policy-violation".to_owned(),
+            gl.to_owned(),
+        )
+    };
+    assert_eq!(
+        departures,
+        [
+            expect("SDS-C07-01", "システム運用編 7"),
+            expect("MDS-C14-02", "システム運用編 14"),
+            expect("MDS-C15-01", "システム運用編 15"),
+        ]
+    );
+    assert!(
+        review["gl"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["id"] == "システム運用編 14")
+    );
+}
+
+#[test]
+fn csv_output_opens_in_excel() {
+    let out = kaiji()
+        .args([
+            "review",
+            "--policy",
+            "strict",
+            "--today",
+            "2026-11-27",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+        ])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("\u{feff}file,organisation,"), "{text}");
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(
+        rows[2]
+            .contains("policy-violation,MDS-C14-02,/answers/MDS-C14-02/answer,システム運用編 14,")
+    );
+}
+
+#[test]
+fn a_bad_policy_file_names_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(
+        &path,
+        "id: bad\ntitle: {ja: b, en: b}\nrules:\n  - id: r\n    select: {items: ['*']}\n    require: [maybe]\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    kaiji()
+        .args([
+            "review",
+            "--policy",
+            file,
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml 6行"));
+    kaiji()
+        .args(["policy", "check", file])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("bad.yaml 6行"))
+        .stderr(predicate::str::contains(
+            "1 件の方針ファイルを読めませんでした",
+        ));
+    kaiji()
+        .args(["review", "--policy", path.to_str().unwrap(), "--lang", "en"])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml line 6 column"))
+        .stderr(predicate::str::contains("rules[0].require[0]"));
+    kaiji()
+        .args([
+            "review",
+            "--policy",
+            "no-such-policy",
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("gl6-baseline, strict"));
+}
+
+#[test]
+fn policy_init_writes_a_policy_that_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ours.yaml");
+    kaiji()
+        .args(["policy", "init", "-o", path.to_str().unwrap()])
+        .assert()
+        .success();
+    kaiji()
+        .args(["policy", "check", path.to_str().unwrap(), "--lang", "en"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no problems"));
+    // A typo in an item id is named.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("sections: [C13, C14]", "items: [MDS-C14-99]");
+    std::fs::write(&path, text).unwrap();
+    kaiji()
+        .args(["policy", "check", path.to_str().unwrap(), "--lang", "en"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "item MDS-C14-99 is in no checklist",
+        ));
+    kaiji()
+        .args(["policy", "show", "strict"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("id: strict"));
+    kaiji()
+        .args(["schema", "--policy"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kaiji review policy"));
+}

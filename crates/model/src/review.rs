@@ -1,0 +1,479 @@
+//! Reviewing a disclosure against a hospital's policy: which answers depart from it (with the
+//! 安全管理GL 6.0 entries the item serves), a score per section and overall, and the GL parts
+//! touched. kaiji flags departures and cites the guideline; it never declares anything
+//! compliant.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Relation, Text};
+use serde::Serialize;
+
+use crate::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_under};
+use crate::{Code, Disclosure, Finding, Location, Severity, validate_document};
+
+/// What a review needs besides the document and the policy.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewOptions {
+    /// The day of the review (stale disclosures, expired waivers). The library never reads
+    /// the clock: the caller passes it.
+    pub today: Date,
+    /// Overrides the policy's `max_age_days`.
+    pub max_age_days: Option<u32>,
+}
+
+/// The result of reviewing one disclosure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    /// The policy's id.
+    pub policy: String,
+    /// Validation findings and policy findings, in item order.
+    pub findings: Vec<Finding>,
+    /// Weighted score of the items the policy covers, overall.
+    pub score: Score,
+    /// The same per section of the checklist (sections the policy covers).
+    pub sections: Vec<SectionScore>,
+    /// The GL 6.0 entries (parts and chapters) that departing items serve, with counts.
+    pub gl: Vec<GlTouch>,
+    /// Departures a waiver covers today.
+    pub waived: Vec<Waived>,
+}
+
+/// Met weight out of covered weight.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Score {
+    pub met: u32,
+    pub total: u32,
+}
+
+impl Score {
+    /// The score in percent, rounded down; `None` when the policy covers nothing.
+    pub fn percent(self) -> Option<u32> {
+        (self.total > 0).then(|| self.met * 100 / self.total)
+    }
+
+    fn add(&mut self, weight: u32, met: bool) {
+        self.total += weight;
+        if met {
+            self.met += weight;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionScore {
+    pub id: String,
+    pub title: Text,
+    pub score: Score,
+    /// Items of the section the policy covers.
+    pub items: usize,
+    /// Of them, items departing from the policy.
+    pub departures: usize,
+}
+
+/// A GL 6.0 part or chapter touched by departures.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlTouch {
+    /// Entry id (`システム運用編`, `システム運用編 13`).
+    pub id: String,
+    /// Its title, when the GL catalog is loaded.
+    pub title: Option<Text>,
+    /// Items departing from the policy that serve it.
+    pub departures: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Waived {
+    pub item: String,
+    pub reason: String,
+    pub expires: crate::IsoDate,
+}
+
+/// Reviews one document. Every validation finding is part of the review; a document whose
+/// checklist is unknown, or not one the policy is written for, gets a finding saying so and no
+/// score.
+pub fn review(
+    document: &Disclosure,
+    registry: &Registry,
+    policy: &Policy,
+    options: ReviewOptions,
+) -> Review {
+    let mut findings = validate_document(document, registry);
+    let mut review = Review {
+        policy: policy.id.clone(),
+        findings: Vec::new(),
+        score: Score::default(),
+        sections: Vec::new(),
+        gl: Vec::new(),
+        waived: Vec::new(),
+    };
+    let catalog = CatalogRef::new(
+        document.catalog.id.clone(),
+        Some(document.catalog.revision.clone()),
+    )
+    .ok()
+    .and_then(|r| registry.checklist(&r));
+    let Some((catalog, checklist)) = catalog else {
+        // validate_document has reported the unknown catalog.
+        review.findings = findings;
+        return review;
+    };
+    if !policy.applies_to(&catalog.header.id) {
+        findings.push(Finding::new(
+            Code::PolicyNotApplicable,
+            Location::pointer(["catalog"]),
+            Text::new(
+                format!(
+                    "方針 {} はチェックリスト {} 向けではありません(対象: {})。方針による確認はしていません",
+                    policy.id,
+                    catalog.header.id,
+                    policy.applies_to.join(", ")
+                ),
+                format!(
+                    "policy {} is not written for checklist {} (it covers {}); no policy checks were made",
+                    policy.id,
+                    catalog.header.id,
+                    policy.applies_to.join(", ")
+                ),
+            ),
+        ));
+        review.findings = findings;
+        return review;
+    }
+    if let Some(newer) = registry.newer_revision(catalog) {
+        findings.push(Finding::new(
+            Code::OutdatedRevision,
+            Location::pointer(["catalog"]),
+            Text::new(
+                format!(
+                    "旧版 {} で書かれています。新しい版 {} があります(kaiji migrate で移行できます)",
+                    catalog.key(),
+                    newer.key()
+                ),
+                format!(
+                    "written against {}; the newer {} exists (kaiji migrate carries the answers over)",
+                    catalog.key(),
+                    newer.key()
+                ),
+            ),
+        ));
+    }
+    if let Some(max) = options.max_age_days.or(policy.max_age_days) {
+        let date = document.subject.date.date();
+        if let Ok(age) = date.until(options.today) {
+            let days = age.get_days();
+            if days > i32::try_from(max).unwrap_or(i32::MAX) {
+                findings.push(Finding::new(
+                    Code::StaleDisclosure,
+                    Location::pointer(["subject", "date"]),
+                    Text::new(
+                        format!(
+                            "作成日 {date} から {days} 日が経っています(方針の上限 {max} 日)。現行版の開示書を求めてください"
+                        ),
+                        format!(
+                            "dated {date}, {days} days ago (the policy allows {max}); ask the vendor for a current disclosure"
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    let missing: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.code == Code::MissingAnswer)
+        .filter_map(|f| f.item.clone())
+        .collect();
+    let form = document.kind.form();
+    let mut sections: Vec<SectionScore> = Vec::new();
+    let mut gl_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for section in &checklist.sections {
+        let mut score = SectionScore {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            score: Score::default(),
+            items: 0,
+            departures: 0,
+        };
+        for item in section.items.iter().filter(|i| i.forms.contains(&form)) {
+            let id = item.id.as_str();
+            let refs = gl_refs(registry, catalog, id);
+            let Some(rule) = governing_rule(policy, checklist, item, &refs) else {
+                continue;
+            };
+            let entry = document.answers.get(id);
+            let Some(answer) = entry.and_then(|e| e.answer) else {
+                // Unanswered: a departure only where the form needs the answer (validation has
+                // reported it as missing-answer); conditional items that do not apply are not
+                // counted.
+                if missing.contains(id) {
+                    score.items += 1;
+                    score.departures += 1;
+                    score.score.add(rule.weight, false);
+                }
+                continue;
+            };
+            score.items += 1;
+            let remark = entry.map_or("", |e| e.remark.trim());
+            let code = if rule.require.contains(&answer)
+                || (rule.justify.contains(&answer) && !remark.is_empty())
+            {
+                None
+            } else if rule.justify.contains(&answer) {
+                Some(Code::RemarkMissingJustification)
+            } else {
+                Some(Code::PolicyViolation)
+            };
+            let Some(code) = code else {
+                score.score.add(rule.weight, true);
+                continue;
+            };
+            let waivers: Vec<&Waiver> = policy
+                .waivers
+                .iter()
+                .filter(|w| waiver_matches(w, document, id))
+                .collect();
+            if let Some(active) = waivers.iter().find(|w| w.expires.date() >= options.today) {
+                review.waived.push(Waived {
+                    item: id.to_owned(),
+                    reason: active.reason.clone(),
+                    expires: active.expires,
+                });
+                score.score.add(rule.weight, true);
+                continue;
+            }
+            for expired in waivers {
+                findings.push(
+                    Finding::new(
+                        Code::WaiverExpired,
+                        Location::pointer(["answers", id]),
+                        Text::new(
+                            format!(
+                                "項目 {id} の免除は {} で期限が切れています(理由: {})",
+                                expired.expires, expired.reason
+                            ),
+                            format!(
+                                "the waiver for item {id} expired on {} (reason: {})",
+                                expired.expires, expired.reason
+                            ),
+                        ),
+                    )
+                    .with_item(id),
+                );
+            }
+            score.departures += 1;
+            score.score.add(rule.weight, false);
+            for r in &refs {
+                for level in gl_levels(r) {
+                    *gl_counts.entry(level).or_default() += 1;
+                }
+            }
+            let mut finding = departure(code, policy, rule, item, answer, &refs);
+            finding.severity = rule.severity;
+            findings.push(finding);
+        }
+        if score.items > 0 {
+            review.score.met += score.score.met;
+            review.score.total += score.score.total;
+            sections.push(score);
+        }
+    }
+    review.sections = sections;
+    review.gl = gl_counts
+        .into_iter()
+        .map(|(id, departures)| GlTouch {
+            title: gl_title(registry, &id),
+            id,
+            departures,
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        item_order(checklist, a)
+            .cmp(&item_order(checklist, b))
+            .then_with(|| b.severity.cmp(&a.severity))
+    });
+    review.findings = findings;
+    review
+}
+
+/// Document-level findings first, then by the item's place in the checklist, unknown items
+/// last.
+fn item_order(checklist: &Checklist, f: &Finding) -> (usize, usize) {
+    match &f.item {
+        None => (0, 0),
+        Some(id) => checklist
+            .items()
+            .position(|i| i.id.as_str() == id)
+            .map_or((2, 0), |p| (1, p)),
+    }
+}
+
+/// The GL 6.0 entries an item serves, through the mapping files. An item of an older checklist
+/// (4.1) with no GL mapping of its own serves what its successors in the newer checklist serve
+/// (through the revision mapping: same, renamed, split, merged).
+fn gl_refs(registry: &Registry, catalog: &Catalog, id: &str) -> Vec<String> {
+    let Some(view) = registry.item_view(catalog, id) else {
+        return Vec::new();
+    };
+    let direct: Vec<String> = view
+        .refs_to(GL_CATALOG)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if !direct.is_empty() {
+        return direct;
+    }
+    let mut refs = BTreeSet::new();
+    for link in view.links.iter().filter(|l| {
+        l.outgoing
+            && matches!(
+                l.relation,
+                Relation::Same | Relation::Renamed | Relation::Split | Relation::Merged
+            )
+    }) {
+        let Some(next) = link.other.filter(|c| c.as_checklist().is_some()) else {
+            continue;
+        };
+        for successor in link.ids {
+            if let Some(v) = registry.item_view(next, successor) {
+                refs.extend(v.refs_to(GL_CATALOG).into_iter().map(str::to_owned));
+            }
+        }
+    }
+    refs.into_iter().collect()
+}
+
+/// The last rule that selects the item (later rules override earlier ones).
+fn governing_rule<'p>(
+    policy: &'p Policy,
+    checklist: &Checklist,
+    item: &Item,
+    refs: &[String],
+) -> Option<&'p PolicyRule> {
+    let id = item.id.as_str();
+    let section = checklist.section_of(id).map(|s| s.id.as_str());
+    policy.rules.iter().rev().find(|rule| {
+        let s = &rule.select;
+        s.items.iter().any(|i| i == "*" || i == id)
+            || section.is_some_and(|sec| s.sections.iter().any(|x| x == sec))
+            || s.gl.iter().any(|sel| refs.iter().any(|r| gl_under(r, sel)))
+    })
+}
+
+fn waiver_matches(w: &Waiver, document: &Disclosure, id: &str) -> bool {
+    w.item == id
+        && w.product
+            .as_deref()
+            .is_none_or(|p| p == document.subject.product)
+        && w.organisation
+            .as_deref()
+            .is_none_or(|o| o == document.subject.organisation)
+}
+
+/// The part and the chapter of a GL entry id: `システム運用編 13⑪` → `システム運用編`,
+/// `システム運用編 13`.
+fn gl_levels(id: &str) -> Vec<String> {
+    let Some((part, rest)) = id.split_once(' ') else {
+        return vec![id.to_owned()];
+    };
+    let chapter: String = rest
+        .chars()
+        .take_while(|c| *c != '.' && !('\u{2460}'..='\u{24FF}').contains(c))
+        .collect();
+    vec![part.to_owned(), format!("{part} {chapter}")]
+}
+
+fn gl_title(registry: &Registry, id: &str) -> Option<Text> {
+    let r: CatalogRef = GL_CATALOG.parse().ok()?;
+    registry
+        .resolve(&r)?
+        .as_reference()?
+        .entry(id)
+        .map(|e| e.title.clone())
+}
+
+fn departure(
+    code: Code,
+    policy: &Policy,
+    rule: &PolicyRule,
+    item: &Item,
+    answer: Answer,
+    refs: &[String],
+) -> Finding {
+    let id = item.id.as_str();
+    let list = |answers: &[Answer], ja: bool| {
+        answers
+            .iter()
+            .map(|a| {
+                let l = a.label();
+                if ja { l.ja } else { l.en }
+            })
+            .collect::<Vec<_>>()
+            .join(if ja { "・" } else { ", " })
+    };
+    let gl = if refs.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("[GL 6.0: {}]", refs.join(", ")),
+            format!(" [GL 6.0: {}]", refs.join(", ")),
+        )
+    };
+    let (ja, en) = match code {
+        Code::RemarkMissingJustification => (
+            format!(
+                "{id}({})の回答「{}」に理由を示す備考がありません(方針 {} / 規則 {})。{}",
+                item.text.ja,
+                answer.label().ja,
+                policy.id,
+                rule.id,
+                gl.0
+            ),
+            format!(
+                "{id} ({}): the answer \"{}\" has no remark saying why (policy {}, rule {}).{}",
+                item.text.en,
+                answer.label().en,
+                policy.id,
+                rule.id,
+                gl.1
+            ),
+        ),
+        _ => (
+            format!(
+                "{id}({})の回答「{}」は方針 {} / 規則 {} が求める回答({})ではありません。{}",
+                item.text.ja,
+                answer.label().ja,
+                policy.id,
+                rule.id,
+                list(&rule.require, true),
+                gl.0
+            ),
+            format!(
+                "{id} ({}): the answer \"{}\" is not what policy {}, rule {} requires ({}).{}",
+                item.text.en,
+                answer.label().en,
+                policy.id,
+                rule.id,
+                list(&rule.require, false),
+                gl.1
+            ),
+        ),
+    };
+    let mut finding = Finding::new(
+        code,
+        Location::pointer(["answers", id, "answer"]),
+        Text::new(ja.trim_end_matches('。'), en),
+    )
+    .with_item(id);
+    finding.refs = refs.to_vec();
+    finding
+}
+
+impl Review {
+    /// Findings at or above `severity`.
+    pub fn count_at_least(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= severity)
+            .count()
+    }
+}

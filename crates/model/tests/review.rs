@@ -1,0 +1,199 @@
+//! Reviews of the shipped examples against the shipped policies: concrete findings (item, code,
+//! GL reference), scores, waivers, stale and outdated documents.
+
+use jiff::civil::date;
+use kaiji_catalog::{Answer, Registry};
+use kaiji_model::{Code, Disclosure, Policy, ReviewOptions, Severity, review};
+
+fn example(name: &str) -> Disclosure {
+    let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    Disclosure::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn options() -> ReviewOptions {
+    ReviewOptions {
+        today: date(2026, 11, 27),
+        max_age_days: None,
+    }
+}
+
+fn codes(r: &kaiji_model::Review) -> Vec<(Code, Option<&str>, Severity)> {
+    r.findings
+        .iter()
+        .map(|f| (f.code, f.item.as_deref(), f.severity))
+        .collect()
+}
+
+#[test]
+fn baseline_accepts_a_justified_no_and_strict_does_not() {
+    let registry = Registry::builtin().unwrap();
+    let doc = example("pacs-mds-5.0h.kaiji.json");
+    // MDS-C14-02 (multi-factor authentication) is answered no, with a remark saying why.
+    assert_eq!(doc.answers["MDS-C14-02"].answer, Some(Answer::No));
+    let baseline = review(
+        &doc,
+        &registry,
+        &Policy::builtin("gl6-baseline").unwrap(),
+        options(),
+    );
+    assert_eq!(codes(&baseline), []);
+    assert_eq!(baseline.score.percent(), Some(100));
+
+    let strict = review(
+        &doc,
+        &registry,
+        &Policy::builtin("strict").unwrap(),
+        options(),
+    );
+    let violation = strict
+        .findings
+        .iter()
+        .find(|f| f.item.as_deref() == Some("MDS-C14-02"))
+        .unwrap();
+    assert_eq!(violation.code, Code::PolicyViolation);
+    assert_eq!(violation.refs, ["システム運用編 14"]);
+    assert_eq!(
+        violation.location.pointer.as_deref(),
+        Some("/answers/MDS-C14-02/answer")
+    );
+    assert!(violation.message.ja.contains("GL 6.0: システム運用編 14"));
+    // C14 items weigh 3 under strict's gl6-access rule: one departure of 6 items there.
+    let c14 = strict.sections.iter().find(|s| s.id == "C14").unwrap();
+    assert_eq!((c14.items, c14.departures), (6, 1));
+    assert_eq!((c14.score.met, c14.score.total), (15, 18));
+    let touched: Vec<(&str, usize)> = strict
+        .gl
+        .iter()
+        .map(|g| (g.id.as_str(), g.departures))
+        .collect();
+    assert!(
+        touched.contains(&("システム運用編", strict.findings.len())),
+        "{touched:?}"
+    );
+    assert!(touched.contains(&("システム運用編 14", 1)), "{touched:?}");
+}
+
+#[test]
+fn a_no_without_a_remark_needs_a_justification() {
+    let registry = Registry::builtin().unwrap();
+    let mut doc = example("pacs-mds-5.0h.kaiji.json");
+    doc.answers.get_mut("MDS-C13-01").unwrap().answer = Some(Answer::No);
+    doc.answers.get_mut("MDS-C13-01").unwrap().remark.clear();
+    let r = review(
+        &doc,
+        &registry,
+        &Policy::builtin("gl6-baseline").unwrap(),
+        options(),
+    );
+    let found: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.item.as_deref() == Some("MDS-C13-01"))
+        .map(|f| (f.code, f.refs.clone()))
+        .collect();
+    assert!(
+        found.contains(&(
+            Code::RemarkMissingJustification,
+            vec!["システム運用編 13".to_owned()]
+        )),
+        "{found:?}"
+    );
+    assert!(r.score.percent().unwrap() < 100);
+}
+
+#[test]
+fn waivers_hold_until_they_expire() {
+    let registry = Registry::builtin().unwrap();
+    let doc = example("pacs-mds-5.0h.kaiji.json");
+    let yaml = |expires: &str| {
+        format!(
+            "id: w\ntitle: {{ja: w, en: w}}\nrules:\n  - {{id: mfa, select: {{items: [MDS-C14-02]}}, require: [yes]}}\nwaivers:\n  - {{item: MDS-C14-02, product: SampleView PACS, reason: 二要素認証は次版で対応, expires: {expires}}}\n"
+        )
+    };
+    let active = review(
+        &doc,
+        &registry,
+        &Policy::parse("w", &yaml("2027-03-31")).unwrap(),
+        options(),
+    );
+    assert_eq!(codes(&active), []);
+    assert_eq!(active.waived.len(), 1);
+    assert_eq!(active.waived[0].item, "MDS-C14-02");
+
+    let expired = review(
+        &doc,
+        &registry,
+        &Policy::parse("w", &yaml("2026-10-31")).unwrap(),
+        options(),
+    );
+    assert_eq!(
+        codes(&expired),
+        [
+            (Code::PolicyViolation, Some("MDS-C14-02"), Severity::Error),
+            (Code::WaiverExpired, Some("MDS-C14-02"), Severity::Warning),
+        ]
+    );
+    assert!(expired.waived.is_empty());
+}
+
+#[test]
+fn old_revisions_and_old_documents_are_flagged() {
+    let registry = Registry::builtin().unwrap();
+    let doc = example("pacs-mds-4.1.kaiji.json");
+    let r = review(
+        &doc,
+        &registry,
+        &Policy::builtin("gl6-baseline").unwrap(),
+        options(),
+    );
+    let flagged: Vec<Code> = r.findings.iter().map(|f| f.code).collect();
+    assert_eq!(flagged, [Code::OutdatedRevision, Code::StaleDisclosure]);
+    assert!(
+        r.findings[1].message.en.contains("1152 days ago"),
+        "{}",
+        r.findings[1].message.en
+    );
+    // 4.1 items serve GL 6.0 through their 5.0h successors, so the policy still covers them.
+    assert!(r.score.total > 0);
+    // A caller's age limit wins over the policy's.
+    let r = review(
+        &doc,
+        &registry,
+        &Policy::builtin("gl6-baseline").unwrap(),
+        ReviewOptions {
+            max_age_days: Some(2000),
+            ..options()
+        },
+    );
+    assert_eq!(
+        r.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        [Code::OutdatedRevision]
+    );
+}
+
+#[test]
+fn a_document_the_policy_is_not_for_gets_a_finding_not_a_crash() {
+    let registry = Registry::builtin().unwrap();
+    let doc = example("pacs-mds-5.0h.kaiji.json");
+    let policy = Policy::parse(
+        "p",
+        "id: p\ntitle: {ja: p, en: p}\napplies_to: [other-checklist]\nrules:\n  - {id: r, select: {items: ['*']}, require: [yes]}\n",
+    )
+    .unwrap();
+    let r = review(&doc, &registry, &policy, options());
+    assert_eq!(
+        codes(&r),
+        [(Code::PolicyNotApplicable, None, Severity::Warning)]
+    );
+    assert_eq!(r.score.percent(), None);
+
+    let mut unknown = doc;
+    unknown.catalog.id = "no-such-checklist".into();
+    let r = review(
+        &unknown,
+        &registry,
+        &Policy::builtin("gl6-baseline").unwrap(),
+        options(),
+    );
+    assert_eq!(r.findings[0].code, Code::UnknownCatalog);
+}
