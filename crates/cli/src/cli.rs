@@ -45,6 +45,10 @@ pub(crate) enum Command {
     /// 確認方針を作る・表示する・検査する (write, list, show and check review policies)
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// 同じ製品の開示書の2つの版を比べる (what changed between two versions of a disclosure)
+    Diff(DiffArgs),
+    /// 開示書を新しい版のチェックリストに移す (carry a disclosure to a newer checklist revision)
+    Migrate(MigrateArgs),
     /// 指摘コードの意味を表示する (explain a finding code)
     Explain(ExplainArgs),
     /// 開示書または方針の JSON Schema を出力する (print the disclosure or policy JSON Schema)
@@ -78,6 +82,37 @@ pub(crate) struct ReviewArgs {
     /// 出力形式 (output format)
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub(crate) format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// 旧版 (older disclosure)
+    #[arg(value_name = "OLD.kaiji.json")]
+    pub(crate) old: PathBuf,
+    /// 新版 (newer disclosure)
+    #[arg(value_name = "NEW.kaiji.json")]
+    pub(crate) new: PathBuf,
+    /// 出力形式 (output format)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    /// 移す開示書 (disclosure to migrate)
+    #[arg(value_name = "FILE.kaiji.json")]
+    pub(crate) input: PathBuf,
+    /// 移行先のチェックリスト (target checklist), e.g. jahis-mds-sds@5.0
+    #[arg(long, value_name = "ID@REVISION")]
+    pub(crate) to: String,
+    /// 出力ファイル (output file)
+    #[arg(short, long, value_name = "OUT.kaiji.json")]
+    pub(crate) output: PathBuf,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod cli;
 mod files;
 mod output;
 mod review_cmd;
+mod revision_cmd;
 mod validate_cmd;
 mod xlsx_cmd;
 
@@ -98,6 +99,8 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Export(args) => xlsx_cmd::export(&args, &registry, out),
         Command::Review(args) => review_cmd::review(&args, &registry, out),
         Command::Policy(cmd) => review_cmd::policy(cmd, &registry, out),
+        Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
+        Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {
             out.raw(&if args.policy {
                 kaiji_model::policy_schema()

@@ -205,3 +205,108 @@ fn policy_init_writes_a_policy_that_checks_clean() {
         .success()
         .stdout(predicate::str::contains("kaiji review policy"));
 }
+
+#[test]
+fn diff_exits_1_on_a_regression_and_names_it() {
+    kaiji()
+        .args([
+            "diff",
+            "examples/pacs-mds-4.1.kaiji.json",
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("後退 1、改善 4"))
+        .stdout(predicate::str::contains(
+            "[後退] SDS-C07-01 (旧 MDS-6.9-01, 番号変更) 回答: はい → いいえ",
+        ));
+    kaiji()
+        .args([
+            "diff",
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "regressed 0, improved 0, modified 0, new 0, removed 0",
+        ));
+    let out = kaiji()
+        .args([
+            "diff",
+            "--format",
+            "json",
+            "examples/pacs-mds-4.1.kaiji.json",
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["mapped"], true);
+    assert!(
+        d["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == "regressed"
+                && c["item"] == "SDS-C07-01"
+                && c["relation"] == "renamed")
+    );
+}
+
+#[test]
+fn migrate_writes_a_document_and_lists_open_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pacs-5.0h.kaiji.json");
+    kaiji()
+        .args([
+            "migrate",
+            "examples/pacs-mds-4.1.kaiji.json",
+            "--to",
+            "jahis-mds-sds@5.0",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "引き継ぎ 27 項目、要確認 15 項目、対応なし 2 項目",
+        ))
+        .stdout(predicate::str::contains(
+            "要確認: MDS-C16-02 (旧 MDS-6.5-08): 分割された項目",
+        ));
+    // The result validates but for the open items (missing answers: exit 1, not 2).
+    kaiji()
+        .arg("validate")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("missing-answer"));
+    // Never overwritten without --force.
+    kaiji()
+        .args([
+            "migrate",
+            "examples/pacs-mds-4.1.kaiji.json",
+            "--to",
+            "jahis-mds-sds@5.0h",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    kaiji()
+        .args([
+            "migrate",
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "--to",
+            "jahis-mds-sds@4.1",
+            "-o",
+        ])
+        .arg(dir.path().join("back.kaiji.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("対応表"));
+}

@@ -7,6 +7,7 @@ mod diags;
 mod disclosure;
 mod policy;
 mod review;
+mod revision;
 mod skeleton;
 mod validate;
 
@@ -19,6 +20,9 @@ pub use policy::{
     policy_schema,
 };
 pub use review::{GlTouch, Review, ReviewOptions, Score, SectionScore, Waived, review};
+pub use revision::{
+    Carried, Change, ChangeKind, DocDiff, Migration, NeedsReview, ReviewReason, diff, migrate,
+};
 pub use skeleton::skeleton;
 pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
 
@@ -41,6 +45,8 @@ pub enum Error {
     NoRssOverlay(String),
     #[error("チェックリスト {catalog} には様式 {form} がありません")]
     FormNotInCatalog { catalog: String, form: String },
+    #[error("{from} から {to} への対応表(マッピングファイル)がありません")]
+    NoMapping { from: String, to: String },
     /// A policy file that does not parse or makes no sense; line and column are 1-based.
     #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
     Policy {
@@ -91,6 +97,9 @@ impl Error {
             }
             (Self::FormNotInCatalog { catalog, form }, Lang::En) => {
                 format!("checklist {catalog} has no {form} form")
+            }
+            (Self::NoMapping { from, to }, Lang::En) => {
+                format!("no mapping file from {from} to {to}")
             }
             (
                 Self::Policy {
