@@ -45,6 +45,8 @@ pub(crate) enum Command {
     /// 確認方針を作る・表示する・検査する (write, list, show and check review policies)
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// 複数ベンダーの開示書を並べて比べる (compare vendors side by side: items × vendors)
+    Compare(CompareArgs),
     /// 同じ製品の開示書の2つの版を比べる (what changed between two versions of a disclosure)
     Diff(DiffArgs),
     /// 開示書を新しい版のチェックリストに移す (carry a disclosure to a newer checklist revision)
@@ -82,6 +84,37 @@ pub(crate) struct ReviewArgs {
     /// 出力形式 (output format)
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub(crate) format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// 開示書ファイル (disclosures, *.kaiji.json)
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// 方針: 同梱の名前または YAML ファイル (policy that marks departures)
+    #[arg(long, default_value = "gl6-baseline", value_name = "NAME|FILE")]
+    pub(crate) policy: String,
+    /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// 出力ファイル(拡張子 .html .xlsx .csv .json で形式を選ぶ) (output file; the extension picks the format)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<CompareFormat>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CompareFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+    Xlsx,
 }
 
 #[derive(Debug, Args)]

@@ -99,6 +99,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Export(args) => xlsx_cmd::export(&args, &registry, out),
         Command::Review(args) => review_cmd::review(&args, &registry, out),
         Command::Policy(cmd) => review_cmd::policy(cmd, &registry, out),
+        Command::Compare(args) => review_cmd::compare(&args, &registry, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {

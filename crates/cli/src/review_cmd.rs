@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
-    cli::{PolicyCommand, ReportFormat, ReviewArgs},
+    cli::{CompareArgs, CompareFormat, PolicyCommand, ReportFormat, ReviewArgs},
     files::{read_text, write_new_file},
     output::{Out, csv_row},
 };
@@ -36,6 +36,257 @@ fn load_policy(name_or_path: &str) -> Result<Policy, UserError> {
     Ok(Policy::parse(&path.display().to_string(), &text)?)
 }
 
+/// `--today`, or the clock's date.
+fn review_date(today: Option<&str>) -> Result<jiff::civil::Date, UserError> {
+    match today {
+        Some(t) => Ok(t
+            .parse::<IsoDate>()
+            .map_err(|e| {
+                UserError::new(
+                    format!("--today: {}", e.message(Lang::Ja)),
+                    format!("--today: {}", e.message(Lang::En)),
+                )
+            })?
+            .date()),
+        None => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+/// Reads disclosures; every unreadable file is reported, then the command fails.
+fn read_documents(paths: &[std::path::PathBuf]) -> Result<Vec<Disclosure>, UserError> {
+    let mut docs = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
+    let mut failed_en: Vec<String> = Vec::new();
+    for path in paths {
+        let read = read_text(path).and_then(|text| {
+            Disclosure::from_json(&text).map_err(|e| {
+                UserError::new(
+                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
+                    format!("{}: {}", path.display(), e.message(Lang::En)),
+                )
+            })
+        });
+        match read {
+            Ok(doc) => docs.push(doc),
+            Err(e) => {
+                failed.push(e.0.ja);
+                failed_en.push(e.0.en);
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(docs)
+    } else {
+        Err(UserError::new(failed.join("\n"), failed_en.join("\n")))
+    }
+}
+
+pub(crate) fn compare(
+    args: &CompareArgs,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    let policy = load_policy(&args.policy)?;
+    let options = kaiji_model::ReviewOptions {
+        today: review_date(args.today.as_deref())?,
+        max_age_days: None,
+    };
+    let docs = read_documents(&args.files)?;
+    let c = kaiji_model::compare(&docs, registry, &policy, options)?;
+    let from_extension = args.output.as_ref().and_then(|p| {
+        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(CompareFormat::Html),
+            "xlsx" => Some(CompareFormat::Xlsx),
+            "csv" => Some(CompareFormat::Csv),
+            "json" => Some(CompareFormat::Json),
+            "txt" => Some(CompareFormat::Text),
+            _ => None,
+        }
+    });
+    let format = args
+        .format
+        .or(from_extension)
+        .unwrap_or(CompareFormat::Text);
+    let lang = out.lang;
+    let bytes: Vec<u8> = match format {
+        CompareFormat::Xlsx => kaiji_xlsx::compare_workbook(&c, lang)
+            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,
+        CompareFormat::Html => kaiji_report::compare_html(&c, lang).into_bytes(),
+        CompareFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&c).expect("a comparison serialises");
+            s.push('\n');
+            s.into_bytes()
+        }
+        CompareFormat::Csv => compare_csv(&c, lang).into_bytes(),
+        CompareFormat::Text => compare_text(&c, lang).into_bytes(),
+    };
+    match &args.output {
+        Some(path) => {
+            write_new_file(path, &bytes, args.force)?;
+            out.line(match lang {
+                Lang::Ja => format!(
+                    "{} を作成しました({} 社 × {} 項目、{})",
+                    path.display(),
+                    c.vendors.len(),
+                    c.rows.len(),
+                    c.catalog
+                ),
+                Lang::En => format!(
+                    "wrote {} ({} vendors × {} items, {})",
+                    path.display(),
+                    c.vendors.len(),
+                    c.rows.len(),
+                    c.catalog
+                ),
+            });
+        }
+        None if format == CompareFormat::Xlsx => {
+            return Err(UserError::new(
+                "xlsx は -o で出力ファイルを指定してください",
+                "xlsx needs an output file (-o)",
+            ));
+        }
+        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
+    }
+    Ok(Outcome::Clean)
+}
+
+fn answer_mark(cell: &kaiji_model::MatrixCell) -> &'static str {
+    use kaiji_catalog::Answer;
+    match (cell.applies, cell.answer) {
+        (false, _) => "",
+        (true, Some(Answer::Yes)) => "○",
+        (true, Some(Answer::No)) => "×",
+        (true, Some(Answer::Na)) => "－",
+        (true, None) => "?",
+    }
+}
+
+fn compare_csv(c: &kaiji_model::Comparison, lang: Lang) -> String {
+    let mut text = String::from("\u{feff}");
+    let (item, section, question) = match lang {
+        Lang::Ja => ("項目", "区分", "内容"),
+        Lang::En => ("item", "section", "question"),
+    };
+    let mut header: Vec<String> = vec![item.into(), section.into(), question.into()];
+    for v in &c.vendors {
+        let label = v.label();
+        header.push(label.clone());
+        header.push(format!(
+            "{label} {}",
+            if lang == Lang::Ja { "備考" } else { "remark" }
+        ));
+        header.push(format!(
+            "{label} {}",
+            if lang == Lang::Ja {
+                "逸脱"
+            } else {
+                "departure"
+            }
+        ));
+    }
+    text.push_str(&csv_row(header.iter().map(String::as_str)));
+    text.push('\n');
+    for row in &c.rows {
+        let mut fields: Vec<String> = vec![
+            row.item.clone(),
+            row.section.clone(),
+            row.text.get(lang).to_owned(),
+        ];
+        for cell in &row.cells {
+            let answer = match (cell.applies, cell.answer) {
+                (false, _) => String::new(),
+                (true, Some(a)) => a.label().get(lang).to_owned(),
+                (true, None) => String::new(),
+            };
+            fields.push(answer);
+            fields.push(cell.remark.clone());
+            fields.push(
+                cell.departure
+                    .map(|d| d.as_str().to_owned())
+                    .unwrap_or_default(),
+            );
+        }
+        text.push_str(&csv_row(fields.iter().map(String::as_str)));
+        text.push('\n');
+    }
+    text
+}
+
+fn compare_text(c: &kaiji_model::Comparison, lang: Lang) -> String {
+    let mut text = String::new();
+    let ja = lang == Lang::Ja;
+    text.push_str(&format!(
+        "{} {} / {} {}\n",
+        if ja {
+            "チェックリスト"
+        } else {
+            "checklist"
+        },
+        c.catalog,
+        if ja { "方針" } else { "policy" },
+        c.policy
+    ));
+    for (i, v) in c.vendors.iter().enumerate() {
+        let s = v.totals.score;
+        text.push_str(&format!(
+            "  [{}] {} ({}, {}){}: {} {} / {} {}\n",
+            i + 1,
+            v.label(),
+            v.kind.to_string().to_uppercase(),
+            v.catalog,
+            if v.migrated {
+                if ja {
+                    " 移行して比較"
+                } else {
+                    " migrated"
+                }
+            } else {
+                ""
+            },
+            if ja { "逸脱" } else { "departures" },
+            v.totals.departures,
+            if ja { "スコア" } else { "score" },
+            s.percent()
+                .map_or_else(|| "-".to_owned(), |p| format!("{p}%")),
+        ));
+    }
+    text.push_str(if ja {
+        "  ○ はい × いいえ － 該当なし ? 未回答、! 方針からの逸脱\n"
+    } else {
+        "  ○ yes × no － n/a ? unanswered, ! departs from the policy\n"
+    });
+    let heads: Vec<String> = (1..=c.vendors.len()).map(|i| format!("[{i}]")).collect();
+    text.push_str(&format!(
+        "{} {}\n",
+        crate::output::pad("", 12),
+        heads.join(" ")
+    ));
+    for row in &c.rows {
+        let marks: Vec<String> = row
+            .cells
+            .iter()
+            .map(|cell| {
+                let flag = if cell
+                    .departure
+                    .is_some_and(|d| d != kaiji_model::Code::MissingAnswer)
+                {
+                    "!"
+                } else {
+                    ""
+                };
+                crate::output::pad(&format!("{}{flag}", answer_mark(cell)), 3)
+            })
+            .collect();
+        text.push_str(&format!(
+            "{} {}\n",
+            crate::output::pad(&row.item, 12),
+            marks.join(" ")
+        ));
+    }
+    text
+}
+
 /// One reviewed file, as JSON output shows it.
 #[derive(Serialize)]
 struct FileReview<'a> {
@@ -56,20 +307,8 @@ pub(crate) fn review(
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
     let policy = load_policy(&args.policy)?;
-    let today = match &args.today {
-        Some(t) => t
-            .parse::<IsoDate>()
-            .map_err(|e| {
-                UserError::new(
-                    format!("--today: {}", e.message(Lang::Ja)),
-                    format!("--today: {}", e.message(Lang::En)),
-                )
-            })?
-            .date(),
-        None => jiff::Zoned::now().date(),
-    };
     let options = kaiji_model::ReviewOptions {
-        today,
+        today: review_date(args.today.as_deref())?,
         max_age_days: args.max_age,
     };
     // Every file is read first: a bad one is reported with the others, then exit 2.

@@ -310,3 +310,97 @@ fn migrate_writes_a_document_and_lists_open_items() {
         .code(2)
         .stderr(predicate::str::contains("対応表"));
 }
+
+#[test]
+fn compare_writes_html_xlsx_csv_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        "examples/pacs-mds-5.0h.kaiji.json",
+        "examples/pacs-mds-4.1.kaiji.json",
+        "examples/cloud-share-sds-5.0h.kaiji.json",
+    ];
+    let html = dir.path().join("c.html");
+    kaiji()
+        .args([
+            "compare",
+            "--policy",
+            "strict",
+            "--today",
+            "2026-11-27",
+            "-o",
+        ])
+        .arg(&html)
+        .args(files)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 社 × 83 項目"));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(
+        page.contains(r#"<td class="violation" title="9.2.0 では未対応"#),
+        "MFA departure with its remark on hover"
+    );
+    assert!(page.contains("旧版から移行して比較"));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "self-contained"
+    );
+
+    let xlsx = dir.path().join("c.xlsx");
+    kaiji()
+        .args(["compare", "--today", "2026-11-27", "-o"])
+        .arg(&xlsx)
+        .args(files)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let range = book.worksheet_range("比較").unwrap();
+    let cell = |r: u32, c: u32| {
+        range
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(3, 0), "項目");
+    assert!(
+        cell(3, 3).contains("SampleView PACS 9.2.0"),
+        "{}",
+        cell(3, 3)
+    );
+    let mfa_row = (4..range.height() as u32)
+        .find(|r| cell(*r, 0) == "MDS-C14-02")
+        .unwrap();
+    assert_eq!(cell(mfa_row, 3), "いいえ");
+    assert_eq!(cell(mfa_row, 5), "様式外");
+
+    let out = kaiji()
+        .args([
+            "compare",
+            "--today",
+            "2026-11-27",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+        ])
+        .args(files)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("\u{feff}item,section,question,"));
+    assert_eq!(csv.lines().count(), 84);
+
+    kaiji()
+        .args(["compare", "--today", "2026-11-27"])
+        .args(files)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[2] 株式会社サンプルメディカルイメージング SampleView PACS 8.4.2 (MDS, jahis-mds-sds@4.1) 移行して比較"));
+    kaiji()
+        .args(["compare", "--format", "xlsx"])
+        .args(files)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-o"));
+}

@@ -3,6 +3,7 @@
 //! Library crate: it decides, it never prints, exits or reads the environment. The CLI and the
 //! server present what it returns.
 
+mod compare;
 mod diags;
 mod disclosure;
 mod policy;
@@ -11,6 +12,7 @@ mod revision;
 mod skeleton;
 mod validate;
 
+pub use compare::{Comparison, MatrixCell, MatrixRow, Totals, Vendor, compare};
 pub use diags::{Code, Finding, Location, Severity};
 pub use disclosure::{
     AnswerEntry, CatalogId, Disclosure, DocKind, IsoDate, Subject, SubjectField, disclosure_schema,
@@ -45,6 +47,10 @@ pub enum Error {
     NoRssOverlay(String),
     #[error("チェックリスト {catalog} には様式 {form} がありません")]
     FormNotInCatalog { catalog: String, form: String },
+    #[error("チェックリストの異なる開示書は比較できません({first} と {other})")]
+    DifferentChecklists { first: String, other: String },
+    #[error("比較する開示書がありません")]
+    NothingToCompare,
     #[error("{from} から {to} への対応表(マッピングファイル)がありません")]
     NoMapping { from: String, to: String },
     /// A policy file that does not parse or makes no sense; line and column are 1-based.
@@ -98,6 +104,12 @@ impl Error {
             (Self::FormNotInCatalog { catalog, form }, Lang::En) => {
                 format!("checklist {catalog} has no {form} form")
             }
+            (Self::DifferentChecklists { first, other }, Lang::En) => {
+                format!(
+                    "disclosures of different checklists cannot be compared ({first} and {other})"
+                )
+            }
+            (Self::NothingToCompare, Lang::En) => "no disclosures to compare".to_owned(),
             (Self::NoMapping { from, to }, Lang::En) => {
                 format!("no mapping file from {from} to {to}")
             }

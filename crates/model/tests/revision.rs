@@ -10,7 +10,13 @@ fn example(name: &str) -> Disclosure {
 }
 
 /// (kind, item, old items, old answer, new answer)
-type AnswerChange<'a> = (ChangeKind, &'a str, Vec<&'a str>, Option<&'a str>, Option<&'a str>);
+type AnswerChange<'a> = (
+    ChangeKind,
+    &'a str,
+    Vec<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
 
 fn registry() -> Registry {
     Registry::builtin().unwrap()

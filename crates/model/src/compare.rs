@@ -1,0 +1,215 @@
+//! Side-by-side comparison of several vendors' disclosures: a vendors × items matrix of
+//! answers and remarks, with the departures from the hospital's policy marked and totals per
+//! vendor. Disclosures written against an older revision are carried to the newest one first
+//! (`migrate`), so a 4.1 and a 5.0h document line up item by item.
+
+use kaiji_catalog::{Answer, CatalogRef, Registry, Text};
+use serde::Serialize;
+
+use crate::review::{ReviewOptions, Score, review};
+use crate::{Code, Disclosure, DocKind, Error, Policy, migrate};
+
+/// The matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The checklist revision the rows follow.
+    pub catalog: String,
+    /// The policy the departures are judged by.
+    pub policy: String,
+    pub vendors: Vec<Vendor>,
+    pub rows: Vec<MatrixRow>,
+}
+
+/// One column: one disclosure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vendor {
+    pub organisation: String,
+    pub product: String,
+    pub version: String,
+    pub kind: DocKind,
+    /// The revision the disclosure was written against.
+    pub catalog: String,
+    /// Carried from an older revision for the comparison.
+    pub migrated: bool,
+    pub totals: Totals,
+}
+
+impl Vendor {
+    /// `organisation product version`, for a column heading.
+    pub fn label(&self) -> String {
+        format!("{} {} {}", self.organisation, self.product, self.version)
+            .trim()
+            .to_owned()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Totals {
+    pub yes: usize,
+    pub no: usize,
+    pub na: usize,
+    pub unanswered: usize,
+    /// Items departing from the policy.
+    pub departures: usize,
+    /// The policy score.
+    pub score: Score,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    pub item: String,
+    pub section: String,
+    pub section_title: Text,
+    /// kaiji's paraphrase of the item.
+    pub text: Text,
+    pub cells: Vec<MatrixCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixCell {
+    /// The item belongs to this vendor's form (MDS or SDS).
+    pub applies: bool,
+    pub answer: Option<Answer>,
+    pub remark: String,
+    /// `policy-violation`, `remark-missing-justification` or `missing-answer`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure: Option<Code>,
+}
+
+/// Builds the matrix. All documents must answer one checklist (any revisions of it).
+pub fn compare(
+    documents: &[Disclosure],
+    registry: &Registry,
+    policy: &Policy,
+    options: ReviewOptions,
+) -> Result<Comparison, Error> {
+    // The newest revision among the documents' checklists.
+    let mut target: Option<&kaiji_catalog::Catalog> = None;
+    for doc in documents {
+        let r = CatalogRef::new(doc.catalog.id.clone(), Some(doc.catalog.revision.clone()))
+            .map_err(|_| Error::NotAChecklist(doc.catalog.to_string()))?;
+        let (catalog, _) = registry
+            .checklist(&r)
+            .ok_or_else(|| Error::NotAChecklist(doc.catalog.to_string()))?;
+        target = Some(match target {
+            None => catalog,
+            Some(t) if t.header.id != catalog.header.id => {
+                return Err(Error::DifferentChecklists {
+                    first: t.key(),
+                    other: catalog.key(),
+                });
+            }
+            Some(t) => {
+                if kaiji_catalog::compare_versions(&catalog.header.revision, &t.header.revision)
+                    .is_gt()
+                {
+                    catalog
+                } else {
+                    t
+                }
+            }
+        });
+    }
+    let Some(target) = target else {
+        return Err(Error::NothingToCompare);
+    };
+    let checklist = target.as_checklist().expect("resolved as a checklist");
+    let target_ref = CatalogRef::new(
+        target.header.id.clone(),
+        Some(target.header.revision.clone()),
+    )
+    .expect("a loaded catalog has a valid reference");
+
+    let mut vendors = Vec::with_capacity(documents.len());
+    let mut lined_up = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let original = doc.catalog.to_string();
+        let migrated = doc.catalog.revision != target.header.revision;
+        let doc = if migrated {
+            migrate(doc, registry, &target_ref)?.document
+        } else {
+            doc.clone()
+        };
+        let reviewed = review(&doc, registry, policy, options);
+        let departures: Vec<(String, Code)> = reviewed
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.code,
+                    Code::PolicyViolation | Code::RemarkMissingJustification | Code::MissingAnswer
+                )
+            })
+            .filter_map(|f| Some((f.item.clone()?, f.code)))
+            .collect();
+        let form = doc.kind.form();
+        let mut totals = Totals {
+            score: reviewed.score,
+            ..Totals::default()
+        };
+        for item in checklist.items_for(form) {
+            match doc.answers.get(item.id.as_str()).and_then(|e| e.answer) {
+                Some(Answer::Yes) => totals.yes += 1,
+                Some(Answer::No) => totals.no += 1,
+                Some(Answer::Na) => totals.na += 1,
+                None => totals.unanswered += 1,
+            }
+        }
+        totals.departures = departures
+            .iter()
+            .filter(|(_, c)| *c != Code::MissingAnswer)
+            .count();
+        vendors.push(Vendor {
+            organisation: doc.subject.organisation.clone(),
+            product: doc.subject.product.clone(),
+            version: doc.subject.version.clone(),
+            kind: doc.kind,
+            catalog: original,
+            migrated,
+            totals,
+        });
+        lined_up.push((doc, departures));
+    }
+
+    let mut rows = Vec::new();
+    for section in &checklist.sections {
+        for item in &section.items {
+            let id = item.id.as_str();
+            if !lined_up
+                .iter()
+                .any(|(d, _)| item.forms.contains(&d.kind.form()))
+            {
+                continue;
+            }
+            let cells = lined_up
+                .iter()
+                .map(|(doc, departures)| {
+                    let entry = doc.answers.get(id);
+                    MatrixCell {
+                        applies: item.forms.contains(&doc.kind.form()),
+                        answer: entry.and_then(|e| e.answer),
+                        remark: entry.map(|e| e.remark.clone()).unwrap_or_default(),
+                        departure: departures
+                            .iter()
+                            .filter(|(i, _)| i == id)
+                            .map(|(_, c)| *c)
+                            .min_by_key(|c| *c != Code::PolicyViolation),
+                    }
+                })
+                .collect();
+            rows.push(MatrixRow {
+                item: id.to_owned(),
+                section: section.id.clone(),
+                section_title: section.title.clone(),
+                text: item.text.clone(),
+                cells,
+            });
+        }
+    }
+    Ok(Comparison {
+        catalog: target.key(),
+        policy: policy.id.clone(),
+        vendors,
+        rows,
+    })
+}

@@ -1,0 +1,91 @@
+//! The vendors × items matrix of the shipped examples.
+
+use kaiji_catalog::{Answer, Registry};
+use kaiji_model::{Code, Disclosure, Error, Policy, ReviewOptions, compare};
+
+fn example(name: &str) -> Disclosure {
+    let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    Disclosure::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn options() -> ReviewOptions {
+    ReviewOptions {
+        today: jiff::civil::date(2026, 11, 27),
+        max_age_days: None,
+    }
+}
+
+#[test]
+fn vendors_line_up_item_by_item_across_revisions() {
+    let registry = Registry::builtin().unwrap();
+    let docs = [
+        example("pacs-mds-5.0h.kaiji.json"),
+        example("pacs-mds-4.1.kaiji.json"),
+        example("cloud-share-sds-5.0h.kaiji.json"),
+    ];
+    let c = compare(
+        &docs,
+        &registry,
+        &Policy::builtin("strict").unwrap(),
+        options(),
+    )
+    .unwrap();
+    assert_eq!(c.catalog, "jahis-mds-sds@5.0h");
+    assert_eq!(c.vendors.len(), 3);
+    assert!(!c.vendors[0].migrated && c.vendors[1].migrated);
+    assert_eq!(c.vendors[1].catalog, "jahis-mds-sds@4.1");
+    // Every item of either form, once, in checklist order.
+    assert_eq!(c.rows.len(), 83);
+    let row = |id: &str| c.rows.iter().find(|r| r.item == id).unwrap();
+    // MFA: no (with a reason) in 9.2.0, carried from 4.1 as no as well; the SDS has no such item.
+    let mfa = row("MDS-C14-02");
+    assert_eq!(mfa.cells[0].answer, Some(Answer::No));
+    assert_eq!(mfa.cells[0].departure, Some(Code::PolicyViolation));
+    assert!(mfa.cells[0].remark.contains("9.2.0 では未対応"));
+    assert_eq!(mfa.cells[1].answer, Some(Answer::No));
+    assert!(!mfa.cells[2].applies);
+    // A new 5.0h item the 4.1 document could not answer.
+    let sbom = row("MDS-C08-04");
+    assert_eq!(
+        (sbom.cells[0].answer, sbom.cells[1].answer),
+        (Some(Answer::Yes), None)
+    );
+    assert_eq!(sbom.cells[1].departure, Some(Code::MissingAnswer));
+    // Totals add up to the form's items.
+    for v in &c.vendors {
+        let t = v.totals;
+        let form_items = c
+            .rows
+            .iter()
+            .filter(|r| r.cells[c.vendors.iter().position(|x| std::ptr::eq(x, v)).unwrap()].applies)
+            .count();
+        assert_eq!(
+            t.yes + t.no + t.na + t.unanswered,
+            form_items,
+            "{}",
+            v.label()
+        );
+    }
+    assert_eq!(c.vendors[0].totals.departures, 3);
+}
+
+#[test]
+fn different_checklists_and_nothing_are_clear_errors() {
+    let registry = Registry::builtin().unwrap();
+    let policy = Policy::builtin("gl6-baseline").unwrap();
+    assert!(matches!(
+        compare(&[], &registry, &policy, options()),
+        Err(Error::NothingToCompare)
+    ));
+    let mut other = example("pacs-mds-5.0h.kaiji.json");
+    other.catalog.id = "iso27001-annex-a".into();
+    other.catalog.revision = "2022".into();
+    let e = compare(
+        &[example("pacs-mds-5.0h.kaiji.json"), other],
+        &registry,
+        &policy,
+        options(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("iso27001-annex-a"), "{e}");
+}

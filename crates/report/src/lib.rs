@@ -1,0 +1,122 @@
+//! kaiji-report: what kaiji hands to people who do not run it. Self-contained HTML pages (one
+//! file, no external assets, printable), Japanese first, English with `Lang::En`.
+//!
+//! Library crate: it takes the model's results and returns bytes; it never touches files.
+
+use askama::Template;
+use kaiji_catalog::{Answer, Lang};
+use kaiji_model::{Code, Comparison, MatrixCell};
+
+/// The labels a page needs, in one language.
+struct Labels {
+    lang: &'static str,
+    title: &'static str,
+    checklist: &'static str,
+    policy: &'static str,
+    item: &'static str,
+    section: &'static str,
+    question: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    na: &'static str,
+    unanswered: &'static str,
+    departures: &'static str,
+    score: &'static str,
+    not_in_form: &'static str,
+    migrated: &'static str,
+    legend: &'static str,
+    disclaimer: &'static str,
+}
+
+const JA: Labels = Labels {
+    lang: "ja",
+    title: "開示書の比較",
+    checklist: "チェックリスト",
+    policy: "方針",
+    item: "項目",
+    section: "区分",
+    question: "内容(kaiji の要約)",
+    yes: "はい",
+    no: "いいえ",
+    na: "該当なし",
+    unanswered: "未回答",
+    departures: "方針からの逸脱",
+    score: "スコア",
+    not_in_form: "様式外",
+    migrated: "旧版から移行して比較",
+    legend: "赤: 方針からの逸脱、黄: 理由の備考がない、灰: 未回答。セルにポインタを置くと備考を表示。見出しをクリックすると並べ替え。",
+    disclaimer: "kaiji は方針からの逸脱を示すだけで、適合を判定しません。",
+};
+
+const EN: Labels = Labels {
+    lang: "en",
+    title: "Disclosure comparison",
+    checklist: "Checklist",
+    policy: "Policy",
+    item: "Item",
+    section: "Section",
+    question: "What it asks (kaiji's paraphrase)",
+    yes: "Yes",
+    no: "No",
+    na: "N/A",
+    unanswered: "Unanswered",
+    departures: "Departures from the policy",
+    score: "Score",
+    not_in_form: "not in form",
+    migrated: "carried from an older revision for the comparison",
+    legend: "Red: departs from the policy; yellow: no remark saying why; grey: unanswered. Hover a cell for the remark; click a heading to sort.",
+    disclaimer: "kaiji flags departures from the policy; it never declares compliance.",
+};
+
+fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage<'a> {
+    t: &'static Labels,
+    lang: Lang,
+    c: &'a Comparison,
+}
+
+impl ComparePage<'_> {
+    fn answer(&self, cell: &MatrixCell) -> &'static str {
+        match (cell.applies, cell.answer) {
+            (false, _) => "",
+            (true, Some(Answer::Yes)) => self.t.yes,
+            (true, Some(Answer::No)) => self.t.no,
+            (true, Some(Answer::Na)) => self.t.na,
+            (true, None) => self.t.unanswered,
+        }
+    }
+
+    fn class(cell: &MatrixCell) -> &'static str {
+        match (cell.applies, cell.departure) {
+            (false, _) => "out",
+            (true, Some(Code::PolicyViolation)) => "violation",
+            (true, Some(Code::RemarkMissingJustification)) => "justify",
+            (true, Some(_)) => "missing",
+            (true, None) => "ok",
+        }
+    }
+
+    fn text<'t>(&self, t: &'t kaiji_catalog::Text) -> &'t str {
+        t.get(self.lang)
+    }
+}
+
+/// The vendors × items matrix as one self-contained HTML page: remarks on hover, departures
+/// highlighted, sortable columns, totals per vendor.
+pub fn compare_html(comparison: &Comparison, lang: Lang) -> String {
+    ComparePage {
+        t: labels(lang),
+        lang,
+        c: comparison,
+    }
+    .render()
+    .expect("the template renders any comparison")
+}
