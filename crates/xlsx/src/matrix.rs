@@ -127,7 +127,10 @@ fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }
     let foot = top + 1 + c.rows.len() as u32;
     let names = [
-        pick("はい / いいえ / 該当なし / 未回答", "Yes / No / N/A / unanswered"),
+        pick(
+            "はい / いいえ / 該当なし / 未回答",
+            "Yes / No / N/A / unanswered",
+        ),
         pick("方針からの逸脱", "Departures from the policy"),
         pick("スコア", "Score"),
     ];
@@ -136,8 +139,10 @@ fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         [
             format!("{} / {} / {} / {}", t.yes, t.no, t.na, t.unanswered),
             t.departures.to_string(),
-            s.percent()
-                .map_or_else(|| "-".to_owned(), |p| format!("{p}% ({}/{})", s.met, s.total)),
+            s.percent().map_or_else(
+                || "-".to_owned(),
+                |p| format!("{p}% ({}/{})", s.met, s.total),
+            ),
         ]
     };
     for (k, name) in names.iter().enumerate() {
