@@ -17,8 +17,9 @@ pub use check::{Issue, IssueCode, check};
 pub use id::{CatalogRef, ItemId, compare_versions};
 pub use load::parse;
 pub use model::{
-    Answer, AnswerKind, Body, Catalog, Checklist, Condition, Confidence, Entry, Form, Header, Item,
-    Kind, MapEntry, Mapping, Overlay, OverlayItem, Reference, Relation, Rule, Section,
+    Answer, AnswerKind, Body, Catalog, Checklist, Condition, Confidence, Entry, Evidence, Form,
+    Header, Item, Kind, MapEntry, Mapping, Overlay, OverlayItem, Reference, Relation, Rule,
+    Section,
 };
 pub use registry::{ItemView, Registry, RssMark};
 pub use text::{Lang, Text};

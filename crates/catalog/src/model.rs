@@ -480,6 +480,26 @@ pub struct Entry {
     pub confidence: Confidence,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What kaiji can show as evidence for this line of a checklist (MHLW checklist lines that
+    /// an inventory and the collected disclosures answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// Evidence kaiji can produce for a checklist line from a hospital's system inventory and the
+/// disclosures it collected.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::Display, strum::EnumString,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Evidence {
+    /// Every system says whether it is remotely maintained, and for those that are, the vendor
+    /// has confirmed it (a disclosure answering the items that serve the line, or a recorded
+    /// confirmation date).
+    RemoteMaintenance,
+    /// Every system's vendor has handed over its MDS/SDS.
+    Disclosures,
 }
 
 /// A mapping between two catalogs.

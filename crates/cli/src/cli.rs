@@ -47,21 +47,31 @@ pub(crate) enum Command {
     Policy(PolicyCommand),
     /// 複数ベンダーの開示書を並べて比べる (compare vendors side by side: items × vendors)
     Compare(CompareArgs),
+    /// 厚労省チェックリストの項目に台帳と開示書から回答する (answer MHLW checklist lines)
+    #[command(subcommand)]
+    Checklist(ChecklistCommand),
     /// 同じ製品の開示書の2つの版を比べる (what changed between two versions of a disclosure)
     Diff(DiffArgs),
     /// 開示書を新しい版のチェックリストに移す (carry a disclosure to a newer checklist revision)
     Migrate(MigrateArgs),
     /// 指摘コードの意味を表示する (explain a finding code)
     Explain(ExplainArgs),
-    /// 開示書または方針の JSON Schema を出力する (print the disclosure or policy JSON Schema)
+    /// 開示書・方針・台帳の JSON Schema を出力する (print the JSON Schema of a file format)
     Schema(SchemaArgs),
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct SchemaArgs {
-    /// 方針ファイルの Schema を出力する (print the policy file's schema instead)
-    #[arg(long)]
-    pub(crate) policy: bool,
+    /// どのファイルの Schema か (which file format)
+    #[arg(value_enum, default_value_t = SchemaOf::Disclosure)]
+    pub(crate) of: SchemaOf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaOf {
+    Disclosure,
+    Policy,
+    Inventory,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +124,39 @@ pub(crate) enum CompareFormat {
     Json,
     Csv,
     Html,
+    Xlsx,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChecklistCommand {
+    /// 医療機関におけるサイバーセキュリティ対策チェックリスト (the MHLW cybersecurity checklist)
+    Mhlw(MhlwArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MhlwArgs {
+    /// システム台帳 (YAML) (system inventory)
+    #[arg(value_name = "INVENTORY.yaml")]
+    pub(crate) inventory: PathBuf,
+    /// 確認日 YYYY-MM-DD(省略時は今日) (date checked; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// 出力ファイル(拡張子 .xlsx .csv .json で形式を選ぶ) (output file; the extension picks the format)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<LinesFormat>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LinesFormat {
+    Text,
+    Json,
+    Csv,
     Xlsx,
 }
 

@@ -2,6 +2,7 @@
 //! and chooses the exit code: 0 clean, 1 findings at or above the threshold, 2 bad input or usage.
 
 mod catalog_cmd;
+mod checklist_cmd;
 mod cli;
 mod files;
 mod output;
@@ -99,14 +100,15 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Export(args) => xlsx_cmd::export(&args, &registry, out),
         Command::Review(args) => review_cmd::review(&args, &registry, out),
         Command::Policy(cmd) => review_cmd::policy(cmd, &registry, out),
+        Command::Checklist(cmd) => checklist_cmd::run(cmd, &registry, out),
         Command::Compare(args) => review_cmd::compare(&args, &registry, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {
-            out.raw(&if args.policy {
-                kaiji_model::policy_schema()
-            } else {
-                kaiji_model::disclosure_schema()
+            out.raw(&match args.of {
+                cli::SchemaOf::Disclosure => kaiji_model::disclosure_schema(),
+                cli::SchemaOf::Policy => kaiji_model::policy_schema(),
+                cli::SchemaOf::Inventory => kaiji_model::inventory_schema(),
             });
             Ok(Outcome::Clean)
         }

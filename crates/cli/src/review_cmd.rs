@@ -37,7 +37,7 @@ fn load_policy(name_or_path: &str) -> Result<Policy, UserError> {
 }
 
 /// `--today`, or the clock's date.
-fn review_date(today: Option<&str>) -> Result<jiff::civil::Date, UserError> {
+pub(crate) fn review_date(today: Option<&str>) -> Result<jiff::civil::Date, UserError> {
     match today {
         Some(t) => Ok(t
             .parse::<IsoDate>()

@@ -200,7 +200,7 @@ fn policy_init_writes_a_policy_that_checks_clean() {
         .success()
         .stdout(predicate::str::contains("id: strict"));
     kaiji()
-        .args(["schema", "--policy"])
+        .args(["schema", "policy"])
         .assert()
         .success()
         .stdout(predicate::str::contains("kaiji review policy"));
@@ -403,4 +403,75 @@ fn compare_writes_html_xlsx_csv_and_text() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("-o"));
+}
+
+#[test]
+fn mhlw_checklist_lines_for_the_example_hospital() {
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--today",
+            "2026-11-27",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "2-② リモート保守を使う機器があるか事業者に確かめ",
+        ))
+        .stdout(predicate::str::contains("いいえ(確認日 2026-11-27)"))
+        .stdout(predicate::str::contains(
+            "不足: 電子カルテ: 株式会社サンプルシステムズ から MDS/SDS を受け取っていません",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("mhlw.xlsx");
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--today",
+            "2026-11-27",
+            "-o",
+        ])
+        .arg(&xlsx)
+        .assert()
+        .code(1);
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let range = book.worksheet_range("チェックリスト").unwrap();
+    let cell = |r: u32, c: u32| {
+        range
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (cell(3, 0), cell(3, 2), cell(3, 3)),
+        ("2-②".into(), "いいえ".into(), "2026-11-27".into())
+    );
+    assert!(
+        cell(4, 5).contains("ナースコール: サンプル通信株式会社 の開示書を読めません"),
+        "{}",
+        cell(4, 5)
+    );
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "facility: x\nsystems:\n  - system: a\n    vendor: b\n    remote_maintenance: maybe\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["checklist", "mhlw", "--lang", "en"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml line 5 column"))
+        .stderr(predicate::str::contains("systems[0].remote_maintenance"));
+    kaiji()
+        .args(["schema", "inventory"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kaiji system inventory"));
 }

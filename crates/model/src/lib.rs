@@ -6,6 +6,7 @@
 mod compare;
 mod diags;
 mod disclosure;
+mod inventory;
 mod policy;
 mod review;
 mod revision;
@@ -16,6 +17,10 @@ pub use compare::{Comparison, MatrixCell, MatrixRow, Totals, Vendor, compare};
 pub use diags::{Code, Finding, Location, Severity};
 pub use disclosure::{
     AnswerEntry, CatalogId, Disclosure, DocKind, IsoDate, Subject, SubjectField, disclosure_schema,
+};
+pub use inventory::{
+    ChecklistLine, Collected, Gap, Inventory, MHLW_CHECKLIST, SystemEntry, inventory_schema,
+    mhlw_lines,
 };
 pub use policy::{
     BUILTIN_POLICIES, GL_CATALOG, POLICY_TEMPLATE, Policy, PolicyRule, Select, Waiver, gl_under,
@@ -53,6 +58,13 @@ pub enum Error {
     NothingToCompare,
     #[error("{from} から {to} への対応表(マッピングファイル)がありません")]
     NoMapping { from: String, to: String },
+    /// An inventory file that does not parse; line and column are 1-based.
+    #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
+    Inventory {
+        origin: String,
+        location: Option<(usize, usize)>,
+        message: String,
+    },
     /// A policy file that does not parse or makes no sense; line and column are 1-based.
     #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
     Policy {
@@ -115,6 +127,11 @@ impl Error {
             }
             (
                 Self::Policy {
+                    origin,
+                    location,
+                    message,
+                }
+                | Self::Inventory {
                     origin,
                     location,
                     message,

@@ -21,3 +21,8 @@ fn checked_in_disclosure_schema_is_current() {
 fn checked_in_policy_schema_is_current() {
     check("policy.schema.json", &kaiji_model::policy_schema());
 }
+
+#[test]
+fn checked_in_inventory_schema_is_current() {
+    check("inventory.schema.json", &kaiji_model::inventory_schema());
+}

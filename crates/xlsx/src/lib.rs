@@ -14,6 +14,7 @@ mod fill;
 mod grid;
 mod import;
 mod layout;
+mod lines;
 mod matrix;
 mod ooxml;
 mod own;
@@ -24,6 +25,7 @@ pub use derive::{DeriveOptions, derive};
 pub use fill::{FillReport, fill};
 pub use grid::{Cell, Format, Sheet, read_workbook};
 pub use import::{ImportOptions, Imported, import};
+pub use lines::checklist_workbook;
 pub use matrix::compare_workbook;
 pub use own::export;
 

@@ -1,0 +1,231 @@
+//! `kaiji checklist mhlw`: the MHLW checklist lines the inventory and the disclosures evidence.
+
+use std::path::Path;
+
+use kaiji_catalog::{Lang, Registry, Text};
+use kaiji_model::{ChecklistLine, Collected, Disclosure, Inventory};
+use serde::Serialize;
+
+use crate::{
+    Outcome, UserError,
+    cli::{ChecklistCommand, LinesFormat, MhlwArgs},
+    files::{read_text, write_new_file},
+    output::{Out, csv_row},
+};
+
+pub(crate) fn run(
+    cmd: ChecklistCommand,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
+    match cmd {
+        ChecklistCommand::Mhlw(args) => mhlw(&args, registry, out),
+    }
+}
+
+/// Each system's disclosure, read relative to the inventory's folder; a file that is missing
+/// or broken is a gap of the checklist line, not an error of the command.
+fn collect(inventory: &Inventory, base: &Path) -> Vec<Collected> {
+    inventory
+        .systems
+        .iter()
+        .map(|s| {
+            let rel = s.disclosure.as_deref()?;
+            let path = base.join(rel);
+            Some(
+                read_text(&path)
+                    .and_then(|text| {
+                        Disclosure::from_json(&text).map_err(|e| {
+                            UserError::new(
+                                format!("{}: {}", path.display(), e.message(Lang::Ja)),
+                                format!("{}: {}", path.display(), e.message(Lang::En)),
+                            )
+                        })
+                    })
+                    .map_err(|e| e.0),
+            )
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct LinesJson<'a> {
+    facility: &'a str,
+    form: &'a str,
+    lines: &'a [ChecklistLine],
+}
+
+fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
+    let text = read_text(&args.inventory)?;
+    let inventory = Inventory::parse(&args.inventory.display().to_string(), &text)?;
+    let base = args.inventory.parent().unwrap_or(Path::new("."));
+    let collected = collect(&inventory, base);
+    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let lines = kaiji_model::mhlw_lines(&inventory, &collected, registry, today)?;
+    let lang = out.lang;
+    let from_extension = args.output.as_ref().and_then(|p| {
+        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "xlsx" => Some(LinesFormat::Xlsx),
+            "csv" => Some(LinesFormat::Csv),
+            "json" => Some(LinesFormat::Json),
+            "txt" => Some(LinesFormat::Text),
+            _ => None,
+        }
+    });
+    let format = args.format.or(from_extension).unwrap_or(LinesFormat::Text);
+    let bytes: Vec<u8> = match format {
+        LinesFormat::Xlsx => kaiji_xlsx::checklist_workbook(&inventory.facility, &lines, lang)
+            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,
+        LinesFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&LinesJson {
+                facility: &inventory.facility,
+                form: &inventory.form,
+                lines: &lines,
+            })
+            .expect("lines serialise");
+            s.push('\n');
+            s.into_bytes()
+        }
+        LinesFormat::Csv => lines_csv(&lines, lang).into_bytes(),
+        LinesFormat::Text => lines_text(&inventory, &lines, lang).into_bytes(),
+    };
+    match &args.output {
+        Some(path) => {
+            write_new_file(path, &bytes, args.force)?;
+            out.line(out.t(&Text::new(
+                format!("{} を作成しました({} 項目)", path.display(), lines.len()),
+                format!("wrote {} ({} lines)", path.display(), lines.len()),
+            )));
+        }
+        None if format == LinesFormat::Xlsx => {
+            return Err(UserError::new(
+                "xlsx は -o で出力ファイルを指定してください",
+                "xlsx needs an output file (-o)",
+            ));
+        }
+        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
+    }
+    Ok(if lines.iter().all(|l| l.yes) {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn lines_text(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let mut text = format!(
+        "{} — {}\n",
+        inventory.facility,
+        if ja {
+            "医療機関におけるサイバーセキュリティ対策チェックリスト(kaiji が回答できる項目)"
+        } else {
+            "MHLW cybersecurity checklist (the lines kaiji can answer)"
+        }
+    );
+    for line in lines {
+        let answer = match (line.yes, ja) {
+            (true, true) => "はい",
+            (false, true) => "いいえ",
+            (true, false) => "yes",
+            (false, false) => "no",
+        };
+        text.push_str(&format!(
+            "{} {}: {answer}({} {})\n",
+            line.number,
+            line.title.get(lang),
+            if ja { "確認日" } else { "checked" },
+            line.checked
+        ));
+        for g in &line.missing {
+            text.push_str(&format!(
+                "    {}: {}: {}\n",
+                if ja { "不足" } else { "missing" },
+                g.system,
+                g.message.get(lang)
+            ));
+        }
+        for g in &line.notes {
+            text.push_str(&format!(
+                "    {}: {}: {}\n",
+                if ja { "補足" } else { "note" },
+                g.system,
+                g.message.get(lang)
+            ));
+        }
+    }
+    text
+}
+
+fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> String {
+    let mut text = String::from("\u{feff}");
+    text.push_str(&csv_row(match lang {
+        Lang::Ja => [
+            "項目",
+            "内容",
+            "回答",
+            "確認日",
+            "区分",
+            "システム",
+            "内容の詳細",
+        ],
+        Lang::En => [
+            "line", "asks", "answer", "checked", "kind", "system", "detail",
+        ],
+    }));
+    text.push('\n');
+    for line in lines {
+        let answer = match (line.yes, lang) {
+            (true, Lang::Ja) => "はい",
+            (false, Lang::Ja) => "いいえ",
+            (true, Lang::En) => "yes",
+            (false, Lang::En) => "no",
+        };
+        let checked = line.checked.to_string();
+        let gaps = line
+            .missing
+            .iter()
+            .map(|g| {
+                (
+                    if lang == Lang::Ja {
+                        "不足"
+                    } else {
+                        "missing"
+                    },
+                    g,
+                )
+            })
+            .chain(
+                line.notes
+                    .iter()
+                    .map(|g| (if lang == Lang::Ja { "補足" } else { "note" }, g)),
+            );
+        let mut any = false;
+        for (kind, g) in gaps {
+            any = true;
+            text.push_str(&csv_row([
+                line.number.as_str(),
+                line.title.get(lang),
+                answer,
+                &checked,
+                kind,
+                &g.system,
+                g.message.get(lang),
+            ]));
+            text.push('\n');
+        }
+        if !any {
+            text.push_str(&csv_row([
+                line.number.as_str(),
+                line.title.get(lang),
+                answer,
+                &checked,
+                "",
+                "",
+                "",
+            ]));
+            text.push('\n');
+        }
+    }
+    text
+}

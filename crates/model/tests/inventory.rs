@@ -1,0 +1,170 @@
+//! The MHLW checklist lines for the example hospital's inventory of eight systems, and the
+//! inventory parser.
+
+use kaiji_catalog::{Registry, Text};
+use kaiji_model::{Collected, Disclosure, Inventory, mhlw_lines};
+use proptest::prelude::*;
+
+const INVENTORY: &str = include_str!("../../../examples/hospital/inventory.yaml");
+
+fn collected(inventory: &Inventory) -> Vec<Collected> {
+    let base = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/hospital/");
+    inventory
+        .systems
+        .iter()
+        .map(|s| {
+            let rel = s.disclosure.as_deref()?;
+            Some(
+                std::fs::read_to_string(format!("{base}{rel}"))
+                    .map_err(|e| Text::new(e.to_string(), e.to_string()))
+                    .and_then(|t| {
+                        Disclosure::from_json(&t)
+                            .map_err(|e| Text::new(e.to_string(), e.to_string()))
+                    }),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_hospital_gets_two_answered_lines() {
+    let registry = Registry::builtin().unwrap();
+    let inventory = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    assert_eq!(inventory.systems.len(), 8);
+    let lines = mhlw_lines(
+        &inventory,
+        &collected(&inventory),
+        &registry,
+        jiff::civil::date(2026, 11, 27),
+    )
+    .unwrap();
+    let summary: Vec<(&str, bool, Vec<&str>, Vec<&str>)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.number.as_str(),
+                l.yes,
+                l.missing.iter().map(|g| g.system.as_str()).collect(),
+                l.notes.iter().map(|g| g.system.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            // Remote maintenance: the LIS was never asked; the billing system's vendor never
+            // confirmed. The PACS (5.0h and 4.1, through the mapping) and the cloud answer it in
+            // their disclosures; the EHR vendor's confirmation is recorded.
+            (
+                "2-②",
+                false,
+                vec!["検体検査システム", "医事会計システム"],
+                vec![]
+            ),
+            // MDS/SDS: four systems have none, the nurse call's file is missing; the 4.1 PACS
+            // disclosure counts but is noted as outdated.
+            (
+                "2-③",
+                false,
+                vec![
+                    "電子カルテ",
+                    "検体検査システム",
+                    "医事会計システム",
+                    "給食管理システム",
+                    "ナースコール"
+                ],
+                vec!["PACS(健診センター)"],
+            ),
+        ]
+    );
+    assert_eq!(lines[0].id, "hospital:2-②");
+    assert_eq!(lines[0].checked.to_string(), "2026-11-27");
+    assert!(lines[1].missing[4].message.en.contains("cannot be read"));
+}
+
+#[test]
+fn inconsistencies_between_inventory_and_disclosure_are_missing_evidence() {
+    let registry = Registry::builtin().unwrap();
+    let mut inventory = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    inventory.systems.truncate(1);
+    inventory.systems[0].remote_maintenance = Some(false);
+    let lines = mhlw_lines(
+        &inventory,
+        &collected(&inventory),
+        &registry,
+        jiff::civil::date(2026, 11, 27),
+    )
+    .unwrap();
+    assert!(!lines[0].yes);
+    assert!(
+        lines[0].missing[0]
+            .message
+            .en
+            .contains("the disclosure answers that it is provided")
+    );
+    assert!(lines[1].yes, "{:?}", lines[1].missing);
+    // A disclosure by another vendor does not count.
+    inventory.systems[0].vendor = "別の事業者株式会社".into();
+    let lines = mhlw_lines(
+        &inventory,
+        &collected(&inventory),
+        &registry,
+        jiff::civil::date(2026, 11, 27),
+    )
+    .unwrap();
+    assert!(
+        lines[1].missing[0]
+            .message
+            .en
+            .contains("not by 別の事業者株式会社")
+    );
+}
+
+#[test]
+fn bad_inventories_name_line_and_field() {
+    let e = Inventory::parse(
+        "inv.yaml",
+        "facility: x\nsystems:\n  - system: a\n    vendor: b\n    remote_maintenance: maybe\n",
+    )
+    .unwrap_err();
+    let ja = e.to_string();
+    assert!(ja.starts_with("inv.yaml 5行"), "{ja}");
+    assert!(ja.contains("systems[0].remote_maintenance"), "{ja}");
+    let e = Inventory::parse("inv.yaml", "facility: x\nform: clinic\nsystems: []\n").unwrap_err();
+    assert!(e.to_string().contains("form"), "{e}");
+    let e = Inventory::parse(
+        "inv.yaml",
+        "facility: x\nsystems:\n  - {system: a, vendor: b, remote_confirmed: 2026-02-30}\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("2026-02-30"), "{e}");
+}
+
+proptest! {
+    /// Any text, or the example with a span cut or overwritten: an inventory (whose lines
+    /// compute) or an error naming the file.
+    #[test]
+    fn mangled_inventories_never_panic(
+        start in 0usize..2000,
+        len in 0usize..60,
+        insert in prop_oneof![Just(String::new()), "[\\-:{}\\[\\] a-z0-9\n]{0,20}", "\\PC{0,40}"],
+    ) {
+        let start = (0..=start.min(INVENTORY.len())).rev().find(|i| INVENTORY.is_char_boundary(*i)).unwrap_or(0);
+        let mut end = (start + len).min(INVENTORY.len());
+        while !INVENTORY.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = format!("{}{}{}", &INVENTORY[..start], insert, &INVENTORY[end..]);
+        match Inventory::parse("inv.yaml", &text) {
+            Ok(inventory) => {
+                let registry = Registry::builtin().unwrap();
+                let none: Vec<Collected> = inventory.systems.iter().map(|_| None).collect();
+                let lines = mhlw_lines(&inventory, &none, &registry, jiff::civil::date(2026, 11, 27)).unwrap();
+                for l in lines {
+                    prop_assert_eq!(l.yes, l.missing.is_empty());
+                }
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("inv.yaml")),
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The MHLW checklist lines kaiji answered, as a workbook a facility can attach or copy from:
+//! line, what it asks, はい/いいえ, 確認日, an empty 目標日 column for いいえ, and what is
+//! missing per system.
+
+use kaiji_catalog::Lang;
+use kaiji_model::ChecklistLine;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use crate::Error;
+
+const FONT: &str = "游ゴシック";
+
+/// Writes the answered lines.
+pub fn checklist_workbook(
+    facility: &str,
+    lines: &[ChecklistLine],
+    lang: Lang,
+) -> Result<Vec<u8>, Error> {
+    write(facility, lines, lang).map_err(|e| Error::Write(e.to_string()))
+}
+
+fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let ja = lang == Lang::Ja;
+    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let base = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(10)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Top)
+        .set_text_wrap();
+    let head = base
+        .clone()
+        .set_bold()
+        .set_background_color(Color::RGB(0xEEF2F7));
+    let no = base
+        .clone()
+        .set_bold()
+        .set_background_color(Color::RGB(0xF8C9C4));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(pick("チェックリスト", "Checklist"))?;
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{facility} — {}",
+            pick(
+                "医療機関におけるサイバーセキュリティ対策チェックリスト(kaiji が台帳と開示書から回答できる項目)",
+                "MHLW cybersecurity checklist (the lines kaiji answers from the inventory and the disclosures)"
+            )
+        ),
+        &Format::new().set_font_name(FONT).set_bold(),
+    )?;
+    let headings = [
+        pick("項目", "Line"),
+        pick("内容(kaiji の要約)", "What it asks (kaiji's paraphrase)"),
+        pick("回答", "Answer"),
+        pick("確認日", "Checked"),
+        pick("目標日", "Target date"),
+        pick(
+            "不足しているもの(システムごと)",
+            "What is missing, per system",
+        ),
+        pick("補足", "Notes"),
+    ];
+    for (c, h) in headings.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &head)?;
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let r = 3 + i as u32;
+        let list = |gaps: &[kaiji_model::Gap]| {
+            gaps.iter()
+                .map(|g| format!("{}: {}", g.system, g.message.get(lang)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        sheet.write_string_with_format(r, 0, &line.number, &base)?;
+        sheet.write_string_with_format(r, 1, line.title.get(lang), &base)?;
+        let (answer, format) = if line.yes {
+            (pick("はい", "Yes"), &base)
+        } else {
+            (pick("いいえ", "No"), &no)
+        };
+        sheet.write_string_with_format(r, 2, answer, format)?;
+        sheet.write_string_with_format(r, 3, line.checked.to_string(), &base)?;
+        sheet.write_blank(r, 4, &base)?;
+        sheet.write_string_with_format(r, 5, list(&line.missing), &base)?;
+        sheet.write_string_with_format(r, 6, list(&line.notes), &base)?;
+    }
+    for (c, w) in [8.0, 40.0, 8.0, 11.0, 11.0, 60.0, 40.0].iter().enumerate() {
+        sheet.set_column_width(c as u16, *w)?;
+    }
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    book.save_to_buffer()
+}
