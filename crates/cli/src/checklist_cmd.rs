@@ -66,6 +66,8 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
     let from_extension = args.output.as_ref().and_then(|p| {
         match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "xlsx" => Some(LinesFormat::Xlsx),
+            "pdf" => Some(LinesFormat::Pdf),
+            "html" | "htm" => Some(LinesFormat::Html),
             "csv" => Some(LinesFormat::Csv),
             "json" => Some(LinesFormat::Json),
             "txt" => Some(LinesFormat::Text),
@@ -86,6 +88,14 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
             s.push('\n');
             s.into_bytes()
         }
+        LinesFormat::Html => {
+            kaiji_report::to_html(&kaiji_report::checklist_report(&inventory, &lines, lang))
+                .into_bytes()
+        }
+        LinesFormat::Pdf => {
+            kaiji_report::to_pdf(&kaiji_report::checklist_report(&inventory, &lines, lang))
+                .map_err(|e| UserError::new(e.to_string(), e.to_string()))?
+        }
         LinesFormat::Csv => lines_csv(&lines, lang).into_bytes(),
         LinesFormat::Text => lines_text(&inventory, &lines, lang).into_bytes(),
     };
@@ -97,10 +107,10 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
                 format!("wrote {} ({} lines)", path.display(), lines.len()),
             )));
         }
-        None if format == LinesFormat::Xlsx => {
+        None if matches!(format, LinesFormat::Xlsx | LinesFormat::Pdf) => {
             return Err(UserError::new(
-                "xlsx は -o で出力ファイルを指定してください",
-                "xlsx needs an output file (-o)",
+                "xlsx と PDF は -o で出力ファイルを指定してください",
+                "xlsx and PDF need an output file (-o)",
             ));
         }
         None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),

@@ -91,9 +91,24 @@ pub(crate) struct ReviewArgs {
     /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
     #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
     pub(crate) deny: Severity,
-    /// 出力形式 (output format)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub(crate) format: ReportFormat,
+    /// 出力ファイル(拡張子 .html .pdf .csv .json で形式を選ぶ) (output file; the extension picks the format)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ReviewFormat>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReviewFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -141,7 +156,7 @@ pub(crate) struct MhlwArgs {
     /// 確認日 YYYY-MM-DD(省略時は今日) (date checked; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub(crate) today: Option<String>,
-    /// 出力ファイル(拡張子 .xlsx .csv .json で形式を選ぶ) (output file; the extension picks the format)
+    /// 出力ファイル(拡張子 .xlsx .pdf .html .csv .json で形式を選ぶ) (output file; the extension picks the format)
     #[arg(short, long, value_name = "OUT")]
     pub(crate) output: Option<PathBuf>,
     /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
@@ -158,6 +173,8 @@ pub(crate) enum LinesFormat {
     Json,
     Csv,
     Xlsx,
+    Html,
+    Pdf,
 }
 
 #[derive(Debug, Args)]

@@ -8,24 +8,51 @@ use serde::Serialize;
 #[derive(Debug)]
 pub(crate) struct Out {
     pub(crate) lang: Lang,
-    sink: io::BufWriter<io::Stdout>,
+    sink: Sink,
     /// The first write error; later writes are skipped and `finish` reports it.
     error: Option<io::Error>,
+}
+
+/// Where output goes: standard output, or memory (a report written to a file with `-o`).
+#[derive(Debug)]
+enum Sink {
+    Stdout(io::BufWriter<io::Stdout>),
+    Memory(Vec<u8>),
 }
 
 impl Out {
     pub(crate) fn stdout(lang: Lang) -> Self {
         Self {
             lang,
-            sink: io::BufWriter::new(io::stdout()),
+            sink: Sink::Stdout(io::BufWriter::new(io::stdout())),
             error: None,
+        }
+    }
+
+    /// An `Out` that collects what is written, for [`Out::into_bytes`].
+    pub(crate) fn memory(lang: Lang) -> Self {
+        Self {
+            lang,
+            sink: Sink::Memory(Vec::new()),
+            error: None,
+        }
+    }
+
+    /// What a memory `Out` collected (nothing for standard output).
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        match self.sink {
+            Sink::Memory(bytes) => bytes,
+            Sink::Stdout(_) => Vec::new(),
         }
     }
 
     /// Flushes, and reports the first write error. A closed pipe (`kaiji … | head`) is not an
     /// error: the reader has what it wanted.
     pub(crate) fn finish(mut self) -> io::Result<()> {
-        let flushed = self.sink.flush();
+        let flushed = match &mut self.sink {
+            Sink::Stdout(w) => w.flush(),
+            Sink::Memory(_) => Ok(()),
+        };
         match self.error.take().map_or(flushed, Err) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
             other => other,
@@ -33,9 +60,17 @@ impl Out {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        if self.error.is_none()
-            && let Err(e) = self.sink.write_all(bytes)
-        {
+        if self.error.is_some() {
+            return;
+        }
+        let written = match &mut self.sink {
+            Sink::Stdout(w) => w.write_all(bytes),
+            Sink::Memory(v) => {
+                v.extend_from_slice(bytes);
+                Ok(())
+            }
+        };
+        if let Err(e) = written {
             self.error = Some(e);
         }
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
-    cli::{CompareArgs, CompareFormat, PolicyCommand, ReportFormat, ReviewArgs},
+    cli::{CompareArgs, CompareFormat, PolicyCommand, ReviewArgs, ReviewFormat},
     files::{read_text, write_new_file},
     output::{Out, csv_row},
 };
@@ -338,8 +338,46 @@ pub(crate) fn review(
             )
         })
         .collect();
-    match args.format {
-        ReportFormat::Json => {
+    let from_extension = args.output.as_ref().and_then(|p| {
+        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(ReviewFormat::Html),
+            "pdf" => Some(ReviewFormat::Pdf),
+            "csv" => Some(ReviewFormat::Csv),
+            "json" => Some(ReviewFormat::Json),
+            "txt" => Some(ReviewFormat::Text),
+            _ => None,
+        }
+    });
+    let format = args.format.or(from_extension).unwrap_or(ReviewFormat::Text);
+    // With -o, what would go to standard output goes to the file.
+    let mut file_out = args.output.as_ref().map(|_| Out::memory(out.lang));
+    let target: &mut Out = file_out.as_mut().unwrap_or(out);
+    match format {
+        ReviewFormat::Html | ReviewFormat::Pdf => {
+            let refs: Vec<(String, &Disclosure, &Review)> =
+                reviews.iter().map(|(f, d, r)| (f.clone(), *d, r)).collect();
+            let report = kaiji_report::review_report(
+                &refs,
+                &policy,
+                &IsoDate::new(options.today).to_string(),
+                target.lang,
+            );
+            if format == ReviewFormat::Html {
+                target.raw(&kaiji_report::to_html(&report));
+            } else {
+                let Some(path) = &args.output else {
+                    return Err(UserError::new(
+                        "PDF は -o で出力ファイルを指定してください",
+                        "PDF needs an output file (-o)",
+                    ));
+                };
+                let pdf = kaiji_report::to_pdf(&report)
+                    .map_err(|e| UserError::new(e.to_string(), e.to_string()))?;
+                write_new_file(path, &pdf, args.force)?;
+                file_out = None;
+            }
+        }
+        ReviewFormat::Json => {
             let files: Vec<FileReview<'_>> = reviews
                 .iter()
                 .map(|(file, doc, review)| FileReview {
@@ -353,12 +391,12 @@ pub(crate) fn review(
                     review,
                 })
                 .collect();
-            out.json(&files);
+            target.json(&files);
         }
-        ReportFormat::Csv => {
+        ReviewFormat::Csv => {
             // A byte order mark: Excel reads the file as UTF-8 only with one.
-            out.raw("\u{feff}");
-            let header: [&str; 12] = match out.lang {
+            target.raw("\u{feff}");
+            let header: [&str; 12] = match target.lang {
                 Lang::Ja => [
                     "ファイル",
                     "製造業者・事業者",
@@ -388,35 +426,48 @@ pub(crate) fn review(
                     "message",
                 ],
             };
-            out.line(csv_row(header));
+            target.line(csv_row(header));
             for (file, doc, review) in &reviews {
                 let kind = doc.kind.to_string();
                 let catalog = doc.catalog.to_string();
                 for f in &review.findings {
                     let location = f.location.to_string();
                     let refs = f.refs.join(" / ");
-                    out.line(csv_row([
+                    target.line(csv_row([
                         file.as_str(),
                         &doc.subject.organisation,
                         &doc.subject.product,
                         &doc.subject.version,
                         &kind,
                         &catalog,
-                        out.t(&f.severity.label()),
+                        target.t(&f.severity.label()),
                         f.code.as_str(),
                         f.item.as_deref().unwrap_or(""),
                         &location,
                         &refs,
-                        f.message(out.lang),
+                        f.message(target.lang),
                     ]));
                 }
             }
         }
-        ReportFormat::Text => {
+        ReviewFormat::Text => {
             for (file, doc, review) in &reviews {
-                print_review(file, doc, review, &policy, out);
+                print_review(file, doc, review, &policy, target);
             }
         }
+    }
+    if let (Some(collected), Some(path)) = (file_out, &args.output) {
+        write_new_file(path, &collected.into_bytes(), args.force)?;
+    }
+    if let Some(path) = &args.output {
+        out.line(out.t(&Text::new(
+            format!(
+                "{} を作成しました({} 件の開示書)",
+                path.display(),
+                reviews.len()
+            ),
+            format!("wrote {} ({} disclosures)", path.display(), reviews.len()),
+        )));
     }
     if !failed.is_empty() {
         for e in &failed {

@@ -475,3 +475,157 @@ fn mhlw_checklist_lines_for_the_example_hospital() {
         .success()
         .stdout(predicate::str::contains("kaiji system inventory"));
 }
+
+/// Runs a poppler tool on a PDF (poppler-utils is installed by .ci/run).
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is not installed (apt-get install poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pages(pdf: &Path) -> usize {
+    poppler("pdfinfo", &[], pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn review_report_as_pdf_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("review.pdf");
+    let files = [
+        "examples/cloud-share-sds-5.0h.kaiji.json",
+        "examples/pacs-mds-4.1.kaiji.json",
+        "examples/pacs-mds-5.0h.kaiji.json",
+    ];
+    kaiji()
+        .args([
+            "review",
+            "--policy",
+            "strict",
+            "--today",
+            "2026-11-27",
+            "-o",
+        ])
+        .arg(&pdf)
+        .args(files)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("3 件の開示書"));
+    assert_eq!(pages(&pdf), 4);
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert!(info.contains("A4"), "{info}");
+    let fonts = poppler("pdffonts", &[], &pdf);
+    assert!(
+        fonts.contains("IPAexGothic") && fonts.contains(" yes "),
+        "embedded subset: {fonts}"
+    );
+    let text = poppler("pdftotext", &["-layout"], &pdf);
+    for expected in [
+        "医療情報セキュリティ開示書 確認報告",
+        "目次",
+        "概要",
+        "セクション別のスコア",
+        "逸脱のある安全管理GL 6.0 の部・章",
+        "株式会社サンプルメディカルイメージング SampleView PACS 9.2.0",
+        "MDS-C14-02",
+        "policy-violation",
+    ] {
+        assert!(
+            text.contains(expected),
+            "PDF text lacks {expected:?}:\n{text}"
+        );
+    }
+    // Page numbers in the footer (pdftotext drops the spaces around the slash).
+    assert!(text.replace(' ', "").contains("1/4") && text.replace(' ', "").contains("4/4"));
+    // English on request.
+    let en = dir.path().join("review-en.pdf");
+    kaiji()
+        .args(["review", "--lang", "en", "--today", "2026-11-27", "-o"])
+        .arg(&en)
+        .args(files)
+        .assert()
+        .success();
+    let text = poppler("pdftotext", &[], &en);
+    assert!(
+        text.contains("Security disclosure review") && text.contains("Contents"),
+        "{text}"
+    );
+    // The same report as one self-contained HTML page.
+    let out = kaiji()
+        .args([
+            "review",
+            "--policy",
+            "strict",
+            "--today",
+            "2026-11-27",
+            "--format",
+            "html",
+        ])
+        .args(files)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h2 id=\"c0\">概要</h2>"));
+    assert_eq!(html.matches("<svg").count(), 6, "two charts per document");
+    assert!(
+        !html.contains("<script src") && !html.contains("<link"),
+        "self-contained"
+    );
+    kaiji()
+        .args(["review", "--format", "pdf"])
+        .args(files)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-o"));
+}
+
+#[test]
+fn mhlw_checklist_as_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("mhlw.pdf");
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--today",
+            "2026-11-27",
+            "-o",
+        ])
+        .arg(&pdf)
+        .assert()
+        .code(1);
+    assert_eq!(pages(&pdf), 3);
+    let text = poppler("pdftotext", &[], &pdf);
+    for expected in [
+        "医療機関におけるサイバーセキュリティ対策チェック",
+        "サンプル総合病院",
+        "2-② リモート保守を使う機器があるか事業者に確かめ",
+        "検体検査システム",
+        "システム台帳",
+    ] {
+        assert!(
+            text.contains(expected),
+            "PDF text lacks {expected:?}:\n{text}"
+        );
+    }
+}

@@ -3,6 +3,15 @@
 //!
 //! Library crate: it takes the model's results and returns bytes; it never touches files.
 
+mod doc;
+mod pdf;
+
+pub use doc::{Bar, Block, Cell, Chart, Report, Table, Tone};
+pub use pdf::{PdfError, to_pdf};
+pub use reports::{checklist_report, review_report};
+
+mod reports;
+
 use askama::Template;
 use kaiji_catalog::{Answer, Lang};
 use kaiji_model::{Code, Comparison, MatrixCell};
@@ -119,4 +128,46 @@ pub fn compare_html(comparison: &Comparison, lang: Lang) -> String {
     }
     .render()
     .expect("the template renders any comparison")
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    r: &'a Report,
+}
+
+impl ReportPage<'_> {
+    /// Level-1 headings with their block index (the anchor).
+    fn chapters(&self) -> Vec<(usize, &str)> {
+        self.r
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match b {
+                Block::Heading { level, text } if *level <= 1 => Some((i, text.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn numbered(&self) -> impl Iterator<Item = (usize, &Block)> {
+        self.r.blocks.iter().enumerate()
+    }
+
+    fn bar_width(&self, c: &Chart, bar: &Bar) -> String {
+        format!("{:.1}", c.share(bar) * 400.0)
+    }
+
+    fn bar_color(&self, bar: &Bar) -> String {
+        let (r, g, b) = bar.tone.bar();
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+/// The report as one self-contained HTML page (inline styles and SVG charts, no external
+/// assets), printable with page breaks before chapters.
+pub fn to_html(report: &Report) -> String {
+    ReportPage { r: report }
+        .render()
+        .expect("the template renders any report")
 }

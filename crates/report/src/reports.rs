@@ -1,0 +1,436 @@
+//! The reports kaiji writes, built as [`Report`]s: the review of disclosures against a policy,
+//! and the MHLW checklist lines of a facility.
+
+use kaiji_catalog::Lang;
+use kaiji_model::{ChecklistLine, Code, Disclosure, Inventory, Policy, Review, Severity};
+
+use crate::doc::{Bar, Block, Cell, Chart, Report, Table, Tone};
+
+fn pick(lang: Lang, ja: &str, en: &str) -> String {
+    match lang {
+        Lang::Ja => ja.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "ja",
+        Lang::En => "en",
+    }
+}
+
+fn percent(score: kaiji_model::Score) -> String {
+    score.percent().map_or_else(
+        || "-".to_owned(),
+        |p| format!("{p}% ({}/{})", score.met, score.total),
+    )
+}
+
+fn score_tone(score: kaiji_model::Score) -> Tone {
+    match score.percent() {
+        None => Tone::Muted,
+        Some(100) => Tone::Good,
+        Some(p) if p >= 80 => Tone::Warn,
+        Some(_) => Tone::Bad,
+    }
+}
+
+fn severity_tone(s: Severity) -> Tone {
+    match s {
+        Severity::Error => Tone::Bad,
+        Severity::Warning => Tone::Warn,
+        Severity::Info => Tone::Normal,
+    }
+}
+
+fn disclaimer(lang: Lang) -> String {
+    pick(
+        lang,
+        "kaiji は方針と安全管理ガイドラインからの逸脱を示し根拠の箇所を挙げますが、「準拠している」とは判定しません。判断するのは人です。",
+        "kaiji flags departures from the policy and the MHLW guideline and cites the clause; it never declares anything compliant. People decide.",
+    )
+}
+
+/// The review of one or more disclosures against a policy: a summary of all documents, then a
+/// chapter per document with its score per section (chart), the GL 6.0 parts its departures
+/// touch (chart) and every finding.
+pub fn review_report(
+    reviews: &[(String, &Disclosure, &Review)],
+    policy: &Policy,
+    today: &str,
+    lang: Lang,
+) -> Report {
+    let t = |ja: &str, en: &str| pick(lang, ja, en);
+    let mut blocks = Vec::new();
+    blocks.push(Block::Heading {
+        level: 1,
+        text: t("概要", "Summary"),
+    });
+    blocks.push(Block::Paragraph(format!(
+        "{} {}",
+        t(
+            &format!(
+                "方針 {}({})で {} 件の開示書を確認しました。",
+                policy.id,
+                policy.title.ja,
+                reviews.len()
+            ),
+            &format!(
+                "{} disclosures reviewed against policy {} ({}).",
+                reviews.len(),
+                policy.id,
+                policy.title.en
+            ),
+        ),
+        disclaimer(lang)
+    )));
+    let mut summary = Table {
+        headers: vec![
+            t("製造業者・事業者", "Organisation"),
+            t("製品・サービス", "Product or service"),
+            t("種類・版", "Kind, checklist"),
+            t("スコア", "Score"),
+            t("逸脱", "Departures"),
+            t("エラー", "Errors"),
+            t("警告", "Warnings"),
+        ],
+        widths: vec![3.0, 3.2, 2.6, 1.8, 1.0, 1.0, 1.0],
+        rows: Vec::new(),
+    };
+    for (_, doc, review) in reviews {
+        let departures = review
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.code,
+                    Code::PolicyViolation | Code::RemarkMissingJustification
+                )
+            })
+            .count();
+        let count = |s: Severity| review.findings.iter().filter(|f| f.severity == s).count();
+        summary.rows.push(vec![
+            Cell::new(doc.subject.organisation.clone()),
+            Cell::new(format!("{} {}", doc.subject.product, doc.subject.version)),
+            Cell::new(format!(
+                "{} {}",
+                doc.kind.to_string().to_uppercase(),
+                doc.catalog
+            )),
+            Cell::tone(percent(review.score), score_tone(review.score)),
+            Cell::tone(
+                departures.to_string(),
+                if departures > 0 {
+                    Tone::Bad
+                } else {
+                    Tone::Good
+                },
+            ),
+            Cell::tone(
+                count(Severity::Error).to_string(),
+                if count(Severity::Error) > 0 {
+                    Tone::Bad
+                } else {
+                    Tone::Normal
+                },
+            ),
+            Cell::tone(
+                count(Severity::Warning).to_string(),
+                if count(Severity::Warning) > 0 {
+                    Tone::Warn
+                } else {
+                    Tone::Normal
+                },
+            ),
+        ]);
+    }
+    blocks.push(Block::Table(summary));
+
+    for (file, doc, review) in reviews {
+        let s = &doc.subject;
+        blocks.push(Block::Heading {
+            level: 1,
+            text: format!("{} {} {}", s.organisation, s.product, s.version),
+        });
+        blocks.push(Block::Paragraph(format!(
+            "{}: {file} / {}: {} / {}: {} / {}: {}",
+            t("ファイル", "File"),
+            t("種類", "Kind"),
+            doc.kind.label().get(lang),
+            t("チェックリスト", "Checklist"),
+            doc.catalog,
+            t("作成日", "Dated"),
+            s.date
+        )));
+        blocks.push(Block::Paragraph(format!(
+            "{}: {}",
+            t("方針によるスコア", "Policy score"),
+            percent(review.score)
+        )));
+        if !review.sections.is_empty() {
+            blocks.push(Block::Bars(Chart {
+                title: t(
+                    "セクション別のスコア(方針が対象とする項目)",
+                    "Score by section (items the policy covers)",
+                ),
+                max: 100.0,
+                unit: "%".into(),
+                bars: review
+                    .sections
+                    .iter()
+                    .map(|sec| Bar {
+                        label: format!("{} {}", sec.id, sec.title.get(lang)),
+                        value: f64::from(sec.score.percent().unwrap_or(0)),
+                        tone: score_tone(sec.score),
+                    })
+                    .collect(),
+            }));
+        }
+        if !review.gl.is_empty() {
+            let max = review.gl.iter().map(|g| g.departures).max().unwrap_or(1) as f64;
+            blocks.push(Block::Bars(Chart {
+                title: t(
+                    "逸脱のある安全管理GL 6.0 の部・章",
+                    "MHLW guideline 6.0 parts and chapters with departures",
+                ),
+                max,
+                unit: t("件", ""),
+                bars: review
+                    .gl
+                    .iter()
+                    .map(|g| Bar {
+                        // A part is named by its id; a chapter by its id and title.
+                        label: match &g.title {
+                            Some(title) if g.id.contains(' ') => {
+                                format!("{} {}", g.id, title.get(lang))
+                            }
+                            _ => g.id.clone(),
+                        },
+                        value: g.departures as f64,
+                        tone: if g.id.contains(' ') {
+                            Tone::Bad
+                        } else {
+                            Tone::Warn
+                        },
+                    })
+                    .collect(),
+            }));
+        }
+        blocks.push(Block::Heading {
+            level: 2,
+            text: t("指摘", "Findings"),
+        });
+        if review.findings.is_empty() {
+            blocks.push(Block::Paragraph(t("指摘はありません。", "No findings.")));
+        } else {
+            blocks.push(Block::Table(Table {
+                headers: vec![
+                    t("重大度", "Severity"),
+                    t("コード", "Code"),
+                    t("項目", "Item"),
+                    t("GL 6.0", "GL 6.0"),
+                    t("内容", "Message"),
+                ],
+                widths: vec![1.0, 2.4, 1.6, 1.8, 6.0],
+                rows: review
+                    .findings
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            Cell::tone(f.severity.label().get(lang), severity_tone(f.severity)),
+                            Cell::new(f.code.as_str()),
+                            Cell::new(f.item.clone().unwrap_or_else(|| f.location.to_string())),
+                            Cell::new(f.refs.join("\n")),
+                            Cell::new(f.message(lang)),
+                        ]
+                    })
+                    .collect(),
+            }));
+        }
+        if !review.waived.is_empty() {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: t("免除中の項目", "Waived items"),
+            });
+            blocks.push(Block::Table(Table {
+                headers: vec![t("項目", "Item"), t("期限", "Until"), t("理由", "Reason")],
+                widths: vec![1.5, 1.3, 6.0],
+                rows: review
+                    .waived
+                    .iter()
+                    .map(|w| {
+                        vec![
+                            Cell::new(w.item.clone()),
+                            Cell::new(w.expires.to_string()),
+                            Cell::new(w.reason.clone()),
+                        ]
+                    })
+                    .collect(),
+            }));
+        }
+    }
+    Report {
+        lang: lang_code(lang),
+        title: t(
+            "医療情報セキュリティ開示書 確認報告",
+            "Security disclosure review",
+        ),
+        subtitle: policy.title.get(lang).to_owned(),
+        meta: vec![
+            (t("確認日", "Review date"), today.to_owned()),
+            (t("方針", "Policy"), policy.id.clone()),
+            (t("開示書", "Disclosures"), reviews.len().to_string()),
+        ],
+        contents: t("目次", "Contents"),
+        footer: format!("kaiji — {}", t("開示書 確認報告", "disclosure review")),
+        blocks,
+    }
+}
+
+/// The MHLW checklist lines of a facility: each line with its answer and date, and what is
+/// missing for which system.
+pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> Report {
+    let t = |ja: &str, en: &str| pick(lang, ja, en);
+    let mut blocks = vec![
+        Block::Heading {
+            level: 1,
+            text: t("回答", "Answers"),
+        },
+        Block::Paragraph(t(
+            "システム台帳と受け取った開示書から kaiji が回答できる項目です。いいえの項目には、不足しているものをシステムごとに示します。目標日は施設が記入します。",
+            "The lines kaiji can answer from the system inventory and the disclosures received. For a no, what is missing is listed per system; the facility writes the target date.",
+        )),
+    ];
+    blocks.push(Block::Table(Table {
+        headers: vec![
+            t("項目", "Line"),
+            t("内容(kaiji の要約)", "What it asks (kaiji's paraphrase)"),
+            t("回答", "Answer"),
+            t("確認日", "Checked"),
+            t("目標日", "Target date"),
+        ],
+        widths: vec![1.0, 6.0, 1.2, 1.6, 1.6],
+        rows: lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Cell::new(l.number.clone()),
+                    Cell::new(l.title.get(lang)),
+                    if l.yes {
+                        Cell::tone(t("はい", "Yes"), Tone::Good)
+                    } else {
+                        Cell::tone(t("いいえ", "No"), Tone::Bad)
+                    },
+                    Cell::new(l.checked.to_string()),
+                    Cell::new(""),
+                ]
+            })
+            .collect(),
+    }));
+    for line in lines {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: format!("{} {}", line.number, line.title.get(lang)),
+        });
+        if line.missing.is_empty() && line.notes.is_empty() {
+            blocks.push(Block::Paragraph(t(
+                "不足はありません。",
+                "Nothing is missing.",
+            )));
+            continue;
+        }
+        let rows = line
+            .missing
+            .iter()
+            .map(|g| (t("不足", "missing"), Tone::Bad, g))
+            .chain(
+                line.notes
+                    .iter()
+                    .map(|g| (t("補足", "note"), Tone::Warn, g)),
+            )
+            .map(|(kind, tone, g)| {
+                vec![
+                    Cell::tone(kind, tone),
+                    Cell::new(g.system.clone()),
+                    Cell::new(g.message.get(lang)),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            headers: vec![
+                t("区分", "Kind"),
+                t("システム", "System"),
+                t("内容", "Detail"),
+            ],
+            widths: vec![1.0, 2.5, 7.0],
+            rows,
+        }));
+    }
+    blocks.push(Block::Heading {
+        level: 1,
+        text: t("システム台帳", "System inventory"),
+    });
+    blocks.push(Block::Table(Table {
+        headers: vec![
+            t("システム", "System"),
+            t("事業者", "Vendor"),
+            t("製品・版", "Product, version"),
+            t("遠隔保守", "Remote maintenance"),
+            t("開示書", "Disclosure"),
+        ],
+        widths: vec![2.5, 3.0, 2.5, 1.5, 3.0],
+        rows: inventory
+            .systems
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::new(s.system.clone()),
+                    Cell::new(s.vendor.clone()),
+                    Cell::new(format!("{} {}", s.product, s.version).trim().to_owned()),
+                    match s.remote_maintenance {
+                        Some(true) => Cell::new(t("あり", "yes")),
+                        Some(false) => Cell::new(t("なし", "no")),
+                        None => Cell::tone(t("未確認", "unknown"), Tone::Warn),
+                    },
+                    match &s.disclosure {
+                        Some(d) => Cell::new(d.clone()),
+                        None => Cell::tone(t("なし", "none"), Tone::Warn),
+                    },
+                ]
+            })
+            .collect(),
+    }));
+    Report {
+        lang: lang_code(lang),
+        title: t(
+            "医療機関におけるサイバーセキュリティ対策チェックリスト",
+            "MHLW cybersecurity checklist",
+        ),
+        subtitle: t(
+            "kaiji がシステム台帳と開示書から回答できる項目(令和7年度版、番号は 2025年3月の案による)",
+            "Lines kaiji answers from the inventory and the disclosures (FY2025 edition; numbering of the March 2025 draft)",
+        ),
+        meta: vec![
+            (t("施設", "Facility"), inventory.facility.clone()),
+            (
+                t("確認日", "Checked"),
+                lines
+                    .first()
+                    .map(|l| l.checked.to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                t("システム数", "Systems"),
+                inventory.systems.len().to_string(),
+            ),
+        ],
+        contents: t("目次", "Contents"),
+        footer: format!(
+            "kaiji — {} — {}",
+            inventory.facility,
+            t("チェックリスト", "checklist")
+        ),
+        blocks,
+    }
+}
