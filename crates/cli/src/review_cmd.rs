@@ -4,6 +4,7 @@ use std::path::Path;
 
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{BUILTIN_POLICIES, Disclosure, IsoDate, POLICY_TEMPLATE, Policy, Review};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::{
@@ -311,33 +312,36 @@ pub(crate) fn review(
         today: review_date(args.today.as_deref())?,
         max_age_days: args.max_age,
     };
-    // Every file is read first: a bad one is reported with the others, then exit 2.
-    let mut docs: Vec<(String, Disclosure)> = Vec::new();
-    let mut failed: Vec<Text> = Vec::new();
-    for path in &args.files {
-        let read = read_text(path).and_then(|text| {
-            Disclosure::from_json(&text).map_err(|e| {
-                UserError::new(
-                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                    format!("{}: {}", path.display(), e.message(Lang::En)),
-                )
-            })
-        });
-        match read {
-            Ok(doc) => docs.push((path.display().to_string(), doc)),
-            Err(e) => failed.push(e.0),
-        }
-    }
-    let reviews: Vec<(String, &Disclosure, Review)> = docs
-        .iter()
-        .map(|(file, doc)| {
-            (
-                file.clone(),
-                doc,
-                kaiji_model::review(doc, registry, &policy, options),
-            )
+    // Documents are read and reviewed on all cores; a file that cannot be read is reported with
+    // the others, then the run exits 2.
+    let reviewer = kaiji_model::Reviewer::new(registry, &policy);
+    let results: Vec<(String, Result<(Disclosure, Review), Text>)> = args
+        .files
+        .par_iter()
+        .map(|path| {
+            let read = read_text(path).and_then(|text| {
+                Disclosure::from_json(&text).map_err(|e| {
+                    UserError::new(
+                        format!("{}: {}", path.display(), e.message(Lang::Ja)),
+                        format!("{}: {}", path.display(), e.message(Lang::En)),
+                    )
+                })
+            });
+            let reviewed = read.map(|doc| {
+                let review = reviewer.review(&doc, options);
+                (doc, review)
+            });
+            (path.display().to_string(), reviewed.map_err(|e| e.0))
         })
         .collect();
+    let mut reviews: Vec<(String, &Disclosure, &Review)> = Vec::new();
+    let mut failed: Vec<&Text> = Vec::new();
+    for (file, result) in &results {
+        match result {
+            Ok((doc, review)) => reviews.push((file.clone(), doc, review)),
+            Err(e) => failed.push(e),
+        }
+    }
     let from_extension = args.output.as_ref().and_then(|p| {
         match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "html" | "htm" => Some(ReviewFormat::Html),
@@ -354,10 +358,8 @@ pub(crate) fn review(
     let target: &mut Out = file_out.as_mut().unwrap_or(out);
     match format {
         ReviewFormat::Html | ReviewFormat::Pdf => {
-            let refs: Vec<(String, &Disclosure, &Review)> =
-                reviews.iter().map(|(f, d, r)| (f.clone(), *d, r)).collect();
             let report = kaiji_report::review_report(
-                &refs,
+                &reviews,
                 &policy,
                 &IsoDate::new(options.today).to_string(),
                 target.lang,

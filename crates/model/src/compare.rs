@@ -6,7 +6,7 @@
 use kaiji_catalog::{Answer, CatalogRef, Registry, Text};
 use serde::Serialize;
 
-use crate::review::{ReviewOptions, Score, review};
+use crate::review::{ReviewOptions, Reviewer, Score};
 use crate::{Code, Disclosure, DocKind, Error, Policy, migrate};
 
 /// The matrix.
@@ -120,6 +120,7 @@ pub fn compare(
     )
     .expect("a loaded catalog has a valid reference");
 
+    let reviewer = Reviewer::new(registry, policy);
     let mut vendors = Vec::with_capacity(documents.len());
     let mut lined_up = Vec::with_capacity(documents.len());
     for doc in documents {
@@ -130,7 +131,7 @@ pub fn compare(
         } else {
             doc.clone()
         };
-        let reviewed = review(&doc, registry, policy, options);
+        let reviewed = reviewer.review(&doc, options);
         let departures: Vec<(String, Code)> = reviewed
             .findings
             .iter()

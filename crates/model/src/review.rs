@@ -3,7 +3,7 @@
 //! touched. kaiji flags departures and cites the guideline; it never declares anything
 //! compliant.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
 use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Relation, Text};
@@ -98,28 +98,72 @@ pub fn review(
     policy: &Policy,
     options: ReviewOptions,
 ) -> Review {
-    let mut findings = validate_document(document, registry);
-    let mut review = Review {
-        policy: policy.id.clone(),
-        findings: Vec::new(),
-        score: Score::default(),
-        sections: Vec::new(),
-        gl: Vec::new(),
-        waived: Vec::new(),
-    };
-    let catalog = CatalogRef::new(
-        document.catalog.id.clone(),
-        Some(document.catalog.revision.clone()),
-    )
-    .ok()
-    .and_then(|r| registry.checklist(&r));
-    let Some((catalog, checklist)) = catalog else {
-        // validate_document has reported the unknown catalog.
-        review.findings = findings;
-        return review;
-    };
-    if !policy.applies_to(&catalog.header.id) {
-        findings.push(Finding::new(
+    Reviewer::new(registry, policy).review(document, options)
+}
+
+/// A policy prepared for reviewing many documents: the rule that governs each item of each
+/// checklist the policy applies to, and the GL 6.0 entries each item serves, worked out once.
+/// It is `Sync`: documents can be reviewed on all cores.
+#[derive(Debug)]
+pub struct Reviewer<'a> {
+    registry: &'a Registry,
+    policy: &'a Policy,
+    /// Checklist key → item id → (index of the governing rule, GL entries served).
+    plans: HashMap<String, HashMap<String, (Option<usize>, Vec<String>)>>,
+}
+
+impl<'a> Reviewer<'a> {
+    pub fn new(registry: &'a Registry, policy: &'a Policy) -> Self {
+        let mut plans = HashMap::new();
+        for catalog in registry.catalogs() {
+            let Some(checklist) = catalog.as_checklist() else {
+                continue;
+            };
+            if !policy.applies_to(&catalog.header.id) {
+                continue;
+            }
+            let plan = checklist
+                .items()
+                .map(|item| {
+                    let refs = gl_refs(registry, catalog, item.id.as_str());
+                    let rule = governing_rule(policy, checklist, item, &refs);
+                    (item.id.to_string(), (rule, refs))
+                })
+                .collect();
+            plans.insert(catalog.key(), plan);
+        }
+        Self {
+            registry,
+            policy,
+            plans,
+        }
+    }
+
+    /// Reviews one document (see [`review`]).
+    pub fn review(&self, document: &Disclosure, options: ReviewOptions) -> Review {
+        let (registry, policy) = (self.registry, self.policy);
+        let mut findings = validate_document(document, registry);
+        let mut review = Review {
+            policy: policy.id.clone(),
+            findings: Vec::new(),
+            score: Score::default(),
+            sections: Vec::new(),
+            gl: Vec::new(),
+            waived: Vec::new(),
+        };
+        let catalog = CatalogRef::new(
+            document.catalog.id.clone(),
+            Some(document.catalog.revision.clone()),
+        )
+        .ok()
+        .and_then(|r| registry.checklist(&r));
+        let Some((catalog, checklist)) = catalog else {
+            // validate_document has reported the unknown catalog.
+            review.findings = findings;
+            return review;
+        };
+        if !policy.applies_to(&catalog.header.id) {
+            findings.push(Finding::new(
             Code::PolicyNotApplicable,
             Location::pointer(["catalog"]),
             Text::new(
@@ -137,11 +181,11 @@ pub fn review(
                 ),
             ),
         ));
-        review.findings = findings;
-        return review;
-    }
-    if let Some(newer) = registry.newer_revision(catalog) {
-        findings.push(Finding::new(
+            review.findings = findings;
+            return review;
+        }
+        if let Some(newer) = registry.newer_revision(catalog) {
+            findings.push(Finding::new(
             Code::OutdatedRevision,
             Location::pointer(["catalog"]),
             Text::new(
@@ -157,13 +201,13 @@ pub fn review(
                 ),
             ),
         ));
-    }
-    if let Some(max) = options.max_age_days.or(policy.max_age_days) {
-        let date = document.subject.date.date();
-        if let Ok(age) = date.until(options.today) {
-            let days = age.get_days();
-            if days > i32::try_from(max).unwrap_or(i32::MAX) {
-                findings.push(Finding::new(
+        }
+        if let Some(max) = options.max_age_days.or(policy.max_age_days) {
+            let date = document.subject.date.date();
+            if let Ok(age) = date.until(options.today) {
+                let days = age.get_days();
+                if days > i32::try_from(max).unwrap_or(i32::MAX) {
+                    findings.push(Finding::new(
                     Code::StaleDisclosure,
                     Location::pointer(["subject", "date"]),
                     Text::new(
@@ -175,124 +219,129 @@ pub fn review(
                         ),
                     ),
                 ));
+                }
             }
         }
-    }
-    let missing: BTreeSet<String> = findings
-        .iter()
-        .filter(|f| f.code == Code::MissingAnswer)
-        .filter_map(|f| f.item.clone())
-        .collect();
-    let form = document.kind.form();
-    let mut sections: Vec<SectionScore> = Vec::new();
-    let mut gl_counts: BTreeMap<String, usize> = BTreeMap::new();
-    for section in &checklist.sections {
-        let mut score = SectionScore {
-            id: section.id.clone(),
-            title: section.title.clone(),
-            score: Score::default(),
-            items: 0,
-            departures: 0,
+        let Some(plan) = self.plans.get(&catalog.key()) else {
+            review.findings = findings;
+            return review;
         };
-        for item in section.items.iter().filter(|i| i.forms.contains(&form)) {
-            let id = item.id.as_str();
-            let refs = gl_refs(registry, catalog, id);
-            let Some(rule) = governing_rule(policy, checklist, item, &refs) else {
-                continue;
+        let missing: BTreeSet<String> = findings
+            .iter()
+            .filter(|f| f.code == Code::MissingAnswer)
+            .filter_map(|f| f.item.clone())
+            .collect();
+        let form = document.kind.form();
+        let mut sections: Vec<SectionScore> = Vec::new();
+        let mut gl_counts: BTreeMap<String, usize> = BTreeMap::new();
+        for section in &checklist.sections {
+            let mut score = SectionScore {
+                id: section.id.clone(),
+                title: section.title.clone(),
+                score: Score::default(),
+                items: 0,
+                departures: 0,
             };
-            let entry = document.answers.get(id);
-            let Some(answer) = entry.and_then(|e| e.answer) else {
-                // Unanswered: a departure only where the form needs the answer (validation has
-                // reported it as missing-answer); conditional items that do not apply are not
-                // counted.
-                if missing.contains(id) {
-                    score.items += 1;
-                    score.departures += 1;
-                    score.score.add(rule.weight, false);
+            for item in section.items.iter().filter(|i| i.forms.contains(&form)) {
+                let id = item.id.as_str();
+                let Some((Some(rule), refs)) = plan.get(id) else {
+                    continue;
+                };
+                let rule = &policy.rules[*rule];
+                let entry = document.answers.get(id);
+                let Some(answer) = entry.and_then(|e| e.answer) else {
+                    // Unanswered: a departure only where the form needs the answer (validation has
+                    // reported it as missing-answer); conditional items that do not apply are not
+                    // counted.
+                    if missing.contains(id) {
+                        score.items += 1;
+                        score.departures += 1;
+                        score.score.add(rule.weight, false);
+                    }
+                    continue;
+                };
+                score.items += 1;
+                let remark = entry.map_or("", |e| e.remark.trim());
+                let code = if rule.require.contains(&answer)
+                    || (rule.justify.contains(&answer) && !remark.is_empty())
+                {
+                    None
+                } else if rule.justify.contains(&answer) {
+                    Some(Code::RemarkMissingJustification)
+                } else {
+                    Some(Code::PolicyViolation)
+                };
+                let Some(code) = code else {
+                    score.score.add(rule.weight, true);
+                    continue;
+                };
+                let waivers: Vec<&Waiver> = policy
+                    .waivers
+                    .iter()
+                    .filter(|w| waiver_matches(w, document, id))
+                    .collect();
+                if let Some(active) = waivers.iter().find(|w| w.expires.date() >= options.today) {
+                    review.waived.push(Waived {
+                        item: id.to_owned(),
+                        reason: active.reason.clone(),
+                        expires: active.expires,
+                    });
+                    score.score.add(rule.weight, true);
+                    continue;
                 }
-                continue;
-            };
-            score.items += 1;
-            let remark = entry.map_or("", |e| e.remark.trim());
-            let code = if rule.require.contains(&answer)
-                || (rule.justify.contains(&answer) && !remark.is_empty())
-            {
-                None
-            } else if rule.justify.contains(&answer) {
-                Some(Code::RemarkMissingJustification)
-            } else {
-                Some(Code::PolicyViolation)
-            };
-            let Some(code) = code else {
-                score.score.add(rule.weight, true);
-                continue;
-            };
-            let waivers: Vec<&Waiver> = policy
-                .waivers
-                .iter()
-                .filter(|w| waiver_matches(w, document, id))
-                .collect();
-            if let Some(active) = waivers.iter().find(|w| w.expires.date() >= options.today) {
-                review.waived.push(Waived {
-                    item: id.to_owned(),
-                    reason: active.reason.clone(),
-                    expires: active.expires,
-                });
-                score.score.add(rule.weight, true);
-                continue;
-            }
-            for expired in waivers {
-                findings.push(
-                    Finding::new(
-                        Code::WaiverExpired,
-                        Location::pointer(["answers", id]),
-                        Text::new(
-                            format!(
-                                "項目 {id} の免除は {} で期限が切れています(理由: {})",
-                                expired.expires, expired.reason
+                for expired in waivers {
+                    findings.push(
+                        Finding::new(
+                            Code::WaiverExpired,
+                            Location::pointer(["answers", id]),
+                            Text::new(
+                                format!(
+                                    "項目 {id} の免除は {} で期限が切れています(理由: {})",
+                                    expired.expires, expired.reason
+                                ),
+                                format!(
+                                    "the waiver for item {id} expired on {} (reason: {})",
+                                    expired.expires, expired.reason
+                                ),
                             ),
-                            format!(
-                                "the waiver for item {id} expired on {} (reason: {})",
-                                expired.expires, expired.reason
-                            ),
-                        ),
-                    )
-                    .with_item(id),
-                );
-            }
-            score.departures += 1;
-            score.score.add(rule.weight, false);
-            for r in &refs {
-                for level in gl_levels(r) {
-                    *gl_counts.entry(level).or_default() += 1;
+                        )
+                        .with_item(id),
+                    );
                 }
+                score.departures += 1;
+                score.score.add(rule.weight, false);
+                for r in refs {
+                    for level in gl_levels(r) {
+                        *gl_counts.entry(level).or_default() += 1;
+                    }
+                }
+                let mut finding = departure(code, policy, rule, item, answer, refs);
+                finding.severity = rule.severity;
+                findings.push(finding);
             }
-            let mut finding = departure(code, policy, rule, item, answer, &refs);
-            finding.severity = rule.severity;
-            findings.push(finding);
+            if score.items > 0 {
+                review.score.met += score.score.met;
+                review.score.total += score.score.total;
+                sections.push(score);
+            }
         }
-        if score.items > 0 {
-            review.score.met += score.score.met;
-            review.score.total += score.score.total;
-            sections.push(score);
-        }
+        review.sections = sections;
+        review.gl = gl_counts
+            .into_iter()
+            .map(|(id, departures)| GlTouch {
+                title: gl_title(registry, &id),
+                id,
+                departures,
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            item_order(checklist, a)
+                .cmp(&item_order(checklist, b))
+                .then_with(|| b.severity.cmp(&a.severity))
+        });
+        review.findings = findings;
+        review
     }
-    review.sections = sections;
-    review.gl = gl_counts
-        .into_iter()
-        .map(|(id, departures)| GlTouch {
-            title: gl_title(registry, &id),
-            id,
-            departures,
-        })
-        .collect();
-    findings.sort_by(|a, b| {
-        item_order(checklist, a)
-            .cmp(&item_order(checklist, b))
-            .then_with(|| b.severity.cmp(&a.severity))
-    });
-    review.findings = findings;
-    review
 }
 
 /// Document-level findings first, then by the item's place in the checklist, unknown items
@@ -343,15 +392,15 @@ fn gl_refs(registry: &Registry, catalog: &Catalog, id: &str) -> Vec<String> {
 }
 
 /// The last rule that selects the item (later rules override earlier ones).
-fn governing_rule<'p>(
-    policy: &'p Policy,
+fn governing_rule(
+    policy: &Policy,
     checklist: &Checklist,
     item: &Item,
     refs: &[String],
-) -> Option<&'p PolicyRule> {
+) -> Option<usize> {
     let id = item.id.as_str();
     let section = checklist.section_of(id).map(|s| s.id.as_str());
-    policy.rules.iter().rev().find(|rule| {
+    policy.rules.iter().rposition(|rule| {
         let s = &rule.select;
         s.items.iter().any(|i| i == "*" || i == id)
             || section.is_some_and(|sec| s.sections.iter().any(|x| x == sec))
