@@ -108,9 +108,12 @@ pub fn review(
 pub struct Reviewer<'a> {
     registry: &'a Registry,
     policy: &'a Policy,
-    /// Checklist key → item id → (index of the governing rule, GL entries served).
-    plans: HashMap<String, HashMap<String, (Option<usize>, Vec<String>)>>,
+    /// Checklist key → its plan.
+    plans: HashMap<String, Plan>,
 }
+
+/// Item id → (index of the governing rule, GL entries the item serves).
+type Plan = HashMap<String, (Option<usize>, Vec<String>)>;
 
 impl<'a> Reviewer<'a> {
     pub fn new(registry: &'a Registry, policy: &'a Policy) -> Self {
