@@ -37,6 +37,9 @@ fn load_policy(name_or_path: &str) -> Result<Policy, UserError> {
     Ok(Policy::parse(&path.display().to_string(), &text)?)
 }
 
+/// A file's document and its review, or why it could not be read.
+type Reviewed = Result<(Disclosure, Review), Text>;
+
 /// `--today`, or the clock's date.
 pub(crate) fn review_date(today: Option<&str>) -> Result<jiff::civil::Date, UserError> {
     match today {
@@ -315,7 +318,7 @@ pub(crate) fn review(
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
     // the others, then the run exits 2.
     let reviewer = kaiji_model::Reviewer::new(registry, &policy);
-    let results: Vec<(String, Result<(Disclosure, Review), Text>)> = args
+    let results: Vec<(String, Reviewed)> = args
         .files
         .par_iter()
         .map(|path| {
