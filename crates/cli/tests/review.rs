@@ -629,3 +629,41 @@ fn mhlw_checklist_as_pdf() {
         );
     }
 }
+
+#[test]
+fn the_example_hospital_policy_waives_mfa_until_march() {
+    kaiji()
+        .args(["policy", "check", "examples/hospital/policy.yaml"])
+        .assert()
+        .success();
+    kaiji()
+        .args([
+            "review",
+            "--policy",
+            "examples/hospital/policy.yaml",
+            "--today",
+            "2026-11-27",
+        ])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "免除中: MDS-C14-02(2027-03-31 まで)",
+        ));
+    // After the expiry the departure is back, with a waiver-expired warning.
+    kaiji()
+        .args([
+            "review",
+            "--policy",
+            "examples/hospital/policy.yaml",
+            "--today",
+            "2027-04-01",
+        ])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[waiver-expired]"))
+        .stdout(predicate::str::contains(
+            "エラー[policy-violation]: MDS-C14-02",
+        ));
+}
