@@ -449,3 +449,86 @@ fn fill(color: (u8, u8, u8)) -> Fill {
         rule: Default::default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Bar, Cell};
+    use proptest::prelude::*;
+
+    fn metrics() -> Metrics<'static> {
+        Metrics::new(&skrifa::FontRef::new(FONT_DATA).unwrap())
+    }
+
+    #[test]
+    fn wrapping_breaks_japanese_anywhere_and_latin_at_spaces() {
+        let m = metrics();
+        let lines = m.wrap("The quick brown fox jumps over the lazy dog", 10.0, 80.0);
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(!l.starts_with(' ') && !l.ends_with(' '), "{lines:?}");
+            assert!(m.width(l, 10.0) <= 80.0, "{l}");
+        }
+        let ja = "医療情報システムの安全管理に関するガイドライン第6.0版に対応する項目";
+        let lines = m.wrap(ja, 10.0, 60.0);
+        assert_eq!(lines.concat(), ja);
+        assert_eq!(m.wrap("a\nb", 10.0, 100.0), ["a", "b"]);
+    }
+
+    proptest! {
+        /// Lines never overflow (unless one character alone is wider), and no character is lost
+        /// but the spaces a line break replaces.
+        #[test]
+        fn wrapped_text_fits_and_keeps_every_character(
+            text in "[ -~ぁ-んァ-ン一-龥\n]{0,120}",
+            width in 20.0f32..300.0,
+        ) {
+            let m = metrics();
+            let lines = m.wrap(&text, 9.5, width);
+            for l in &lines {
+                prop_assert!(m.width(l, 9.5) <= width || l.chars().count() == 1, "{l:?}");
+            }
+            let kept: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+            let given: String = text.chars().filter(|c| *c != ' ' && *c != '\n').collect();
+            prop_assert_eq!(kept, given);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Any text in any block gives a PDF.
+        #[test]
+        fn any_report_draws(
+            words in proptest::collection::vec("[ -~ぁ-ん一-龥\n]{0,60}", 1..8),
+            rows in 0usize..80,
+        ) {
+            let report = Report {
+                lang: "ja",
+                title: words[0].clone(),
+                subtitle: words.concat(),
+                meta: vec![("a".into(), words[0].clone())],
+                contents: "目次".into(),
+                footer: words[0].clone(),
+                blocks: vec![
+                    Block::Heading { level: 1, text: words[0].clone() },
+                    Block::Paragraph(words.join(" ")),
+                    Block::Table(Table {
+                        headers: words.clone(),
+                        widths: vec![1.0; words.len()],
+                        rows: (0..rows).map(|i| words.iter().map(|w| Cell::tone(format!("{i}{w}"), Tone::Bad)).collect()).collect(),
+                    }),
+                    Block::Heading { level: 1, text: "二".into() },
+                    Block::Bars(Chart {
+                        title: words[0].clone(),
+                        max: 0.0,
+                        unit: "%".into(),
+                        bars: words.iter().map(|w| Bar { label: w.clone(), value: w.len() as f64, tone: Tone::Good }).collect(),
+                    }),
+                ],
+            };
+            let pdf = to_pdf(&report).unwrap();
+            prop_assert!(pdf.starts_with(b"%PDF-"));
+        }
+    }
+}
