@@ -3,13 +3,14 @@
 use std::path::Path;
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{ChecklistLine, Collected, Disclosure, Inventory};
+use kaiji_model::{ChecklistLine, Collected, Inventory};
 use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
+    cli::format_of,
     cli::{ChecklistCommand, LinesFormat, MhlwArgs},
-    files::{read_text, write_new_file},
+    files::{read_document, read_text, write_new_file},
     output::{Out, csv_row},
 };
 
@@ -32,18 +33,7 @@ fn collect(inventory: &Inventory, base: &Path) -> Vec<Collected> {
         .map(|s| {
             let rel = s.disclosure.as_deref()?;
             let path = base.join(rel);
-            Some(
-                read_text(&path)
-                    .and_then(|text| {
-                        Disclosure::from_json(&text).map_err(|e| {
-                            UserError::new(
-                                format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                                format!("{}: {}", path.display(), e.message(Lang::En)),
-                            )
-                        })
-                    })
-                    .map_err(|e| e.0),
-            )
+            Some(read_document(&path).map_err(|e| e.0))
         })
         .collect()
 }
@@ -63,18 +53,10 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
     let lines = kaiji_model::mhlw_lines(&inventory, &collected, registry, today)?;
     let lang = out.lang;
-    let from_extension = args.output.as_ref().and_then(|p| {
-        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "xlsx" => Some(LinesFormat::Xlsx),
-            "pdf" => Some(LinesFormat::Pdf),
-            "html" | "htm" => Some(LinesFormat::Html),
-            "csv" => Some(LinesFormat::Csv),
-            "json" => Some(LinesFormat::Json),
-            "txt" => Some(LinesFormat::Text),
-            _ => None,
-        }
-    });
-    let format = args.format.or(from_extension).unwrap_or(LinesFormat::Text);
+    let format = args
+        .format
+        .or_else(|| format_of(args.output.as_deref()))
+        .unwrap_or(LinesFormat::Text);
     let bytes: Vec<u8> = match format {
         LinesFormat::Xlsx => kaiji_xlsx::checklist_workbook(&inventory.facility, &lines, lang)
             .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,

@@ -424,6 +424,18 @@ pub(crate) enum ReportFormat {
     Csv,
 }
 
+/// The format an output file's extension names, among a command's formats (`.htm` is html,
+/// `.txt` text).
+pub(crate) fn format_of<F: ValueEnum>(output: Option<&std::path::Path>) -> Option<F> {
+    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
+    let name = match ext.as_str() {
+        "htm" => "html",
+        "txt" => "text",
+        other => other,
+    };
+    F::from_str(name, true).ok()
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse().map_err(|_| "ja | en".to_owned())
 }

@@ -56,6 +56,17 @@ pub(crate) fn read_text(path: &Path) -> Result<String, UserError> {
     })
 }
 
+/// Reads a disclosure document, with errors that name the path (and line and column).
+pub(crate) fn read_document(path: &Path) -> Result<kaiji_model::Disclosure, UserError> {
+    let text = read_text(path)?;
+    kaiji_model::Disclosure::from_json(&text).map_err(|e| {
+        UserError::new(
+            format!("{}: {}", path.display(), e.message(kaiji_catalog::Lang::Ja)),
+            format!("{}: {}", path.display(), e.message(kaiji_catalog::Lang::En)),
+        )
+    })
+}
+
 /// How hard a write holds on to its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durability {

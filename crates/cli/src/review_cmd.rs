@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
+    cli::format_of,
     cli::{CompareArgs, CompareFormat, PolicyCommand, ReviewArgs, ReviewFormat},
-    files::{read_text, write_new_file},
+    files::{read_document, read_text, write_new_file},
     output::{Out, csv_row},
 };
 
@@ -59,18 +60,9 @@ pub(crate) fn review_date(today: Option<&str>) -> Result<jiff::civil::Date, User
 /// Reads disclosures; every unreadable file is reported, then the command fails.
 fn read_documents(paths: &[std::path::PathBuf]) -> Result<Vec<Disclosure>, UserError> {
     let mut docs = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
-    let mut failed_en: Vec<String> = Vec::new();
+    let (mut failed, mut failed_en) = (Vec::new(), Vec::new());
     for path in paths {
-        let read = read_text(path).and_then(|text| {
-            Disclosure::from_json(&text).map_err(|e| {
-                UserError::new(
-                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                    format!("{}: {}", path.display(), e.message(Lang::En)),
-                )
-            })
-        });
-        match read {
+        match read_document(path) {
             Ok(doc) => docs.push(doc),
             Err(e) => {
                 failed.push(e.0.ja);
@@ -97,19 +89,9 @@ pub(crate) fn compare(
     };
     let docs = read_documents(&args.files)?;
     let c = kaiji_model::compare(&docs, registry, &policy, options)?;
-    let from_extension = args.output.as_ref().and_then(|p| {
-        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "html" | "htm" => Some(CompareFormat::Html),
-            "xlsx" => Some(CompareFormat::Xlsx),
-            "csv" => Some(CompareFormat::Csv),
-            "json" => Some(CompareFormat::Json),
-            "txt" => Some(CompareFormat::Text),
-            _ => None,
-        }
-    });
     let format = args
         .format
-        .or(from_extension)
+        .or_else(|| format_of(args.output.as_deref()))
         .unwrap_or(CompareFormat::Text);
     let lang = out.lang;
     let bytes: Vec<u8> = match format {
@@ -322,15 +304,7 @@ pub(crate) fn review(
         .files
         .par_iter()
         .map(|path| {
-            let read = read_text(path).and_then(|text| {
-                Disclosure::from_json(&text).map_err(|e| {
-                    UserError::new(
-                        format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                        format!("{}: {}", path.display(), e.message(Lang::En)),
-                    )
-                })
-            });
-            let reviewed = read.map(|doc| {
+            let reviewed = read_document(path).map(|doc| {
                 let review = reviewer.review(&doc, options);
                 (doc, review)
             });
@@ -345,17 +319,10 @@ pub(crate) fn review(
             Err(e) => failed.push(e),
         }
     }
-    let from_extension = args.output.as_ref().and_then(|p| {
-        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "html" | "htm" => Some(ReviewFormat::Html),
-            "pdf" => Some(ReviewFormat::Pdf),
-            "csv" => Some(ReviewFormat::Csv),
-            "json" => Some(ReviewFormat::Json),
-            "txt" => Some(ReviewFormat::Text),
-            _ => None,
-        }
-    });
-    let format = args.format.or(from_extension).unwrap_or(ReviewFormat::Text);
+    let format = args
+        .format
+        .or_else(|| format_of(args.output.as_deref()))
+        .unwrap_or(ReviewFormat::Text);
     // With -o, what would go to standard output goes to the file.
     let mut file_out = args.output.as_ref().map(|_| Out::memory(out.lang));
     let target: &mut Out = file_out.as_mut().unwrap_or(out);

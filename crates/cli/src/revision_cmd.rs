@@ -1,28 +1,16 @@
 //! `kaiji diff` and `kaiji migrate`.
 
-use std::path::Path;
-
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{ChangeKind, Disclosure};
+use kaiji_model::ChangeKind;
 use serde::Serialize;
 use strum::IntoEnumIterator;
 
 use crate::{
     Outcome, UserError,
     cli::{DiffArgs, MigrateArgs, ReportFormat},
-    files::{read_text, write_new_file},
+    files::{read_document, write_new_file},
     output::{Out, csv_row},
 };
-
-fn read_document(path: &Path) -> Result<Disclosure, UserError> {
-    let text = read_text(path)?;
-    Disclosure::from_json(&text).map_err(|e| {
-        UserError::new(
-            format!("{}: {}", path.display(), e.message(Lang::Ja)),
-            format!("{}: {}", path.display(), e.message(Lang::En)),
-        )
-    })
-}
 
 /// An answer value as people read it.
 fn answer_label(value: &str, lang: Lang) -> String {

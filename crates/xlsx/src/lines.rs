@@ -4,11 +4,11 @@
 
 use kaiji_catalog::Lang;
 use kaiji_model::ChecklistLine;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 use crate::Error;
-
-const FONT: &str = "游ゴシック";
+use crate::matrix::table_formats;
+use crate::own::FONT;
 
 /// Writes the answered lines.
 pub fn checklist_workbook(
@@ -22,16 +22,7 @@ pub fn checklist_workbook(
 fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let ja = lang == Lang::Ja;
     let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
-    let base = Format::new()
-        .set_font_name(FONT)
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Top)
-        .set_text_wrap();
-    let head = base
-        .clone()
-        .set_bold()
-        .set_background_color(Color::RGB(0xEEF2F7));
+    let (base, head) = table_formats();
     let no = base
         .clone()
         .set_bold()

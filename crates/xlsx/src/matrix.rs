@@ -8,17 +8,11 @@ use kaiji_model::{Code, Comparison};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError};
 
 use crate::Error;
+use crate::own::FONT;
 
-const FONT: &str = "游ゴシック";
-
-/// Writes the comparison workbook.
-pub fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, Error> {
-    write(c, lang).map_err(|e| Error::Write(e.to_string()))
-}
-
-fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let ja = lang == Lang::Ja;
-    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+/// The cell format of kaiji's report workbooks (bordered, wrapped, top-aligned) and of their
+/// headings.
+pub(crate) fn table_formats() -> (Format, Format) {
     let base = Format::new()
         .set_font_name(FONT)
         .set_font_size(10)
@@ -29,6 +23,18 @@ fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         .clone()
         .set_bold()
         .set_background_color(Color::RGB(0xEEF2F7));
+    (base, head)
+}
+
+/// Writes the comparison workbook.
+pub fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, Error> {
+    write(c, lang).map_err(|e| Error::Write(e.to_string()))
+}
+
+fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let ja = lang == Lang::Ja;
+    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let (base, head) = table_formats();
     let fill = |rgb: u32| base.clone().set_background_color(Color::RGB(rgb));
     let (violation, justify, missing, out) = (
         fill(0xF8C9C4).set_bold(),

@@ -22,7 +22,7 @@ const HIDDEN_FORMAT: &str = "kaiji-xlsx/1";
 /// Excel's limit on the text of one cell.
 pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 /// The font of every cell: the default Japanese font of current Excel.
-const FONT: &str = "游ゴシック";
+pub(crate) const FONT: &str = "游ゴシック";
 
 pub(crate) fn is_hidden_sheet(name: &str) -> bool {
     name == HIDDEN
