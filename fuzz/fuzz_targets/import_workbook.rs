@@ -26,6 +26,8 @@ static HOOK: LazyLock<()> = LazyLock::new(|| {
 fuzz_target!(|data: &[u8]| {
     LazyLock::force(&HOOK);
     let options = kaiji_xlsx::ImportOptions::default();
+    // The same bytes as a system inventory kept in Excel.
+    let _ = kaiji_xlsx::read_inventory(data, "fuzz", &options.limits);
     if let Ok(docs) = kaiji_xlsx::import(data, &REGISTRY, &options) {
         // Whatever was read must also export.
         for doc in docs {

@@ -38,6 +38,29 @@ fn collect(inventory: &Inventory, base: &Path) -> Vec<Collected> {
         .collect()
 }
 
+/// An inventory in YAML, or kept in a workbook (.xlsx, .xlsm, .xls, .ods).
+fn read_inventory_file(path: &Path) -> Result<Inventory, UserError> {
+    let is_workbook = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str()));
+    if !is_workbook {
+        let text = read_text(path)?;
+        return Ok(Inventory::parse(&path.display().to_string(), &text)?);
+    }
+    let bytes = crate::files::read_bytes(path, crate::files::MAX_WORKBOOK_BYTES)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    kaiji_xlsx::read_inventory(&bytes, &stem, &kaiji_xlsx::Limits::default()).map_err(|e| {
+        UserError::new(
+            format!("{}: {}", path.display(), e.message(Lang::Ja)),
+            format!("{}: {}", path.display(), e.message(Lang::En)),
+        )
+    })
+}
+
 #[derive(Serialize)]
 struct LinesJson<'a> {
     facility: &'a str,
@@ -46,8 +69,7 @@ struct LinesJson<'a> {
 }
 
 fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
-    let text = read_text(&args.inventory)?;
-    let inventory = Inventory::parse(&args.inventory.display().to_string(), &text)?;
+    let inventory = read_inventory_file(&args.inventory)?;
     let base = args.inventory.parent().unwrap_or(Path::new("."));
     let collected = collect(&inventory, base);
     let today = crate::review_cmd::review_date(args.today.as_deref())?;

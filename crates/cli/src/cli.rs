@@ -150,8 +150,8 @@ pub(crate) enum ChecklistCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct MhlwArgs {
-    /// システム台帳 (YAML) (system inventory)
-    #[arg(value_name = "INVENTORY.yaml")]
+    /// システム台帳: YAML または Excel (system inventory: YAML, or a workbook)
+    #[arg(value_name = "INVENTORY.yaml|.xlsx")]
     pub(crate) inventory: PathBuf,
     /// 確認日 YYYY-MM-DD(省略時は今日) (date checked; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]

@@ -667,3 +667,38 @@ fn the_example_hospital_policy_waives_mfa_until_march() {
             "エラー[policy-violation]: MDS-C14-02",
         ));
 }
+
+#[test]
+fn an_inventory_kept_in_excel_gives_the_same_lines() {
+    let run = |inventory: &str| {
+        let out = kaiji()
+            .args([
+                "checklist",
+                "mhlw",
+                inventory,
+                "--today",
+                "2026-11-27",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        run("examples/hospital/inventory.xlsx"),
+        run("examples/hospital/inventory.yaml")
+    );
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "crates/xlsx/tests/fixtures/answer-column.xlsx",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "answer-column.xlsx: システム台帳の表",
+        ));
+}

@@ -13,6 +13,7 @@ mod derive;
 mod fill;
 mod grid;
 mod import;
+mod inventory;
 mod layout;
 mod lines;
 mod matrix;
@@ -25,6 +26,7 @@ pub use derive::{DeriveOptions, derive};
 pub use fill::{FillReport, fill};
 pub use grid::{Cell, Format, Sheet, read_workbook};
 pub use import::{ImportOptions, Imported, import};
+pub use inventory::read_inventory;
 pub use lines::checklist_workbook;
 pub use matrix::compare_workbook;
 pub use own::export;
@@ -78,6 +80,16 @@ pub enum Error {
     },
     #[error("チェックリストの表(番号列と回答列の見出し)が見つかりません")]
     NoChecklist,
+    #[error(
+        "システム台帳の表(システム名・事業者名と、リモート保守・確認日・開示書のいずれかの見出し)が見つかりません"
+    )]
+    NoInventory,
+    #[error("シート {sheet} のセル {cell}: {}", .message.ja)]
+    BadCell {
+        sheet: String,
+        cell: String,
+        message: Text,
+    },
     #[error("シート {sheet} はありません(あるシート: {sheets})")]
     NoSuchSheet { sheet: String, sheets: String },
     #[error("チェックリスト {0} が見つかりません")]
@@ -104,6 +116,8 @@ impl Error {
                 sheet.as_ref().map(|s| format!(" (sheet {s})")).unwrap_or_default()
             ),
             Self::NoChecklist => "no checklist table (headers for a number column and an answer column) found".into(),
+            Self::NoInventory => "no inventory table (headers for system and vendor, and for remote maintenance, confirmation date or disclosure) found".into(),
+            Self::BadCell { sheet, cell, message } => format!("sheet {sheet} cell {cell}: {}", message.en),
             Self::NoSuchSheet { sheet, sheets } => format!("no sheet {sheet} (sheets: {sheets})"),
             Self::UnknownCatalog(c) => format!("checklist {c} is not known"),
             Self::CellTooLong { what, chars } => {
