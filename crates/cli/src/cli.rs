@@ -50,6 +50,9 @@ pub(crate) enum Command {
     /// 厚労省チェックリストの項目に台帳と開示書から回答する (answer MHLW checklist lines)
     #[command(subcommand)]
     Checklist(ChecklistCommand),
+    /// リモートサービス(RSS)のリスクアセスメントなど (remote service: risk register)
+    #[command(subcommand)]
+    Rss(RssCommand),
     /// 同じ製品の開示書の2つの版を比べる (what changed between two versions of a disclosure)
     Diff(DiffArgs),
     /// 開示書を新しい版のチェックリストに移す (carry a disclosure to a newer checklist revision)
@@ -72,6 +75,7 @@ pub(crate) enum SchemaOf {
     Disclosure,
     Policy,
     Inventory,
+    Profile,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +144,55 @@ pub(crate) enum CompareFormat {
     Csv,
     Html,
     Xlsx,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RssCommand {
+    /// プロファイルに当てはまる脅威を選び、リスク値を算定する (the risk register of a remote service)
+    Risk(RiskArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RiskArgs {
+    /// リモートサービスプロファイル (YAML) (remote service profile)
+    #[arg(value_name = "PROFILE.yaml")]
+    pub(crate) profile: PathBuf,
+    /// リスク値の算定式 (risk formula)
+    #[arg(long, value_enum, default_value_t = FormulaArg::AssetThreatVulnerability)]
+    pub(crate) formula: FormulaArg,
+    /// 受容基準(この値以上は低減。省略時は式ごとの既定値 18 / 15) (acceptance threshold)
+    #[arg(long, value_name = "N")]
+    pub(crate) threshold: Option<u32>,
+    /// 脅威カタログ(省略時は同梱の rss/threats.yaml) (threat catalogue; default: the shipped one)
+    #[arg(long, value_name = "THREATS.yaml")]
+    pub(crate) threats: Option<PathBuf>,
+    /// 基準日 YYYY-MM-DD(サポート期限の判定。省略時は今日) (date for support ends; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// 出力ファイル(拡張子 .xlsx .pdf .html .json で形式を選ぶ) (output file; the extension picks the format)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<RiskFormat>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormulaArg {
+    AssetThreatVulnerability,
+    ImpactLikelihood,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RiskFormat {
+    Text,
+    Json,
+    Xlsx,
+    Html,
+    Pdf,
 }
 
 #[derive(Debug, Subcommand)]

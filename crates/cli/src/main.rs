@@ -8,6 +8,7 @@ mod files;
 mod output;
 mod review_cmd;
 mod revision_cmd;
+mod rss_cmd;
 mod validate_cmd;
 mod xlsx_cmd;
 
@@ -102,6 +103,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Policy(cmd) => review_cmd::policy(cmd, &registry, out),
         Command::Checklist(cmd) => checklist_cmd::run(cmd, &registry, out),
         Command::Compare(args) => review_cmd::compare(&args, &registry, out),
+        Command::Rss(cmd) => rss_cmd::run(cmd, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {
@@ -109,6 +111,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
                 cli::SchemaOf::Disclosure => kaiji_model::disclosure_schema(),
                 cli::SchemaOf::Policy => kaiji_model::policy_schema(),
                 cli::SchemaOf::Inventory => kaiji_model::inventory_schema(),
+                cli::SchemaOf::Profile => kaiji_model::profile_schema(),
             });
             Ok(Outcome::Clean)
         }

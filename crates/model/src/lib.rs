@@ -10,6 +10,8 @@ mod inventory;
 mod policy;
 mod review;
 mod revision;
+mod risk;
+mod rss;
 mod skeleton;
 mod validate;
 
@@ -29,6 +31,15 @@ pub use policy::{
 pub use review::{GlTouch, Review, ReviewOptions, Reviewer, Score, SectionScore, Waived, review};
 pub use revision::{
     Carried, Change, ChangeKind, DocDiff, Migration, NeedsReview, ReviewReason, diff, migrate,
+};
+pub use risk::{
+    Asset, Formula, Register, Risk, RiskSettings, THREATS_YAML, Threat, Treatment, register,
+    threats, threats_from, value,
+};
+pub use rss::{
+    Accounts, Approval, Authentication, ConnectMode, Connection, Control, DataHandling, Device,
+    LineType, Logging, Party, Profile, ReviewCadence, Rsc, Service, Subcontractor, VpnType,
+    profile_schema,
 };
 pub use skeleton::skeleton;
 pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
@@ -58,6 +69,13 @@ pub enum Error {
     NothingToCompare,
     #[error("{from} から {to} への対応表(マッピングファイル)がありません")]
     NoMapping { from: String, to: String },
+    /// A remote service profile (or threat catalogue) that does not parse or makes no sense.
+    #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
+    Profile {
+        origin: String,
+        location: Option<(usize, usize)>,
+        message: String,
+    },
     /// An inventory file that does not parse; line and column are 1-based.
     #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
     Inventory {
@@ -132,6 +150,11 @@ impl Error {
                     message,
                 }
                 | Self::Inventory {
+                    origin,
+                    location,
+                    message,
+                }
+                | Self::Profile {
                     origin,
                     location,
                     message,

@@ -26,3 +26,8 @@ fn checked_in_policy_schema_is_current() {
 fn checked_in_inventory_schema_is_current() {
     check("inventory.schema.json", &kaiji_model::inventory_schema());
 }
+
+#[test]
+fn checked_in_profile_schema_is_current() {
+    check("profile.schema.json", &kaiji_model::profile_schema());
+}

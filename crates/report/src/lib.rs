@@ -8,7 +8,7 @@ mod pdf;
 
 pub use doc::{Bar, Block, Cell, Chart, Report, Table, Tone};
 pub use pdf::{PdfError, to_pdf};
-pub use reports::{checklist_report, review_report};
+pub use reports::{checklist_report, review_report, risk_report};
 
 mod reports;
 

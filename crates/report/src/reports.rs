@@ -434,3 +434,141 @@ pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: La
         blocks,
     }
 }
+
+/// The risk register of a remote service: a chart of the risk values, then the table.
+pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Report {
+    use kaiji_model::{Formula, Party, Treatment};
+    let t = |ja: &str, en: &str| pick(lang, ja, en);
+    let formula = match reg.settings.formula {
+        Formula::AssetThreatVulnerability => t(
+            "資産価値(C・I・A の最大)× 脅威 × 脆弱性",
+            "asset value (max of C, I, A) × threat × vulnerability",
+        ),
+        Formula::ImpactLikelihood => t("影響度 × 発生可能性", "impact × likelihood"),
+    };
+    let owner = |p: Party| match p {
+        Party::Vendor => t("事業者", "vendor"),
+        Party::Hospital => t("医療機関", "hospital"),
+        Party::Both => t("双方", "both"),
+    };
+    let blocks = vec![
+        Block::Heading {
+            level: 1,
+            text: t("リスク値", "Risk values"),
+        },
+        Block::Paragraph(format!(
+            "{} {}",
+            t(
+                &format!(
+                    "{} 件のリスクのうち {} 件が受容基準 {} 以上です(低減)。",
+                    reg.risks.len(),
+                    reg.above_threshold(),
+                    reg.settings.threshold
+                ),
+                &format!(
+                    "{} of {} risks are at or above the acceptance threshold {} (reduce).",
+                    reg.above_threshold(),
+                    reg.risks.len(),
+                    reg.settings.threshold
+                ),
+            ),
+            t(
+                "脅威カタログは kaiji の提案(rss/threats.yaml)で、JIRA の様式そのものではありません。",
+                "The threat catalogue is kaiji's proposal (rss/threats.yaml), not JIRA's own table.",
+            )
+        )),
+        Block::Bars(Chart {
+            title: format!("{} ({formula})", t("リスク値", "Risk value")),
+            max: f64::from(reg.settings.formula.max()),
+            unit: String::new(),
+            bars: reg
+                .risks
+                .iter()
+                .map(|r| Bar {
+                    label: format!("{} {}", r.threat.id, r.threat.title.get(lang)),
+                    value: f64::from(r.value),
+                    tone: if r.treatment == Treatment::Reduce {
+                        Tone::Bad
+                    } else {
+                        Tone::Good
+                    },
+                })
+                .collect(),
+        }),
+        Block::Heading {
+            level: 1,
+            text: t("リスクアセスメント表", "Risk register"),
+        },
+        Block::Table(Table {
+            headers: vec![
+                "No.".into(),
+                t("資産 (C/I/A)", "Asset (C/I/A)"),
+                t("脅威・脆弱性", "Threat, vulnerability"),
+                t("値", "Value"),
+                t("対応・管理策", "Treatment, measure"),
+                t("附属書A", "Annex A"),
+                t("責任", "Owner"),
+                t("残存", "Residual"),
+            ],
+            widths: vec![1.3, 2.2, 4.5, 0.8, 4.5, 1.4, 1.0, 1.0],
+            rows: reg
+                .risks
+                .iter()
+                .map(|r| {
+                    let th = &r.threat;
+                    let reduce = r.treatment == Treatment::Reduce;
+                    vec![
+                        Cell::new(th.id.clone()),
+                        Cell::new(format!(
+                            "{} ({}/{}/{})",
+                            th.asset.name.get(lang),
+                            th.asset.c,
+                            th.asset.i,
+                            th.asset.a
+                        )),
+                        Cell::new(format!(
+                            "{}\n{}",
+                            th.title.get(lang),
+                            th.vulnerability.get(lang)
+                        )),
+                        Cell::tone(
+                            r.value.to_string(),
+                            if reduce { Tone::Bad } else { Tone::Good },
+                        ),
+                        Cell::new(format!(
+                            "{}: {}",
+                            if reduce {
+                                t("低減", "reduce")
+                            } else {
+                                t("受容", "accept")
+                            },
+                            th.treatment.get(lang)
+                        )),
+                        Cell::new(th.controls.join(", ")),
+                        Cell::new(owner(th.owner)),
+                        Cell::new(r.residual.to_string()),
+                    ]
+                })
+                .collect(),
+        }),
+    ];
+    Report {
+        lang: lang_code(lang),
+        title: t(
+            "リモートサービス リスクアセスメント",
+            "Remote service risk assessment",
+        ),
+        subtitle: format!("{} — {}", reg.service, reg.vendor),
+        meta: vec![
+            (t("作成日", "Date"), today.to_owned()),
+            (t("リスク値の算定", "Risk value"), formula),
+            (
+                t("受容基準", "Acceptance threshold"),
+                reg.settings.threshold.to_string(),
+            ),
+        ],
+        contents: t("目次", "Contents"),
+        footer: format!("kaiji — {}", reg.service),
+        blocks,
+    }
+}

@@ -19,6 +19,7 @@ mod lines;
 mod matrix;
 mod ooxml;
 mod own;
+mod risk_sheet;
 mod text;
 mod xml;
 
@@ -30,6 +31,7 @@ pub use inventory::read_inventory;
 pub use lines::checklist_workbook;
 pub use matrix::compare_workbook;
 pub use own::export;
+pub use risk_sheet::risk_workbook;
 
 use kaiji_catalog::{Lang, Text};
 

@@ -1,0 +1,120 @@
+//! `kaiji rss`: the remote service package.
+
+use kaiji_catalog::{Lang, Text};
+use kaiji_model::{Formula, Profile, RiskSettings, Treatment};
+
+use crate::{
+    Outcome, UserError,
+    cli::{FormulaArg, RiskArgs, RiskFormat, RssCommand, format_of},
+    files::{read_text, write_new_file},
+    output::{Out, pad},
+};
+
+pub(crate) fn run(cmd: RssCommand, out: &mut Out) -> Result<Outcome, UserError> {
+    match cmd {
+        RssCommand::Risk(args) => risk(&args, out),
+    }
+}
+
+fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let text = read_text(&args.profile)?;
+    let profile = Profile::parse(&args.profile.display().to_string(), &text)?;
+    let threats = match &args.threats {
+        Some(path) => kaiji_model::threats_from(&path.display().to_string(), &read_text(path)?)?,
+        None => kaiji_model::threats()?,
+    };
+    let formula = match args.formula {
+        FormulaArg::AssetThreatVulnerability => Formula::AssetThreatVulnerability,
+        FormulaArg::ImpactLikelihood => Formula::ImpactLikelihood,
+    };
+    let settings = RiskSettings {
+        formula,
+        threshold: args.threshold.unwrap_or(formula.default_threshold()),
+    };
+    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let reg = kaiji_model::register(&profile, &threats, settings, today);
+    let lang = out.lang;
+    let format = args
+        .format
+        .or_else(|| format_of(args.output.as_deref()))
+        .unwrap_or(RiskFormat::Text);
+    let bytes: Vec<u8> = match format {
+        RiskFormat::Xlsx => kaiji_xlsx::risk_workbook(&reg, lang)
+            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,
+        RiskFormat::Html | RiskFormat::Pdf => {
+            let report = kaiji_report::risk_report(&reg, &today.to_string(), lang);
+            if format == RiskFormat::Html {
+                kaiji_report::to_html(&report).into_bytes()
+            } else {
+                kaiji_report::to_pdf(&report)
+                    .map_err(|e| UserError::new(e.to_string(), e.to_string()))?
+            }
+        }
+        RiskFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&reg).expect("a register serialises");
+            s.push('\n');
+            s.into_bytes()
+        }
+        RiskFormat::Text => {
+            let mut s = String::new();
+            s.push_str(&format!(
+                "{} — {}: {} {} / {} {}\n",
+                reg.service,
+                reg.vendor,
+                out.pick("算定式", "formula"),
+                settings.formula,
+                out.pick("受容基準", "threshold"),
+                settings.threshold
+            ));
+            for r in &reg.risks {
+                let treatment = match r.treatment {
+                    Treatment::Reduce => out.pick("低減", "reduce"),
+                    Treatment::Accept => out.pick("受容", "accept"),
+                };
+                s.push_str(&format!(
+                    "  {} {:>2} → {:>2} {} {}  [{}]\n",
+                    r.threat.id,
+                    r.value,
+                    r.residual,
+                    pad(treatment, 6),
+                    r.threat.title.get(lang),
+                    r.threat.controls.join(", ")
+                ));
+            }
+            s.push_str(out.t(&Text::new(
+                format!(
+                    "  {} 件中 {} 件が受容基準以上(低減)\n",
+                    reg.risks.len(),
+                    reg.above_threshold()
+                ),
+                format!(
+                    "  {} of {} risks at or above the threshold (reduce)\n",
+                    reg.above_threshold(),
+                    reg.risks.len()
+                ),
+            )));
+            s.into_bytes()
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            write_new_file(path, &bytes, args.force)?;
+            out.line(out.t(&Text::new(
+                format!(
+                    "{} を作成しました({} 件のリスク)",
+                    path.display(),
+                    reg.risks.len()
+                ),
+                format!("wrote {} ({} risks)", path.display(), reg.risks.len()),
+            )));
+        }
+        None if matches!(format, RiskFormat::Xlsx | RiskFormat::Pdf) => {
+            return Err(UserError::new(
+                "xlsx と PDF は -o で出力ファイルを指定してください",
+                "xlsx and PDF need an output file (-o)",
+            ));
+        }
+        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,100 @@
+//! `kaiji rss risk` through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn kaiji() -> Command {
+    let mut cmd = Command::cargo_bin("kaiji").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+const PROFILE: &str = "examples/rss/pacs-remote-service.yaml";
+
+#[test]
+fn risk_register_of_the_example_service() {
+    kaiji()
+        .args(["rss", "risk", PROFILE, "--today", "2026-11-27"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RSS-T03 18 →  9 低減"))
+        .stdout(predicate::str::contains("8 件中 1 件が受容基準以上"));
+    // The other formula and a stricter threshold.
+    kaiji()
+        .args([
+            "rss",
+            "risk",
+            PROFILE,
+            "--today",
+            "2026-11-27",
+            "--formula",
+            "impact-likelihood",
+            "--threshold",
+            "12",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RSS-T03 20 →  5 reduce"))
+        .stdout(predicate::str::contains("threshold 12"));
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("risk.xlsx");
+    kaiji()
+        .args(["rss", "risk", PROFILE, "--today", "2026-11-27", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let range = book.worksheet_range("リスクアセスメント").unwrap();
+    let cell = |r: u32, c: u32| {
+        range
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (cell(3, 9), cell(3, 14)),
+        ("リスク値".into(), "残存リスク".into())
+    );
+    assert_eq!(
+        (cell(4, 0), cell(4, 9), cell(4, 10)),
+        ("RSS-T03".into(), "18".into(), "低減".into())
+    );
+    let pdf = dir.path().join("risk.pdf");
+    kaiji()
+        .args(["rss", "risk", PROFILE, "--today", "2026-11-27", "-o"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
+
+#[test]
+fn a_bad_profile_names_the_field_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    let text = std::fs::read_to_string(root().join(PROFILE))
+        .unwrap()
+        .replace("mode: on-demand", "mode: sometimes");
+    std::fs::write(&bad, text).unwrap();
+    kaiji()
+        .args(["rss", "risk", "--lang", "en"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml line 24 column 9"))
+        .stderr(predicate::str::contains("connection.mode"));
+    kaiji()
+        .args(["schema", "profile"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kaiji remote service profile"));
+}

@@ -1,0 +1,162 @@
+//! The remote service profile and the risk register: parsing errors, the facts a profile gives,
+//! threat selection for two contrasting services, values under both formulas.
+
+use jiff::civil::date;
+use kaiji_model::{
+    ConnectMode, Formula, Profile, RiskSettings, Treatment, VpnType, register, threats, value,
+};
+
+const EXAMPLE: &str = include_str!("../../../examples/rss/pacs-remote-service.yaml");
+
+fn example() -> Profile {
+    Profile::parse("pacs-remote-service.yaml", EXAMPLE).unwrap()
+}
+
+/// The contrasting service: an always-on SSL-VPN without MFA, shared accounts, unreviewed logs,
+/// a router past its support end.
+fn risky() -> Profile {
+    let mut p = example();
+    p.connection.vpn = VpnType::Ssl;
+    p.connection.mode = ConnectMode::AlwaysOn;
+    p.connection.authentication.mfa = false;
+    p.accounts.shared = true;
+    p.logging.reviewed = kaiji_model::ReviewCadence::Never;
+    p.devices[0].support_end = Some("2025-09-30".parse().unwrap());
+    p
+}
+
+fn ids(p: &Profile) -> Vec<String> {
+    let all = threats().unwrap();
+    register(p, &all, RiskSettings::default(), date(2026, 11, 27))
+        .risks
+        .iter()
+        .map(|r| r.threat.id.clone())
+        .collect()
+}
+
+#[test]
+fn the_shipped_catalogue_has_enough_threats_with_known_controls() {
+    let all = threats().unwrap();
+    assert!(all.len() >= 25, "{}", all.len());
+    let registry = kaiji_catalog::Registry::builtin().unwrap();
+    let iso = registry
+        .resolve(&"iso27001-annex-a".parse().unwrap())
+        .unwrap();
+    for t in &all {
+        for c in &t.controls {
+            assert!(
+                iso.has_entry(c),
+                "{}: Annex A {c} is not in the catalogue",
+                t.id
+            );
+        }
+    }
+}
+
+#[test]
+fn threats_follow_the_profile() {
+    let calm = ids(&example());
+    let risky_ids = ids(&risky());
+    // Only the risky service gets these.
+    for id in [
+        "RSS-T01", "RSS-T04", "RSS-T05", "RSS-T06", "RSS-T11", "RSS-T18",
+    ] {
+        assert!(
+            risky_ids.contains(&id.to_owned()),
+            "{id} missing for the risky profile"
+        );
+        assert!(
+            !calm.contains(&id.to_owned()),
+            "{id} should not apply to the on-demand IPsec service"
+        );
+    }
+    // Both get the threats that always apply, and the internet-VPN ones.
+    for id in ["RSS-T03", "RSS-T07", "RSS-T14", "RSS-T19", "RSS-T23"] {
+        assert!(
+            calm.contains(&id.to_owned()) && risky_ids.contains(&id.to_owned()),
+            "{id}"
+        );
+    }
+    let facts = risky().facts(date(2026, 11, 27));
+    for f in [
+        "vpn:ssl",
+        "mode:always-on",
+        "mfa:no",
+        "accounts:shared",
+        "logs:never-reviewed",
+        "device:past-support",
+    ] {
+        assert!(facts.contains(f), "{f}");
+    }
+}
+
+#[test]
+fn values_under_both_formulas() {
+    let all = threats().unwrap();
+    let t01 = all.iter().find(|t| t.id == "RSS-T01").unwrap();
+    // max(C,I,A) 3 × threat 3 × weakness 3; residual with weakness 1.
+    assert_eq!(value(t01, Formula::AssetThreatVulnerability), (27, 9));
+    // impact 5 × likelihood 5; residual with likelihood 1.
+    assert_eq!(value(t01, Formula::ImpactLikelihood), (25, 5));
+    let t12 = all.iter().find(|t| t.id == "RSS-T12").unwrap();
+    assert_eq!(value(t12, Formula::AssetThreatVulnerability), (12, 6));
+    assert_eq!(value(t12, Formula::ImpactLikelihood), (9, 3));
+
+    let reg = register(&risky(), &all, RiskSettings::default(), date(2026, 11, 27));
+    // Above the threshold first, by value.
+    let first = &reg.risks[0];
+    assert_eq!(
+        (first.threat.id.as_str(), first.value, first.treatment),
+        ("RSS-T01", 27, Treatment::Reduce)
+    );
+    let split = reg
+        .risks
+        .iter()
+        .position(|r| r.treatment == Treatment::Accept)
+        .unwrap();
+    assert!(reg.risks[..split].iter().all(|r| r.value >= 18));
+    assert!(
+        reg.risks[split..]
+            .iter()
+            .all(|r| r.value < 18 && r.residual == r.value)
+    );
+    assert_eq!(reg.above_threshold(), split);
+    let by_impact = register(
+        &risky(),
+        &all,
+        RiskSettings {
+            formula: Formula::ImpactLikelihood,
+            threshold: 15,
+        },
+        date(2026, 11, 27),
+    );
+    assert!(
+        by_impact
+            .risks
+            .iter()
+            .all(|r| (r.value >= 15) == (r.treatment == Treatment::Reduce))
+    );
+}
+
+#[test]
+fn bad_profiles_name_field_and_line() {
+    let bad_enum = EXAMPLE.replace("vpn: ipsec", "vpn: wireguard");
+    let e = Profile::parse("p.yaml", &bad_enum).unwrap_err().to_string();
+    assert!(
+        e.starts_with("p.yaml ") && e.contains("connection.vpn") && e.contains("wireguard"),
+        "{e}"
+    );
+    let bad_date = EXAMPLE.replace("support_end: 2030-03-31", "support_end: 2030/03/31");
+    let e = Profile::parse("p.yaml", &bad_date).unwrap_err().to_string();
+    assert!(e.contains("devices[0]") && e.contains("2030/03/31"), "{e}");
+    let negative = EXAMPLE.replace("retained_days: 365", "retained_days: -1");
+    let e = Profile::parse("p.yaml", &negative).unwrap_err().to_string();
+    assert!(e.contains("logging.retained_days"), "{e}");
+    let bad_scale = kaiji_model::THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
+    assert!(kaiji_model::threats_from("t.yaml", &bad_scale).is_err());
+    let zero_scale = kaiji_model::THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);
+    let e = kaiji_model::threats_from("t.yaml", &zero_scale)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("out of range"), "{e}");
+}
