@@ -150,6 +150,26 @@ pub(crate) enum CompareFormat {
 pub(crate) enum RssCommand {
     /// プロファイルに当てはまる脅威を選び、リスク値を算定する (the risk register of a remote service)
     Risk(RiskArgs),
+    /// 接続点を点検する: サポート切れ・脆弱性情報・MFA・常時接続・共用アカウント・ログ (check connection points)
+    Check(RssCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RssCheckArgs {
+    /// リモートサービスプロファイル(複数可) (remote service profiles)
+    #[arg(required = true, value_name = "PROFILE.yaml")]
+    pub(crate) profiles: Vec<PathBuf>,
+    /// 脆弱性情報ファイル: CISA KEV JSON または OSV JSON(複数可) (advisory files: CISA KEV or OSV JSON)
+    #[arg(long = "advisories", value_name = "FILE")]
+    pub(crate) advisories: Vec<PathBuf>,
+    /// 基準日 YYYY-MM-DD(省略時は今日) (date for support ends; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
+    #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
+    pub(crate) deny: Severity,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
 }
 
 #[derive(Debug, Args)]

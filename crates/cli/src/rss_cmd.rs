@@ -5,7 +5,7 @@ use kaiji_model::{Formula, Profile, RiskSettings, Treatment};
 
 use crate::{
     Outcome, UserError,
-    cli::{FormulaArg, RiskArgs, RiskFormat, RssCommand, format_of},
+    cli::{Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, format_of},
     files::{read_text, write_new_file},
     output::{Out, pad},
 };
@@ -13,7 +13,80 @@ use crate::{
 pub(crate) fn run(cmd: RssCommand, out: &mut Out) -> Result<Outcome, UserError> {
     match cmd {
         RssCommand::Risk(args) => risk(&args, out),
+        RssCommand::Check(args) => check(&args, out),
     }
+}
+
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    file: String,
+    service: &'a str,
+    vendor: &'a str,
+    findings: &'a [kaiji_model::Finding],
+}
+
+fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let mut advisories = Vec::new();
+    for path in &args.advisories {
+        let text = read_text(path)?;
+        advisories.extend(kaiji_model::parse_advisories(
+            &path.display().to_string(),
+            &text,
+        )?);
+    }
+    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let mut checked = Vec::new();
+    for path in &args.profiles {
+        let profile = Profile::parse(&path.display().to_string(), &read_text(path)?)?;
+        let findings = kaiji_model::check_profile(&profile, &advisories, today);
+        checked.push((path.display().to_string(), profile, findings));
+    }
+    match args.format.format {
+        Format::Json => {
+            let files: Vec<CheckJson<'_>> = checked
+                .iter()
+                .map(|(file, p, findings)| CheckJson {
+                    file: file.clone(),
+                    service: &p.service.name,
+                    vendor: &p.service.vendor,
+                    findings,
+                })
+                .collect();
+            out.json(&files);
+        }
+        Format::Text => {
+            for (file, p, findings) in &checked {
+                out.line(format!(
+                    "{file}: {} ({}) — {} {}",
+                    p.service.name,
+                    p.service.vendor,
+                    out.pick("接続点", "connection points"),
+                    p.devices.len()
+                ));
+                for f in findings {
+                    out.line(format!(
+                        "  {}: {}[{}]: {}",
+                        f.location,
+                        out.t(&f.severity.label()),
+                        f.code,
+                        f.message(out.lang)
+                    ));
+                }
+                if findings.is_empty() {
+                    out.line(format!("  {}", out.pick("問題はありません", "no findings")));
+                }
+            }
+        }
+    }
+    let denied = checked
+        .iter()
+        .flat_map(|(_, _, f)| f)
+        .any(|f| f.severity >= args.deny);
+    Ok(if denied {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {

@@ -98,3 +98,39 @@ fn a_bad_profile_names_the_field_and_line() {
         .success()
         .stdout(predicate::str::contains("kaiji remote service profile"));
 }
+
+#[test]
+fn connection_check_flags_the_router_in_the_kev_sample() {
+    kaiji()
+        .args(["rss", "check", PROFILE, "--today", "2026-11-27"])
+        .args(["--advisories", "examples/rss/advisories/kev-sample.json"])
+        .args(["--advisories", "examples/rss/advisories/osv-sample.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "/devices/0/firmware: エラー[rss-known-vulnerable]: Sample Networks SN-VPN 200 4.2.1",
+        ))
+        .stdout(predicate::str::contains("CVE-2099-0001"));
+    // Without advisories the example service has nothing to report.
+    kaiji()
+        .args(["rss", "check", PROFILE, "--today", "2026-11-27"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("問題はありません"));
+    // A file that is neither KEV nor OSV is a clear error.
+    kaiji()
+        .args([
+            "rss",
+            "check",
+            PROFILE,
+            "--advisories",
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pacs-mds-5.0h.kaiji.json: neither a CISA KEV catalogue",
+        ));
+}

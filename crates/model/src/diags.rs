@@ -48,6 +48,13 @@ pub enum Code {
     StaleDisclosure,
     WaiverExpired,
     PolicyNotApplicable,
+    RssNoMfa,
+    RssAlwaysOn,
+    RssSharedAccounts,
+    RssLogsUnreviewed,
+    RssDeviceUnsupported,
+    RssDeviceSupportUnknown,
+    RssKnownVulnerable,
 }
 
 impl Code {
@@ -64,7 +71,9 @@ impl Code {
             | Self::OutdatedRevision
             | Self::StaleDisclosure
             | Self::WaiverExpired
-            | Self::PolicyNotApplicable => Severity::Warning,
+            | Self::PolicyNotApplicable
+            | Self::RssAlwaysOn
+            | Self::RssDeviceSupportUnknown => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -155,6 +164,34 @@ impl Code {
             Self::PolicyNotApplicable => Text::new(
                 "方針はこの開示書のチェックリスト向けではありません(方針の applies_to)。方針による確認は行わず、文書の検証結果だけを示します。",
                 "The policy is not written for this disclosure's checklist (the policy's applies_to). Only the document's validation findings are shown.",
+            ),
+            Self::RssNoMfa => Text::new(
+                "リモート保守の接続に多要素認証がありません。盗まれた・使い回されたパスワードだけで院内に入れます。証明書やワンタイムパスワードを組み合わせてください。",
+                "Remote maintenance sessions have no multi-factor authentication: a stolen or reused password alone opens the way in. Add certificates or one-time passwords.",
+            ),
+            Self::RssAlwaysOn => Text::new(
+                "VPN トンネルが常時接続です。作業のない時間も侵入口が開いています。作業時だけ施設側で開通するオンデマンド接続にしてください。",
+                "The VPN tunnel is always on, so the way in stays open when nobody works. Use on-demand connections that the facility opens per session.",
+            ),
+            Self::RssSharedAccounts => Text::new(
+                "保守用アカウントを複数の保守員(または施設間)で共用しています。誰が操作したか分からず、退職者も使えます。保守員ごとの専用アカウントにしてください。",
+                "Maintenance accounts are shared among engineers (or facilities): actions cannot be traced and leavers keep access. Give each engineer an account of their own.",
+            ),
+            Self::RssLogsUnreviewed => Text::new(
+                "保守接続のログを取得していない、または誰も確認していません。不正な接続に気づけません。ログを取得し、少なくとも月次で確認してください。",
+                "Maintenance sessions are not logged, or nobody reviews the logs, so a break-in goes unnoticed. Log them and review at least monthly.",
+            ),
+            Self::RssDeviceUnsupported => Text::new(
+                "接続点の機器(VPN 装置など)がサポート終了後も使われています。修正が出ないため既知の脆弱性が残ります。日本ではサポート切れ・未更新の VPN 装置がランサムウェアの主な侵入口です。",
+                "A device at the connection point (a VPN device, say) is used past its end of support, so known flaws stay unfixed. In Japan, unsupported or unpatched VPN devices are the main ransomware entry route.",
+            ),
+            Self::RssDeviceSupportUnknown => Text::new(
+                "接続点の機器のサポート終了日が記録されていません。期限切れに気づけないため、台帳に記録してください。",
+                "The end of support of a connection-point device is not recorded, so its expiry goes unnoticed. Record it.",
+            ),
+            Self::RssKnownVulnerable => Text::new(
+                "接続点の機器のファームウェアが、読み込んだ脆弱性情報(CISA KEV、OSV)の対象です。更新してください。バージョンの記載がない情報は警告として示します。",
+                "A connection-point device's firmware is named by an advisory you loaded (CISA KEV, OSV). Update it. Advisories that state no versions are shown as warnings.",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",

@@ -3,6 +3,7 @@
 //! Library crate: it decides, it never prints, exits or reads the environment. The CLI and the
 //! server present what it returns.
 
+mod advisory;
 mod compare;
 mod diags;
 mod disclosure;
@@ -15,6 +16,7 @@ mod rss;
 mod skeleton;
 mod validate;
 
+pub use advisory::{Advisory, Range, check_profile, parse_advisories};
 pub use compare::{Comparison, MatrixCell, MatrixRow, Totals, Vendor, compare};
 pub use diags::{Code, Finding, Location, Severity};
 pub use disclosure::{
@@ -76,6 +78,9 @@ pub enum Error {
         location: Option<(usize, usize)>,
         message: String,
     },
+    /// An advisory file that is not KEV or OSV JSON.
+    #[error("{origin}: {message}")]
+    Advisory { origin: String, message: String },
     /// An inventory file that does not parse; line and column are 1-based.
     #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
     Inventory {
@@ -140,6 +145,7 @@ impl Error {
                 )
             }
             (Self::NothingToCompare, Lang::En) => "no disclosures to compare".to_owned(),
+            (Self::Advisory { origin, message }, Lang::En) => format!("{origin}: {message}"),
             (Self::NoMapping { from, to }, Lang::En) => {
                 format!("no mapping file from {from} to {to}")
             }

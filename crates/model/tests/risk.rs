@@ -160,3 +160,75 @@ fn bad_profiles_name_field_and_line() {
         .to_string();
     assert!(e.contains("out of range"), "{e}");
 }
+
+fn advisories() -> Vec<kaiji_model::Advisory> {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/rss/advisories/"
+    );
+    let mut all = Vec::new();
+    for f in ["kev-sample.json", "osv-sample.json"] {
+        let text = std::fs::read_to_string(format!("{dir}{f}")).unwrap();
+        all.extend(kaiji_model::parse_advisories(f, &text).unwrap());
+    }
+    all
+}
+
+fn codes(p: &Profile) -> Vec<(kaiji_model::Code, String)> {
+    kaiji_model::check_profile(p, &advisories(), date(2026, 11, 27))
+        .into_iter()
+        .map(|f| (f.code, f.location.pointer.unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn connection_points_are_checked_against_support_ends_and_advisories() {
+    use kaiji_model::Code;
+    // The example router runs 4.2.1, inside the KEV range 4.0.0 through 4.2.1.
+    assert_eq!(
+        codes(&example()),
+        [(Code::RssKnownVulnerable, "/devices/0/firmware".to_owned())]
+    );
+    let mut patched = example();
+    patched.devices[0].firmware = "4.2.2".into();
+    assert_eq!(codes(&patched), [], "4.2.2 is outside the advisory range");
+    // The risky service: every connection check fires; its router is also past support end.
+    let got = codes(&risky());
+    for expected in [
+        (Code::RssNoMfa, "/connection/authentication/mfa"),
+        (Code::RssAlwaysOn, "/connection/mode"),
+        (Code::RssSharedAccounts, "/accounts/shared"),
+        (Code::RssLogsUnreviewed, "/logging/reviewed"),
+        (Code::RssDeviceUnsupported, "/devices/0/support_end"),
+        (Code::RssKnownVulnerable, "/devices/0/firmware"),
+    ] {
+        assert!(
+            got.contains(&(expected.0, expected.1.to_owned())),
+            "{expected:?} in {got:?}"
+        );
+    }
+    // OSV ranges, and a KEV entry without versions (a warning), on other devices.
+    let mut other = example();
+    other.devices[0].maker = "Example Gateways".into();
+    other.devices[0].model = "EG-RemoteGate".into();
+    other.devices[0].firmware = "9.0.3".into();
+    let found = kaiji_model::check_profile(&other, &advisories(), date(2026, 11, 27));
+    let ids: Vec<&str> = found.iter().map(|f| f.message.en.as_str()).collect();
+    assert_eq!(found.len(), 2, "{ids:?}");
+    assert!(
+        ids[0].contains("CVE-2099-0002") && ids[1].contains("KAIJI-SAMPLE-2026-0001"),
+        "{ids:?}"
+    );
+    other.devices[0].model = "EG-Mini".into();
+    let found = kaiji_model::check_profile(&other, &advisories(), date(2026, 11, 27));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, kaiji_model::Severity::Warning);
+    other.devices[0].support_end = None;
+    other.logging.collected = false;
+    let got = codes(&other);
+    assert!(got.contains(&(
+        Code::RssDeviceSupportUnknown,
+        "/devices/0/support_end".to_owned()
+    )));
+    assert!(got.contains(&(Code::RssLogsUnreviewed, "/logging/collected".to_owned())));
+}

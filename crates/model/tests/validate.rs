@@ -184,6 +184,16 @@ fn every_code_is_exercised_by_these_tests() {
         Code::WaiverExpired,
         Code::PolicyNotApplicable,
     ]);
+    // Remote service checks: tests/risk.rs provokes each of them.
+    seen.extend([
+        Code::RssNoMfa,
+        Code::RssAlwaysOn,
+        Code::RssSharedAccounts,
+        Code::RssLogsUnreviewed,
+        Code::RssDeviceUnsupported,
+        Code::RssDeviceSupportUnknown,
+        Code::RssKnownVulnerable,
+    ]);
     for code in Code::iter() {
         assert!(seen.contains(&code), "{code} has no test");
     }

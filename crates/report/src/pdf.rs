@@ -73,9 +73,12 @@ impl<'a> Metrics<'a> {
             for c in paragraph.chars() {
                 let cw = self.char_width(c) * size;
                 if w + cw > width && !line.is_empty() {
-                    // Break at the last space of a Latin run, if there is one in this line.
+                    // Break at the last space of a Latin run, if there is one in this line and
+                    // the word carried over still fits with this character.
                     let cut = if c.is_ascii_alphanumeric() {
-                        line.rfind(' ').filter(|at| *at > 0)
+                        line.rfind(' ').filter(|at| {
+                            *at > 0 && self.width(&line[at + 1..], size) + cw <= width
+                        })
                     } else {
                         None
                     };
