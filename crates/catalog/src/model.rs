@@ -453,6 +453,34 @@ pub struct OverlayItem {
     pub note: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// How a communication-method item is answered from a remote service profile's facts
+    /// (`kaiji rss sds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_profile: Option<ProfileRule>,
+}
+
+/// The answer of an item from the facts of a remote service profile (`line:internet-vpn`,
+/// `vpn:ipsec`, `mode:on-demand` …): 該当なし when any `na_if` fact holds, else はい when any
+/// `yes_if` fact holds, else いいえ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRule {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub na_if: Vec<String>,
+    pub yes_if: Vec<String>,
+}
+
+impl ProfileRule {
+    /// The answer for a set of facts.
+    pub fn answer(&self, holds: impl Fn(&str) -> bool) -> Answer {
+        if self.na_if.iter().any(|f| holds(f)) {
+            Answer::Na
+        } else if self.yes_if.iter().any(|f| holds(f)) {
+            Answer::Yes
+        } else {
+            Answer::No
+        }
+    }
 }
 
 /// A list of referable entries: guideline sections and compliance items, inspection checklist

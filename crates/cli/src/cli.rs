@@ -152,6 +152,31 @@ pub(crate) enum RssCommand {
     Risk(RiskArgs),
     /// 接続点を点検する: サポート切れ・脆弱性情報・MFA・常時接続・共用アカウント・ログ (check connection points)
     Check(RssCheckArgs),
+    /// プロファイルから RSS SDS を作る(RSS の4つの規則) (generate the RSS SDS of a remote service)
+    Sds(RssSdsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RssSdsArgs {
+    /// リモートサービスプロファイル (remote service profile)
+    #[arg(value_name = "PROFILE.yaml")]
+    pub(crate) profile: PathBuf,
+    /// チェックリスト(RSS オーバーレイのあるもの) (checklist with an RSS overlay)
+    #[arg(
+        long,
+        default_value = "jahis-mds-sds@5.0h",
+        value_name = "ID[@REVISION]"
+    )]
+    pub(crate) catalog: String,
+    /// 作成日 YYYY-MM-DD(省略時は今日) (date; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// 出力ファイル: *.kaiji.json、または .xlsx(kaiji の様式) (output: a disclosure, or a workbook)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: PathBuf,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -103,7 +103,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Policy(cmd) => review_cmd::policy(cmd, &registry, out),
         Command::Checklist(cmd) => checklist_cmd::run(cmd, &registry, out),
         Command::Compare(args) => review_cmd::compare(&args, &registry, out),
-        Command::Rss(cmd) => rss_cmd::run(cmd, out),
+        Command::Rss(cmd) => rss_cmd::run(cmd, &registry, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {

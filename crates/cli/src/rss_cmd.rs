@@ -1,20 +1,79 @@
 //! `kaiji rss`: the remote service package.
 
-use kaiji_catalog::{Lang, Text};
+use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{Formula, Profile, RiskSettings, Treatment};
 
 use crate::{
     Outcome, UserError,
-    cli::{Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, format_of},
+    cli::{
+        Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, RssSdsArgs, format_of,
+    },
     files::{read_text, write_new_file},
     output::{Out, pad},
 };
 
-pub(crate) fn run(cmd: RssCommand, out: &mut Out) -> Result<Outcome, UserError> {
+pub(crate) fn run(
+    cmd: RssCommand,
+    registry: &Registry,
+    out: &mut Out,
+) -> Result<Outcome, UserError> {
     match cmd {
         RssCommand::Risk(args) => risk(&args, out),
         RssCommand::Check(args) => check(&args, out),
+        RssCommand::Sds(args) => sds(&args, registry, out),
     }
+}
+
+fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
+    let profile = Profile::parse(
+        &args.profile.display().to_string(),
+        &read_text(&args.profile)?,
+    )?;
+    let catalog = crate::catalog_cmd::resolve(registry, &args.catalog)?;
+    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let generated = kaiji_model::rss_sds(&profile, catalog, registry, today)?;
+    let is_workbook = args
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let bytes = if is_workbook {
+        kaiji_xlsx::export(&generated.document, registry, out.lang)
+            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?
+    } else {
+        generated.document.to_json().into_bytes()
+    };
+    write_new_file(&args.output, &bytes, args.force)?;
+    let doc = &generated.document;
+    let na = doc
+        .answers
+        .values()
+        .filter(|e| e.answer == Some(kaiji_catalog::Answer::Na))
+        .count();
+    out.line(out.t(&Text::new(
+        format!(
+            "{} を作成しました(RSS SDS、{}、{} 項目: 非該当 {}、要回答 {})",
+            args.output.display(),
+            doc.catalog,
+            doc.answers.len(),
+            na,
+            generated.to_answer.len()
+        ),
+        format!(
+            "wrote {} (RSS SDS, {}, {} items: {} not applicable, {} to answer)",
+            args.output.display(),
+            doc.catalog,
+            doc.answers.len(),
+            na,
+            generated.to_answer.len()
+        ),
+    )));
+    out.line(format!(
+        "  {}: {}",
+        out.pick("要回答", "to answer"),
+        generated.to_answer.join(", ")
+    ));
+    Ok(Outcome::Clean)
 }
 
 #[derive(serde::Serialize)]

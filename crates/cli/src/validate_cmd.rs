@@ -73,12 +73,17 @@ pub(crate) fn validate(
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {
-            kaiji_model::validate_str(&text, registry).map_err(|e| {
+            let mut findings = kaiji_model::validate_str(&text, registry).map_err(|e| {
                 UserError::new(
                     format!("{}: {}", path.display(), e.message(Lang::Ja)),
                     format!("{}: {}", path.display(), e.message(Lang::En)),
                 )
-            })
+            })?;
+            // An RSS SDS also follows the RSS rules.
+            if let Ok(doc) = kaiji_model::Disclosure::from_json(&text) {
+                findings.extend(kaiji_model::validate_rss(&doc, registry));
+            }
+            Ok(findings)
         });
         results.push((path.display().to_string(), outcome));
     }

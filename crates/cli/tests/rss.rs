@@ -90,7 +90,7 @@ fn a_bad_profile_names_the_field_and_line() {
         .arg(&bad)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.yaml line 24 column 9"))
+        .stderr(predicate::str::contains("bad.yaml line 25 column 9"))
         .stderr(predicate::str::contains("connection.mode"));
     kaiji()
         .args(["schema", "profile"])
@@ -133,4 +133,54 @@ fn connection_check_flags_the_router_in_the_kev_sample() {
         .stderr(predicate::str::contains(
             "pacs-mds-5.0h.kaiji.json: neither a CISA KEV catalogue",
         ));
+}
+
+#[test]
+fn rss_sds_is_generated_and_validated_by_the_rss_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rss.kaiji.json");
+    kaiji()
+        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("58 項目: 非該当 9、要回答 44"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["kind"], "rss-sds");
+    assert_eq!(doc["subject"]["product"], "SampleView リモート保守サービス");
+    assert_eq!(doc["answers"]["SDS-C13-04"]["answer"], "yes");
+    // Validation applies the RSS rules: break rule 2 and see it named.
+    let mut broken = doc;
+    let unrelated = broken["answers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, e)| e["answer"] == "na")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    broken["answers"][&unrelated]["answer"] = "yes".into();
+    let path = dir.path().join("broken.kaiji.json");
+    std::fs::write(&path, serde_json::to_string(&broken).unwrap()).unwrap();
+    kaiji()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "[rss-unrelated-answered]: 項目 {unrelated}"
+        )));
+    // As a workbook in kaiji's layout.
+    let xlsx = dir.path().join("rss.xlsx");
+    kaiji()
+        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    kaiji()
+        .args(["import", "--force", "-o"])
+        .arg(dir.path().join("back.kaiji.json"))
+        .arg(&xlsx)
+        .assert()
+        .code(1);
 }

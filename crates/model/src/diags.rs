@@ -55,6 +55,10 @@ pub enum Code {
     RssDeviceUnsupported,
     RssDeviceSupportUnknown,
     RssKnownVulnerable,
+    RssRelevantNa,
+    RssUnrelatedAnswered,
+    RssCommunicationMethod,
+    RssRemarkWithoutControl,
 }
 
 impl Code {
@@ -73,7 +77,8 @@ impl Code {
             | Self::WaiverExpired
             | Self::PolicyNotApplicable
             | Self::RssAlwaysOn
-            | Self::RssDeviceSupportUnknown => Severity::Warning,
+            | Self::RssDeviceSupportUnknown
+            | Self::RssRemarkWithoutControl => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -192,6 +197,22 @@ impl Code {
             Self::RssKnownVulnerable => Text::new(
                 "接続点の機器のファームウェアが、読み込んだ脆弱性情報(CISA KEV、OSV)の対象です。更新してください。バージョンの記載がない情報は警告として示します。",
                 "A connection-point device's firmware is named by an advisory you loaded (CISA KEV, OSV). Update it. Advisories that state no versions are shown as warnings.",
+            ),
+            Self::RssRelevantNa => Text::new(
+                "RSS SDS で、リモートサービスに関係する項目(RSS オーバーレイで relevant)が該当なしと回答されています。リモートサービスとしての回答を記入してください。",
+                "In an RSS SDS, an item that concerns the remote service (relevant in the RSS overlay) is answered not applicable. Answer it for the remote service.",
+            ),
+            Self::RssUnrelatedAnswered => Text::new(
+                "RSS SDS では、リモートサービスに関係しない項目は該当なしと回答します(RSS の規則2)。",
+                "In an RSS SDS, items unrelated to the remote service are answered not applicable (RSS rule 2).",
+            ),
+            Self::RssCommunicationMethod => Text::new(
+                "通信方式の項目は、回答と、該当する方式(回線種別・VPN 方式・オンデマンドか常時接続か・接続の開始者)の記載が必要です(RSS の規則4)。",
+                "Communication-method items need an answer and a remark stating what applies (line type, VPN type, on demand or always on, who starts it) (RSS rule 4).",
+            ),
+            Self::RssRemarkWithoutControl => Text::new(
+                "リモートサービスに関係する項目の備考には、リモートサービスセンターで行っている具体的な管理策を記します(RSS の規則3)。",
+                "Remarks of items that concern the remote service describe the concrete controls at the remote service centre (RSS rule 3).",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",

@@ -13,6 +13,7 @@ mod review;
 mod revision;
 mod risk;
 mod rss;
+mod rss_sds;
 mod skeleton;
 mod validate;
 
@@ -43,6 +44,7 @@ pub use rss::{
     LineType, Logging, Party, Profile, ReviewCadence, Rsc, Service, Subcontractor, VpnType,
     profile_schema,
 };
+pub use rss_sds::{RssSds, rss_sds, validate_rss};
 pub use skeleton::skeleton;
 pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
 

@@ -40,6 +40,9 @@ pub struct Service {
     /// The product maintained.
     #[serde(default)]
     pub product: String,
+    /// The service's version or edition (the RSS SDS's version).
+    #[serde(default)]
+    pub version: String,
     #[serde(default)]
     pub contact: String,
 }

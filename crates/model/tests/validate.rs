@@ -193,6 +193,10 @@ fn every_code_is_exercised_by_these_tests() {
         Code::RssDeviceUnsupported,
         Code::RssDeviceSupportUnknown,
         Code::RssKnownVulnerable,
+        Code::RssRelevantNa,
+        Code::RssUnrelatedAnswered,
+        Code::RssCommunicationMethod,
+        Code::RssRemarkWithoutControl,
     ]);
     for code in Code::iter() {
         assert!(seen.contains(&code), "{code} has no test");

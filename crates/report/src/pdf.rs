@@ -76,9 +76,8 @@ impl<'a> Metrics<'a> {
                     // Break at the last space of a Latin run, if there is one in this line and
                     // the word carried over still fits with this character.
                     let cut = if c.is_ascii_alphanumeric() {
-                        line.rfind(' ').filter(|at| {
-                            *at > 0 && self.width(&line[at + 1..], size) + cw <= width
-                        })
+                        line.rfind(' ')
+                            .filter(|at| *at > 0 && self.width(&line[at + 1..], size) + cw <= width)
                     } else {
                         None
                     };
