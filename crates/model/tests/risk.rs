@@ -232,3 +232,38 @@ fn connection_points_are_checked_against_support_ends_and_advisories() {
     )));
     assert!(got.contains(&(Code::RssLogsUnreviewed, "/logging/collected".to_owned())));
 }
+
+proptest::proptest! {
+    /// A span of the example profile cut or overwritten: an error naming the file, or a profile
+    /// whose facts, register, checks and RSS SDS all compute.
+    #[test]
+    fn mangled_profiles_never_panic(
+        start in 0usize..2500,
+        len in 0usize..60,
+        insert in proptest::prop_oneof![
+            proptest::strategy::Just(String::new()),
+            "[\\-:{}\\[\\] a-z0-9\n]{0,20}",
+            "\\PC{0,30}",
+        ],
+    ) {
+        let start = (0..=start.min(EXAMPLE.len())).rev().find(|i| EXAMPLE.is_char_boundary(*i)).unwrap_or(0);
+        let mut end = (start + len).min(EXAMPLE.len());
+        while !EXAMPLE.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = format!("{}{}{}", &EXAMPLE[..start], insert, &EXAMPLE[end..]);
+        match Profile::parse("p.yaml", &text) {
+            Ok(p) => {
+                let all = threats().unwrap();
+                let reg = register(&p, &all, RiskSettings::default(), date(2026, 11, 27));
+                proptest::prop_assert!(reg.risks.iter().all(|r| r.residual <= r.value));
+                let _ = kaiji_model::check_profile(&p, &advisories(), date(2026, 11, 27));
+                let registry = kaiji_catalog::Registry::builtin().unwrap();
+                let catalog = registry.resolve(&"jahis-mds-sds@5.0h".parse().unwrap()).unwrap();
+                let sds = kaiji_model::rss_sds(&p, catalog, &registry, date(2026, 11, 27)).unwrap();
+                proptest::prop_assert!(kaiji_model::validate_rss(&sds.document, &registry).is_empty());
+            }
+            Err(e) => proptest::prop_assert!(e.to_string().starts_with("p.yaml")),
+        }
+    }
+}
