@@ -76,6 +76,7 @@ pub(crate) enum SchemaOf {
     Policy,
     Inventory,
     Profile,
+    Terms,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +155,38 @@ pub(crate) enum RssCommand {
     Check(RssCheckArgs),
     /// プロファイルから RSS SDS を作る(RSS の4つの規則) (generate the RSS SDS of a remote service)
     Sds(RssSdsArgs),
+    /// リモート保守 SLA を作る(責任分界表つき) (write the remote maintenance SLA)
+    Sla(SlaArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SlaArgs {
+    /// リモートサービスプロファイル (remote service profile)
+    #[arg(value_name = "PROFILE.yaml")]
+    pub(crate) profile: PathBuf,
+    /// 合意条件 (YAML)。ない条件は未定として報告する (agreed terms; missing ones are reported)
+    #[arg(long, value_name = "TERMS.yaml")]
+    pub(crate) terms: Option<PathBuf>,
+    /// 作成日 YYYY-MM-DD(省略時は今日) (date; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<String>,
+    /// 出力ファイル(拡張子 .md .html .pdf .json で形式を選ぶ) (output file; the extension picks the format)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力形式(省略時は -o の拡張子、なければ md) (format; default: from -o, else md)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<SlaFormat>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SlaFormat {
+    Md,
+    Json,
+    Html,
+    Pdf,
 }
 
 #[derive(Debug, Args)]

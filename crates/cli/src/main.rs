@@ -112,6 +112,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
                 cli::SchemaOf::Policy => kaiji_model::policy_schema(),
                 cli::SchemaOf::Inventory => kaiji_model::inventory_schema(),
                 cli::SchemaOf::Profile => kaiji_model::profile_schema(),
+                cli::SchemaOf::Terms => kaiji_model::terms_schema(),
             });
             Ok(Outcome::Clean)
         }

@@ -6,7 +6,8 @@ use kaiji_model::{Formula, Profile, RiskSettings, Treatment};
 use crate::{
     Outcome, UserError,
     cli::{
-        Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, RssSdsArgs, format_of,
+        Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, RssSdsArgs, SlaArgs,
+        SlaFormat, format_of,
     },
     files::{read_text, write_new_file},
     output::{Out, pad},
@@ -21,7 +22,78 @@ pub(crate) fn run(
         RssCommand::Risk(args) => risk(&args, out),
         RssCommand::Check(args) => check(&args, out),
         RssCommand::Sds(args) => sds(&args, registry, out),
+        RssCommand::Sla(args) => sla(&args, out),
     }
+}
+
+fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let profile = Profile::parse(
+        &args.profile.display().to_string(),
+        &read_text(&args.profile)?,
+    )?;
+    let terms = match &args.terms {
+        Some(path) => kaiji_model::Terms::parse(&path.display().to_string(), &read_text(path)?)?,
+        None => kaiji_model::Terms::default(),
+    };
+    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let threats = kaiji_model::threats()?;
+    let reg = kaiji_model::register(&profile, &threats, RiskSettings::default(), today);
+    let s = kaiji_model::sla(&profile, &terms, &reg);
+    let lang = out.lang;
+    let format = args
+        .format
+        .or_else(|| format_of(args.output.as_deref()))
+        .unwrap_or(SlaFormat::Md);
+    let report = kaiji_report::sla_report(&s, &today.to_string(), lang);
+    let bytes: Vec<u8> = match format {
+        SlaFormat::Md => kaiji_report::to_markdown(&report).into_bytes(),
+        SlaFormat::Html => kaiji_report::to_html(&report).into_bytes(),
+        SlaFormat::Pdf => kaiji_report::to_pdf(&report)
+            .map_err(|e| UserError::new(e.to_string(), e.to_string()))?,
+        SlaFormat::Json => {
+            let mut j = serde_json::to_string_pretty(&s).expect("an SLA serialises");
+            j.push('\n');
+            j.into_bytes()
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            write_new_file(path, &bytes, args.force)?;
+            out.line(out.t(&Text::new(
+                format!(
+                    "{} を作成しました({} 節、責任分界 {} 行)",
+                    path.display(),
+                    s.sections.len(),
+                    s.raci.len()
+                ),
+                format!(
+                    "wrote {} ({} sections, {} responsibility rows)",
+                    path.display(),
+                    s.sections.len(),
+                    s.raci.len()
+                ),
+            )));
+        }
+        None if format == SlaFormat::Pdf => {
+            return Err(UserError::new(
+                "PDF は -o で出力ファイルを指定してください",
+                "PDF needs an output file (-o)",
+            ));
+        }
+        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
+    }
+    if s.missing.is_empty() {
+        return Ok(Outcome::Clean);
+    }
+    // Missing terms are reported on stderr-like summary line (stdout may hold the SLA).
+    let message = Text::new(
+        format!("未合意の条件があります: {}", s.missing.join(", ")),
+        format!("terms not yet agreed: {}", s.missing.join(", ")),
+    );
+    if args.output.is_some() {
+        out.line(out.t(&message));
+    }
+    Ok(Outcome::Findings)
 }
 
 fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {

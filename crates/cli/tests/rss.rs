@@ -184,3 +184,36 @@ fn rss_sds_is_generated_and_validated_by_the_rss_rules() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn sla_in_markdown_and_pdf_with_missing_terms_reported() {
+    kaiji()
+        .args([
+            "rss",
+            "sla",
+            PROFILE,
+            "--terms",
+            "examples/rss/sla-terms.yaml",
+            "--today",
+            "2026-11-27",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("# リモート保守サービス SLA"))
+        .stdout(predicate::str::contains("未合意の条件: period"))
+        .stdout(predicate::str::contains("| 対策 | 事業者 | 医療機関等 |"));
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("terms.yaml");
+    let mut terms = std::fs::read_to_string(root().join("examples/rss/sla-terms.yaml")).unwrap();
+    terms.push_str("period: 2027-04-01 から 1 年間\n");
+    std::fs::write(&full, terms).unwrap();
+    let pdf = dir.path().join("sla.pdf");
+    kaiji()
+        .args(["rss", "sla", PROFILE, "--today", "2026-11-27", "--terms"])
+        .arg(&full)
+        .arg("-o")
+        .arg(&pdf)
+        .assert()
+        .success();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}

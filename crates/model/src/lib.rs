@@ -15,6 +15,7 @@ mod risk;
 mod rss;
 mod rss_sds;
 mod skeleton;
+mod sla;
 mod validate;
 
 pub use advisory::{Advisory, Range, check_profile, parse_advisories};
@@ -46,6 +47,7 @@ pub use rss::{
 };
 pub use rss_sds::{RssSds, rss_sds, validate_rss};
 pub use skeleton::skeleton;
+pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, terms_schema};
 pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
 
 /// Errors of reading documents.

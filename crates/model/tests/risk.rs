@@ -267,3 +267,49 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_sla_uses_the_terms_and_reports_what_is_missing() {
+    let terms_yaml = include_str!("../../../examples/rss/sla-terms.yaml");
+    let terms = kaiji_model::Terms::parse("t.yaml", terms_yaml).unwrap();
+    let reg = register(
+        &example(),
+        &threats().unwrap(),
+        RiskSettings::default(),
+        date(2026, 11, 27),
+    );
+    let sla = kaiji_model::sla(&example(), &terms, &reg);
+    assert_eq!(sla.missing, ["period"]);
+    let text: Vec<&str> = sla
+        .sections
+        .iter()
+        .flat_map(|s| &s.clauses)
+        .map(|c| c.ja.as_str())
+        .collect();
+    let all = text.join("\n");
+    assert!(all.contains("30 分以内に初動対応") && all.contains("8 時間以内の復旧"));
+    assert!(all.contains("緊急の修正を 14 日以内、その他の更新を 90 日以内"));
+    assert!(
+        all.contains("契約期間: (未定:要合意)"),
+        "a missing term is never invented"
+    );
+    assert!(all.contains("事後の承認は障害対応と緊急の修正に限る"));
+    assert_eq!(sla.sections.len(), 9);
+    // One responsibility row per risk, drawn from its owner.
+    assert_eq!(sla.raci.len(), reg.risks.len());
+    for (row, risk) in sla.raci.iter().zip(&reg.risks) {
+        let expected = match risk.threat.owner {
+            kaiji_model::Party::Vendor => ("R/A", "I"),
+            kaiji_model::Party::Hospital => ("C", "R/A"),
+            kaiji_model::Party::Both => ("R", "A"),
+        };
+        assert_eq!((row.vendor, row.hospital), expected);
+    }
+    // Without terms every term is missing, and nothing is made up.
+    let bare = kaiji_model::sla(&example(), &kaiji_model::Terms::default(), &reg);
+    assert_eq!(bare.missing.len(), 9);
+    let e = kaiji_model::Terms::parse("t.yaml", "restore_hours: -3\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("restore_hours"), "{e}");
+}

@@ -31,3 +31,8 @@ fn checked_in_inventory_schema_is_current() {
 fn checked_in_profile_schema_is_current() {
     check("profile.schema.json", &kaiji_model::profile_schema());
 }
+
+#[test]
+fn checked_in_terms_schema_is_current() {
+    check("sla-terms.schema.json", &kaiji_model::terms_schema());
+}

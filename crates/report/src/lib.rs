@@ -8,7 +8,7 @@ mod pdf;
 
 pub use doc::{Bar, Block, Cell, Chart, Report, Table, Tone};
 pub use pdf::{PdfError, to_pdf};
-pub use reports::{checklist_report, review_report, risk_report};
+pub use reports::{checklist_report, review_report, risk_report, sla_report};
 
 mod reports;
 
@@ -170,4 +170,43 @@ pub fn to_html(report: &Report) -> String {
     ReportPage { r: report }
         .render()
         .expect("the template renders any report")
+}
+
+/// The report as Markdown: headings, paragraphs, pipe tables, and charts as lists of values.
+pub fn to_markdown(report: &Report) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+    let mut out = format!("# {}\n\n{}\n\n", report.title, report.subtitle);
+    for (label, value) in &report.meta {
+        out.push_str(&format!("- {label}: {value}\n"));
+    }
+    out.push('\n');
+    for block in &report.blocks {
+        match block {
+            Block::Heading { level, text } => {
+                out.push_str(&format!(
+                    "{} {text}\n\n",
+                    "#".repeat(usize::from(*level) + 1)
+                ));
+            }
+            Block::Paragraph(text) => out.push_str(&format!("{text}\n\n")),
+            Block::Table(t) => {
+                let row = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+                out.push_str(&row(t.headers.iter().map(|h| cell(h)).collect()));
+                out.push_str(&row(t.headers.iter().map(|_| "---".to_owned()).collect()));
+                for r in &t.rows {
+                    out.push_str(&row(r.iter().map(|c| cell(&c.text)).collect()));
+                }
+                out.push('\n');
+            }
+            Block::Bars(c) => {
+                out.push_str(&format!("{}\n\n", c.title));
+                for b in &c.bars {
+                    out.push_str(&format!("- {}: {}\n", b.label, c.value_text(b)));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str(&format!("---\n{}\n", report.footer));
+    out
 }

@@ -572,3 +572,61 @@ pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Repo
         blocks,
     }
 }
+
+/// The remote maintenance SLA: its sections, then the split of responsibilities.
+pub fn sla_report(s: &kaiji_model::Sla, today: &str, lang: Lang) -> Report {
+    let t = |ja: &str, en: &str| pick(lang, ja, en);
+    let mut blocks = Vec::new();
+    if !s.missing.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "{} {}",
+            t("未合意の条件:", "Terms not yet agreed:"),
+            s.missing.join(", ")
+        )));
+    }
+    for section in &s.sections {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: section.title.get(lang).to_owned(),
+        });
+        for clause in &section.clauses {
+            blocks.push(Block::Paragraph(clause.get(lang).to_owned()));
+        }
+    }
+    blocks.push(Block::Table(Table {
+        headers: vec![
+            t("対策", "Measure"),
+            t("事業者", "Vendor"),
+            t("医療機関等", "Facility"),
+        ],
+        widths: vec![8.0, 1.2, 1.2],
+        rows: s
+            .raci
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::new(r.measure.get(lang)),
+                    Cell::new(r.vendor),
+                    Cell::new(r.hospital),
+                ]
+            })
+            .collect(),
+    }));
+    let hospital = s
+        .hospital
+        .clone()
+        .unwrap_or_else(|| t("(未定)", "(to be agreed)"));
+    Report {
+        lang: lang_code(lang),
+        title: t("リモート保守サービス SLA", "Remote maintenance SLA"),
+        subtitle: format!("{} — {}", s.service, s.vendor),
+        meta: vec![
+            (t("事業者", "Vendor"), s.vendor.clone()),
+            (t("医療機関等", "Facility"), hospital),
+            (t("作成日", "Date"), today.to_owned()),
+        ],
+        contents: t("目次", "Contents"),
+        footer: format!("kaiji — {} SLA", s.service),
+        blocks,
+    }
+}
