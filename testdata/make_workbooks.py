@@ -1232,16 +1232,16 @@ def inventory():
     ws.append(["施設名", "サンプル総合病院"])
     ws.append(["更新日", datetime.date(2026, 10, 1)])
     ws.append([])
-    ws.append(["No.", "システム名", "事業者名", "製品名", "バージョン", "リモート保守", "事業者への確認日", "開示書ファイル", "備考"])
+    ws.append(["No.", "システム名", "事業者名", "製品名", "バージョン", "リモート保守", "事業者への確認日", "開示書ファイル", "リモートサービスプロファイル", "備考"])
     rows = [
-        ("PACS(本院)", "株式会社サンプルメディカルイメージング", "SampleView PACS", "9.2.0", "あり", None, "../pacs-mds-5.0h.kaiji.json", ""),
-        ("PACS(健診センター)", "株式会社サンプルメディカルイメージング", "SampleView PACS", "8.4.2", "○", None, "../pacs-mds-4.1.kaiji.json", "更新予定"),
-        ("画像連携クラウド", "サンプルクラウドヘルス株式会社", "SampleShare 画像連携クラウド", "2026.1", "はい", None, "../cloud-share-sds-5.0h.kaiji.json", ""),
-        ("電子カルテ", "株式会社サンプルシステムズ", "SampleChart", "7.1", "あり", datetime.date(2026, 9, 12), None, "開示書は依頼中"),
-        ("検体検査システム", "サンプルラボ株式会社", "SampleLIS", "3.0", None, None, None, ""),
-        ("医事会計システム", "株式会社サンプル医事", "SampleReceipt", 12, "あり", None, None, ""),
-        ("給食管理システム", "株式会社サンプルフード", "SampleMeal", None, "なし", None, None, ""),
-        ("ナースコール", "サンプル通信株式会社", "SampleCall", None, "×", None, "nurse-call-sds.kaiji.json", ""),
+        ("PACS(本院)", "株式会社サンプルメディカルイメージング", "SampleView PACS", "9.2.0", "あり", None, "../pacs-mds-5.0h.kaiji.json", "../rss/pacs-remote-service.yaml", ""),
+        ("PACS(健診センター)", "株式会社サンプルメディカルイメージング", "SampleView PACS", "8.4.2", "○", None, "../pacs-mds-4.1.kaiji.json", None, "更新予定"),
+        ("画像連携クラウド", "サンプルクラウドヘルス株式会社", "SampleShare 画像連携クラウド", "2026.1", "はい", None, "../cloud-share-sds-5.0h.kaiji.json", None, ""),
+        ("電子カルテ", "株式会社サンプルシステムズ", "SampleChart", "7.1", "あり", datetime.date(2026, 9, 12), None, None, "開示書は依頼中"),
+        ("検体検査システム", "サンプルラボ株式会社", "SampleLIS", "3.0", None, None, None, None, ""),
+        ("医事会計システム", "株式会社サンプル医事", "SampleReceipt", 12, "あり", None, None, None, ""),
+        ("給食管理システム", "株式会社サンプルフード", "SampleMeal", None, "なし", None, None, None, ""),
+        ("ナースコール", "サンプル通信株式会社", "SampleCall", None, "×", None, "nurse-call-sds.kaiji.json", None, ""),
     ]
     for i, row in enumerate(rows, start=1):
         ws.append([i, *row])
@@ -1249,7 +1249,7 @@ def inventory():
         for cell in row:
             cell.number_format = "yyyy/m/d"
     ws["B3"].number_format = "yyyy/m/d"
-    for col, width in zip("ABCDEFGHI", [5, 22, 36, 30, 10, 12, 16, 34, 16]):
+    for col, width in zip("ABCDEFGHIJ", [5, 22, 36, 30, 10, 12, 16, 34, 34, 16]):
         ws.column_dimensions[col].width = width
     save(wb, ROOT / "examples" / "hospital" / "inventory.xlsx")
 

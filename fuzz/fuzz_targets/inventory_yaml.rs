@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(inventory) = Inventory::parse("fuzz.yaml", text) else {
         return;
     };
-    let none: Vec<Collected> = inventory.systems.iter().map(|_| None).collect();
+    let none: Vec<Collected> = inventory.systems.iter().map(|_| Collected::default()).collect();
     let _ = kaiji_model::mhlw_lines(
         &inventory,
         &none,

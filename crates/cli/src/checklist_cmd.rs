@@ -24,16 +24,35 @@ pub(crate) fn run(
     }
 }
 
-/// Each system's disclosure, read relative to the inventory's folder; a file that is missing
-/// or broken is a gap of the checklist line, not an error of the command.
-fn collect(inventory: &Inventory, base: &Path) -> Vec<Collected> {
+/// Each system's disclosure and remote service profile, read relative to the inventory's
+/// folder (the profile checked against the advisories); a file that is missing or broken is a
+/// gap of the checklist line, not an error of the command.
+fn collect(
+    inventory: &Inventory,
+    base: &Path,
+    advisories: &[kaiji_model::Advisory],
+    today: jiff::civil::Date,
+) -> Vec<Collected> {
     inventory
         .systems
         .iter()
-        .map(|s| {
-            let rel = s.disclosure.as_deref()?;
-            let path = base.join(rel);
-            Some(read_document(&path).map_err(|e| e.0))
+        .map(|s| Collected {
+            disclosure: s
+                .disclosure
+                .as_deref()
+                .map(|rel| read_document(&base.join(rel)).map_err(|e| e.0)),
+            profile_checks: s.remote_profile.as_deref().map(|rel| {
+                let path = base.join(rel);
+                let profile = read_text(&path).and_then(|text| {
+                    Ok(kaiji_model::Profile::parse(
+                        &path.display().to_string(),
+                        &text,
+                    )?)
+                });
+                profile
+                    .map(|p| kaiji_model::check_profile(&p, advisories, today))
+                    .map_err(|e| e.0)
+            }),
         })
         .collect()
 }
@@ -71,8 +90,15 @@ struct LinesJson<'a> {
 fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
     let inventory = read_inventory_file(&args.inventory)?;
     let base = args.inventory.parent().unwrap_or(Path::new("."));
-    let collected = collect(&inventory, base);
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let mut advisories = Vec::new();
+    for path in &args.advisories {
+        advisories.extend(kaiji_model::parse_advisories(
+            &path.display().to_string(),
+            &read_text(path)?,
+        )?);
+    }
+    let collected = collect(&inventory, base, &advisories, today);
     let lines = kaiji_model::mhlw_lines(&inventory, &collected, registry, today)?;
     let lang = out.lang;
     let format = args

@@ -284,6 +284,9 @@ pub(crate) struct MhlwArgs {
     /// システム台帳: YAML または Excel (system inventory: YAML, or a workbook)
     #[arg(value_name = "INVENTORY.yaml|.xlsx")]
     pub(crate) inventory: PathBuf,
+    /// 接続点の点検に使う脆弱性情報: CISA KEV JSON または OSV JSON (advisories for the connection checks)
+    #[arg(long = "advisories", value_name = "FILE")]
+    pub(crate) advisories: Vec<PathBuf>,
     /// 確認日 YYYY-MM-DD(省略時は今日) (date checked; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub(crate) today: Option<String>,

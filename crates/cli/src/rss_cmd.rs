@@ -1,7 +1,7 @@
 //! `kaiji rss`: the remote service package.
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{Formula, Profile, RiskSettings, Treatment};
+use kaiji_model::{Formula, Profile, RiskSettings};
 
 use crate::{
     Outcome, UserError,
@@ -271,10 +271,8 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
                 settings.threshold
             ));
             for r in &reg.risks {
-                let treatment = match r.treatment {
-                    Treatment::Reduce => out.pick("低減", "reduce"),
-                    Treatment::Accept => out.pick("受容", "accept"),
-                };
+                let label = r.treatment.label();
+                let treatment = out.t(&label);
                 s.push_str(&format!(
                     "  {} {:>2} → {:>2} {} {}  [{}]\n",
                     r.threat.id,
@@ -287,12 +285,12 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
             }
             s.push_str(out.t(&Text::new(
                 format!(
-                    "  {} 件中 {} 件が受容基準以上(低減)\n",
+                    "  {} 件中 {} 件が受容基準以上(低減・回避・移転)\n",
                     reg.risks.len(),
                     reg.above_threshold()
                 ),
                 format!(
-                    "  {} of {} risks at or above the threshold (reduce)\n",
+                    "  {} of {} risks at or above the threshold (reduce, avoid or transfer)\n",
                     reg.above_threshold(),
                     reg.risks.len()
                 ),

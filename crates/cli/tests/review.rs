@@ -702,3 +702,21 @@ fn an_inventory_kept_in_excel_gives_the_same_lines() {
             "answer-column.xlsx: システム台帳の表",
         ));
 }
+
+#[test]
+fn mhlw_line_2_notes_the_connection_checks_of_vendor_profiles() {
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--today",
+            "2026-11-27",
+        ])
+        .args(["--advisories", "examples/rss/advisories/kev-sample.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "補足: PACS(本院): 接続点の点検: Sample Networks SN-VPN 200 4.2.1",
+        ));
+}

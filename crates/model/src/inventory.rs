@@ -52,6 +52,10 @@ pub struct SystemEntry {
     /// The vendor's disclosure (`*.kaiji.json`), relative to the inventory file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disclosure: Option<String>,
+    /// The vendor's remote service profile (YAML), relative to the inventory file: it confirms
+    /// the remote maintenance, and its connection-point checks are noted under 2-②.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_profile: Option<String>,
 }
 
 impl Inventory {
@@ -81,8 +85,14 @@ pub fn inventory_schema() -> String {
     s
 }
 
-/// A system's disclosure as the caller found it: read, or why not.
-pub type Collected = Option<Result<Disclosure, Text>>;
+/// What the caller found for one system (it reads the files): the disclosure, and the
+/// connection-point checks of the remote service profile (`kaiji rss check`), each read or
+/// the reason it could not be.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub disclosure: Option<Result<Disclosure, Text>>,
+    pub profile_checks: Option<Result<Vec<crate::Finding>, Text>>,
+}
 
 /// One line of the checklist, answered.
 #[derive(Debug, Clone, Serialize)]
@@ -138,17 +148,27 @@ pub fn mhlw_lines(
         }
         let (mut missing, mut notes) = (Vec::new(), Vec::new());
         for (system, found) in inventory.systems.iter().zip(collected) {
-            let doc = found.as_ref().and_then(|r| r.as_ref().ok());
+            let doc = found.disclosure.as_ref().and_then(|r| r.as_ref().ok());
             match evidence {
-                Evidence::RemoteMaintenance => remote(
-                    system,
-                    doc,
-                    &serving(registry, checklist, &entry.id),
-                    registry,
-                    &mut missing,
-                ),
+                Evidence::RemoteMaintenance => {
+                    remote(
+                        system,
+                        doc,
+                        &serving(registry, checklist, &entry.id),
+                        registry,
+                        found.profile_checks.as_ref(),
+                        &mut missing,
+                        &mut notes,
+                    );
+                }
                 Evidence::Disclosures => {
-                    obtained(system, found.as_ref(), registry, &mut missing, &mut notes);
+                    obtained(
+                        system,
+                        found.disclosure.as_ref(),
+                        registry,
+                        &mut missing,
+                        &mut notes,
+                    );
                 }
             }
         }
@@ -239,13 +259,39 @@ fn gap(system: &SystemEntry, ja: String, en: String) -> Gap {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn remote(
     system: &SystemEntry,
     doc: Option<&Disclosure>,
     serving: &[(&Catalog, String)],
     registry: &Registry,
+    profile: Option<&Result<Vec<crate::Finding>, Text>>,
     missing: &mut Vec<Gap>,
+    notes: &mut Vec<Gap>,
 ) {
+    // A remote service profile describes the connection and its devices: a confirmation in
+    // itself; what its checks find is noted.
+    match profile {
+        Some(Err(reason)) => missing.push(gap(
+            system,
+            format!("リモートサービスプロファイルを読めません: {}", reason.ja),
+            format!("the remote service profile cannot be read: {}", reason.en),
+        )),
+        Some(Ok(findings)) => {
+            for f in findings
+                .iter()
+                .filter(|f| f.severity == crate::Severity::Error)
+            {
+                notes.push(gap(
+                    system,
+                    format!("接続点の点検: {}", f.message.ja),
+                    format!("connection check: {}", f.message.en),
+                ));
+            }
+        }
+        None => {}
+    }
+    let confirmed_by_profile = matches!(profile, Some(Ok(_)));
     let said = doc
         .map(|d| answers_to(d, serving, registry))
         .unwrap_or_default();
@@ -263,7 +309,7 @@ fn remote(
             "台帳では遠隔保守ありですが、開示書では遠隔保守を提供していないと回答されています。事業者に確認してください".into(),
             "the inventory says remote maintenance, but the disclosure answers that none is provided; ask the vendor".into(),
         )),
-        Some(true) if system.remote_confirmed.is_none() && !says_yes => missing.push(gap(
+        Some(true) if system.remote_confirmed.is_none() && !says_yes && !confirmed_by_profile => missing.push(gap(
             system,
             format!("遠隔保守の対象機器を {vendor} に確認した記録がありません(開示書の回答も remote_confirmed もなし)"),
             format!("no record that {vendor} confirmed the remotely maintained devices (no disclosure answer, no remote_confirmed)"),

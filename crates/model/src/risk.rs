@@ -74,6 +74,14 @@ pub struct Threat {
     pub controls: Vec<String>,
     pub owner: Party,
     pub treatment: Text,
+    /// How a risk at or above the threshold is treated: reduce (the default), avoid or
+    /// transfer. Below the threshold a risk is accepted.
+    #[serde(default = "default_response")]
+    pub response: Treatment,
+}
+
+fn default_response() -> Treatment {
+    Treatment::Reduce
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,6 +142,12 @@ pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
         if t.controls.is_empty() {
             return Err(bad(format!("threats[{n}] ({}): no control", t.id)));
         }
+        if t.response == Treatment::Accept {
+            return Err(bad(format!(
+                "threats[{n}] ({}): response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept",
+                t.id
+            )));
+        }
     }
     Ok(catalogue.threats)
 }
@@ -156,11 +170,25 @@ impl Default for RiskSettings {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Risk treatment (リスク対応): reduce, avoid, transfer or accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Treatment {
     Reduce,
+    Avoid,
+    Transfer,
     Accept,
+}
+
+impl Treatment {
+    pub fn label(self) -> Text {
+        match self {
+            Self::Reduce => Text::new("低減", "reduce"),
+            Self::Avoid => Text::new("回避", "avoid"),
+            Self::Transfer => Text::new("移転", "transfer"),
+            Self::Accept => Text::new("受容", "accept"),
+        }
+    }
 }
 
 /// One row of the register.
@@ -187,7 +215,7 @@ impl Register {
     pub fn above_threshold(&self) -> usize {
         self.risks
             .iter()
-            .filter(|r| r.treatment == Treatment::Reduce)
+            .filter(|r| r.treatment != Treatment::Accept)
             .count()
     }
 }
@@ -217,7 +245,7 @@ pub fn register(
         .map(|t| {
             let (value, reduced) = value(t, settings.formula);
             let treatment = if value >= settings.threshold {
-                Treatment::Reduce
+                t.response
             } else {
                 Treatment::Accept
             };
@@ -225,10 +253,10 @@ pub fn register(
                 threat: t.clone(),
                 value,
                 treatment,
-                residual: if treatment == Treatment::Reduce {
-                    reduced
-                } else {
+                residual: if treatment == Treatment::Accept {
                     value
+                } else {
+                    reduced
                 },
                 because: t.when.clone(),
             }
@@ -236,8 +264,8 @@ pub fn register(
         .collect();
     // Above the threshold first, then by value, then in catalogue order.
     risks.sort_by(|a, b| {
-        (b.treatment == Treatment::Reduce)
-            .cmp(&(a.treatment == Treatment::Reduce))
+        (b.treatment != Treatment::Accept)
+            .cmp(&(a.treatment != Treatment::Accept))
             .then(b.value.cmp(&a.value))
     });
     Register {

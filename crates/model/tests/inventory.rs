@@ -12,16 +12,16 @@ fn collected(inventory: &Inventory) -> Vec<Collected> {
     inventory
         .systems
         .iter()
-        .map(|s| {
-            let rel = s.disclosure.as_deref()?;
-            Some(
+        .map(|s| Collected {
+            disclosure: s.disclosure.as_deref().map(|rel| {
                 std::fs::read_to_string(format!("{base}{rel}"))
                     .map_err(|e| Text::new(e.to_string(), e.to_string()))
                     .and_then(|t| {
                         Disclosure::from_json(&t)
                             .map_err(|e| Text::new(e.to_string(), e.to_string()))
-                    }),
-            )
+                    })
+            }),
+            profile_checks: None,
         })
         .collect()
 }
@@ -158,7 +158,7 @@ proptest! {
         match Inventory::parse("inv.yaml", &text) {
             Ok(inventory) => {
                 let registry = Registry::builtin().unwrap();
-                let none: Vec<Collected> = inventory.systems.iter().map(|_| None).collect();
+                let none: Vec<Collected> = inventory.systems.iter().map(|_| Collected::default()).collect();
                 let lines = mhlw_lines(&inventory, &none, &registry, jiff::civil::date(2026, 11, 27)).unwrap();
                 for l in lines {
                     prop_assert_eq!(l.yes, l.missing.is_empty());
@@ -167,4 +167,41 @@ proptest! {
             Err(e) => prop_assert!(e.to_string().starts_with("inv.yaml")),
         }
     }
+}
+
+#[test]
+fn remote_service_profiles_confirm_remote_maintenance_and_their_checks_are_noted() {
+    let registry = Registry::builtin().unwrap();
+    let mut inventory = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    // The billing system's vendor never confirmed; a profile from it does.
+    inventory.systems.retain(|s| s.system == "医事会計システム");
+    let finding = kaiji_model::Finding::new(
+        kaiji_model::Code::RssNoMfa,
+        kaiji_model::Location::pointer(["connection", "authentication", "mfa"]),
+        Text::new("多要素認証がありません", "no MFA"),
+    );
+    let with = |checks| {
+        let collected = vec![Collected {
+            disclosure: None,
+            profile_checks: Some(checks),
+        }];
+        mhlw_lines(
+            &inventory,
+            &collected,
+            &registry,
+            jiff::civil::date(2026, 11, 27),
+        )
+        .unwrap()
+    };
+    let lines = with(Ok(vec![finding]));
+    assert!(lines[0].yes, "{:?}", lines[0].missing);
+    assert_eq!(lines[0].notes[0].message.en, "connection check: no MFA");
+    let lines = with(Err(Text::new("読めません", "cannot be read")));
+    assert!(!lines[0].yes);
+    assert!(
+        lines[0].missing[0]
+            .message
+            .en
+            .contains("remote service profile cannot be read")
+    );
 }

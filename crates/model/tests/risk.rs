@@ -103,11 +103,17 @@ fn values_under_both_formulas() {
     assert_eq!(value(t12, Formula::ImpactLikelihood), (9, 3));
 
     let reg = register(&risky(), &all, RiskSettings::default(), date(2026, 11, 27));
-    // Above the threshold first, by value.
+    // Above the threshold first, by value; an unsupported VPN device is avoided (replaced),
+    // missing MFA reduced.
     let first = &reg.risks[0];
     assert_eq!(
         (first.threat.id.as_str(), first.value, first.treatment),
-        ("RSS-T01", 27, Treatment::Reduce)
+        ("RSS-T01", 27, Treatment::Avoid)
+    );
+    let mfa = reg.risks.iter().find(|r| r.threat.id == "RSS-T04").unwrap();
+    assert_eq!(
+        (mfa.value, mfa.treatment, mfa.residual),
+        (27, Treatment::Reduce, 9)
     );
     let split = reg
         .risks
@@ -134,7 +140,7 @@ fn values_under_both_formulas() {
         by_impact
             .risks
             .iter()
-            .all(|r| (r.value >= 15) == (r.treatment == Treatment::Reduce))
+            .all(|r| (r.value >= 15) == (r.treatment != Treatment::Accept))
     );
 }
 
@@ -152,6 +158,11 @@ fn bad_profiles_name_field_and_line() {
     let negative = EXAMPLE.replace("retained_days: 365", "retained_days: -1");
     let e = Profile::parse("p.yaml", &negative).unwrap_err().to_string();
     assert!(e.contains("logging.retained_days"), "{e}");
+    let accept = kaiji_model::THREATS_YAML.replacen("response: avoid", "response: accept", 1);
+    let e = kaiji_model::threats_from("t.yaml", &accept)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not accept"), "{e}");
     let bad_scale = kaiji_model::THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
     assert!(kaiji_model::threats_from("t.yaml", &bad_scale).is_err());
     let zero_scale = kaiji_model::THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);

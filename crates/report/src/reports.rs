@@ -460,13 +460,13 @@ pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Repo
             "{} {}",
             t(
                 &format!(
-                    "{} 件のリスクのうち {} 件が受容基準 {} 以上です(低減)。",
+                    "{} 件のリスクのうち {} 件が受容基準 {} 以上です(低減・回避・移転)。",
                     reg.risks.len(),
                     reg.above_threshold(),
                     reg.settings.threshold
                 ),
                 &format!(
-                    "{} of {} risks are at or above the acceptance threshold {} (reduce).",
+                    "{} of {} risks are at or above the acceptance threshold {} (reduce, avoid or transfer).",
                     reg.above_threshold(),
                     reg.risks.len(),
                     reg.settings.threshold
@@ -487,10 +487,10 @@ pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Repo
                 .map(|r| Bar {
                     label: format!("{} {}", r.threat.id, r.threat.title.get(lang)),
                     value: f64::from(r.value),
-                    tone: if r.treatment == Treatment::Reduce {
-                        Tone::Bad
-                    } else {
+                    tone: if r.treatment == Treatment::Accept {
                         Tone::Good
+                    } else {
+                        Tone::Bad
                     },
                 })
                 .collect(),
@@ -516,7 +516,7 @@ pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Repo
                 .iter()
                 .map(|r| {
                     let th = &r.threat;
-                    let reduce = r.treatment == Treatment::Reduce;
+                    let reduce = r.treatment != Treatment::Accept;
                     vec![
                         Cell::new(th.id.clone()),
                         Cell::new(format!(

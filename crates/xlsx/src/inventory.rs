@@ -19,6 +19,7 @@ enum Column {
     Remote,
     Confirmed,
     Disclosure,
+    Profile,
 }
 
 fn column_of(label: &str) -> Option<Column> {
@@ -31,6 +32,8 @@ fn column_of(label: &str) -> Option<Column> {
     // Order matters: "事業者への確認日" is a date, "リモート保守" not a system.
     if has(&["確認日", "confirmed", "確認した日"]) {
         Some(Column::Confirmed)
+    } else if has(&["プロファイル", "profile"]) {
+        Some(Column::Profile)
     } else if has(&["リモート", "遠隔", "remote"]) {
         Some(Column::Remote)
     } else if has(&["開示書", "disclosure", "mds/sds", "mds", "sds"]) {
@@ -95,6 +98,7 @@ pub fn read_inventory(bytes: &[u8], facility: &str, limits: &Limits) -> Result<I
             remote_maintenance: remote,
             remote_confirmed: confirmed,
             disclosure: Some(cell(Column::Disclosure).to_owned()).filter(|d| !d.is_empty()),
+            remote_profile: Some(cell(Column::Profile).to_owned()).filter(|d| !d.is_empty()),
         });
     }
     Ok(Inventory {

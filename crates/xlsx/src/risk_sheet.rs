@@ -72,8 +72,8 @@ fn write(reg: &Register, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             pick("受容基準", "Acceptance threshold"),
             reg.settings.threshold,
             pick(
-                "基準以上は低減、未満は受容。残存リスクは管理策の実施後(脆弱性または発生可能性を 1 とした値)。",
-                "At or above: reduce; below: accept. Residual risk once the controls are in place (vulnerability or likelihood at 1).",
+                "基準以上は低減・回避・移転、未満は受容。残存リスクは対応の実施後(脆弱性または発生可能性を 1 とした値)。",
+                "At or above: reduce, avoid or transfer; below: accept. Residual risk once the treatment is in place (vulnerability or likelihood at 1).",
             )
         ),
         &note,
@@ -125,11 +125,7 @@ fn write(reg: &Register, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         sheet.write_number_with_format(row, 7, f64::from(a), &base)?;
         sheet.write_number_with_format(row, 8, f64::from(b), &base)?;
         sheet.write_number_with_format(row, 9, f64::from(r.value), value_format)?;
-        let treatment = match r.treatment {
-            Treatment::Reduce => pick("低減", "reduce"),
-            Treatment::Accept => pick("受容", "accept"),
-        };
-        sheet.write_string_with_format(row, 10, treatment, value_format)?;
+        sheet.write_string_with_format(row, 10, r.treatment.label().get(lang), value_format)?;
         sheet.write_string_with_format(row, 11, t.treatment.get(lang), &base)?;
         sheet.write_string_with_format(row, 12, t.controls.join(", "), &base)?;
         sheet.write_string_with_format(row, 13, party_label(t.owner, lang), &base)?;
