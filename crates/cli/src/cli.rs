@@ -90,6 +90,12 @@ pub(crate) struct ReviewArgs {
     /// この日数より古い開示書を指摘する(方針の max_age_days より優先) (stale after DAYS)
     #[arg(long, value_name = "DAYS")]
     pub(crate) max_age: Option<u32>,
+    /// ベンダーのリモートサービスプロファイル: 接続点の点検結果をそのベンダーの開示書の確認に加える (vendor remote service profiles; their connection checks join that vendor's review)
+    #[arg(long = "rss-profile", value_name = "PROFILE.yaml")]
+    pub(crate) rss_profiles: Vec<PathBuf>,
+    /// 接続点の点検に使う脆弱性情報: CISA KEV JSON または OSV JSON (advisories for the connection checks)
+    #[arg(long = "advisories", value_name = "FILE")]
+    pub(crate) advisories: Vec<PathBuf>,
     /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub(crate) today: Option<String>,

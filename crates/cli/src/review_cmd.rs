@@ -311,6 +311,29 @@ pub(crate) fn review(
             (path.display().to_string(), reviewed.map_err(|e| e.0))
         })
         .collect();
+    // The vendors' remote service profiles, checked once, join the reviews of their
+    // disclosures.
+    let mut advisories = Vec::new();
+    for path in &args.advisories {
+        advisories.extend(kaiji_model::parse_advisories(
+            &path.display().to_string(),
+            &read_text(path)?,
+        )?);
+    }
+    let mut profiles = Vec::new();
+    for path in &args.rss_profiles {
+        let profile = kaiji_model::Profile::parse(&path.display().to_string(), &read_text(path)?)?;
+        let checks = kaiji_model::check_profile(&profile, &advisories, options.today);
+        profiles.push((profile, checks));
+    }
+    let mut results = results;
+    for (_, result) in &mut results {
+        if let Ok((doc, review)) = result {
+            for (profile, checks) in &profiles {
+                review.attach_profile_checks(doc, profile, checks);
+            }
+        }
+    }
     let mut reviews: Vec<(String, &Disclosure, &Review)> = Vec::new();
     let mut failed: Vec<&Text> = Vec::new();
     for (file, result) in &results {

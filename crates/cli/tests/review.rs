@@ -720,3 +720,43 @@ fn mhlw_line_2_notes_the_connection_checks_of_vendor_profiles() {
             "補足: PACS(本院): 接続点の点検: Sample Networks SN-VPN 200 4.2.1",
         ));
 }
+
+#[test]
+fn vendor_profile_checks_join_the_review_of_that_vendors_disclosures() {
+    let out = kaiji()
+        .args(["review", "--today", "2026-11-27", "--format", "json"])
+        .args(["--rss-profile", "examples/rss/pacs-remote-service.yaml"])
+        .args(["--advisories", "examples/rss/advisories/kev-sample.json"])
+        .args([
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "examples/cloud-share-sds-5.0h.kaiji.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let files: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = |i: usize| -> Vec<String> {
+        files[i]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["location"]["pointer"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert!(
+        codes(0).contains(&"rss-known-vulnerable /rss/devices/0/firmware".to_owned()),
+        "{:?}",
+        codes(0)
+    );
+    assert!(
+        codes(1).iter().all(|c| !c.starts_with("rss-")),
+        "another vendor: {:?}",
+        codes(1)
+    );
+}

@@ -324,7 +324,7 @@ fn remote(
 }
 
 /// Names compared without spaces, width or the company form (株式会社 …).
-fn same_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
     let norm = |s: &str| {
         s.chars()
             .filter(|c| !c.is_whitespace())

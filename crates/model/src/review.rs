@@ -521,6 +521,27 @@ fn departure(
 }
 
 impl Review {
+    /// Adds the connection-point checks of the vendor's remote service profile (`kaiji rss
+    /// check`) to the review of one of its disclosures, when the profile is that vendor's (names
+    /// compared without spaces or the company form). Returns whether they were added.
+    pub fn attach_profile_checks(
+        &mut self,
+        document: &Disclosure,
+        profile: &crate::Profile,
+        findings: &[Finding],
+    ) -> bool {
+        if !crate::inventory::same_name(&profile.service.vendor, &document.subject.organisation) {
+            return false;
+        }
+        self.findings.extend(findings.iter().map(|f| {
+            let mut f = f.clone();
+            // The place is in the profile, not in the disclosure.
+            f.location.pointer = f.location.pointer.map(|p| format!("/rss{p}"));
+            f
+        }));
+        true
+    }
+
     /// Findings at or above `severity`.
     pub fn count_at_least(&self, severity: Severity) -> usize {
         self.findings
