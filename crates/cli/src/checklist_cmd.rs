@@ -91,13 +91,7 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
     let inventory = read_inventory_file(&args.inventory)?;
     let base = args.inventory.parent().unwrap_or(Path::new("."));
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
-    let mut advisories = Vec::new();
-    for path in &args.advisories {
-        advisories.extend(kaiji_model::parse_advisories(
-            &path.display().to_string(),
-            &read_text(path)?,
-        )?);
-    }
+    let advisories = crate::files::read_advisories(&args.advisories)?;
     let collected = collect(&inventory, base, &advisories, today);
     let lines = kaiji_model::mhlw_lines(&inventory, &collected, registry, today)?;
     let lang = out.lang;

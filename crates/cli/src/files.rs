@@ -67,6 +67,20 @@ pub(crate) fn read_document(path: &Path) -> Result<kaiji_model::Disclosure, User
     })
 }
 
+/// Reads advisory files (CISA KEV or OSV JSON), all of them into one list.
+pub(crate) fn read_advisories(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<kaiji_model::Advisory>, UserError> {
+    let mut all = Vec::new();
+    for path in paths {
+        all.extend(kaiji_model::parse_advisories(
+            &path.display().to_string(),
+            &read_text(path)?,
+        )?);
+    }
+    Ok(all)
+}
+
 /// How hard a write holds on to its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durability {

@@ -97,6 +97,17 @@ impl Out {
         self.write(s.as_bytes());
     }
 
+    /// A finding as one line: `place: severity[code]: message`.
+    pub(crate) fn finding(&self, f: &kaiji_model::Finding) -> String {
+        format!(
+            "{}: {}[{}]: {}",
+            f.location,
+            self.t(&f.severity.label()),
+            f.code,
+            f.message(self.lang)
+        )
+    }
+
     pub(crate) fn json(&mut self, value: &impl Serialize) {
         let text = serde_json::to_string_pretty(value).expect("report data always serialises");
         self.line(text);

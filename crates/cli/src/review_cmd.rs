@@ -313,13 +313,7 @@ pub(crate) fn review(
         .collect();
     // The vendors' remote service profiles, checked once, join the reviews of their
     // disclosures.
-    let mut advisories = Vec::new();
-    for path in &args.advisories {
-        advisories.extend(kaiji_model::parse_advisories(
-            &path.display().to_string(),
-            &read_text(path)?,
-        )?);
-    }
+    let advisories = crate::files::read_advisories(&args.advisories)?;
     let mut profiles = Vec::new();
     for path in &args.rss_profiles {
         let profile = kaiji_model::Profile::parse(&path.display().to_string(), &read_text(path)?)?;
@@ -542,13 +536,7 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
         }
     }
     for f in &review.findings {
-        out.line(format!(
-            "  {}: {}[{}]: {}",
-            f.location,
-            out.t(&f.severity.label()),
-            f.code,
-            f.message(out.lang)
-        ));
+        out.line(format!("  {}", out.finding(f)));
     }
     for w in &review.waived {
         out.line(match out.lang {

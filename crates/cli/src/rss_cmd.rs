@@ -157,14 +157,7 @@ struct CheckJson<'a> {
 }
 
 fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
-    let mut advisories = Vec::new();
-    for path in &args.advisories {
-        let text = read_text(path)?;
-        advisories.extend(kaiji_model::parse_advisories(
-            &path.display().to_string(),
-            &text,
-        )?);
-    }
+    let advisories = crate::files::read_advisories(&args.advisories)?;
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
     let mut checked = Vec::new();
     for path in &args.profiles {
@@ -195,13 +188,7 @@ fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
                     p.devices.len()
                 ));
                 for f in findings {
-                    out.line(format!(
-                        "  {}: {}[{}]: {}",
-                        f.location,
-                        out.t(&f.severity.label()),
-                        f.code,
-                        f.message(out.lang)
-                    ));
+                    out.line(format!("  {}", out.finding(f)));
                 }
                 if findings.is_empty() {
                     out.line(format!("  {}", out.pick("問題はありません", "no findings")));

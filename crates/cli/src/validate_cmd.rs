@@ -151,13 +151,7 @@ pub(crate) fn validate(
 
 fn print_findings(file: &str, findings: &[Finding], out: &mut Out) {
     for f in findings {
-        out.line(format!(
-            "{file}: {}: {}[{}]: {}",
-            f.location,
-            out.t(&f.severity.label()),
-            f.code,
-            f.message(out.lang)
-        ));
+        out.line(format!("{file}: {}", out.finding(f)));
     }
     let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
     for f in findings {

@@ -354,14 +354,7 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                     }
                     if !args.quiet {
                         for f in &i.findings {
-                            out.line(format!(
-                                "{}: {}: {}[{}]: {}",
-                                r.path.display(),
-                                f.location,
-                                out.t(&f.severity.label()),
-                                f.code,
-                                f.message(out.lang)
-                            ));
+                            out.line(format!("{}: {}", r.path.display(), out.finding(f)));
                         }
                     }
                     let (from, to) = (r.path.display(), target.display());
