@@ -529,7 +529,7 @@ fn review_report_as_pdf_and_html() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("3 件の開示書"));
-    assert_eq!(pages(&pdf), 4);
+    assert_eq!(pages(&pdf), 5);
     let info = poppler("pdfinfo", &[], &pdf);
     assert!(info.contains("A4"), "{info}");
     let fonts = poppler("pdffonts", &[], &pdf);
@@ -542,6 +542,7 @@ fn review_report_as_pdf_and_html() {
         "医療情報セキュリティ開示書 確認報告",
         "目次",
         "概要",
+        "セクション別の回答",
         "セクション別のスコア",
         "逸脱のある安全管理GL 6.0 の部・章",
         "株式会社サンプルメディカルイメージング SampleView PACS 9.2.0",
@@ -554,7 +555,7 @@ fn review_report_as_pdf_and_html() {
         );
     }
     // Page numbers in the footer (pdftotext drops the spaces around the slash).
-    assert!(text.replace(' ', "").contains("1/4") && text.replace(' ', "").contains("4/4"));
+    assert!(text.replace(' ', "").contains("1/5") && text.replace(' ', "").contains("5/5"));
     // English on request.
     let en = dir.path().join("review-en.pdf");
     kaiji()
@@ -585,7 +586,7 @@ fn review_report_as_pdf_and_html() {
     let html = String::from_utf8(out.stdout).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<h2 id=\"c0\">概要</h2>"));
-    assert_eq!(html.matches("<svg").count(), 6, "two charts per document");
+    assert_eq!(html.matches("<svg").count(), 9, "three charts per document");
     assert!(
         !html.contains("<script src") && !html.contains("<link"),
         "self-contained"

@@ -32,7 +32,9 @@ pub use policy::{
     BUILTIN_POLICIES, GL_CATALOG, POLICY_TEMPLATE, Policy, PolicyRule, Select, Waiver, gl_under,
     policy_schema,
 };
-pub use review::{GlTouch, Review, ReviewOptions, Reviewer, Score, SectionScore, Waived, review};
+pub use review::{
+    GlTouch, Review, ReviewOptions, Reviewer, Score, SectionAnswers, SectionScore, Waived, review,
+};
 pub use revision::{
     Carried, Change, ChangeKind, DocDiff, Migration, NeedsReview, ReviewReason, diff, migrate,
 };

@@ -37,6 +37,20 @@ pub struct Review {
     pub gl: Vec<GlTouch>,
     /// Departures a waiver covers today.
     pub waived: Vec<Waived>,
+    /// How the document answered each section of its form (all items, covered by the policy
+    /// or not).
+    pub answers: Vec<SectionAnswers>,
+}
+
+/// はい / いいえ / 該当なし / unanswered counts of one section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionAnswers {
+    pub id: String,
+    pub title: Text,
+    pub yes: u32,
+    pub no: u32,
+    pub na: u32,
+    pub unanswered: u32,
 }
 
 /// Met weight out of covered weight.
@@ -153,6 +167,7 @@ impl<'a> Reviewer<'a> {
             sections: Vec::new(),
             gl: Vec::new(),
             waived: Vec::new(),
+            answers: Vec::new(),
         };
         let catalog = CatalogRef::new(
             document.catalog.id.clone(),
@@ -165,6 +180,36 @@ impl<'a> Reviewer<'a> {
             review.findings = findings;
             return review;
         };
+        let form = document.kind.form();
+        review.answers = checklist
+            .sections
+            .iter()
+            .filter_map(|section| {
+                let mut counts = SectionAnswers {
+                    id: section.id.clone(),
+                    title: section.title.clone(),
+                    yes: 0,
+                    no: 0,
+                    na: 0,
+                    unanswered: 0,
+                };
+                let mut any = false;
+                for item in section.items.iter().filter(|i| i.forms.contains(&form)) {
+                    any = true;
+                    match document
+                        .answers
+                        .get(item.id.as_str())
+                        .and_then(|e| e.answer)
+                    {
+                        Some(Answer::Yes) => counts.yes += 1,
+                        Some(Answer::No) => counts.no += 1,
+                        Some(Answer::Na) => counts.na += 1,
+                        None => counts.unanswered += 1,
+                    }
+                }
+                any.then_some(counts)
+            })
+            .collect();
         if !policy.applies_to(&catalog.header.id) {
             findings.push(Finding::new(
             Code::PolicyNotApplicable,
@@ -234,7 +279,6 @@ impl<'a> Reviewer<'a> {
             .filter(|f| f.code == Code::MissingAnswer)
             .filter_map(|f| f.item.clone())
             .collect();
-        let form = document.kind.form();
         let mut sections: Vec<SectionScore> = Vec::new();
         let mut gl_counts: BTreeMap<String, usize> = BTreeMap::new();
         for section in &checklist.sections {

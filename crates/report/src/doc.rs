@@ -30,6 +30,44 @@ pub enum Block {
     Table(Table),
     /// A horizontal bar chart.
     Bars(Chart),
+    /// Horizontal bars split into parts (answers by section: はい / いいえ / 該当なし / 未回答).
+    Stacked(Stacked),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stacked {
+    pub title: String,
+    /// The parts, in order, with their colours.
+    pub legend: Vec<(String, Tone)>,
+    /// Label and the count of each part.
+    pub rows: Vec<(String, Vec<u32>)>,
+}
+
+impl Stacked {
+    /// The largest row total (the full width).
+    pub(crate) fn max(&self) -> u32 {
+        self.rows
+            .iter()
+            .map(|(_, v)| v.iter().sum::<u32>())
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
+    /// Each part of a row as (offset, width) shares of the full width, 0 to 1.
+    pub(crate) fn segments(&self, values: &[u32]) -> Vec<(f32, f32)> {
+        let max = self.max() as f32;
+        let mut at = 0.0;
+        values
+            .iter()
+            .map(|v| {
+                let w = *v as f32 / max;
+                let seg = (at, w);
+                at += w;
+                seg
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@
 mod doc;
 mod pdf;
 
-pub use doc::{Bar, Block, Cell, Chart, Report, Table, Tone};
+pub use doc::{Bar, Block, Cell, Chart, Report, Stacked, Table, Tone};
 pub use pdf::{PdfError, to_pdf};
 pub use reports::{checklist_report, review_report, risk_report, sla_report};
 
@@ -159,8 +159,32 @@ impl ReportPage<'_> {
     }
 
     fn bar_color(&self, bar: &Bar) -> String {
-        let (r, g, b) = bar.tone.bar();
+        Self::color(bar.tone)
+    }
+
+    fn color(tone: Tone) -> String {
+        let (r, g, b) = tone.bar();
         format!("#{r:02x}{g:02x}{b:02x}")
+    }
+
+    /// The parts of a stacked row as SVG rectangles (x, width, colour), on a 400-wide bar.
+    fn segments(&self, c: &Stacked, values: &[u32]) -> Vec<(String, String, String)> {
+        c.segments(values)
+            .into_iter()
+            .zip(&c.legend)
+            .map(|((offset, width), (_, tone))| {
+                (
+                    format!("{:.1}", 260.0 + offset * 400.0),
+                    format!("{:.1}", width * 400.0),
+                    Self::color(*tone),
+                )
+            })
+            .collect()
+    }
+
+    fn parts(values: &[u32]) -> String {
+        let parts: Vec<String> = values.iter().map(u32::to_string).collect();
+        format!("{} ({})", parts.join("/"), values.iter().sum::<u32>())
     }
 }
 
@@ -195,6 +219,15 @@ pub fn to_markdown(report: &Report) -> String {
                 out.push_str(&row(t.headers.iter().map(|_| "---".to_owned()).collect()));
                 for r in &t.rows {
                     out.push_str(&row(r.iter().map(|c| cell(&c.text)).collect()));
+                }
+                out.push('\n');
+            }
+            Block::Stacked(c) => {
+                let names: Vec<&str> = c.legend.iter().map(|(n, _)| n.as_str()).collect();
+                out.push_str(&format!("{} ({})\n\n", c.title, names.join(" / ")));
+                for (label, values) in &c.rows {
+                    let parts: Vec<String> = values.iter().map(u32::to_string).collect();
+                    out.push_str(&format!("- {label}: {}\n", parts.join(" / ")));
                 }
                 out.push('\n');
             }

@@ -18,7 +18,7 @@ use krilla::text::{Font, TextDirection};
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 
-use crate::doc::{Block, Chart, Report, Table, Tone};
+use crate::doc::{Block, Chart, Report, Stacked, Table, Tone};
 
 /// IPAexゴシック, shipped in `assets/fonts` (IPA Font License v1.0).
 static FONT_DATA: &[u8] = include_bytes!("../../../assets/fonts/ipaexg.ttf");
@@ -301,6 +301,58 @@ impl<'m> Layout<'m> {
     }
 }
 
+impl Layout<'_> {
+    fn stacked(&mut self, c: &Stacked) {
+        let size = BODY - 1.0;
+        let bar_h = 11.0;
+        let label_w = 170.0;
+        let full = PAGE_W - 2.0 * MARGIN - label_w - 50.0;
+        self.room(size * 4.0 + bar_h * 2.0);
+        self.paragraph(&c.title, BODY, INK);
+        // The legend, one swatch and name after another.
+        let mut x = MARGIN;
+        for (name, tone) in &c.legend {
+            self.rect(x, self.y + 1.0, 8.0, 8.0, tone.bar());
+            self.text(x + 11.0, self.y + size, size, name, INK);
+            x += 11.0 + self.m.width(name, size) + 14.0;
+        }
+        self.y += size * LINE + 3.0;
+        for (label, values) in &c.rows {
+            self.room(bar_h + 4.0);
+            let first = self
+                .m
+                .wrap(label, size, label_w - 6.0)
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            self.text(MARGIN, self.y + size, size, &first, INK);
+            for ((offset, width), (_, tone)) in c.segments(values).into_iter().zip(&c.legend) {
+                if width > 0.0 {
+                    self.rect(
+                        MARGIN + label_w + offset * full,
+                        self.y,
+                        width * full,
+                        bar_h,
+                        tone.bar(),
+                    );
+                }
+            }
+            let total: u32 = values.iter().sum();
+            let parts: Vec<String> = values.iter().map(u32::to_string).collect();
+            let text = format!("{} ({total})", parts.join("/"));
+            self.text(
+                MARGIN + label_w + full + 4.0,
+                self.y + size,
+                size - 1.0,
+                &text,
+                GREY,
+            );
+            self.y += bar_h + 4.0;
+        }
+        self.y += BODY;
+    }
+}
+
 /// Draws the report as A4 pages.
 pub fn to_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
     let font_ref = skrifa::FontRef::new(FONT_DATA).map_err(|e| PdfError(e.to_string()))?;
@@ -316,6 +368,7 @@ pub fn to_pdf(report: &Report) -> Result<Vec<u8>, PdfError> {
             Block::Paragraph(text) => body.paragraph(text, BODY, INK),
             Block::Table(t) => body.table(t),
             Block::Bars(c) => body.chart(c),
+            Block::Stacked(c) => body.stacked(c),
         }
     }
     // The title page, with the table of contents when the report has several chapters.

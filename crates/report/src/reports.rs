@@ -4,7 +4,7 @@
 use kaiji_catalog::Lang;
 use kaiji_model::{ChecklistLine, Code, Disclosure, Inventory, Policy, Review, Severity};
 
-use crate::doc::{Bar, Block, Cell, Chart, Report, Table, Tone};
+use crate::doc::{Bar, Block, Cell, Chart, Report, Stacked, Table, Tone};
 
 fn pick(lang: Lang, ja: &str, en: &str) -> String {
     match lang {
@@ -168,6 +168,27 @@ pub fn review_report(
             t("方針によるスコア", "Policy score"),
             percent(review.score)
         )));
+        if !review.answers.is_empty() {
+            blocks.push(Block::Stacked(Stacked {
+                title: t("セクション別の回答", "Answers by section"),
+                legend: vec![
+                    (t("はい", "Yes"), Tone::Good),
+                    (t("いいえ", "No"), Tone::Bad),
+                    (t("該当なし", "N/A"), Tone::Normal),
+                    (t("未回答", "Unanswered"), Tone::Warn),
+                ],
+                rows: review
+                    .answers
+                    .iter()
+                    .map(|a| {
+                        (
+                            format!("{} {}", a.id, a.title.get(lang)),
+                            vec![a.yes, a.no, a.na, a.unanswered],
+                        )
+                    })
+                    .collect(),
+            }));
+        }
         if !review.sections.is_empty() {
             blocks.push(Block::Bars(Chart {
                 title: t(
