@@ -574,7 +574,7 @@ mod tests {
                         rows: (0..rows).map(|i| words.iter().map(|w| Cell::tone(format!("{i}{w}"), Tone::Bad)).collect()).collect(),
                     }),
                     Block::Heading { level: 1, text: "二".into() },
-                    Block::Stacked(crate::doc::Stacked {
+                    Block::Stacked(Stacked {
                         title: words[0].clone(),
                         legend: vec![("a".into(), Tone::Good), ("b".into(), Tone::Bad)],
                         rows: words.iter().map(|w| (w.clone(), vec![w.len() as u32, rows as u32])).collect(),
