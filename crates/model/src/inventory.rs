@@ -259,7 +259,6 @@ fn gap(system: &SystemEntry, ja: String, en: String) -> Gap {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn remote(
     system: &SystemEntry,
     doc: Option<&Disclosure>,

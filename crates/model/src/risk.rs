@@ -102,7 +102,10 @@ impl Asset {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Catalogue {
-    #[allow(dead_code)]
+    #[allow(
+        dead_code,
+        reason = "required in the file, so that the catalogue says how sure it is; not used yet"
+    )]
     confidence: kaiji_catalog::Confidence,
     threats: Vec<Threat>,
 }
