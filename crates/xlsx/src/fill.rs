@@ -505,6 +505,8 @@ fn patch_sheet(xml: &[u8], cells: &Cells) -> Result<Patched, String> {
     reader.config_mut().check_end_names = false;
     let mut pending: Pending<'_> = by_row.into_iter().peekable();
     let mut pos = 0usize; // bytes of `xml` copied so far
+    // A row without `r` follows the one before it (the attribute is optional).
+    let mut next_row = 0usize;
     let mut prefix = String::new();
     let mut buf = Vec::new();
     let mut skip = Vec::new();
@@ -519,7 +521,8 @@ fn patch_sheet(xml: &[u8], cells: &Cells) -> Result<Patched, String> {
                 prefix = prefix_of(e.name().as_ref());
             }
             Event::Start(ref e) if e.local_name().as_ref() == "row" => {
-                let row = row_index(e)?;
+                let row = row_index(e).unwrap_or(next_row);
+                next_row = row + 1;
                 let name = e.name().as_ref().to_owned();
                 let span = reader
                     .read_to_end_into(quick_xml::name::QName(&name), &mut skip)
@@ -543,7 +546,8 @@ fn patch_sheet(xml: &[u8], cells: &Cells) -> Result<Patched, String> {
                 pos = end;
             }
             Event::Empty(ref e) if e.local_name().as_ref() == "row" => {
-                let row = row_index(e)?;
+                let row = row_index(e).unwrap_or(next_row);
+                next_row = row + 1;
                 out.extend_from_slice(&xml[pos..before]);
                 flush_rows(&mut out, &mut pending, Some(row), &prefix, &styles);
                 match pending.next_if(|(r, _)| *r == row) {
@@ -624,12 +628,12 @@ fn flush_rows(
     }
 }
 
-fn row_index(e: &BytesStart<'_>) -> Result<usize, String> {
+/// The zero-based index a `<row>` states, if it states one.
+fn row_index(e: &BytesStart<'_>) -> Option<usize> {
     attr(e, "r")
-        .and_then(|r| r.parse::<usize>().ok())
+        .and_then(|r| r.trim().parse::<usize>().ok())
         .filter(|r| *r >= 1)
         .map(|r| r - 1)
-        .ok_or_else(|| "a <row> without r".to_owned())
 }
 
 /// Column default styles (`<col min max style>`), so an inserted cell looks like its column.
@@ -673,6 +677,8 @@ fn rewrite_cells(
     let mut pending = new.iter().peekable();
     let mut left = Vec::new();
     let mut pos = 0usize;
+    // A cell without `r` follows the one before it.
+    let mut next_col = 0usize;
     loop {
         let before = reader.buffer_position() as usize;
         let event = reader
@@ -709,10 +715,13 @@ fn rewrite_cells(
                 continue;
             }
         };
-        let col = attr(&start, "r")
-            .and_then(|r| text::parse_cell_ref(&r))
-            .map(|(_, c)| c as usize)
-            .ok_or("a <c> without r")?;
+        let col = match attr(&start, "r") {
+            Some(r) => text::parse_cell_ref(&r)
+                .map(|(_, c)| c as usize)
+                .ok_or_else(|| format!("{r:?} is not a cell reference"))?,
+            None => next_col,
+        };
+        next_col = col + 1;
         out.extend_from_slice(&inner[pos..before]);
         while let Some((c, v)) = pending.next_if(|(c, _)| **c < col) {
             write_cell(out, prefix, row, *c, v, column_style(styles, *c));

@@ -41,6 +41,33 @@ fn raw_parts(bytes: &[u8]) -> BTreeMap<String, (u32, Vec<u8>)> {
         .collect()
 }
 
+/// The same workbook with the optional `r` of every row and cell removed from the sheet (some
+/// writers leave them out).
+fn without_refs(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts(bytes) {
+        let data = if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            let mut kept = String::with_capacity(xml.len());
+            let mut rest = xml.as_str();
+            while let Some(at) = rest.find(" r=\"") {
+                kept.push_str(&rest[..at]);
+                let value_end = rest[at + 4..].find('"').unwrap() + at + 5;
+                rest = &rest[value_end..];
+            }
+            kept.push_str(rest);
+            kept.into_bytes()
+        } else {
+            data
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// A filled-in document for the blank: every item answered, with a remark.
 fn answered(blank: &[u8], registry: &Registry) -> Disclosure {
     let mut doc = import(blank, registry, &ImportOptions::default())
@@ -145,6 +172,26 @@ fn fills_an_official_blank_xlsx() {
 #[test]
 fn fills_an_official_blank_xlsm_and_keeps_the_macros() {
     check("blank-official.xlsm");
+}
+
+#[test]
+fn a_blank_without_cell_references_is_filled_too() {
+    let registry = Registry::builtin().unwrap();
+    let blank = without_refs(&fixture("blank-official.xlsx"));
+    let sheet = String::from_utf8(parts(&blank)["xl/worksheets/sheet1.xml"].clone()).unwrap();
+    assert!(!sheet.contains(" r=\""), "the blank has no references");
+    let doc = answered(&blank, &registry);
+    let (filled, report) = fill(&doc, &blank, &registry).unwrap();
+    assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
+    let back = import(&filled, &registry, &ImportOptions::default())
+        .unwrap()
+        .remove(0)
+        .document;
+    for (id, entry) in &doc.answers {
+        assert_eq!(back.answers[id].answer, entry.answer, "{id}");
+        assert_eq!(back.answers[id].remark, entry.remark, "{id}");
+    }
+    assert_eq!(back.subject.product, "Filled PACS");
 }
 
 #[test]
