@@ -175,28 +175,18 @@ pub(crate) fn import(
         }
         (path.clone(), outcome)
     };
-    // One workbook needs no thread pool (starting one costs more than reading a checklist).
-    let results: Vec<(PathBuf, Result<Vec<Read>, UserError>)> = match args.jobs {
-        _ if files.len() == 1 => files.iter().map(work).collect(),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .map_err(|e| UserError::new(e.to_string(), e.to_string()))?
-            .install(|| files.par_iter().map(work).collect()),
-        None => files.par_iter().map(work).collect(),
-    };
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-
     // Write the documents, in input order. Workbooks that share a name (book.xlsx, book.xlsm)
     // keep their extension in the output name; two outputs that would still land on one path
     // (the same name in two folders) get -2, -3 …: no output overwrites another of this run.
     let stem = |p: &Path| p.file_stem().map(std::ffi::OsStr::to_os_string);
+    let mut stems: std::collections::BTreeMap<Option<std::ffi::OsString>, usize> =
+        std::collections::BTreeMap::new();
+    for f in &files {
+        *stems.entry(stem(f)).or_default() += 1;
+    }
     let mut taken: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    let mut done: Vec<FileResult> = Vec::new();
-    for (path, outcome) in results {
-        let shared = files.iter().filter(|f| stem(f) == stem(&path)).count() > 1;
+    let mut write = |path: PathBuf, outcome: Result<Vec<Read>, UserError>| {
+        let shared = stems.get(&stem(&path)).copied().unwrap_or(0) > 1;
         let outcome = outcome.and_then(|docs| {
             if args.output.is_some() && docs.len() > 1 {
                 let sheets: Vec<&str> = docs.iter().map(|d| d.sheet.as_str()).collect();
@@ -219,7 +209,58 @@ pub(crate) fn import(
                 })
                 .collect::<Result<Vec<_>, UserError>>()
         });
-        done.push(FileResult { path, outcome });
+        FileResult { path, outcome }
+    };
+    let mut done: Vec<FileResult> = Vec::with_capacity(files.len());
+    if files.len() == 1 {
+        // One workbook needs no thread pool (starting one costs more than reading a checklist).
+        for f in &files {
+            let (path, outcome) = work(f);
+            done.push(write(path, outcome));
+        }
+    } else {
+        // Workers read on all cores (or --jobs); this thread writes each result as soon as the
+        // ones before it are written, so writing overlaps reading and the order stays the
+        // input order.
+        let pool = match args.jobs {
+            Some(n) => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build()
+                    .map_err(|e| UserError::new(e.to_string(), e.to_string()))?,
+            ),
+            None => None,
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let files = &files;
+            let work = &work;
+            scope.spawn(move || {
+                let run = || {
+                    files
+                        .par_iter()
+                        .enumerate()
+                        .for_each_with(tx, |tx, (i, f)| {
+                            // The receiver lives until every result is in.
+                            let _ = tx.send((i, work(f)));
+                        });
+                };
+                match &pool {
+                    Some(pool) => pool.install(run),
+                    None => run(),
+                }
+            });
+            let mut waiting = std::collections::BTreeMap::new();
+            for (i, result) in rx {
+                waiting.insert(i, result);
+                while let Some((path, outcome)) = waiting.remove(&done.len()) {
+                    done.push(write(path, outcome));
+                }
+            }
+        });
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     report(&done, &args, out);
 
