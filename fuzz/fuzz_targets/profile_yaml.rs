@@ -15,6 +15,22 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // The same bytes as SLA terms: an SLA of the example service is written from them.
+    if let Ok(terms) = kaiji_model::Terms::parse("fuzz.yaml", text) {
+        let example = Profile::parse(
+            "example",
+            include_str!("../../examples/rss/pacs-remote-service.yaml"),
+        )
+        .expect("the example profile parses");
+        let threats = kaiji_model::threats().expect("shipped threats load");
+        let register = kaiji_model::register(
+            &example,
+            &threats,
+            RiskSettings::default(),
+            jiff::civil::date(2026, 11, 27),
+        );
+        let _ = kaiji_model::sla(&example, &terms, &register);
+    }
     let Ok(profile) = Profile::parse("fuzz.yaml", text) else {
         return;
     };

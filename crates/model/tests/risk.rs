@@ -324,3 +324,63 @@ fn the_sla_uses_the_terms_and_reports_what_is_missing() {
         .to_string();
     assert!(e.contains("restore_hours"), "{e}");
 }
+
+const KEV: &str = include_str!("../../../examples/rss/advisories/kev-sample.json");
+const TERMS: &str = include_str!("../../../examples/rss/sla-terms.yaml");
+
+/// Cuts `len` bytes from `start` of `text` (at character boundaries) and puts `insert` there.
+fn mangle(text: &str, start: usize, len: usize, insert: &str) -> String {
+    let start = (0..=start.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let mut end = (start + len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{}{}", &text[..start], insert, &text[end..])
+}
+
+proptest::proptest! {
+    /// Advisory files cut or overwritten anywhere: an error naming the file, or advisories the
+    /// connection checks use.
+    #[test]
+    fn mangled_advisories_never_panic(
+        start in 0usize..3000,
+        len in 0usize..40,
+        insert in proptest::prop_oneof![
+            proptest::strategy::Just(String::new()),
+            "[\\[\\]{}\",:0-9a-z. ]{0,20}",
+        ],
+    ) {
+        let text = mangle(KEV, start, len, &insert);
+        match kaiji_model::parse_advisories("kev.json", &text) {
+            Ok(all) => {
+                let _ = kaiji_model::check_profile(&example(), &all, date(2026, 11, 27));
+            }
+            Err(e) => proptest::prop_assert!(e.to_string().starts_with("kev.json")),
+        }
+    }
+
+    /// SLA terms cut or overwritten: an error naming the file, or an SLA that lists exactly the
+    /// terms it does not have.
+    #[test]
+    fn mangled_terms_never_panic(
+        start in 0usize..800,
+        len in 0usize..40,
+        insert in proptest::prop_oneof![
+            proptest::strategy::Just(String::new()),
+            "[\\-:{} a-z0-9\n]{0,20}",
+        ],
+    ) {
+        let text = mangle(TERMS, start, len, &insert);
+        match kaiji_model::Terms::parse("t.yaml", &text) {
+            Ok(terms) => {
+                let reg = register(&example(), &threats().unwrap(), RiskSettings::default(), date(2026, 11, 27));
+                let sla = kaiji_model::sla(&example(), &terms, &reg);
+                proptest::prop_assert_eq!(sla.missing.contains(&"restore_hours"), terms.restore_hours.is_none());
+            }
+            Err(e) => proptest::prop_assert!(e.to_string().starts_with("t.yaml")),
+        }
+    }
+}
