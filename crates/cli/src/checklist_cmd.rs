@@ -164,12 +164,15 @@ fn lines_text(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> Str
             (true, false) => "yes",
             (false, false) => "no",
         };
+        let checked = if ja {
+            format!("(確認日 {})", line.checked)
+        } else {
+            format!(" (checked {})", line.checked)
+        };
         text.push_str(&format!(
-            "{} {}: {answer}({} {})\n",
+            "{} {}: {answer}{checked}\n",
             line.number,
-            line.title.get(lang),
-            if ja { "確認日" } else { "checked" },
-            line.checked
+            line.title.get(lang)
         ));
         for g in &line.missing {
             text.push_str(&format!(
