@@ -10,7 +10,7 @@ use crate::{
     Outcome, UserError,
     cli::format_of,
     cli::{ChecklistCommand, LinesFormat, MhlwArgs},
-    files::{read_document, read_text, write_new_file},
+    files::{deliver, read_document, read_text},
     output::{Out, csv_row},
 };
 
@@ -59,11 +59,7 @@ fn collect(
 
 /// An inventory in YAML, or kept in a workbook (.xlsx, .xlsm, .xls, .ods).
 fn read_inventory_file(path: &Path) -> Result<Inventory, UserError> {
-    let is_workbook = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str()));
-    if !is_workbook {
+    if !crate::xlsx_cmd::is_workbook(path) {
         let text = read_text(path)?;
         return Ok(Inventory::parse(&path.display().to_string(), &text)?);
     }
@@ -123,22 +119,24 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
         LinesFormat::Csv => lines_csv(&lines, lang).into_bytes(),
         LinesFormat::Text => lines_text(&inventory, &lines, lang).into_bytes(),
     };
-    match &args.output {
-        Some(path) => {
-            write_new_file(path, &bytes, args.force)?;
-            out.line(out.t(&Text::new(
+    let binary = match format {
+        LinesFormat::Xlsx => Some("xlsx"),
+        LinesFormat::Pdf => Some("PDF"),
+        _ => None,
+    };
+    deliver(
+        out,
+        args.output.as_deref(),
+        args.force,
+        binary,
+        &bytes,
+        |path| {
+            Text::new(
                 format!("{} を作成しました({} 項目)", path.display(), lines.len()),
                 format!("wrote {} ({} lines)", path.display(), lines.len()),
-            )));
-        }
-        None if matches!(format, LinesFormat::Xlsx | LinesFormat::Pdf) => {
-            return Err(UserError::new(
-                "xlsx と PDF は -o で出力ファイルを指定してください",
-                "xlsx and PDF need an output file (-o)",
-            ));
-        }
-        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
-    }
+            )
+        },
+    )?;
     Ok(if lines.iter().all(|l| l.yes) {
         Outcome::Clean
     } else {

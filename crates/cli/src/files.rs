@@ -81,6 +81,33 @@ pub(crate) fn read_advisories(
     Ok(all)
 }
 
+/// Hands a command's rendered output over: to `-o FILE` (never replacing a file without
+/// `force`), followed by the line `wrote` says, or else to standard output. A binary format
+/// (`binary` names it: xlsx, PDF) needs a file.
+pub(crate) fn deliver(
+    out: &mut crate::output::Out,
+    output: Option<&Path>,
+    force: bool,
+    binary: Option<&str>,
+    bytes: &[u8],
+    wrote: impl FnOnce(&Path) -> kaiji_catalog::Text,
+) -> Result<(), UserError> {
+    match (output, binary) {
+        (Some(path), _) => {
+            write_new_file(path, bytes, force)?;
+            out.line(out.t(&wrote(path)));
+        }
+        (None, Some(format)) => {
+            return Err(UserError::new(
+                format!("{format} は -o で出力ファイルを指定してください"),
+                format!("{format} needs an output file (-o)"),
+            ));
+        }
+        (None, None) => out.raw(&String::from_utf8_lossy(bytes)),
+    }
+    Ok(())
+}
+
 /// How hard a write holds on to its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durability {

@@ -11,7 +11,7 @@ use crate::{
     Outcome, UserError,
     cli::format_of,
     cli::{CompareArgs, CompareFormat, PolicyCommand, ReviewArgs, ReviewFormat},
-    files::{read_document, read_text, write_new_file},
+    files::{deliver, read_document, read_text, write_new_file},
     output::{Out, csv_row},
 };
 
@@ -106,34 +106,32 @@ pub(crate) fn compare(
         CompareFormat::Csv => compare_csv(&c, lang).into_bytes(),
         CompareFormat::Text => compare_text(&c, lang).into_bytes(),
     };
-    match &args.output {
-        Some(path) => {
-            write_new_file(path, &bytes, args.force)?;
-            out.line(match lang {
-                Lang::Ja => format!(
+    let binary = (format == CompareFormat::Xlsx).then_some("xlsx");
+    deliver(
+        out,
+        args.output.as_deref(),
+        args.force,
+        binary,
+        &bytes,
+        |path| {
+            Text::new(
+                format!(
                     "{} を作成しました({} 社 × {} 項目、{})",
                     path.display(),
                     c.vendors.len(),
                     c.rows.len(),
                     c.catalog
                 ),
-                Lang::En => format!(
+                format!(
                     "wrote {} ({} vendors × {} items, {})",
                     path.display(),
                     c.vendors.len(),
                     c.rows.len(),
                     c.catalog
                 ),
-            });
-        }
-        None if format == CompareFormat::Xlsx => {
-            return Err(UserError::new(
-                "xlsx は -o で出力ファイルを指定してください",
-                "xlsx needs an output file (-o)",
-            ));
-        }
-        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
-    }
+            )
+        },
+    )?;
     Ok(Outcome::Clean)
 }
 

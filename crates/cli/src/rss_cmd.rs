@@ -9,7 +9,7 @@ use crate::{
         Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, RssSdsArgs, SlaArgs,
         SlaFormat, format_of,
     },
-    files::{read_text, write_new_file},
+    files::{deliver, read_text, write_new_file},
     output::{Out, pad},
 };
 
@@ -56,10 +56,15 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
             j.into_bytes()
         }
     };
-    match &args.output {
-        Some(path) => {
-            write_new_file(path, &bytes, args.force)?;
-            out.line(out.t(&Text::new(
+    let binary = (format == SlaFormat::Pdf).then_some("PDF");
+    deliver(
+        out,
+        args.output.as_deref(),
+        args.force,
+        binary,
+        &bytes,
+        |path| {
+            Text::new(
                 format!(
                     "{} を作成しました({} 節、責任分界 {} 行)",
                     path.display(),
@@ -72,16 +77,9 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
                     s.sections.len(),
                     s.raci.len()
                 ),
-            )));
-        }
-        None if format == SlaFormat::Pdf => {
-            return Err(UserError::new(
-                "PDF は -o で出力ファイルを指定してください",
-                "PDF needs an output file (-o)",
-            ));
-        }
-        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
-    }
+            )
+        },
+    )?;
     if s.missing.is_empty() {
         return Ok(Outcome::Clean);
     }
@@ -285,25 +283,27 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
             s.into_bytes()
         }
     };
-    match &args.output {
-        Some(path) => {
-            write_new_file(path, &bytes, args.force)?;
-            out.line(out.t(&Text::new(
+    let binary = match format {
+        RiskFormat::Xlsx => Some("xlsx"),
+        RiskFormat::Pdf => Some("PDF"),
+        _ => None,
+    };
+    deliver(
+        out,
+        args.output.as_deref(),
+        args.force,
+        binary,
+        &bytes,
+        |path| {
+            Text::new(
                 format!(
                     "{} を作成しました({} 件のリスク)",
                     path.display(),
                     reg.risks.len()
                 ),
                 format!("wrote {} ({} risks)", path.display(), reg.risks.len()),
-            )));
-        }
-        None if matches!(format, RiskFormat::Xlsx | RiskFormat::Pdf) => {
-            return Err(UserError::new(
-                "xlsx と PDF は -o で出力ファイルを指定してください",
-                "xlsx and PDF need an output file (-o)",
-            ));
-        }
-        None => out.raw(&String::from_utf8(bytes).expect("text formats are UTF-8")),
-    }
+            )
+        },
+    )?;
     Ok(Outcome::Clean)
 }

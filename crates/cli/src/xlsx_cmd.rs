@@ -37,18 +37,19 @@ fn in_file(path: &Path, e: impl Into<UserError>) -> UserError {
     )
 }
 
+/// Whether a path names a workbook kaiji reads (Excel's lock files, `~$book.xlsx`, do not).
+pub(crate) fn is_workbook(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !name.starts_with("~$") && matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+}
+
 /// The workbooks named on the command line: files as given, directories searched (sorted).
 fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
-    fn is_workbook(p: &Path) -> bool {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let ext = p
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        // Excel's lock files (~$book.xlsx) are not workbooks.
-        !name.starts_with("~$") && matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
-    }
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
             .map(|e| e.map(|e| e.path()))

@@ -147,6 +147,7 @@ pub fn mhlw_lines(
             continue;
         }
         let (mut missing, mut notes) = (Vec::new(), Vec::new());
+        let serving_items = serving(registry, checklist, &entry.id);
         for (system, found) in inventory.systems.iter().zip(collected) {
             let doc = found.disclosure.as_ref().and_then(|r| r.as_ref().ok());
             match evidence {
@@ -154,7 +155,7 @@ pub fn mhlw_lines(
                     remote(
                         system,
                         doc,
-                        &serving(registry, checklist, &entry.id),
+                        &serving_items,
                         registry,
                         found.profile_checks.as_ref(),
                         &mut missing,
@@ -223,29 +224,29 @@ fn answers_to(
     serving: &[(&Catalog, String)],
     registry: &Registry,
 ) -> Vec<Answer> {
+    // The document carried to each other revision the items belong to, once per revision.
+    let mut carried: std::collections::HashMap<String, Option<Disclosure>> =
+        std::collections::HashMap::new();
     let mut answers = Vec::new();
     for (catalog, item) in serving {
         let same =
             doc.catalog.id == catalog.header.id && doc.catalog.revision == catalog.header.revision;
-        let carried;
         let doc = if same {
-            doc
+            Some(doc)
         } else {
-            let Ok(target) = CatalogRef::new(
-                catalog.header.id.clone(),
-                Some(catalog.header.revision.clone()),
-            ) else {
-                continue;
-            };
-            match migrate(doc, registry, &target) {
-                Ok(m) => {
-                    carried = m.document;
-                    &carried
-                }
-                Err(_) => continue,
-            }
+            carried
+                .entry(catalog.key())
+                .or_insert_with(|| {
+                    let target = CatalogRef::new(
+                        catalog.header.id.clone(),
+                        Some(catalog.header.revision.clone()),
+                    )
+                    .ok()?;
+                    migrate(doc, registry, &target).ok().map(|m| m.document)
+                })
+                .as_ref()
         };
-        if let Some(a) = doc.answers.get(item).and_then(|e| e.answer) {
+        if let Some(a) = doc.and_then(|d| d.answers.get(item)).and_then(|e| e.answer) {
             answers.push(a);
         }
     }

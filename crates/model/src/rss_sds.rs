@@ -96,12 +96,12 @@ pub fn rss_sds(
         let Some(mark) = overlay.item(id).filter(|m| m.rss_relevant) else {
             continue;
         };
-        if mark.communication_method {
-            if let Some(rule) = &mark.from_profile {
-                entry.answer = Some(rule.answer(|f| facts.contains(f)));
-                entry.remark.clone_from(&connection);
-                continue;
-            }
+        if mark.communication_method
+            && let Some(rule) = &mark.from_profile
+        {
+            entry.answer = Some(rule.answer(|f| facts.contains(f)));
+            entry.remark.clone_from(&connection);
+            continue;
         }
         let section = checklist.section_of(id).map(|s| s.id.as_str());
         let controls: Vec<&str> = profile
