@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use kaiji_model::Profile;
+use kaiji_model::rss::Profile;
 use libfuzzer_sys::fuzz_target;
 
 static PROFILE: LazyLock<Profile> = LazyLock::new(|| {
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(advisories) = kaiji_model::parse_advisories("fuzz.json", text) {
-        let _ = kaiji_model::check_profile(&PROFILE, &advisories, jiff::civil::date(2026, 11, 27));
+    if let Ok(advisories) = kaiji_model::rss::parse_advisories("fuzz.json", text) {
+        let _ = kaiji_model::rss::check_profile(&PROFILE, &advisories, jiff::civil::date(2026, 11, 27));
     }
 });

@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use kaiji_catalog::Registry;
-use kaiji_model::{Collected, Inventory};
+use kaiji_model::{mhlw::{Collected, Inventory}};
 use libfuzzer_sys::fuzz_target;
 
 static REGISTRY: LazyLock<Registry> =
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let none: Vec<Collected> = inventory.systems.iter().map(|_| Collected::default()).collect();
-    let _ = kaiji_model::mhlw_lines(
+    let _ = kaiji_model::mhlw::mhlw_lines(
         &inventory,
         &none,
         &REGISTRY,

@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use kaiji_catalog::Registry;
-use kaiji_model::{Disclosure, Policy, ReviewOptions};
+use kaiji_model::{Disclosure, review::{Policy, ReviewOptions}};
 use libfuzzer_sys::fuzz_target;
 
 static REGISTRY: LazyLock<Registry> =
@@ -34,6 +34,6 @@ fuzz_target!(|data: &[u8]| {
         max_age_days: None,
     };
     for doc in EXAMPLES.iter() {
-        let _ = kaiji_model::review(doc, &REGISTRY, &policy, options);
+        let _ = kaiji_model::review::review(doc, &REGISTRY, &policy, options);
     }
 });

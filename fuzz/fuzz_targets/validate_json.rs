@@ -11,7 +11,7 @@ static REGISTRY: LazyLock<Registry> =
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = kaiji_model::validate_str(text, &REGISTRY);
+        let _ = kaiji_model::disclosure::validate_str(text, &REGISTRY);
         let _ = kaiji_model::Disclosure::from_json(text);
     }
 });

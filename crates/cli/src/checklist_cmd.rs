@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{ChecklistLine, Collected, Inventory};
+use kaiji_model::mhlw::{ChecklistLine, Collected, Inventory};
 use serde::Serialize;
 
 use crate::{
@@ -30,7 +30,7 @@ pub(crate) fn run(
 fn collect(
     inventory: &Inventory,
     base: &Path,
-    advisories: &[kaiji_model::Advisory],
+    advisories: &[kaiji_model::rss::Advisory],
     today: jiff::civil::Date,
 ) -> Vec<Collected> {
     inventory
@@ -44,13 +44,13 @@ fn collect(
             profile_checks: s.remote_profile.as_deref().map(|rel| {
                 let path = base.join(rel);
                 let profile = read_text(&path).and_then(|text| {
-                    Ok(kaiji_model::Profile::parse(
+                    Ok(kaiji_model::rss::Profile::parse(
                         &path.display().to_string(),
                         &text,
                     )?)
                 });
                 profile
-                    .map(|p| kaiji_model::check_profile(&p, advisories, today))
+                    .map(|p| kaiji_model::rss::check_profile(&p, advisories, today))
                     .map_err(|e| e.0)
             }),
         })
@@ -89,7 +89,7 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
     let advisories = crate::files::read_advisories(&args.advisories)?;
     let collected = collect(&inventory, base, &advisories, today);
-    let lines = kaiji_model::mhlw_lines(&inventory, &collected, registry, today)?;
+    let lines = kaiji_model::mhlw::mhlw_lines(&inventory, &collected, registry, today)?;
     let lang = out.lang;
     let format = args
         .format

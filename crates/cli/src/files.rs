@@ -70,10 +70,10 @@ pub(crate) fn read_document(path: &Path) -> Result<kaiji_model::Disclosure, User
 /// Reads advisory files (CISA KEV or OSV JSON), all of them into one list.
 pub(crate) fn read_advisories(
     paths: &[std::path::PathBuf],
-) -> Result<Vec<kaiji_model::Advisory>, UserError> {
+) -> Result<Vec<kaiji_model::rss::Advisory>, UserError> {
     let mut all = Vec::new();
     for path in paths {
-        all.extend(kaiji_model::parse_advisories(
+        all.extend(kaiji_model::rss::parse_advisories(
             &path.display().to_string(),
             &read_text(path)?,
         )?);

@@ -108,11 +108,11 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {
             out.raw(&match args.of {
-                cli::SchemaOf::Disclosure => kaiji_model::disclosure_schema(),
-                cli::SchemaOf::Policy => kaiji_model::policy_schema(),
-                cli::SchemaOf::Inventory => kaiji_model::inventory_schema(),
-                cli::SchemaOf::Profile => kaiji_model::profile_schema(),
-                cli::SchemaOf::Terms => kaiji_model::terms_schema(),
+                cli::SchemaOf::Disclosure => kaiji_model::disclosure::disclosure_schema(),
+                cli::SchemaOf::Policy => kaiji_model::review::policy_schema(),
+                cli::SchemaOf::Inventory => kaiji_model::mhlw::inventory_schema(),
+                cli::SchemaOf::Profile => kaiji_model::rss::profile_schema(),
+                cli::SchemaOf::Terms => kaiji_model::rss::terms_schema(),
             });
             Ok(Outcome::Clean)
         }

@@ -3,7 +3,10 @@
 use std::path::Path;
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{BUILTIN_POLICIES, Disclosure, IsoDate, POLICY_TEMPLATE, Policy, Review};
+use kaiji_model::{
+    Disclosure, IsoDate,
+    review::{BUILTIN_POLICIES, POLICY_TEMPLATE, Policy, Review},
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -83,12 +86,12 @@ pub(crate) fn compare(
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
     let policy = load_policy(&args.policy)?;
-    let options = kaiji_model::ReviewOptions {
+    let options = kaiji_model::review::ReviewOptions {
         today: review_date(args.today.as_deref())?,
         max_age_days: None,
     };
     let docs = read_documents(&args.files)?;
-    let c = kaiji_model::compare(&docs, registry, &policy, options)?;
+    let c = kaiji_model::review::compare(&docs, registry, &policy, options)?;
     let format = args
         .format
         .or_else(|| format_of(args.output.as_deref()))
@@ -135,7 +138,7 @@ pub(crate) fn compare(
     Ok(Outcome::Clean)
 }
 
-fn answer_mark(cell: &kaiji_model::MatrixCell) -> &'static str {
+fn answer_mark(cell: &kaiji_model::review::MatrixCell) -> &'static str {
     use kaiji_catalog::Answer;
     match (cell.applies, cell.answer) {
         (false, _) => "",
@@ -146,7 +149,7 @@ fn answer_mark(cell: &kaiji_model::MatrixCell) -> &'static str {
     }
 }
 
-fn compare_csv(c: &kaiji_model::Comparison, lang: Lang) -> String {
+fn compare_csv(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
     let mut text = String::from("\u{feff}");
     let (item, section, question) = match lang {
         Lang::Ja => ("項目", "区分", "内容"),
@@ -197,7 +200,7 @@ fn compare_csv(c: &kaiji_model::Comparison, lang: Lang) -> String {
     text
 }
 
-fn compare_text(c: &kaiji_model::Comparison, lang: Lang) -> String {
+fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
     let mut text = String::new();
     let ja = lang == Lang::Ja;
     text.push_str(&format!(
@@ -291,13 +294,13 @@ pub(crate) fn review(
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
     let policy = load_policy(&args.policy)?;
-    let options = kaiji_model::ReviewOptions {
+    let options = kaiji_model::review::ReviewOptions {
         today: review_date(args.today.as_deref())?,
         max_age_days: args.max_age,
     };
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
     // the others, then the run exits 2.
-    let reviewer = kaiji_model::Reviewer::new(registry, &policy);
+    let reviewer = kaiji_model::review::Reviewer::new(registry, &policy);
     let results: Vec<(String, Reviewed)> = args
         .files
         .par_iter()
@@ -314,8 +317,9 @@ pub(crate) fn review(
     let advisories = crate::files::read_advisories(&args.advisories)?;
     let mut profiles = Vec::new();
     for path in &args.rss_profiles {
-        let profile = kaiji_model::Profile::parse(&path.display().to_string(), &read_text(path)?)?;
-        let checks = kaiji_model::check_profile(&profile, &advisories, options.today);
+        let profile =
+            kaiji_model::rss::Profile::parse(&path.display().to_string(), &read_text(path)?)?;
+        let checks = kaiji_model::rss::check_profile(&profile, &advisories, options.today);
         profiles.push((profile, checks));
     }
     let mut results = results;
@@ -476,7 +480,7 @@ pub(crate) fn review(
     })
 }
 
-fn percent(score: kaiji_model::Score) -> String {
+fn percent(score: kaiji_model::review::Score) -> String {
     score
         .percent()
         .map_or_else(|| "-".to_owned(), |p| format!("{p}%"))

@@ -1,7 +1,7 @@
 //! `kaiji diff` and `kaiji migrate`.
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::ChangeKind;
+use kaiji_model::disclosure::ChangeKind;
 use serde::Serialize;
 use strum::IntoEnumIterator;
 
@@ -33,7 +33,7 @@ struct DiffJson<'a> {
     old: String,
     new: String,
     #[serde(flatten)]
-    diff: &'a kaiji_model::DocDiff,
+    diff: &'a kaiji_model::disclosure::DocDiff,
 }
 
 pub(crate) fn diff(
@@ -43,7 +43,7 @@ pub(crate) fn diff(
 ) -> Result<Outcome, UserError> {
     let old = read_document(&args.old)?;
     let new = read_document(&args.new)?;
-    let d = kaiji_model::diff(&old, &new, registry);
+    let d = kaiji_model::disclosure::diff(&old, &new, registry);
     let lang = out.lang;
     match args.format {
         ReportFormat::Json => out.json(&DiffJson {
@@ -160,8 +160,8 @@ struct MigrateJson<'a> {
     input: String,
     output: String,
     to: String,
-    carried: &'a [kaiji_model::Carried],
-    review: &'a [kaiji_model::NeedsReview],
+    carried: &'a [kaiji_model::disclosure::Carried],
+    review: &'a [kaiji_model::disclosure::NeedsReview],
     removed: &'a [String],
 }
 
@@ -172,7 +172,7 @@ pub(crate) fn migrate(
 ) -> Result<Outcome, UserError> {
     let doc = read_document(&args.input)?;
     let to = args.to.parse()?;
-    let m = kaiji_model::migrate(&doc, registry, &to)?;
+    let m = kaiji_model::disclosure::migrate(&doc, registry, &to)?;
     write_new_file(&args.output, m.document.to_json().as_bytes(), args.force)?;
     let lang = out.lang;
     match args.format.format {

@@ -1,7 +1,7 @@
 //! `kaiji rss`: the remote service package.
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{Formula, Profile, RiskSettings};
+use kaiji_model::rss::{Formula, Profile, RiskSettings};
 
 use crate::{
     Outcome, UserError,
@@ -32,13 +32,15 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
         &read_text(&args.profile)?,
     )?;
     let terms = match &args.terms {
-        Some(path) => kaiji_model::Terms::parse(&path.display().to_string(), &read_text(path)?)?,
-        None => kaiji_model::Terms::default(),
+        Some(path) => {
+            kaiji_model::rss::Terms::parse(&path.display().to_string(), &read_text(path)?)?
+        }
+        None => kaiji_model::rss::Terms::default(),
     };
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
-    let threats = kaiji_model::threats()?;
-    let reg = kaiji_model::register(&profile, &threats, RiskSettings::default(), today);
-    let s = kaiji_model::sla(&profile, &terms, &reg);
+    let threats = kaiji_model::rss::threats()?;
+    let reg = kaiji_model::rss::register(&profile, &threats, RiskSettings::default(), today);
+    let s = kaiji_model::rss::sla(&profile, &terms, &reg);
     let lang = out.lang;
     let format = args
         .format
@@ -101,7 +103,7 @@ fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome,
     )?;
     let catalog = crate::catalog_cmd::resolve(registry, &args.catalog)?;
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
-    let generated = kaiji_model::rss_sds(&profile, catalog, registry, today)?;
+    let generated = kaiji_model::rss::rss_sds(&profile, catalog, registry, today)?;
     let is_workbook = args
         .output
         .extension()
@@ -160,7 +162,7 @@ fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
     let mut checked = Vec::new();
     for path in &args.profiles {
         let profile = Profile::parse(&path.display().to_string(), &read_text(path)?)?;
-        let findings = kaiji_model::check_profile(&profile, &advisories, today);
+        let findings = kaiji_model::rss::check_profile(&profile, &advisories, today);
         checked.push((path.display().to_string(), profile, findings));
     }
     match args.format.format {
@@ -209,8 +211,10 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
     let text = read_text(&args.profile)?;
     let profile = Profile::parse(&args.profile.display().to_string(), &text)?;
     let threats = match &args.threats {
-        Some(path) => kaiji_model::threats_from(&path.display().to_string(), &read_text(path)?)?,
-        None => kaiji_model::threats()?,
+        Some(path) => {
+            kaiji_model::rss::threats_from(&path.display().to_string(), &read_text(path)?)?
+        }
+        None => kaiji_model::rss::threats()?,
     };
     let formula = match args.formula {
         FormulaArg::AssetThreatVulnerability => Formula::AssetThreatVulnerability,
@@ -221,7 +225,7 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
         threshold: args.threshold.unwrap_or(formula.default_threshold()),
     };
     let today = crate::review_cmd::review_date(args.today.as_deref())?;
-    let reg = kaiji_model::register(&profile, &threats, settings, today);
+    let reg = kaiji_model::rss::register(&profile, &threats, settings, today);
     let lang = out.lang;
     let format = args
         .format

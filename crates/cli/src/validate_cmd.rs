@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use kaiji_catalog::{Lang, Registry};
-use kaiji_model::{Code, Finding, IsoDate, Severity, Subject};
+use kaiji_model::{Code, Finding, IsoDate, Severity, disclosure::Subject};
 use serde::Serialize;
 use strum::IntoEnumIterator;
 
@@ -35,7 +35,7 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
         description: String::new(),
         extra: BTreeMap::new(),
     };
-    let doc = kaiji_model::skeleton(args.kind, catalog, registry, subject)?;
+    let doc = kaiji_model::disclosure::skeleton(args.kind, catalog, registry, subject)?;
     crate::files::write_new_file(&args.output, doc.to_json().as_bytes(), args.force)?;
     let count = doc.answers.len();
     out.line(match out.lang {
@@ -73,15 +73,16 @@ pub(crate) fn validate(
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {
-            let mut findings = kaiji_model::validate_str(&text, registry).map_err(|e| {
-                UserError::new(
-                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                    format!("{}: {}", path.display(), e.message(Lang::En)),
-                )
-            })?;
+            let mut findings =
+                kaiji_model::disclosure::validate_str(&text, registry).map_err(|e| {
+                    UserError::new(
+                        format!("{}: {}", path.display(), e.message(Lang::Ja)),
+                        format!("{}: {}", path.display(), e.message(Lang::En)),
+                    )
+                })?;
             // An RSS SDS also follows the RSS rules.
             if let Ok(doc) = kaiji_model::Disclosure::from_json(&text) {
-                findings.extend(kaiji_model::validate_rss(&doc, registry));
+                findings.extend(kaiji_model::rss::validate_rss(&doc, registry));
             }
             Ok(findings)
         });

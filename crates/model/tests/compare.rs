@@ -1,7 +1,10 @@
 //! The vendors × items matrix of the shipped examples.
 
 use kaiji_catalog::{Answer, Registry};
-use kaiji_model::{Code, Disclosure, Error, Policy, ReviewOptions, compare};
+use kaiji_model::{
+    Code, Disclosure, Error,
+    review::{Policy, ReviewOptions, compare},
+};
 
 fn example(name: &str) -> Disclosure {
     let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -2,7 +2,10 @@
 //! inventory parser.
 
 use kaiji_catalog::{Registry, Text};
-use kaiji_model::{Collected, Disclosure, Inventory, mhlw_lines};
+use kaiji_model::{
+    Disclosure,
+    mhlw::{Collected, Inventory, mhlw_lines},
+};
 use proptest::prelude::*;
 
 const INVENTORY: &str = include_str!("../../../examples/hospital/inventory.yaml");

@@ -5,7 +5,10 @@
 use std::sync::LazyLock;
 
 use kaiji_catalog::Registry;
-use kaiji_model::{BUILTIN_POLICIES, Disclosure, POLICY_TEMPLATE, Policy, ReviewOptions, review};
+use kaiji_model::{
+    Disclosure,
+    review::{BUILTIN_POLICIES, POLICY_TEMPLATE, Policy, ReviewOptions, review},
+};
 use proptest::prelude::*;
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| Registry::builtin().unwrap());

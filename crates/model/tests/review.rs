@@ -3,7 +3,10 @@
 
 use jiff::civil::date;
 use kaiji_catalog::{Answer, Registry};
-use kaiji_model::{Code, Disclosure, Policy, ReviewOptions, Severity, review};
+use kaiji_model::{
+    Code, Disclosure, Severity,
+    review::{Policy, ReviewOptions, review},
+};
 
 fn example(name: &str) -> Disclosure {
     let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -17,7 +20,7 @@ fn options() -> ReviewOptions {
     }
 }
 
-fn codes(r: &kaiji_model::Review) -> Vec<(Code, Option<&str>, Severity)> {
+fn codes(r: &kaiji_model::review::Review) -> Vec<(Code, Option<&str>, Severity)> {
     r.findings
         .iter()
         .map(|f| (f.code, f.item.as_deref(), f.severity))

@@ -2,7 +2,10 @@
 //! and its 9.2.0 disclosure (5.0h).
 
 use kaiji_catalog::{Answer, Registry};
-use kaiji_model::{ChangeKind, Code, Disclosure, ReviewReason, diff, migrate, validate_document};
+use kaiji_model::{
+    Code, Disclosure,
+    disclosure::{ChangeKind, ReviewReason, diff, migrate, validate_document},
+};
 
 fn example(name: &str) -> Disclosure {
     let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -2,7 +2,7 @@
 //! threat selection for two contrasting services, values under both formulas.
 
 use jiff::civil::date;
-use kaiji_model::{
+use kaiji_model::rss::{
     ConnectMode, Formula, Profile, RiskSettings, Treatment, VpnType, register, threats, value,
 };
 
@@ -20,7 +20,7 @@ fn risky() -> Profile {
     p.connection.mode = ConnectMode::AlwaysOn;
     p.connection.authentication.mfa = false;
     p.accounts.shared = true;
-    p.logging.reviewed = kaiji_model::ReviewCadence::Never;
+    p.logging.reviewed = kaiji_model::rss::ReviewCadence::Never;
     p.devices[0].support_end = Some("2025-09-30".parse().unwrap());
     p
 }
@@ -158,21 +158,21 @@ fn bad_profiles_name_field_and_line() {
     let negative = EXAMPLE.replace("retained_days: 365", "retained_days: -1");
     let e = Profile::parse("p.yaml", &negative).unwrap_err().to_string();
     assert!(e.contains("logging.retained_days"), "{e}");
-    let accept = kaiji_model::THREATS_YAML.replacen("response: avoid", "response: accept", 1);
-    let e = kaiji_model::threats_from("t.yaml", &accept)
+    let accept = kaiji_model::rss::THREATS_YAML.replacen("response: avoid", "response: accept", 1);
+    let e = kaiji_model::rss::threats_from("t.yaml", &accept)
         .unwrap_err()
         .to_string();
     assert!(e.contains("not accept"), "{e}");
-    let bad_scale = kaiji_model::THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
-    assert!(kaiji_model::threats_from("t.yaml", &bad_scale).is_err());
-    let zero_scale = kaiji_model::THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);
-    let e = kaiji_model::threats_from("t.yaml", &zero_scale)
+    let bad_scale = kaiji_model::rss::THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
+    assert!(kaiji_model::rss::threats_from("t.yaml", &bad_scale).is_err());
+    let zero_scale = kaiji_model::rss::THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);
+    let e = kaiji_model::rss::threats_from("t.yaml", &zero_scale)
         .unwrap_err()
         .to_string();
     assert!(e.contains("out of range"), "{e}");
 }
 
-fn advisories() -> Vec<kaiji_model::Advisory> {
+fn advisories() -> Vec<kaiji_model::rss::Advisory> {
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/rss/advisories/"
@@ -180,13 +180,13 @@ fn advisories() -> Vec<kaiji_model::Advisory> {
     let mut all = Vec::new();
     for f in ["kev-sample.json", "osv-sample.json"] {
         let text = std::fs::read_to_string(format!("{dir}{f}")).unwrap();
-        all.extend(kaiji_model::parse_advisories(f, &text).unwrap());
+        all.extend(kaiji_model::rss::parse_advisories(f, &text).unwrap());
     }
     all
 }
 
 fn codes(p: &Profile) -> Vec<(kaiji_model::Code, String)> {
-    kaiji_model::check_profile(p, &advisories(), date(2026, 11, 27))
+    kaiji_model::rss::check_profile(p, &advisories(), date(2026, 11, 27))
         .into_iter()
         .map(|f| (f.code, f.location.pointer.unwrap_or_default()))
         .collect()
@@ -223,7 +223,7 @@ fn connection_points_are_checked_against_support_ends_and_advisories() {
     other.devices[0].maker = "Example Gateways".into();
     other.devices[0].model = "EG-RemoteGate".into();
     other.devices[0].firmware = "9.0.3".into();
-    let found = kaiji_model::check_profile(&other, &advisories(), date(2026, 11, 27));
+    let found = kaiji_model::rss::check_profile(&other, &advisories(), date(2026, 11, 27));
     let ids: Vec<&str> = found.iter().map(|f| f.message.en.as_str()).collect();
     assert_eq!(found.len(), 2, "{ids:?}");
     assert!(
@@ -231,7 +231,7 @@ fn connection_points_are_checked_against_support_ends_and_advisories() {
         "{ids:?}"
     );
     other.devices[0].model = "EG-Mini".into();
-    let found = kaiji_model::check_profile(&other, &advisories(), date(2026, 11, 27));
+    let found = kaiji_model::rss::check_profile(&other, &advisories(), date(2026, 11, 27));
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].severity, kaiji_model::Severity::Warning);
     other.devices[0].support_end = None;
@@ -268,11 +268,11 @@ proptest::proptest! {
                 let all = threats().unwrap();
                 let reg = register(&p, &all, RiskSettings::default(), date(2026, 11, 27));
                 proptest::prop_assert!(reg.risks.iter().all(|r| r.residual <= r.value));
-                let _ = kaiji_model::check_profile(&p, &advisories(), date(2026, 11, 27));
+                let _ = kaiji_model::rss::check_profile(&p, &advisories(), date(2026, 11, 27));
                 let registry = kaiji_catalog::Registry::builtin().unwrap();
                 let catalog = registry.resolve(&"jahis-mds-sds@5.0h".parse().unwrap()).unwrap();
-                let sds = kaiji_model::rss_sds(&p, catalog, &registry, date(2026, 11, 27)).unwrap();
-                proptest::prop_assert!(kaiji_model::validate_rss(&sds.document, &registry).is_empty());
+                let sds = kaiji_model::rss::rss_sds(&p, catalog, &registry, date(2026, 11, 27)).unwrap();
+                proptest::prop_assert!(kaiji_model::rss::validate_rss(&sds.document, &registry).is_empty());
             }
             Err(e) => proptest::prop_assert!(e.to_string().starts_with("p.yaml")),
         }
@@ -282,14 +282,14 @@ proptest::proptest! {
 #[test]
 fn the_sla_uses_the_terms_and_reports_what_is_missing() {
     let terms_yaml = include_str!("../../../examples/rss/sla-terms.yaml");
-    let terms = kaiji_model::Terms::parse("t.yaml", terms_yaml).unwrap();
+    let terms = kaiji_model::rss::Terms::parse("t.yaml", terms_yaml).unwrap();
     let reg = register(
         &example(),
         &threats().unwrap(),
         RiskSettings::default(),
         date(2026, 11, 27),
     );
-    let sla = kaiji_model::sla(&example(), &terms, &reg);
+    let sla = kaiji_model::rss::sla(&example(), &terms, &reg);
     assert_eq!(sla.missing, ["period"]);
     let text: Vec<&str> = sla
         .sections
@@ -310,16 +310,16 @@ fn the_sla_uses_the_terms_and_reports_what_is_missing() {
     assert_eq!(sla.raci.len(), reg.risks.len());
     for (row, risk) in sla.raci.iter().zip(&reg.risks) {
         let expected = match risk.threat.owner {
-            kaiji_model::Party::Vendor => ("R/A", "I"),
-            kaiji_model::Party::Hospital => ("C", "R/A"),
-            kaiji_model::Party::Both => ("R", "A"),
+            kaiji_model::rss::Party::Vendor => ("R/A", "I"),
+            kaiji_model::rss::Party::Hospital => ("C", "R/A"),
+            kaiji_model::rss::Party::Both => ("R", "A"),
         };
         assert_eq!((row.vendor, row.hospital), expected);
     }
     // Without terms every term is missing, and nothing is made up.
-    let bare = kaiji_model::sla(&example(), &kaiji_model::Terms::default(), &reg);
+    let bare = kaiji_model::rss::sla(&example(), &kaiji_model::rss::Terms::default(), &reg);
     assert_eq!(bare.missing.len(), 9);
-    let e = kaiji_model::Terms::parse("t.yaml", "restore_hours: -3\n")
+    let e = kaiji_model::rss::Terms::parse("t.yaml", "restore_hours: -3\n")
         .unwrap_err()
         .to_string();
     assert!(e.contains("restore_hours"), "{e}");
@@ -354,9 +354,9 @@ proptest::proptest! {
         ],
     ) {
         let text = mangle(KEV, start, len, &insert);
-        match kaiji_model::parse_advisories("kev.json", &text) {
+        match kaiji_model::rss::parse_advisories("kev.json", &text) {
             Ok(all) => {
-                let _ = kaiji_model::check_profile(&example(), &all, date(2026, 11, 27));
+                let _ = kaiji_model::rss::check_profile(&example(), &all, date(2026, 11, 27));
             }
             Err(e) => proptest::prop_assert!(e.to_string().starts_with("kev.json")),
         }
@@ -374,10 +374,10 @@ proptest::proptest! {
         ],
     ) {
         let text = mangle(TERMS, start, len, &insert);
-        match kaiji_model::Terms::parse("t.yaml", &text) {
+        match kaiji_model::rss::Terms::parse("t.yaml", &text) {
             Ok(terms) => {
                 let reg = register(&example(), &threats().unwrap(), RiskSettings::default(), date(2026, 11, 27));
-                let sla = kaiji_model::sla(&example(), &terms, &reg);
+                let sla = kaiji_model::rss::sla(&example(), &terms, &reg);
                 proptest::prop_assert_eq!(sla.missing.contains(&"restore_hours"), terms.restore_hours.is_none());
             }
             Err(e) => proptest::prop_assert!(e.to_string().starts_with("t.yaml")),

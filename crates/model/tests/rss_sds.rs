@@ -3,11 +3,14 @@
 
 use jiff::civil::date;
 use kaiji_catalog::{Answer, Registry};
-use kaiji_model::{Code, ConnectMode, LineType, Party, Profile, rss_sds, validate_rss};
+use kaiji_model::{
+    Code,
+    rss::{ConnectMode, LineType, Party, Profile, rss_sds, validate_rss},
+};
 
 const EXAMPLE: &str = include_str!("../../../examples/rss/pacs-remote-service.yaml");
 
-fn generate(p: &Profile) -> kaiji_model::RssSds {
+fn generate(p: &Profile) -> kaiji_model::rss::RssSds {
     let registry = Registry::builtin().unwrap();
     let catalog = registry
         .resolve(&"jahis-mds-sds@5.0h".parse().unwrap())

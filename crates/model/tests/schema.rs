@@ -14,25 +14,31 @@ fn check(file: &str, generated: &str) {
 
 #[test]
 fn checked_in_disclosure_schema_is_current() {
-    check("disclosure.schema.json", &kaiji_model::disclosure_schema());
+    check(
+        "disclosure.schema.json",
+        &kaiji_model::disclosure::disclosure_schema(),
+    );
 }
 
 #[test]
 fn checked_in_policy_schema_is_current() {
-    check("policy.schema.json", &kaiji_model::policy_schema());
+    check("policy.schema.json", &kaiji_model::review::policy_schema());
 }
 
 #[test]
 fn checked_in_inventory_schema_is_current() {
-    check("inventory.schema.json", &kaiji_model::inventory_schema());
+    check(
+        "inventory.schema.json",
+        &kaiji_model::mhlw::inventory_schema(),
+    );
 }
 
 #[test]
 fn checked_in_profile_schema_is_current() {
-    check("profile.schema.json", &kaiji_model::profile_schema());
+    check("profile.schema.json", &kaiji_model::rss::profile_schema());
 }
 
 #[test]
 fn checked_in_terms_schema_is_current() {
-    check("sla-terms.schema.json", &kaiji_model::terms_schema());
+    check("sla-terms.schema.json", &kaiji_model::rss::terms_schema());
 }

@@ -1,7 +1,10 @@
 //! Validation against a small fixture checklist: each finding code, with its place.
 
 use kaiji_catalog::Registry;
-use kaiji_model::{Code, validate_str, validate_value};
+use kaiji_model::{
+    Code,
+    disclosure::{validate_str, validate_value},
+};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -307,8 +310,8 @@ proptest! {
         if drop_contact {
             doc.subject.contact.clear();
         }
-        doc.answers.insert("X-1".into(), kaiji_model::AnswerEntry::default());
-        let typed = kaiji_model::validate_document(&doc, &registry);
+        doc.answers.insert("X-1".into(), kaiji_model::disclosure::AnswerEntry::default());
+        let typed = kaiji_model::disclosure::validate_document(&doc, &registry);
         let json = validate_value(&serde_json::to_value(&doc).unwrap(), &registry);
         prop_assert_eq!(typed, json);
     }

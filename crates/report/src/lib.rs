@@ -14,7 +14,10 @@ mod reports;
 
 use askama::Template;
 use kaiji_catalog::{Answer, Lang};
-use kaiji_model::{Code, Comparison, MatrixCell};
+use kaiji_model::{
+    Code,
+    review::{Comparison, MatrixCell},
+};
 
 /// The labels a page needs, in one language.
 struct Labels {

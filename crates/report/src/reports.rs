@@ -2,7 +2,11 @@
 //! and the MHLW checklist lines of a facility.
 
 use kaiji_catalog::Lang;
-use kaiji_model::{ChecklistLine, Code, Disclosure, Inventory, Policy, Review, Severity};
+use kaiji_model::{
+    Code, Disclosure, Severity,
+    mhlw::{ChecklistLine, Inventory},
+    review::{Policy, Review},
+};
 
 use crate::doc::{Bar, Block, Cell, Chart, Report, Stacked, Table, Tone};
 
@@ -20,14 +24,14 @@ fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
-fn percent(score: kaiji_model::Score) -> String {
+fn percent(score: kaiji_model::review::Score) -> String {
     score.percent().map_or_else(
         || "-".to_owned(),
         |p| format!("{p}% ({}/{})", score.met, score.total),
     )
 }
 
-fn score_tone(score: kaiji_model::Score) -> Tone {
+fn score_tone(score: kaiji_model::review::Score) -> Tone {
     match score.percent() {
         None => Tone::Muted,
         Some(100) => Tone::Good,
@@ -457,8 +461,8 @@ pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: La
 }
 
 /// The risk register of a remote service: a chart of the risk values, then the table.
-pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Report {
-    use kaiji_model::{Formula, Party, Treatment};
+pub fn risk_report(reg: &kaiji_model::rss::Register, today: &str, lang: Lang) -> Report {
+    use kaiji_model::rss::{Formula, Party, Treatment};
     let t = |ja: &str, en: &str| pick(lang, ja, en);
     let formula = match reg.settings.formula {
         Formula::AssetThreatVulnerability => t(
@@ -595,7 +599,7 @@ pub fn risk_report(reg: &kaiji_model::Register, today: &str, lang: Lang) -> Repo
 }
 
 /// The remote maintenance SLA: its sections, then the split of responsibilities.
-pub fn sla_report(s: &kaiji_model::Sla, today: &str, lang: Lang) -> Report {
+pub fn sla_report(s: &kaiji_model::rss::Sla, today: &str, lang: Lang) -> Report {
     let t = |ja: &str, en: &str| pick(lang, ja, en);
     let mut blocks = Vec::new();
     if !s.missing.is_empty() {

@@ -9,7 +9,7 @@ use std::{
 };
 
 use kaiji_catalog::{Registry, Text};
-use kaiji_model::{Disclosure, SubjectField};
+use kaiji_model::{Disclosure, disclosure::SubjectField};
 use quick_xml::events::{BytesStart, Event};
 use strum::IntoEnumIterator;
 

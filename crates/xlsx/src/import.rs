@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Text};
 use kaiji_model::{
-    AnswerEntry, CatalogId, Code, Disclosure, DocKind, Finding, IsoDate, Location, Subject,
-    SubjectField,
+    CatalogId, Code, Disclosure, DocKind, Finding, IsoDate, Location,
+    disclosure::{AnswerEntry, Subject, SubjectField},
 };
 use strum::IntoEnumIterator;
 
@@ -379,7 +379,7 @@ fn import_sheet(
     };
 
     // Validate what was read, and point each finding at its cell.
-    let mut checked = kaiji_model::validate_document(&document, registry);
+    let mut checked = kaiji_model::disclosure::validate_document(&document, registry);
     if !date_found {
         // No date on the cover: the placeholder in the document is not a date anyone gave.
         let at = checked
@@ -391,7 +391,10 @@ fn import_sheet(
                     .is_some_and(|p| p.starts_with("/answers"))
             })
             .unwrap_or(checked.len());
-        checked.insert(at, kaiji_model::missing_subject_field(SubjectField::Date));
+        checked.insert(
+            at,
+            kaiji_model::disclosure::missing_subject_field(SubjectField::Date),
+        );
     }
     for mut finding in checked {
         let place = finding

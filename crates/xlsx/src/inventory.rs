@@ -4,7 +4,10 @@
 //! [`Inventory`] as the YAML form.
 
 use kaiji_catalog::Text;
-use kaiji_model::{Inventory, IsoDate, SystemEntry};
+use kaiji_model::{
+    IsoDate,
+    mhlw::{Inventory, SystemEntry},
+};
 
 use crate::grid::{Sheet, read_workbook};
 use crate::{Error, Limits, text};

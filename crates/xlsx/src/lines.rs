@@ -3,7 +3,7 @@
 //! missing per system.
 
 use kaiji_catalog::Lang;
-use kaiji_model::ChecklistLine;
+use kaiji_model::mhlw::ChecklistLine;
 use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 use crate::Error;
@@ -59,7 +59,7 @@ fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>,
     }
     for (i, line) in lines.iter().enumerate() {
         let r = 3 + i as u32;
-        let list = |gaps: &[kaiji_model::Gap]| {
+        let list = |gaps: &[kaiji_model::mhlw::Gap]| {
             gaps.iter()
                 .map(|g| format!("{}: {}", g.system, g.message.get(lang)))
                 .collect::<Vec<_>>()

@@ -4,7 +4,7 @@
 //! frozen headings and a filter.
 
 use kaiji_catalog::{Answer, Lang};
-use kaiji_model::{Code, Comparison};
+use kaiji_model::{Code, review::Comparison};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError};
 
 use crate::Error;
@@ -140,7 +140,7 @@ fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         pick("方針からの逸脱", "Departures from the policy"),
         pick("スコア", "Score"),
     ];
-    let totals = |v: &kaiji_model::Vendor| {
+    let totals = |v: &kaiji_model::review::Vendor| {
         let (t, s) = (&v.totals, v.totals.score);
         [
             format!("{} / {} / {} / {}", t.yes, t.no, t.na, t.unanswered),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use kaiji_catalog::{Answer, Catalog, Lang, Registry};
-use kaiji_model::{Disclosure, DocKind, SubjectField};
+use kaiji_model::{Disclosure, DocKind, disclosure::SubjectField};
 use rust_xlsxwriter::{
     Color, DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -412,7 +412,7 @@ fn item_row(
     no: &str,
     id: &str,
     question: &str,
-    entry: &kaiji_model::AnswerEntry,
+    entry: &kaiji_model::disclosure::AnswerEntry,
     gl_refs: &str,
     wrap: &Format,
     l: &Labels,

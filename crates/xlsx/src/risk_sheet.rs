@@ -4,7 +4,7 @@
 //! A4 landscape.
 
 use kaiji_catalog::Lang;
-use kaiji_model::{Formula, Party, Register, Treatment};
+use kaiji_model::rss::{Formula, Party, Register, Treatment};
 use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 use crate::Error;

@@ -201,7 +201,7 @@ fn values_without_a_place_are_reported() {
     let mut doc = answered(&blank, &registry);
     doc.answers.insert(
         "MDS-C99-01".into(),
-        kaiji_model::AnswerEntry {
+        kaiji_model::disclosure::AnswerEntry {
             answer: Some(Answer::Yes),
             ..Default::default()
         },

@@ -1,7 +1,7 @@
 //! System inventories kept in Excel: the example hospital's workbook (written by openpyxl,
 //! testdata/make_workbooks.py) reads as its YAML twin; bad cells are named.
 
-use kaiji_model::Inventory;
+use kaiji_model::mhlw::Inventory;
 use kaiji_xlsx::{Error, Limits, read_inventory};
 use proptest::prelude::*;
 

@@ -84,7 +84,7 @@ proptest! {
             entry.evidence.clone_from(&evidence);
         }
         doc.subject.product = product;
-        doc.answers.insert("VENDOR-1".into(), kaiji_model::AnswerEntry {
+        doc.answers.insert("VENDOR-1".into(), kaiji_model::disclosure::AnswerEntry {
             answer: Some(Answer::Yes),
             remark: unknown_remark,
             source_text: Some("独自の確認項目".into()),

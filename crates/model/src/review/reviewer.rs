@@ -9,8 +9,9 @@ use jiff::civil::Date;
 use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Relation, Text};
 use serde::Serialize;
 
-use crate::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_under};
-use crate::{Code, Disclosure, Finding, Location, Severity, validate_document};
+use crate::disclosure::validate_document;
+use crate::review::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_under};
+use crate::{Code, Disclosure, Finding, Location, Severity};
 
 /// What a review needs besides the document and the policy.
 #[derive(Debug, Clone, Copy)]
@@ -571,10 +572,13 @@ impl Review {
     pub fn attach_profile_checks(
         &mut self,
         document: &Disclosure,
-        profile: &crate::Profile,
+        profile: &crate::rss::Profile,
         findings: &[Finding],
     ) -> bool {
-        if !crate::inventory::same_name(&profile.service.vendor, &document.subject.organisation) {
+        if !crate::mhlw::inventory::same_name(
+            &profile.service.vendor,
+            &document.subject.organisation,
+        ) {
             return false;
         }
         self.findings.extend(findings.iter().map(|f| {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 use strum::IntoEnumIterator;
 
-use crate::{AnswerEntry, CatalogId, Disclosure, Error, SubjectField};
+use crate::disclosure::{AnswerEntry, SubjectField};
+use crate::{CatalogId, Disclosure, Error};
 
 /// The checklist a document answers.
 fn checklist_of<'r>(

@@ -12,7 +12,8 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
-use crate::{Code, Disclosure, DocKind, Error, Finding, IsoDate, Location, SubjectField};
+use crate::disclosure::SubjectField;
+use crate::{Code, Disclosure, DocKind, Error, Finding, IsoDate, Location};
 
 /// Parses and validates a document. A syntax error is an `Err` (with line and column); every
 /// other problem is a finding.

@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use kaiji_catalog::{Answer, Catalog, Registry, Text};
 
-use crate::rss::{ConnectMode, LineType, Party, Profile, VpnType};
-use crate::{Code, Disclosure, DocKind, Error, Finding, IsoDate, Location, Subject, skeleton};
+use crate::disclosure::{Subject, skeleton};
+use crate::rss::profile::{ConnectMode, LineType, Party, Profile, VpnType};
+use crate::{Code, Disclosure, DocKind, Error, Finding, IsoDate, Location};
 
 /// The generated document and the relevant items a person still has to answer.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use kaiji_catalog::{Text, compare_versions};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::rss::{ConnectMode, Profile, ReviewCadence};
+use crate::rss::profile::{ConnectMode, Profile, ReviewCadence};
 use crate::{Code, Error, Finding, Location};
 
 /// One advisory, whatever file it came from.

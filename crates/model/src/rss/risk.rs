@@ -8,10 +8,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::rss::{Party, Profile};
+use crate::rss::profile::{Party, Profile};
 
 /// kaiji's threat catalogue for remote maintenance.
-pub const THREATS_YAML: &str = include_str!("../../../rss/threats.yaml");
+pub const THREATS_YAML: &str = include_str!("../../../../rss/threats.yaml");
 
 /// How risk values are computed.
 #[derive(

@@ -17,13 +17,13 @@ use crate::{Error, IsoDate, Severity};
 pub const BUILTIN_POLICIES: &[(&str, &str)] = &[
     (
         "gl6-baseline",
-        include_str!("../../../policies/gl6-baseline.yaml"),
+        include_str!("../../../../policies/gl6-baseline.yaml"),
     ),
-    ("strict", include_str!("../../../policies/strict.yaml")),
+    ("strict", include_str!("../../../../policies/strict.yaml")),
 ];
 
 /// A commented starting policy, for `kaiji policy init`.
-pub const POLICY_TEMPLATE: &str = include_str!("../../../policies/template.yaml");
+pub const POLICY_TEMPLATE: &str = include_str!("../../../../policies/template.yaml");
 
 /// A review policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

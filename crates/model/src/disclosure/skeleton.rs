@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use kaiji_catalog::{Answer, Catalog, Registry};
 
-use crate::{AnswerEntry, CatalogId, Disclosure, DocKind, Error, Subject};
+use crate::disclosure::{AnswerEntry, Subject};
+use crate::{CatalogId, Disclosure, DocKind, Error};
 
 /// A disclosure of `kind` for the checklist `catalog`, with an entry for every item of the kind's
 /// form, unanswered. The subject is taken as given.

@@ -308,7 +308,7 @@ impl JsonSchema for IsoDate {
 
 impl Disclosure {
     /// Reads a document strictly: every field must have the right type and form. Use
-    /// [`crate::validate_str`] to report every problem of a document instead.
+    /// [`crate::disclosure::validate_str`] to report every problem of a document instead.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         Ok(serde_json::from_str(text)?)
     }

@@ -8,7 +8,8 @@ use kaiji_catalog::{Answer, Catalog, CatalogRef, Evidence, Registry, Relation, T
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Disclosure, Error, IsoDate, migrate};
+use crate::disclosure::migrate;
+use crate::{Disclosure, Error, IsoDate};
 
 /// The MHLW checklist kaiji answers lines of.
 pub const MHLW_CHECKLIST: &str = "mhlw-cyber-checklist";

@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::risk::Register;
-use crate::rss::{ConnectMode, LineType, Party, Profile, ReviewCadence, VpnType};
+use crate::rss::profile::{ConnectMode, LineType, Party, Profile, ReviewCadence, VpnType};
+use crate::rss::risk::Register;
 
 /// The agreed terms (YAML). Every field is optional: what is missing is listed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

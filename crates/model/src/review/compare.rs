@@ -6,8 +6,10 @@
 use kaiji_catalog::{Answer, CatalogRef, Registry, Text};
 use serde::Serialize;
 
-use crate::review::{ReviewOptions, Reviewer, Score};
-use crate::{Code, Disclosure, DocKind, Error, Policy, migrate};
+use crate::disclosure::migrate;
+use crate::review::Policy;
+use crate::review::reviewer::{ReviewOptions, Reviewer, Score};
+use crate::{Code, Disclosure, DocKind, Error};
 
 /// The matrix.
 #[derive(Debug, Clone, Serialize)]

@@ -1,0 +1,21 @@
+//! Remote maintenance (RSS): the vendor's remote service profile, its connection checks against
+//! advisories, the risk register, the SLA and the RSS SDS generated from the profile.
+
+pub mod checks;
+pub mod profile;
+pub mod risk;
+pub mod sds;
+pub mod sla;
+
+pub use checks::{Advisory, Range, check_profile, parse_advisories};
+pub use profile::{
+    Accounts, Approval, Authentication, ConnectMode, Connection, Control, DataHandling, Device,
+    LineType, Logging, Party, Profile, ReviewCadence, Rsc, Service, Subcontractor, VpnType,
+    profile_schema,
+};
+pub use risk::{
+    Asset, Formula, Register, Risk, RiskSettings, THREATS_YAML, Threat, Treatment, register,
+    threats, threats_from, value,
+};
+pub use sds::{RssSds, rss_sds, validate_rss};
+pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, terms_schema};
