@@ -283,7 +283,8 @@ struct FileReview<'a> {
     organisation: &'a str,
     product: &'a str,
     version: &'a str,
-    date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
     #[serde(flatten)]
     review: &'a Review,
 }
@@ -378,7 +379,7 @@ pub(crate) fn review(
                     organisation: &doc.subject.organisation,
                     product: &doc.subject.product,
                     version: &doc.subject.version,
-                    date: doc.subject.date.to_string(),
+                    date: doc.subject.date.map(|d| d.to_string()),
                     review,
                 })
                 .collect();

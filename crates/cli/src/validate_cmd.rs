@@ -30,7 +30,7 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
         product: args.product.unwrap_or_default(),
         model: args.model.unwrap_or_default(),
         version: args.product_version.unwrap_or_default(),
-        date,
+        date: Some(date),
         contact: args.contact.unwrap_or_default(),
         description: String::new(),
         extra: BTreeMap::new(),
@@ -73,18 +73,12 @@ pub(crate) fn validate(
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {
-            let mut findings =
-                kaiji_model::disclosure::validate_str(&text, registry).map_err(|e| {
-                    UserError::new(
-                        format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                        format!("{}: {}", path.display(), e.message(Lang::En)),
-                    )
-                })?;
-            // An RSS SDS also follows the RSS rules.
-            if let Ok(doc) = kaiji_model::Disclosure::from_json(&text) {
-                findings.extend(kaiji_model::rss::validate_rss(&doc, registry));
-            }
-            Ok(findings)
+            kaiji_model::disclosure::validate_str(&text, registry).map_err(|e| {
+                UserError::new(
+                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
+                    format!("{}: {}", path.display(), e.message(Lang::En)),
+                )
+            })
         });
         results.push((path.display().to_string(), outcome));
     }

@@ -217,3 +217,77 @@ fn sla_in_markdown_and_pdf_with_missing_terms_reported() {
         .success();
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }
+
+/// The RSS rules are part of validation itself: `validate`, `import` (of the same document as a
+/// workbook) and `review` name the same `rss-*` findings for the same RSS SDS.
+#[test]
+fn validate_import_and_review_give_the_same_rss_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = dir.path().join("rss.kaiji.json");
+    kaiji()
+        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
+        .arg(&generated)
+        .assert()
+        .success();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&generated).unwrap()).unwrap();
+    // Break rule 2 (an unrelated item answered) and the relevant-na rule.
+    let unrelated = doc["answers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, e)| e["answer"] == "na")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    doc["answers"][&unrelated]["answer"] = "yes".into();
+    doc["answers"]["SDS-C13-04"]["answer"] = "na".into();
+    let broken = dir.path().join("broken.kaiji.json");
+    std::fs::write(&broken, serde_json::to_string(&doc).unwrap()).unwrap();
+    let workbook = dir.path().join("broken.xlsx");
+    kaiji()
+        .arg("export")
+        .arg(&broken)
+        .arg("-o")
+        .arg(&workbook)
+        .assert()
+        .success();
+
+    let json = |args: &[&std::ffi::OsStr]| -> serde_json::Value {
+        let out = kaiji()
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let rss = |findings: &serde_json::Value| -> Vec<(String, String)> {
+        let mut v: Vec<_> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"].as_str().unwrap().starts_with("rss-"))
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_owned(),
+                    f["item"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let validated = json(&["validate".as_ref(), broken.as_os_str()]);
+    let imported = json(&[
+        "import".as_ref(),
+        workbook.as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("back.kaiji.json").as_os_str(),
+    ]);
+    let reviewed = json(&["review".as_ref(), broken.as_os_str()]);
+    let from_validate = rss(&validated[0]["findings"]);
+    assert!(from_validate.contains(&("rss-unrelated-answered".into(), unrelated.clone())));
+    assert!(from_validate.contains(&("rss-relevant-na".into(), "SDS-C13-04".into())));
+    assert_eq!(rss(&imported[0]["documents"][0]["findings"]), from_validate);
+    assert_eq!(rss(&reviewed[0]["findings"]), from_validate);
+}

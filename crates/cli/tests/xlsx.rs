@@ -477,3 +477,50 @@ fn a_macro_book_is_filled_into_a_macro_book_only() {
         .code(2)
         .stderr(predicate::str::contains("拡張子"));
 }
+
+/// A cover without a date stays without one: no invented 1970-01-01, `missing-subject-field`
+/// from `validate`, and `review` does not call the document stale.
+#[test]
+fn a_missing_cover_date_stays_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    doc["subject"].as_object_mut().unwrap().remove("date");
+    let undated = dir.path().join("undated.kaiji.json");
+    std::fs::write(&undated, serde_json::to_string(&doc).unwrap()).unwrap();
+    let workbook = dir.path().join("undated.xlsx");
+    kaiji()
+        .arg("export")
+        .arg(&undated)
+        .arg("-o")
+        .arg(&workbook)
+        .assert()
+        .success();
+    let back = dir.path().join("back.kaiji.json");
+    kaiji()
+        .arg("import")
+        .arg(&workbook)
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("missing-subject-field"));
+    let imported = json(&back);
+    assert!(
+        imported["subject"].get("date").is_none(),
+        "{}",
+        imported["subject"]
+    );
+    kaiji()
+        .arg("validate")
+        .arg(&back)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("/subject/date"))
+        .stdout(predicate::str::contains("missing-subject-field"));
+    kaiji()
+        .args(["review", "--max-age", "30", "--format", "json"])
+        .arg(&back)
+        .assert()
+        .stdout(predicate::str::contains("stale-disclosure").not())
+        .stdout(predicate::str::contains("1970").not());
+}

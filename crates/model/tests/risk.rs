@@ -272,7 +272,7 @@ proptest::proptest! {
                 let registry = kaiji_catalog::Registry::builtin().unwrap();
                 let catalog = registry.resolve(&"jahis-mds-sds@5.0h".parse().unwrap()).unwrap();
                 let sds = kaiji_model::rss::rss_sds(&p, catalog, &registry, date(2026, 11, 27)).unwrap();
-                proptest::prop_assert!(kaiji_model::rss::validate_rss(&sds.document, &registry).is_empty());
+                proptest::prop_assert!(kaiji_model::disclosure::validate_rss(&sds.document, &registry).is_empty());
             }
             Err(e) => proptest::prop_assert!(e.to_string().starts_with("p.yaml")),
         }

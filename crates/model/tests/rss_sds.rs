@@ -5,7 +5,8 @@ use jiff::civil::date;
 use kaiji_catalog::{Answer, Registry};
 use kaiji_model::{
     Code,
-    rss::{ConnectMode, LineType, Party, Profile, rss_sds, validate_rss},
+    disclosure::validate_rss,
+    rss::{ConnectMode, LineType, Party, Profile, rss_sds},
 };
 
 const EXAMPLE: &str = include_str!("../../../examples/rss/pacs-remote-service.yaml");

@@ -327,7 +327,7 @@ fn import_sheet(
         product: String::new(),
         model: String::new(),
         version: String::new(),
-        date: date.unwrap_or_else(|| IsoDate::new(jiff::civil::Date::constant(1970, 1, 1))),
+        date,
         contact: String::new(),
         description: String::new(),
         extra: hidden.map(|h| h.subject_extra.clone()).unwrap_or_default(),

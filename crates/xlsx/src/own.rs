@@ -216,8 +216,9 @@ fn write_workbook(
     for (i, (name, value)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
         cover.write_string_with_format(r, 0, *name, &label)?;
-        if *name == l.t("作成日", "Date") {
-            let d = doc.subject.date.date();
+        if *name == l.t("作成日", "Date")
+            && let Some(d) = doc.subject.date.map(kaiji_model::IsoDate::date)
+        {
             let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             cover.write_datetime_with_format(r, 1, &when, &date)?;
         } else {

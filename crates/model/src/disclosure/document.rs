@@ -114,8 +114,10 @@ pub struct Subject {
     pub model: String,
     /// バージョン.
     pub version: String,
-    /// 作成日 (ISO 8601 date).
-    pub date: IsoDate,
+    /// 作成日 (ISO 8601 date). `None` when the cover states none: a missing date stays missing
+    /// (the validator reports `missing-subject-field`), it is never invented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<IsoDate>,
     /// 連絡先.
     pub contact: String,
     /// Short description of the product or service (optional).
@@ -130,7 +132,7 @@ impl Subject {
     /// The text of a cover field; the date as YYYY-MM-DD.
     pub fn text(&self, field: SubjectField) -> String {
         match field {
-            SubjectField::Date => self.date.to_string(),
+            SubjectField::Date => self.date.map(|d| d.to_string()).unwrap_or_default(),
             other => self
                 .text_field(other)
                 .map_or_else(String::new, Clone::clone),

@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod revision;
+pub mod rss_rules;
 pub mod skeleton;
 pub mod validate;
 
@@ -13,5 +14,6 @@ pub use document::{
 pub use revision::{
     Carried, Change, ChangeKind, DocDiff, Migration, NeedsReview, ReviewReason, diff, migrate,
 };
+pub use rss_rules::validate_rss;
 pub use skeleton::skeleton;
 pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};

@@ -48,6 +48,13 @@ pub fn validate_value(value: &Value, registry: &Registry) -> Vec<Finding> {
     let checklist = check_catalog(root, kind, registry, &mut out);
     check_subject(root, kind, &mut out);
     check_answers(root, kind, checklist, &mut out);
+    // An RSS SDS also follows the RSS rules; they read the typed document, so they apply once
+    // the document is well-formed enough to be one.
+    if kind == Some(DocKind::RssSds)
+        && let Ok(doc) = serde_json::from_value::<Disclosure>(value.clone())
+    {
+        out.extend(super::validate_rss(&doc, registry));
+    }
     out
 }
 
@@ -99,6 +106,7 @@ pub fn validate_document(doc: &Disclosure, registry: &Registry) -> Vec<Finding> 
         );
     }
     check_rules(&entries, shapes, kind, checklist, &mut out);
+    out.extend(super::validate_rss(doc, registry));
     out
 }
 

@@ -251,8 +251,9 @@ impl<'a> Reviewer<'a> {
             ),
         ));
         }
-        if let Some(max) = options.max_age_days.or(policy.max_age_days) {
-            let date = document.subject.date.date();
+        if let Some(max) = options.max_age_days.or(policy.max_age_days)
+            && let Some(date) = document.subject.date.map(crate::IsoDate::date)
+        {
             if let Ok(age) = date.until(options.today) {
                 let days = age.get_days();
                 if days > i32::try_from(max).unwrap_or(i32::MAX) {

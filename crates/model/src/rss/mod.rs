@@ -17,5 +17,5 @@ pub use risk::{
     Asset, Formula, Register, Risk, RiskSettings, THREATS_YAML, Threat, Treatment, register,
     threats, threats_from, value,
 };
-pub use sds::{RssSds, rss_sds, validate_rss};
+pub use sds::{RssSds, rss_sds};
 pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, terms_schema};
