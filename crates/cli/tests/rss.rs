@@ -286,7 +286,7 @@ fn validate_import_and_review_give_the_same_rss_findings() {
     ]);
     let reviewed = json(&["review".as_ref(), broken.as_os_str()]);
     let from_validate = rss(&validated[0]["findings"]);
-    assert!(from_validate.contains(&("rss-unrelated-answered".into(), unrelated.clone())));
+    assert!(from_validate.contains(&("rss-unrelated-answered".into(), unrelated)));
     assert!(from_validate.contains(&("rss-relevant-na".into(), "SDS-C13-04".into())));
     assert_eq!(rss(&imported[0]["documents"][0]["findings"]), from_validate);
     assert_eq!(rss(&reviewed[0]["findings"]), from_validate);

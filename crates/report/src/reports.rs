@@ -166,7 +166,7 @@ pub fn review_report(
             doc.catalog,
             t("作成日", "Dated"),
             s.date
-                .map_or_else(|| t("記載なし", "not stated").to_owned(), |d| d.to_string())
+                .map_or_else(|| t("記載なし", "not stated"), |d| d.to_string())
         )));
         blocks.push(Block::Paragraph(format!(
             "{}: {}",
