@@ -761,3 +761,60 @@ fn vendor_profile_checks_join_the_review_of_that_vendors_disclosures() {
         codes(1)
     );
 }
+
+/// An inventory without systems evidences nothing: both lines are いいえ with the reason, never
+/// はい — as YAML (`systems: []`) and as the hospital's workbook with every row deleted.
+#[test]
+fn mhlw_lines_without_systems_are_not_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("empty.yaml");
+    std::fs::write(&yaml, "facility: 空の病院\nform: hospital\nsystems: []\n").unwrap();
+    let xlsx = dir.path().join("empty.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "施設名").unwrap();
+    sheet.write(0, 1, "空の病院").unwrap();
+    for (c, h) in [
+        "システム",
+        "事業者",
+        "製品",
+        "バージョン",
+        "リモート保守",
+        "開示書",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write(2, c as u16, *h).unwrap();
+    }
+    book.save(&xlsx).unwrap();
+    for input in [&yaml, &xlsx] {
+        let out = kaiji()
+            .args([
+                "checklist",
+                "mhlw",
+                "--today",
+                "2026-11-27",
+                "--format",
+                "json",
+            ])
+            .arg(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{input:?}: {out:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["facility"], "空の病院", "{input:?}");
+        let lines = report["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), 2, "{input:?}");
+        for line in lines {
+            assert_eq!(line["yes"], false, "{input:?}: {line}");
+            assert!(
+                line["missing"][0]["message"]["ja"]
+                    .as_str()
+                    .unwrap()
+                    .contains("システムが1件もない"),
+                "{line}"
+            );
+        }
+    }
+}

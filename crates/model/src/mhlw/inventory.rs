@@ -174,6 +174,16 @@ pub fn mhlw_lines(
                 }
             }
         }
+        // No system, no evidence: without evidence a line is never はい.
+        if inventory.systems.is_empty() {
+            missing.push(Gap {
+                system: "—".to_owned(),
+                message: Text::new(
+                    "台帳にシステムが1件もないため、この項目を裏付ける根拠がありません(根拠なしに「はい」とはしません)",
+                    "the inventory lists no system, so nothing evidences this line (without evidence a line is not yes)",
+                ),
+            });
+        }
         lines.push(ChecklistLine {
             id: entry.id.clone(),
             number: entry
