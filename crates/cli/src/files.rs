@@ -41,9 +41,13 @@ pub(crate) fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, UserError> {
     Ok(bytes)
 }
 
-/// Reads a UTF-8 text file, with an error that names the path.
+/// Reads a UTF-8 text file, with an error that names the path. A leading byte order mark
+/// (Excel and Windows editors write one; kaiji's own CSV has one) is not part of the text.
 pub(crate) fn read_text(path: &Path) -> Result<String, UserError> {
-    let bytes = read_bytes(path, MAX_TEXT_BYTES)?;
+    let mut bytes = read_bytes(path, MAX_TEXT_BYTES)?;
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         UserError::new(

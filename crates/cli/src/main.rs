@@ -14,7 +14,7 @@ mod xlsx_cmd;
 
 use std::{io::Write, process::ExitCode};
 
-use clap::Parser;
+use clap::{ArgAction, CommandFactory, FromArgMatches};
 use kaiji_catalog::{Lang, Registry, Text};
 
 use crate::cli::{Cli, Command};
@@ -50,8 +50,32 @@ impl From<kaiji_model::Error> for UserError {
     }
 }
 
+/// The command line with kaiji's own help and version flags, so that they read in both
+/// languages like every other option (clap's own say "Print help").
+fn command() -> clap::Command {
+    fn localise(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_flag(true)
+            .disable_help_subcommand(true)
+            .arg(
+                clap::Arg::new("help")
+                    .short('h')
+                    .long("help")
+                    .action(ArgAction::Help)
+                    .help("ヘルプを表示する (print help)"),
+            )
+            .mut_subcommands(localise)
+    }
+    localise(Cli::command()).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help("バージョンを表示する (print version)"),
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     let lang = cli.lang;
     let mut out = output::Out::stdout(lang);
     let result = run(cli, &mut out);

@@ -86,9 +86,10 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
         return Ok(Outcome::Clean);
     }
     // Missing terms are reported on stderr-like summary line (stdout may hold the SLA).
+    let listed = s.missing_text();
     let message = Text::new(
-        format!("未合意の条件があります: {}", s.missing.join(", ")),
-        format!("terms not yet agreed: {}", s.missing.join(", ")),
+        format!("未合意の条件があります: {}", listed.ja),
+        format!("terms not yet agreed: {}", listed.en),
     );
     if args.output.is_some() {
         out.line(out.t(&message));

@@ -202,9 +202,46 @@ pub(crate) fn explain(args: &ExplainArgs, out: &mut Out) -> Result<Outcome, User
     Ok(Outcome::Clean)
 }
 
+/// The first sentence of a description: up to the first 。, or the first "." that ends a
+/// sentence (followed by a space and a capital letter, or the end), so that "Rev. 5.0" or
+/// "e.g. 2026" are not taken for the end.
 fn first_sentence(text: &str) -> &str {
-    let end = text.find(['。', '.']).map_or(text.len(), |i| {
-        i + text[i..].chars().next().map_or(0, char::len_utf8)
-    });
-    &text[..end]
+    for (i, c) in text.char_indices() {
+        let rest = &text[i + c.len_utf8()..];
+        let ends = match c {
+            '。' => true,
+            '.' => {
+                let before = text[..i].rsplit(' ').next().unwrap_or_default();
+                let abbreviation = matches!(before, "Rev" | "e.g" | "i.e" | "No" | "Ver" | "cf");
+                !abbreviation
+                    && (rest.is_empty()
+                        || rest.starts_with(' ')
+                            && rest[1..].chars().next().is_some_and(char::is_uppercase))
+            }
+            _ => false,
+        };
+        if ends {
+            return &text[..i + c.len_utf8()];
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn first_sentence_keeps_abbreviations_and_numbers() {
+        assert_eq!(
+            first_sentence("The checklist revision (such as Rev. 5.0h) is not stated. Give it."),
+            "The checklist revision (such as Rev. 5.0h) is not stated."
+        );
+        assert_eq!(first_sentence("版が違います。再確認を。"), "版が違います。");
+        assert_eq!(
+            first_sentence("Version 5.0 is old. Migrate."),
+            "Version 5.0 is old."
+        );
+        assert_eq!(first_sentence("no full stop"), "no full stop");
+    }
 }

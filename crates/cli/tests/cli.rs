@@ -655,3 +655,39 @@ fn a_failed_write_to_stdout_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("出力を書き込めません"));
 }
+
+/// Help and version flags read in both languages like every other option, on every command.
+#[test]
+fn help_flags_are_translated_everywhere() {
+    for args in [
+        &["--help"][..],
+        &["review", "--help"],
+        &["rss", "risk", "-h"],
+        &["catalog", "show", "--help"],
+    ] {
+        let out = kaiji().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("ヘルプを表示する (print help)"), "{args:?}: {help}");
+        assert!(!help.contains("Print help"), "{args:?}");
+    }
+    kaiji()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("kaiji "));
+}
+
+/// A JSON or YAML file that starts with a UTF-8 byte order mark reads as without one.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("examples/pacs-mds-5.0h.kaiji.json")).unwrap();
+    let path = dir.path().join("bom.kaiji.json");
+    std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+    kaiji().arg("validate").arg(&path).assert().success();
+    let policy = std::fs::read_to_string(root().join("examples/hospital/policy.yaml")).unwrap();
+    let with_bom = dir.path().join("policy.yaml");
+    std::fs::write(&with_bom, format!("\u{feff}{policy}")).unwrap();
+    kaiji().args(["policy", "check"]).arg(&with_bom).assert().success();
+}

@@ -200,7 +200,7 @@ fn sla_in_markdown_and_pdf_with_missing_terms_reported() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("# リモート保守サービス SLA"))
-        .stdout(predicate::str::contains("未合意の条件: period"))
+        .stdout(predicate::str::contains("未合意の条件: 契約期間 (period)"))
         .stdout(predicate::str::contains("| 対策 | 事業者 | 医療機関等 |"));
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("terms.yaml");

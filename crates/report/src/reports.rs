@@ -607,7 +607,7 @@ pub fn sla_report(s: &kaiji_model::rss::Sla, today: &str, lang: Lang) -> Report 
         blocks.push(Block::Paragraph(format!(
             "{} {}",
             t("未合意の条件:", "Terms not yet agreed:"),
-            s.missing.join(", ")
+            s.missing_text().get(lang)
         )));
     }
     for section in &s.sections {

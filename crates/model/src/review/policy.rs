@@ -280,7 +280,7 @@ pub fn gl_under(id: &str, selector: &str) -> bool {
         .is_some_and(|c| c == ' ' || c == '.' || ('\u{2460}'..='\u{24FF}').contains(&c))
 }
 
-/// The policy file format as a JSON Schema (for editors; `kaiji schema --policy`).
+/// The policy file format as a JSON Schema (for editors; `kaiji schema policy`).
 pub fn policy_schema() -> String {
     let schema = schemars::schema_for!(Policy);
     let mut s = serde_json::to_string_pretty(&schema).expect("a schema always serialises");

@@ -18,4 +18,4 @@ pub use risk::{
     threats, threats_from, value,
 };
 pub use sds::{RssSds, rss_sds};
-pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, terms_schema};
+pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, term_label, terms_schema};

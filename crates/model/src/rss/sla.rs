@@ -75,6 +75,44 @@ pub struct Sla {
 
 const TBD: (&str, &str) = ("(未定:要合意)", "(to be agreed)");
 
+/// What a term of the terms file (its YAML key) is called, for people: `period` → 契約期間.
+pub fn term_label(key: &str) -> Text {
+    let (ja, en) = match key {
+        "hospital" => ("医療機関名", "the hospital"),
+        "service_hours" => ("提供時間", "service hours"),
+        "first_response_minutes" => ("初動対応時間(分)", "first response (minutes)"),
+        "restore_hours" => ("復旧目標時間(時間)", "restore target (hours)"),
+        "incident_notification_hours" => (
+            "インシデント通知期限(時間)",
+            "incident notification (hours)",
+        ),
+        "vpn_critical_patch_days" => (
+            "VPN 機器の緊急パッチ適用期限(日)",
+            "VPN critical patch deadline (days)",
+        ),
+        "vpn_patch_days" => ("VPN 機器のパッチ適用期限(日)", "VPN patch deadline (days)"),
+        "log_delivery_days" => ("ログ提出期限(日)", "log delivery (days)"),
+        "period" => ("契約期間", "contract period"),
+        other => (other, other),
+    };
+    Text::new(ja, en)
+}
+
+impl Sla {
+    /// The terms not yet agreed, as people call them, each with the key to write in the terms
+    /// file: `契約期間 (period), …`.
+    pub fn missing_text(&self) -> Text {
+        let listed = |pick: fn(&Text) -> &str| {
+            self.missing
+                .iter()
+                .map(|key| format!("{} ({key})", pick(&term_label(key))))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Text::new(listed(|t| &t.ja), listed(|t| &t.en))
+    }
+}
+
 /// Writes the SLA from the profile, the agreed terms and the risk register.
 pub fn sla(profile: &Profile, terms: &Terms, register: &Register) -> Sla {
     let mut missing = Vec::new();
