@@ -95,7 +95,7 @@ fn main() -> ExitCode {
                 std::io::stderr().lock(),
                 "kaiji: {}: {}",
                 label.get(lang),
-                message.get(lang)
+                output::escape_controls(message.get(lang))
             );
             ExitCode::from(2)
         }

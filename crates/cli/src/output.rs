@@ -88,8 +88,11 @@ impl Out {
         }
     }
 
+    /// A line of human text. Control characters and bidirectional overrides (which a vendor's
+    /// file may carry to rewrite what a terminal shows) are written as visible escapes.
     pub(crate) fn line(&mut self, s: impl AsRef<str>) {
-        self.write(s.as_ref().as_bytes());
+        let shown = escape_controls(s.as_ref());
+        self.write(shown.as_bytes());
         self.write(b"\n");
     }
 
@@ -110,8 +113,33 @@ impl Out {
 
     pub(crate) fn json(&mut self, value: &impl Serialize) {
         let text = serde_json::to_string_pretty(value).expect("report data always serialises");
-        self.line(text);
+        self.write(text.as_bytes());
+        self.write(b"\n");
     }
+}
+
+/// Whether a character would act on a terminal instead of being shown: C0 and C1 controls
+/// (but line feed and tab), DEL, and the bidirectional marks, embeddings, overrides and isolates.
+fn is_dangerous(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every dangerous character written as `\u{…}`.
+pub(crate) fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_dangerous) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if is_dangerous(c) {
+                format!("\\u{{{:04x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Pads `s` with spaces to `width` terminal columns (Japanese characters take two).
@@ -138,4 +166,23 @@ pub(crate) fn csv_row<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn terminal_controls_and_bidi_overrides_are_shown_escaped() {
+        assert_eq!(escape_controls("SampleView PACS"), "SampleView PACS");
+        assert_eq!(escape_controls("行1\n\t行2"), "行1\n\t行2");
+        assert_eq!(
+            escape_controls("evil\u{1b}[2J\r\u{202e}fdp.exe\u{7f}"),
+            "evil\\u{001b}[2J\\u{000d}\\u{202e}fdp.exe\\u{007f}"
+        );
+        assert_eq!(
+            escape_controls("\u{2066}x\u{2069}\u{85}"),
+            "\\u{2066}x\\u{2069}\\u{0085}"
+        );
+    }
 }

@@ -668,7 +668,10 @@ fn help_flags_are_translated_everywhere() {
         let out = kaiji().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let help = String::from_utf8(out.stdout).unwrap();
-        assert!(help.contains("ヘルプを表示する (print help)"), "{args:?}: {help}");
+        assert!(
+            help.contains("ヘルプを表示する (print help)"),
+            "{args:?}: {help}"
+        );
         assert!(!help.contains("Print help"), "{args:?}");
     }
     kaiji()
@@ -689,5 +692,9 @@ fn a_byte_order_mark_is_accepted() {
     let policy = std::fs::read_to_string(root().join("examples/hospital/policy.yaml")).unwrap();
     let with_bom = dir.path().join("policy.yaml");
     std::fs::write(&with_bom, format!("\u{feff}{policy}")).unwrap();
-    kaiji().args(["policy", "check"]).arg(&with_bom).assert().success();
+    kaiji()
+        .args(["policy", "check"])
+        .arg(&with_bom)
+        .assert()
+        .success();
 }

@@ -818,3 +818,25 @@ fn mhlw_lines_without_systems_are_not_yes() {
         }
     }
 }
+
+/// Control characters and bidi overrides from a vendor's file never reach the terminal raw.
+#[test]
+fn vendor_text_is_escaped_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("examples/pacs-mds-5.0h.kaiji.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["subject"]["product"] = "PACS\u{1b}[2J\u{202e}exe.fdp".into();
+    let path = dir.path().join("hostile.kaiji.json");
+    std::fs::write(&path, serde_json::to_string(&doc).unwrap()).unwrap();
+    let out = kaiji()
+        .args(["review", "--today", "2026-11-27"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains("PACS\\u{001b}[2J\\u{202e}exe.fdp"),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{202e}'));
+}
