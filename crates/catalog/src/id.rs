@@ -209,3 +209,29 @@ mod tests {
         assert_eq!(compare_versions("5.0h", "5.0h"), Ordering::Equal);
     }
 }
+
+/// The catalog (checklist revision) a document answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogId {
+    /// Catalog id, e.g. `jahis-mds-sds`.
+    pub id: String,
+    /// Catalog revision, e.g. `5.0h`.
+    pub revision: String,
+}
+
+impl CatalogId {
+    /// The id and revision of the catalog with this header.
+    pub fn of(header: &crate::Header) -> Self {
+        Self {
+            id: header.id.clone(),
+            revision: header.revision.clone(),
+        }
+    }
+}
+
+impl fmt::Display for CatalogId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.id, self.revision)
+    }
+}

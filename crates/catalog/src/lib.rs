@@ -14,7 +14,7 @@ mod text;
 
 pub use builtin::BUILTIN;
 pub use check::{Issue, IssueCode, check};
-pub use id::{CatalogRef, ItemId, compare_versions};
+pub use id::{CatalogId, CatalogRef, ItemId, compare_versions};
 pub use load::parse;
 pub use model::{
     Answer, AnswerKind, Body, Catalog, Checklist, Condition, Confidence, Entry, Evidence, Form,

@@ -228,6 +228,12 @@ impl Catalog {
         self.header.key()
     }
 
+    /// The reference that names exactly this catalog (its id and revision); `None` only for a
+    /// catalog built by hand with an id that is not one (loading checks it).
+    pub fn reference(&self) -> Option<CatalogRef> {
+        CatalogRef::new(self.header.id.clone(), Some(self.header.revision.clone())).ok()
+    }
+
     pub fn kind(&self) -> Kind {
         match &self.body {
             Body::Checklist(_) => Kind::Checklist,

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use crate::{
-    BUILTIN, Catalog, CatalogRef, Checklist, Error, Item, Kind, Relation, Section, Text,
+    BUILTIN, Catalog, CatalogId, CatalogRef, Checklist, Error, Item, Kind, Relation, Section, Text,
     compare_versions,
     load::{Source, parse_source},
 };
@@ -117,6 +117,17 @@ impl Registry {
                 .or_else(|| same_id().filter(|c| c.header.version == rev).max_by(newest)),
             None => same_id().max_by(newest),
         }
+    }
+
+    /// The catalog a document names (id and revision), resolved as [`Registry::resolve`] does.
+    pub fn catalog_for(&self, id: &CatalogId) -> Option<&Catalog> {
+        self.resolve(&CatalogRef::new(id.id.clone(), Some(id.revision.clone())).ok()?)
+    }
+
+    /// The checklist a document answers.
+    pub fn checklist_for(&self, id: &CatalogId) -> Option<(&Catalog, &Checklist)> {
+        let c = self.catalog_for(id)?;
+        Some((c, c.as_checklist()?))
     }
 
     /// Finds a checklist catalog.

@@ -3,7 +3,8 @@
 
 use std::{borrow::Cow, collections::BTreeMap, fmt, str::FromStr};
 
-use kaiji_catalog::{Answer, Form, Header, Text};
+pub use kaiji_catalog::CatalogId;
+use kaiji_catalog::{Answer, Form, Text};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -73,32 +74,6 @@ impl DocKind {
             ),
             Self::RssSds => Text::new("RSS SDS(リモートサービス)", "RSS SDS (remote service)"),
         }
-    }
-}
-
-/// The catalog (checklist revision) a document answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CatalogId {
-    /// Catalog id, e.g. `jahis-mds-sds`.
-    pub id: String,
-    /// Catalog revision, e.g. `5.0h`.
-    pub revision: String,
-}
-
-impl CatalogId {
-    /// The id and revision of the catalog with this header.
-    pub fn of(header: &Header) -> Self {
-        Self {
-            id: header.id.clone(),
-            revision: header.revision.clone(),
-        }
-    }
-}
-
-impl fmt::Display for CatalogId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.id, self.revision)
     }
 }
 

@@ -17,8 +17,7 @@ fn checklist_of<'r>(
     registry: &'r Registry,
     id: &CatalogId,
 ) -> Option<(&'r Catalog, &'r Checklist)> {
-    let r = CatalogRef::new(id.id.clone(), Some(id.revision.clone())).ok()?;
-    registry.checklist(&r)
+    registry.checklist_for(id)
 }
 
 /// The entries of the mapping from one checklist revision to another, if a mapping file links

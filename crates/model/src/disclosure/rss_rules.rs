@@ -13,11 +13,7 @@ pub fn validate_rss(doc: &Disclosure, registry: &Registry) -> Vec<Finding> {
     if doc.kind != DocKind::RssSds {
         return out;
     }
-    let Some(catalog) =
-        kaiji_catalog::CatalogRef::new(doc.catalog.id.clone(), Some(doc.catalog.revision.clone()))
-            .ok()
-            .and_then(|r| registry.resolve(&r))
-    else {
+    let Some(catalog) = registry.catalog_for(&doc.catalog) else {
         return out;
     };
     let Some(overlay) = registry.overlay_for(catalog).and_then(Catalog::as_overlay) else {

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kaiji_catalog::{Answer, AnswerKind, CatalogRef, Checklist, Item, Registry, Text};
+use kaiji_catalog::{Answer, AnswerKind, CatalogId, Checklist, Item, Registry, Text};
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
@@ -224,9 +224,11 @@ fn check_catalog<'r>(
             Text::new(ja, en),
         )
     };
-    let found = CatalogRef::new(id.clone(), Some(revision.clone()))
-        .ok()
-        .and_then(|r| registry.resolve(&r))
+    let found = registry
+        .catalog_for(&CatalogId {
+            id: id.clone(),
+            revision: revision.clone(),
+        })
         .filter(|c| c.header.revision == revision);
     let Some(catalog) = found else {
         out.push(unknown(

@@ -248,12 +248,9 @@ fn answers_to(
             carried
                 .entry(catalog.key())
                 .or_insert_with(|| {
-                    let target = CatalogRef::new(
-                        catalog.header.id.clone(),
-                        Some(catalog.header.revision.clone()),
-                    )
-                    .ok()?;
-                    migrate(doc, registry, &target).ok().map(|m| m.document)
+                    migrate(doc, registry, &catalog.reference()?)
+                        .ok()
+                        .map(|m| m.document)
                 })
                 .as_ref()
         };
@@ -417,9 +414,8 @@ fn obtained(
             ),
         ));
     }
-    let newer = CatalogRef::new(doc.catalog.id.clone(), Some(doc.catalog.revision.clone()))
-        .ok()
-        .and_then(|r| registry.resolve(&r))
+    let newer = registry
+        .catalog_for(&doc.catalog)
         .and_then(|c| registry.newer_revision(c));
     if let Some(newer) = newer {
         notes.push(gap(

@@ -3,7 +3,7 @@
 //! vendor. Disclosures written against an older revision are carried to the newest one first
 //! (`migrate`), so a 4.1 and a 5.0h document line up item by item.
 
-use kaiji_catalog::{Answer, CatalogRef, Registry, Text};
+use kaiji_catalog::{Answer, Registry, Text};
 use serde::Serialize;
 
 use crate::disclosure::migrate;
@@ -88,10 +88,8 @@ pub fn compare(
     // The newest revision among the documents' checklists.
     let mut target: Option<&kaiji_catalog::Catalog> = None;
     for doc in documents {
-        let r = CatalogRef::new(doc.catalog.id.clone(), Some(doc.catalog.revision.clone()))
-            .map_err(|_| Error::NotAChecklist(doc.catalog.to_string()))?;
         let (catalog, _) = registry
-            .checklist(&r)
+            .checklist_for(&doc.catalog)
             .ok_or_else(|| Error::NotAChecklist(doc.catalog.to_string()))?;
         target = Some(match target {
             None => catalog,
@@ -116,11 +114,9 @@ pub fn compare(
         return Err(Error::NothingToCompare);
     };
     let checklist = target.as_checklist().expect("resolved as a checklist");
-    let target_ref = CatalogRef::new(
-        target.header.id.clone(),
-        Some(target.header.revision.clone()),
-    )
-    .expect("a loaded catalog has a valid reference");
+    let target_ref = target
+        .reference()
+        .ok_or_else(|| Error::NotAChecklist(target.key()))?;
 
     let reviewer = Reviewer::new(registry, policy);
     let mut vendors = Vec::with_capacity(documents.len());

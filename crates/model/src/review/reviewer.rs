@@ -170,12 +170,7 @@ impl<'a> Reviewer<'a> {
             waived: Vec::new(),
             answers: Vec::new(),
         };
-        let catalog = CatalogRef::new(
-            document.catalog.id.clone(),
-            Some(document.catalog.revision.clone()),
-        )
-        .ok()
-        .and_then(|r| registry.checklist(&r));
+        let catalog = registry.checklist_for(&document.catalog);
         let Some((catalog, checklist)) = catalog else {
             // validate_document has reported the unknown catalog.
             review.findings = findings;
