@@ -174,18 +174,20 @@ fn lines_text(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> Str
         ));
         for g in &line.missing {
             text.push_str(&format!(
-                "    {}: {}: {}\n",
+                "    {}: {}: [{}] {}\n",
                 if ja { "不足" } else { "missing" },
                 g.system,
-                g.message.get(lang)
+                g.finding.code,
+                g.finding.message.get(lang)
             ));
         }
         for g in &line.notes {
             text.push_str(&format!(
-                "    {}: {}: {}\n",
+                "    {}: {}: [{}] {}\n",
                 if ja { "補足" } else { "note" },
                 g.system,
-                g.message.get(lang)
+                g.finding.code,
+                g.finding.message.get(lang)
             ));
         }
     }
@@ -245,7 +247,7 @@ fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> String {
                 &checked,
                 kind,
                 &g.system,
-                g.message.get(lang),
+                g.finding.message.get(lang),
             ]));
             text.push('\n');
         }

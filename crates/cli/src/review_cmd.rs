@@ -4,7 +4,7 @@ use std::path::Path;
 
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{
-    Disclosure, IsoDate,
+    Disclosure, IsoDate, Severity,
     review::{BUILTIN_POLICIES, POLICY_TEMPLATE, Policy, Review},
 };
 use rayon::prelude::*;
@@ -603,7 +603,7 @@ pub(crate) fn policy(
                 };
                 let problems = policy.check(registry);
                 for p in &problems {
-                    out.line(format!("{file}: {}", out.t(p)));
+                    out.line(format!("{file}: {}", out.finding(p)));
                 }
                 if problems.is_empty() {
                     out.line(format!(
@@ -611,7 +611,8 @@ pub(crate) fn policy(
                         out.pick("問題はありません", "no problems")
                     ));
                 }
-                problems_found |= !problems.is_empty();
+                // Warnings (a rule that selects nothing) are shown; errors decide the exit code.
+                problems_found |= problems.iter().any(|p| p.severity == Severity::Error);
             }
             if unreadable > 0 {
                 return Err(UserError::new(

@@ -422,7 +422,7 @@ fn mhlw_checklist_lines_for_the_example_hospital() {
         ))
         .stdout(predicate::str::contains("いいえ(確認日 2026-11-27)"))
         .stdout(predicate::str::contains(
-            "不足: 電子カルテ: 株式会社サンプルシステムズ から MDS/SDS を受け取っていません",
+            "不足: 電子カルテ: [mhlw-no-disclosure] 株式会社サンプルシステムズ から MDS/SDS を受け取っていません",
         ));
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("mhlw.xlsx");
@@ -718,7 +718,7 @@ fn mhlw_line_2_notes_the_connection_checks_of_vendor_profiles() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "補足: PACS(本院): 接続点の点検: Sample Networks SN-VPN 200 4.2.1",
+            "補足: PACS(本院): [mhlw-profile-findings] 接続点の点検: Sample Networks SN-VPN 200 4.2.1",
         ));
 }
 

@@ -82,7 +82,13 @@ fn the_example_hospital_gets_two_answered_lines() {
     );
     assert_eq!(lines[0].id, "hospital:2-②");
     assert_eq!(lines[0].checked.to_string(), "2026-11-27");
-    assert!(lines[1].missing[4].message.en.contains("cannot be read"));
+    assert!(
+        lines[1].missing[4]
+            .finding
+            .message
+            .en
+            .contains("cannot be read")
+    );
 }
 
 #[test]
@@ -101,6 +107,7 @@ fn inconsistencies_between_inventory_and_disclosure_are_missing_evidence() {
     assert!(!lines[0].yes);
     assert!(
         lines[0].missing[0]
+            .finding
             .message
             .en
             .contains("the disclosure answers that it is provided")
@@ -117,6 +124,7 @@ fn inconsistencies_between_inventory_and_disclosure_are_missing_evidence() {
     .unwrap();
     assert!(
         lines[1].missing[0]
+            .finding
             .message
             .en
             .contains("not by 別の事業者株式会社")
@@ -198,13 +206,71 @@ fn remote_service_profiles_confirm_remote_maintenance_and_their_checks_are_noted
     };
     let lines = with(Ok(vec![finding]));
     assert!(lines[0].yes, "{:?}", lines[0].missing);
-    assert_eq!(lines[0].notes[0].message.en, "connection check: no MFA");
+    assert_eq!(
+        lines[0].notes[0].finding.message.en,
+        "connection check: no MFA"
+    );
     let lines = with(Err(Text::new("読めません", "cannot be read")));
     assert!(!lines[0].yes);
     assert!(
         lines[0].missing[0]
+            .finding
             .message
             .en
             .contains("remote service profile cannot be read")
     );
+}
+
+/// Every `mhlw-*` code, each provoked by the example hospital's inventory or a variation of it,
+/// with its place in the inventory.
+#[test]
+fn every_mhlw_code_is_provoked_with_its_place() {
+    use std::collections::BTreeMap;
+
+    use kaiji_model::Code;
+    let registry = Registry::builtin().unwrap();
+    let today = jiff::civil::date(2026, 11, 27);
+    let mut seen: BTreeMap<Code, String> = BTreeMap::new();
+    let mut run = |inventory: &Inventory, collected: &[Collected]| {
+        for line in mhlw_lines(inventory, collected, &registry, today).unwrap() {
+            for g in line.missing.iter().chain(&line.notes) {
+                seen.entry(g.finding.code)
+                    .or_insert_with(|| g.finding.location.to_string());
+            }
+        }
+    };
+    let example = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    run(&example, &collected(&example));
+    // Remote maintenance not stated, and contradicted by the disclosure.
+    let mut varied = example.clone();
+    varied.systems.truncate(2);
+    varied.systems[0].remote_maintenance = None;
+    varied.systems[1].remote_maintenance = Some(false);
+    run(&varied, &collected(&varied));
+    // Another product, another version; a profile whose checks report an error.
+    let mut other = example.clone();
+    other.systems.truncate(2);
+    other.systems[0].product = "別の製品".into();
+    other.systems[1].version = "0.1".into();
+    let mut found = collected(&other);
+    found[1].profile_checks = Some(Ok(vec![kaiji_model::Finding::new(
+        Code::RssNoMfa,
+        kaiji_model::Location::pointer(["connection"]),
+        Text::new("多要素認証がありません", "no MFA"),
+    )]));
+    run(&other, &found);
+    let empty = Inventory::parse("e.yaml", "facility: x\nform: hospital\nsystems: []\n").unwrap();
+    run(&empty, &[]);
+    let mhlw: Vec<Code> = strum::IntoEnumIterator::iter()
+        .filter(|c: &Code| c.as_str().starts_with("mhlw-"))
+        .collect();
+    for code in &mhlw {
+        assert!(seen.contains_key(code), "{code} not provoked: {seen:?}");
+    }
+    assert_eq!(seen[&Code::MhlwNoSystems], "/systems");
+    assert_eq!(
+        seen[&Code::MhlwRemoteNotStated],
+        "/systems/0/remote_maintenance"
+    );
+    assert_eq!(seen[&Code::MhlwOtherVersion], "/systems/1/version");
 }

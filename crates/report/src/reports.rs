@@ -379,7 +379,7 @@ pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: La
                 vec![
                     Cell::tone(kind, tone),
                     Cell::new(g.system.clone()),
-                    Cell::new(g.message.get(lang)),
+                    Cell::new(g.finding.message.get(lang)),
                 ]
             })
             .collect();

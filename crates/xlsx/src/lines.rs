@@ -61,7 +61,7 @@ fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>,
         let r = 3 + i as u32;
         let list = |gaps: &[kaiji_model::mhlw::Gap]| {
             gaps.iter()
-                .map(|g| format!("{}: {}", g.system, g.message.get(lang)))
+                .map(|g| format!("{}: {}", g.system, g.finding.message.get(lang)))
                 .collect::<Vec<_>>()
                 .join("\n")
         };

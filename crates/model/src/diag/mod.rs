@@ -59,6 +59,22 @@ pub enum Code {
     RssUnrelatedAnswered,
     RssCommunicationMethod,
     RssRemarkWithoutControl,
+    PolicyNoChecklist,
+    PolicyUnknownItem,
+    PolicyUnknownSection,
+    PolicyUnknownGlEntry,
+    PolicySelectsNothing,
+    PolicyDuplicateWaiver,
+    MhlwNoSystems,
+    MhlwDisclosureUnreadable,
+    MhlwRemoteNotStated,
+    MhlwRemoteUnconfirmed,
+    MhlwRemoteContradicted,
+    MhlwProfileFindings,
+    MhlwNoDisclosure,
+    MhlwOtherProduct,
+    MhlwOlderRevision,
+    MhlwOtherVersion,
 }
 
 impl Code {
@@ -78,7 +94,10 @@ impl Code {
             | Self::PolicyNotApplicable
             | Self::RssAlwaysOn
             | Self::RssDeviceSupportUnknown
-            | Self::RssRemarkWithoutControl => Severity::Warning,
+            | Self::RssRemarkWithoutControl
+            | Self::PolicySelectsNothing
+            | Self::MhlwOlderRevision
+            | Self::MhlwOtherVersion => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -213,6 +232,70 @@ impl Code {
             Self::RssRemarkWithoutControl => Text::new(
                 "リモートサービスに関係する項目の備考には、リモートサービスセンターで行っている具体的な管理策を記します(RSS の規則3)。",
                 "Remarks of items that concern the remote service describe the concrete controls at the remote service centre (RSS rule 3).",
+            ),
+            Self::PolicyNoChecklist => Text::new(
+                "方針の applies_to に書かれたチェックリストが1つも読み込まれていません。id の綴りを確認するか、--catalog-file で読み込んでください。",
+                "No loaded checklist matches the policy's applies_to. Check the ids, or load the checklist with --catalog-file.",
+            ),
+            Self::PolicyUnknownItem => Text::new(
+                "方針の規則または免除が、どのチェックリストにもない項目 id を挙げています(多くは入力ミスです)。その規則はこの項目に働きません。",
+                "A rule or waiver of the policy names an item id that no checklist has (most often a typo); the rule never applies to it.",
+            ),
+            Self::PolicyUnknownSection => Text::new(
+                "方針の規則が、どのチェックリストにもないセクション id を挙げています。",
+                "A rule of the policy names a section id that no checklist has.",
+            ),
+            Self::PolicyUnknownGlEntry => Text::new(
+                "方針の規則が、安全管理GL にない項目を挙げています。`kaiji catalog show mhlw-gl` で項目の id を確認してください。",
+                "A rule of the policy names a guideline entry that does not exist. See `kaiji catalog show mhlw-gl` for the entry ids.",
+            ),
+            Self::PolicySelectsNothing => Text::new(
+                "方針の規則が、読み込まれたどのチェックリストの項目も選びません。その規則はスコアにも指摘にも効きません。",
+                "A rule of the policy selects no item of any loaded checklist, so it affects neither the score nor the findings.",
+            ),
+            Self::PolicyDuplicateWaiver => Text::new(
+                "同じ項目・製品・事業者の免除が2回書かれています。どちらが有効か分かりにくいため1つにしてください。",
+                "The same item, product and vendor is waived twice; keep one so that it is clear which holds.",
+            ),
+            Self::MhlwNoSystems => Text::new(
+                "システム台帳にシステムが1件もありません。根拠がないため、チェックリストの項目を「はい」にしません。",
+                "The system inventory lists no system; without evidence the checklist line is not yes.",
+            ),
+            Self::MhlwDisclosureUnreadable => Text::new(
+                "台帳が示す開示書ファイルを読めません(ファイルがない、または開示書として読めない)。",
+                "The disclosure file the inventory names cannot be read (missing, or not a disclosure).",
+            ),
+            Self::MhlwRemoteNotStated => Text::new(
+                "台帳に、このシステムがリモート保守を使うかどうかが書かれていません。事業者に確認して記入してください。",
+                "The inventory does not say whether this system is remotely maintained; ask the vendor and record it.",
+            ),
+            Self::MhlwRemoteUnconfirmed => Text::new(
+                "リモート保守を使うシステムですが、事業者への確認(確認日、開示書の回答、リモートサービスプロファイル)がありません。",
+                "The system is remotely maintained but nothing confirms it with the vendor (a confirmation date, a disclosure answer, a remote service profile).",
+            ),
+            Self::MhlwRemoteContradicted => Text::new(
+                "台帳のリモート保守の記載と、事業者の開示書の回答が食い違っています。どちらが正しいか事業者に確認してください。",
+                "The inventory and the vendor's disclosure disagree on remote maintenance; ask the vendor which is right.",
+            ),
+            Self::MhlwProfileFindings => Text::new(
+                "リモートサービスプロファイルの接続点の確認(kaiji rss check)にエラーがあります。",
+                "The connection checks of the remote service profile (kaiji rss check) report errors.",
+            ),
+            Self::MhlwNoDisclosure => Text::new(
+                "このシステムの MDS/SDS を受け取っていません(台帳に開示書がない)。事業者に求めてください。",
+                "No MDS/SDS has been received for this system (the inventory names none); request one from the vendor.",
+            ),
+            Self::MhlwOtherProduct => Text::new(
+                "台帳が示す開示書は、別の事業者または別の製品のものです。",
+                "The disclosure the inventory names is for another vendor or product.",
+            ),
+            Self::MhlwOlderRevision => Text::new(
+                "開示書は旧版のチェックリストで書かれています(新しい版があります)。",
+                "The disclosure answers an older checklist revision; a newer one exists.",
+            ),
+            Self::MhlwOtherVersion => Text::new(
+                "開示書の製品バージョンが、台帳に記録された稼働中のバージョンと違います。",
+                "The disclosure is for another product version than the one the inventory records.",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",

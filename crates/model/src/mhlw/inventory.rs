@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::disclosure::migrate;
-use crate::{Disclosure, Error, IsoDate};
+use crate::{Code, Disclosure, Error, Finding, IsoDate, Location};
 
 /// The MHLW checklist kaiji answers lines of.
 pub const MHLW_CHECKLIST: &str = "mhlw-cyber-checklist";
@@ -92,7 +92,7 @@ pub fn inventory_schema() -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Collected {
     pub disclosure: Option<Result<Disclosure, Text>>,
-    pub profile_checks: Option<Result<Vec<crate::Finding>, Text>>,
+    pub profile_checks: Option<Result<Vec<Finding>, Text>>,
 }
 
 /// One line of the checklist, answered.
@@ -116,10 +116,13 @@ pub struct ChecklistLine {
     pub confidence: kaiji_catalog::Confidence,
 }
 
+/// A finding about one system of the inventory (its location points into the inventory:
+/// `/systems/2/disclosure`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Gap {
     pub system: String,
-    pub message: Text,
+    #[serde(flatten)]
+    pub finding: Finding,
 }
 
 /// Answers the checklist lines kaiji can evidence. `collected` holds each system's disclosure
@@ -149,12 +152,13 @@ pub fn mhlw_lines(
         }
         let (mut missing, mut notes) = (Vec::new(), Vec::new());
         let serving_items = serving(registry, checklist, &entry.id);
-        for (system, found) in inventory.systems.iter().zip(collected) {
+        for (index, (system, found)) in inventory.systems.iter().zip(collected).enumerate() {
+            let at = At { index, system };
             let doc = found.disclosure.as_ref().and_then(|r| r.as_ref().ok());
             match evidence {
                 Evidence::RemoteMaintenance => {
                     remote(
-                        system,
+                        at,
                         doc,
                         &serving_items,
                         registry,
@@ -165,7 +169,7 @@ pub fn mhlw_lines(
                 }
                 Evidence::Disclosures => {
                     obtained(
-                        system,
+                        at,
                         found.disclosure.as_ref(),
                         registry,
                         &mut missing,
@@ -178,9 +182,13 @@ pub fn mhlw_lines(
         if inventory.systems.is_empty() {
             missing.push(Gap {
                 system: "—".to_owned(),
-                message: Text::new(
-                    "台帳にシステムが1件もないため、この項目を裏付ける根拠がありません(根拠なしに「はい」とはしません)",
-                    "the inventory lists no system, so nothing evidences this line (without evidence a line is not yes)",
+                finding: Finding::new(
+                    Code::MhlwNoSystems,
+                    Location::pointer(["systems"]),
+                    Text::new(
+                        "台帳にシステムが1件もないため、この項目を裏付ける根拠がありません(根拠なしに「はい」とはしません)",
+                        "the inventory lists no system, so nothing evidences this line (without evidence a line is not yes)",
+                    ),
                 ),
             });
         }
@@ -261,19 +269,31 @@ fn answers_to(
     answers
 }
 
-fn gap(system: &SystemEntry, ja: String, en: String) -> Gap {
+/// A system of the inventory and its place in it.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    index: usize,
+    system: &'a SystemEntry,
+}
+
+fn gap(at: At<'_>, code: Code, field: &str, ja: String, en: String) -> Gap {
+    let index = at.index.to_string();
     Gap {
-        system: system.system.clone(),
-        message: Text::new(ja, en),
+        system: at.system.system.clone(),
+        finding: Finding::new(
+            code,
+            Location::pointer(["systems", index.as_str(), field]),
+            Text::new(ja, en),
+        ),
     }
 }
 
 fn remote(
-    system: &SystemEntry,
+    at: At<'_>,
     doc: Option<&Disclosure>,
     serving: &[(&Catalog, String)],
     registry: &Registry,
-    profile: Option<&Result<Vec<crate::Finding>, Text>>,
+    profile: Option<&Result<Vec<Finding>, Text>>,
     missing: &mut Vec<Gap>,
     notes: &mut Vec<Gap>,
 ) {
@@ -281,7 +301,9 @@ fn remote(
     // itself; what its checks find is noted.
     match profile {
         Some(Err(reason)) => missing.push(gap(
-            system,
+            at,
+            Code::MhlwProfileFindings,
+            "remote_profile",
             format!("リモートサービスプロファイルを読めません: {}", reason.ja),
             format!("the remote service profile cannot be read: {}", reason.en),
         )),
@@ -291,7 +313,9 @@ fn remote(
                 .filter(|f| f.severity == crate::Severity::Error)
             {
                 notes.push(gap(
-                    system,
+                    at,
+                    Code::MhlwProfileFindings,
+                    "remote_profile",
                     format!("接続点の点検: {}", f.message.ja),
                     format!("connection check: {}", f.message.en),
                 ));
@@ -305,25 +329,34 @@ fn remote(
         .unwrap_or_default();
     let says_yes = said.contains(&Answer::Yes);
     let says_no = !said.is_empty() && !says_yes;
+    let system = at.system;
     let vendor = &system.vendor;
     match system.remote_maintenance {
         None => missing.push(gap(
-            system,
+            at,
+            Code::MhlwRemoteNotStated,
+            "remote_maintenance",
             format!("遠隔保守の有無を {vendor} に確認していません(台帳の remote_maintenance が空)"),
             format!("nobody has asked {vendor} whether the system is remotely maintained (remote_maintenance is empty)"),
         )),
         Some(true) if says_no => missing.push(gap(
-            system,
+            at,
+            Code::MhlwRemoteContradicted,
+            "remote_maintenance",
             "台帳では遠隔保守ありですが、開示書では遠隔保守を提供していないと回答されています。事業者に確認してください".into(),
             "the inventory says remote maintenance, but the disclosure answers that none is provided; ask the vendor".into(),
         )),
         Some(true) if system.remote_confirmed.is_none() && !says_yes && !confirmed_by_profile => missing.push(gap(
-            system,
+            at,
+            Code::MhlwRemoteUnconfirmed,
+            "remote_confirmed",
             format!("遠隔保守の対象機器を {vendor} に確認した記録がありません(開示書の回答も remote_confirmed もなし)"),
             format!("no record that {vendor} confirmed the remotely maintained devices (no disclosure answer, no remote_confirmed)"),
         )),
         Some(false) if says_yes => missing.push(gap(
-            system,
+            at,
+            Code::MhlwRemoteContradicted,
+            "remote_maintenance",
             "台帳では遠隔保守なしですが、開示書では遠隔保守を提供すると回答されています。事業者に確認してください".into(),
             "the inventory says no remote maintenance, but the disclosure answers that it is provided; ask the vendor".into(),
         )),
@@ -347,17 +380,20 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 }
 
 fn obtained(
-    system: &SystemEntry,
+    at: At<'_>,
     found: Option<&Result<Disclosure, Text>>,
     registry: &Registry,
     missing: &mut Vec<Gap>,
     notes: &mut Vec<Gap>,
 ) {
+    let system = at.system;
     let vendor = &system.vendor;
     let doc = match found {
         None => {
             missing.push(gap(
-                system,
+                at,
+                Code::MhlwNoDisclosure,
+                "disclosure",
                 format!("{vendor} から MDS/SDS を受け取っていません(台帳に disclosure がない)"),
                 format!("no MDS/SDS from {vendor} (the inventory names no disclosure)"),
             ));
@@ -365,7 +401,9 @@ fn obtained(
         }
         Some(Err(reason)) => {
             missing.push(gap(
-                system,
+                at,
+                Code::MhlwDisclosureUnreadable,
+                "disclosure",
                 format!("{vendor} の開示書を読めません: {}", reason.ja),
                 format!("the disclosure of {vendor} cannot be read: {}", reason.en),
             ));
@@ -375,7 +413,9 @@ fn obtained(
     };
     if !same_name(&doc.subject.organisation, vendor) {
         missing.push(gap(
-            system,
+            at,
+            Code::MhlwOtherProduct,
+            "disclosure",
             format!(
                 "開示書は {} のもので、台帳の事業者 {vendor} のものではありません",
                 doc.subject.organisation
@@ -389,7 +429,9 @@ fn obtained(
     }
     if !system.product.is_empty() && !same_name(&doc.subject.product, &system.product) {
         missing.push(gap(
-            system,
+            at,
+            Code::MhlwOtherProduct,
+            "product",
             format!(
                 "開示書は製品 {} のもので、台帳の製品 {} のものではありません",
                 doc.subject.product, system.product
@@ -403,7 +445,9 @@ fn obtained(
     }
     if !system.version.is_empty() && doc.subject.version != system.version {
         notes.push(gap(
-            system,
+            at,
+            Code::MhlwOtherVersion,
+            "version",
             format!(
                 "開示書はバージョン {} のもので、稼働中の {} とは異なります",
                 doc.subject.version, system.version
@@ -419,7 +463,9 @@ fn obtained(
         .and_then(|c| registry.newer_revision(c));
     if let Some(newer) = newer {
         notes.push(gap(
-            system,
+            at,
+            Code::MhlwOlderRevision,
+            "disclosure",
             format!(
                 "開示書は旧版 {} です(新しい版 {} があります)",
                 doc.catalog,

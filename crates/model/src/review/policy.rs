@@ -5,13 +5,13 @@
 //! one). Later rules override earlier ones for the items they both select, so a policy can start
 //! broad (every item serving GL 6.0) and then tighten or relax single items.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, fmt, str::FromStr};
 
-use kaiji_catalog::{Answer, Catalog, Registry, Text};
+use kaiji_catalog::{Answer, Catalog, ItemId, Registry, Relation, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, IsoDate, Severity};
+use crate::{Code, Error, Finding, IsoDate, Location, Severity};
 
 /// The policies shipped with kaiji: `(name, YAML)`.
 pub const BUILTIN_POLICIES: &[(&str, &str)] = &[
@@ -87,14 +87,83 @@ fn default_weight() -> u32 {
 pub struct Select {
     /// Item ids; `"*"` selects every item of the document's form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub items: Vec<String>,
+    pub items: Vec<Selector<ItemId>>,
     /// Section ids of the checklist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<String>,
     /// GL 6.0 entries: an id selects the items serving it or anything under it (`システム運用編 13`
     /// also selects items serving `システム運用編 13⑪`); `"*"` selects every item serving GL 6.0.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gl: Vec<String>,
+    pub gl: Vec<Selector<String>>,
+}
+
+impl<T> Selector<T> {
+    /// The one value, `None` for `*`.
+    pub fn one(&self) -> Option<&T> {
+        match self {
+            Self::All => None,
+            Self::One(t) => Some(t),
+        }
+    }
+}
+
+/// One entry of a selection list: `*` (everything) or one value, parsed when the policy is read
+/// so that no `"*"` string is compared anywhere else.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Selector<T> {
+    All,
+    One(T),
+}
+
+impl<T: FromStr> FromStr for Selector<T> {
+    type Err = T::Err;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "*" {
+            Ok(Self::All)
+        } else {
+            s.parse().map(Self::One)
+        }
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Selector<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::All => f.write_str("*"),
+            Self::One(t) => t.fmt(f),
+        }
+    }
+}
+
+impl<T: fmt::Display> Serialize for Selector<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de, T: FromStr> Deserialize<'de> for Selector<T>
+where
+    T::Err: fmt::Display,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl<T> JsonSchema for Selector<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Selector".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "`*` for everything, or one id."
+        })
+    }
 }
 
 /// A departure the hospital accepts for a while.
@@ -171,16 +240,27 @@ impl Policy {
     }
 
     /// Checks the policy against the loaded catalogs: ids, sections and GL entries it names that
-    /// no catalog knows (most often typos), rules that select nothing, duplicate waivers.
-    pub fn check(&self, registry: &Registry) -> Vec<Text> {
+    /// no catalog knows (most often typos), rules that select no item, duplicate waivers. Each
+    /// finding points into the policy (`/rules/0/select/items/2`).
+    pub fn check(&self, registry: &Registry) -> Vec<Finding> {
         let mut problems = Vec::new();
-        let checklists: Vec<&Catalog> = registry
+        let mut push = |code: Code, at: Vec<String>, ja: String, en: String| {
+            problems.push(Finding::new(
+                code,
+                Location::pointer(at.iter().map(String::as_str)),
+                Text::new(ja, en),
+            ));
+        };
+        let checklists: Vec<(&Catalog, &kaiji_catalog::Checklist)> = registry
             .catalogs()
             .iter()
-            .filter(|c| c.as_checklist().is_some() && self.applies_to(&c.header.id))
+            .filter(|c| self.applies_to(&c.header.id))
+            .filter_map(|c| Some((c, c.as_checklist()?)))
             .collect();
         if checklists.is_empty() {
-            problems.push(Text::new(
+            push(
+                Code::PolicyNoChecklist,
+                vec!["applies_to".into()],
                 format!(
                     "applies_to のチェックリスト({})が読み込まれていません",
                     self.applies_to.join(", ")
@@ -189,85 +269,168 @@ impl Policy {
                     "no loaded checklist matches applies_to ({})",
                     self.applies_to.join(", ")
                 ),
-            ));
+            );
         }
-        let known_item = |id: &str| {
-            checklists
-                .iter()
-                .any(|c| c.as_checklist().is_some_and(|l| l.item(id).is_some()))
-        };
+        let known_item = |id: &str| checklists.iter().any(|(_, l)| l.item(id).is_some());
         let gl = registry
             .catalogs()
             .iter()
             .filter(|c| c.header.id == GL_CATALOG)
             .collect::<Vec<_>>();
-        for rule in &self.rules {
-            for item in rule.select.items.iter().filter(|i| *i != "*") {
-                if !known_item(item) {
-                    problems.push(Text::new(
+        let gl_known = |entry: &str| {
+            gl.iter().any(|c| {
+                c.as_reference().is_some_and(|r| {
+                    r.entries
+                        .iter()
+                        .any(|e| e.id == entry || gl_under(&e.id, entry))
+                })
+            })
+        };
+        // Whether any item of a loaded checklist serves a GL entry under `entry` (or any, for
+        // `*`): the reviewer selects through the same mapping files.
+        let serving_gl = |entry: Option<&String>| {
+            checklists.iter().any(|(c, l)| {
+                l.items().any(|item| {
+                    gl_refs(registry, c, item.id.as_str())
+                        .iter()
+                        .any(|g| entry.is_none_or(|e| gl_under(g, e)))
+                })
+            })
+        };
+        for (i, rule) in self.rules.iter().enumerate() {
+            let at = |list: &str, j: usize| {
+                vec![
+                    "rules".to_owned(),
+                    i.to_string(),
+                    "select".into(),
+                    list.into(),
+                    j.to_string(),
+                ]
+            };
+            let mut selects_any = false;
+            for (j, item) in rule.select.items.iter().enumerate() {
+                match item.one() {
+                    None => selects_any |= !checklists.is_empty(),
+                    Some(item) if known_item(item.as_str()) => selects_any = true,
+                    Some(item) => push(
+                        Code::PolicyUnknownItem,
+                        at("items", j),
                         format!(
                             "規則 {}: 項目 {item} はどのチェックリストにもありません",
                             rule.id
                         ),
                         format!("rule {}: item {item} is in no checklist", rule.id),
-                    ));
+                    ),
                 }
             }
-            for section in &rule.select.sections {
-                let known = checklists.iter().any(|c| {
-                    c.as_checklist()
-                        .is_some_and(|l| l.sections.iter().any(|s| &s.id == section))
-                });
-                if !known {
-                    problems.push(Text::new(
+            for (j, section) in rule.select.sections.iter().enumerate() {
+                if checklists
+                    .iter()
+                    .any(|(_, l)| l.sections.iter().any(|s| &s.id == section))
+                {
+                    selects_any = true;
+                } else {
+                    push(
+                        Code::PolicyUnknownSection,
+                        at("sections", j),
                         format!(
                             "規則 {}: セクション {section} はどのチェックリストにもありません",
                             rule.id
                         ),
                         format!("rule {}: section {section} is in no checklist", rule.id),
-                    ));
+                    );
                 }
             }
-            for entry in rule.select.gl.iter().filter(|g| *g != "*") {
-                let known = gl.iter().any(|c| {
-                    c.as_reference().is_some_and(|r| {
-                        r.entries
-                            .iter()
-                            .any(|e| e.id == *entry || gl_under(&e.id, entry))
-                    })
-                });
-                if !known {
-                    problems.push(Text::new(
-                        format!("規則 {}: GL の項目 {entry} はありません", rule.id),
-                        format!("rule {}: GL entry {entry} does not exist", rule.id),
-                    ));
+            for (j, entry) in rule.select.gl.iter().enumerate() {
+                if let Some(e) = entry.one()
+                    && !gl_known(e)
+                {
+                    push(
+                        Code::PolicyUnknownGlEntry,
+                        at("gl", j),
+                        format!("規則 {}: GL の項目 {e} はありません", rule.id),
+                        format!("rule {}: GL entry {e} does not exist", rule.id),
+                    );
+                } else if serving_gl(entry.one()) {
+                    selects_any = true;
                 }
+            }
+            if !selects_any && !checklists.is_empty() {
+                push(
+                    Code::PolicySelectsNothing,
+                    vec!["rules".into(), i.to_string(), "select".into()],
+                    format!(
+                        "規則 {} は、読み込まれたどのチェックリストの項目も選びません",
+                        rule.id
+                    ),
+                    format!("rule {} selects no item of any loaded checklist", rule.id),
+                );
             }
         }
         let mut seen = BTreeSet::new();
-        for w in &self.waivers {
+        for (j, w) in self.waivers.iter().enumerate() {
+            let at = || vec!["waivers".to_owned(), j.to_string(), "item".into()];
             if !known_item(&w.item) {
-                problems.push(Text::new(
+                push(
+                    Code::PolicyUnknownItem,
+                    at(),
                     format!("免除: 項目 {} はどのチェックリストにもありません", w.item),
                     format!("waiver: item {} is in no checklist", w.item),
-                ));
+                );
             }
             if !seen.insert((&w.item, &w.product, &w.organisation)) {
-                problems.push(Text::new(
+                push(
+                    Code::PolicyDuplicateWaiver,
+                    at(),
                     format!("免除: 項目 {} の免除が重複しています", w.item),
                     format!("waiver: item {} is waived twice", w.item),
-                ));
+                );
             }
         }
         problems
     }
 }
 
+/// The GL 6.0 entries an item serves, through the mapping files. An item of an older checklist
+/// (4.1) with no GL mapping of its own serves what its successors in the newer checklist serve
+/// (through the revision mapping: same, renamed, split, merged).
+pub(crate) fn gl_refs(registry: &Registry, catalog: &Catalog, id: &str) -> Vec<String> {
+    let Some(view) = registry.item_view(catalog, id) else {
+        return Vec::new();
+    };
+    let direct: Vec<String> = view
+        .refs_to(GL_CATALOG)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if !direct.is_empty() {
+        return direct;
+    }
+    let mut refs = BTreeSet::new();
+    for link in view.links.iter().filter(|l| {
+        l.outgoing
+            && matches!(
+                l.relation,
+                Relation::Same | Relation::Renamed | Relation::Split | Relation::Merged
+            )
+    }) {
+        let Some(next) = link.other.filter(|c| c.as_checklist().is_some()) else {
+            continue;
+        };
+        for successor in link.ids {
+            if let Some(v) = registry.item_view(next, successor) {
+                refs.extend(v.refs_to(GL_CATALOG).into_iter().map(str::to_owned));
+            }
+        }
+    }
+    refs.into_iter().collect()
+}
+
 /// Whether GL entry `id` is `selector` or lies under it: `システム運用編 13⑪` is under
 /// `システム運用編 13` and under `システム運用編`, `システム運用編 13.1` under `システム運用編 13`; but
 /// `システム運用編 1` does not cover `システム運用編 13`.
 pub fn gl_under(id: &str, selector: &str) -> bool {
-    if selector == "*" || id == selector {
+    if id == selector {
         return true;
     }
     let Some(rest) = id.strip_prefix(selector) else {
@@ -298,10 +461,10 @@ mod tests {
         for (name, _) in BUILTIN_POLICIES {
             let policy = Policy::builtin(name).unwrap();
             assert_eq!(&policy.id, name);
-            assert_eq!(policy.check(&registry), Vec::<Text>::new(), "{name}");
+            assert_eq!(policy.check(&registry), Vec::<Finding>::new(), "{name}");
         }
         let template = Policy::parse("template", POLICY_TEMPLATE).unwrap();
-        assert_eq!(template.check(&registry), Vec::<Text>::new());
+        assert_eq!(template.check(&registry), Vec::<Finding>::new());
     }
 
     #[test]
@@ -309,7 +472,6 @@ mod tests {
         assert!(gl_under("システム運用編 13⑪", "システム運用編 13"));
         assert!(gl_under("システム運用編 13.1", "システム運用編 13"));
         assert!(gl_under("システム運用編 13", "システム運用編"));
-        assert!(gl_under("システム運用編 13", "*"));
         assert!(!gl_under("システム運用編 13", "システム運用編 1"));
         assert!(!gl_under("企画管理編 13", "システム運用編"));
     }
@@ -350,17 +512,54 @@ mod tests {
         let registry = Registry::builtin().unwrap();
         let policy = Policy::parse(
             "p",
-            "id: p\ntitle: {ja: a, en: a}\nrules:\n  - {id: r, select: {items: [MDS-C99-99], gl: ['システム運用編 99']}, require: [yes]}\nwaivers:\n  - {item: NOPE, reason: r, expires: 2027-01-01}\n",
+            "id: p\ntitle: {ja: a, en: a}\nrules:\n  - {id: r, select: {items: [MDS-C99-99], gl: ['システム運用編 99']}, require: [yes]}\n  - {id: s, select: {sections: [NO-SECTION, C14]}, require: [yes]}\nwaivers:\n  - {item: NOPE, reason: r, expires: 2027-01-01}\n  - {item: MDS-C14-02, reason: r, expires: 2027-01-01}\n  - {item: MDS-C14-02, reason: again, expires: 2027-02-01}\n",
         )
         .unwrap();
-        let problems: Vec<String> = policy.check(&registry).into_iter().map(|t| t.en).collect();
-        assert_eq!(
-            problems,
-            [
+        let problems: Vec<(String, String, String)> = policy
+            .check(&registry)
+            .into_iter()
+            .map(|f| (f.code.to_string(), f.location.to_string(), f.message.en))
+            .collect();
+        let expected = [
+            (
+                "policy-unknown-item",
+                "/rules/0/select/items/0",
                 "rule r: item MDS-C99-99 is in no checklist",
+            ),
+            (
+                "policy-unknown-gl-entry",
+                "/rules/0/select/gl/0",
                 "rule r: GL entry システム運用編 99 does not exist",
+            ),
+            (
+                "policy-selects-nothing",
+                "/rules/0/select",
+                "rule r selects no item of any loaded checklist",
+            ),
+            (
+                "policy-unknown-section",
+                "/rules/1/select/sections/0",
+                "rule s: section NO-SECTION is in no checklist",
+            ),
+            (
+                "policy-unknown-item",
+                "/waivers/0/item",
                 "waiver: item NOPE is in no checklist",
-            ]
-        );
+            ),
+            (
+                "policy-duplicate-waiver",
+                "/waivers/2/item",
+                "waiver: item MDS-C14-02 is waived twice",
+            ),
+        ]
+        .map(|(c, l, m)| (c.to_owned(), l.to_owned(), m.to_owned()));
+        assert_eq!(problems, expected);
+        let other = Policy::parse(
+            "p",
+            "id: p\ntitle: {ja: a, en: a}\napplies_to: [no-such-checklist]\nrules:\n  - {id: r, select: {items: ['*']}, require: [yes]}\n",
+        )
+        .unwrap();
+        let codes: Vec<Code> = other.check(&registry).iter().map(|f| f.code).collect();
+        assert_eq!(codes, [Code::PolicyNoChecklist]);
     }
 }

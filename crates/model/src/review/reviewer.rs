@@ -6,11 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
-use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Relation, Text};
+use kaiji_catalog::{Answer, CatalogRef, Checklist, Item, Registry, Text};
 use serde::Serialize;
 
 use crate::disclosure::validate_document;
-use crate::review::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_under};
+use crate::review::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_refs, gl_under};
 use crate::{Code, Disclosure, Finding, Location, Severity};
 
 /// What a review needs besides the document and the policy.
@@ -400,41 +400,6 @@ fn item_order(checklist: &Checklist, f: &Finding) -> (usize, usize) {
     }
 }
 
-/// The GL 6.0 entries an item serves, through the mapping files. An item of an older checklist
-/// (4.1) with no GL mapping of its own serves what its successors in the newer checklist serve
-/// (through the revision mapping: same, renamed, split, merged).
-fn gl_refs(registry: &Registry, catalog: &Catalog, id: &str) -> Vec<String> {
-    let Some(view) = registry.item_view(catalog, id) else {
-        return Vec::new();
-    };
-    let direct: Vec<String> = view
-        .refs_to(GL_CATALOG)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    if !direct.is_empty() {
-        return direct;
-    }
-    let mut refs = BTreeSet::new();
-    for link in view.links.iter().filter(|l| {
-        l.outgoing
-            && matches!(
-                l.relation,
-                Relation::Same | Relation::Renamed | Relation::Split | Relation::Merged
-            )
-    }) {
-        let Some(next) = link.other.filter(|c| c.as_checklist().is_some()) else {
-            continue;
-        };
-        for successor in link.ids {
-            if let Some(v) = registry.item_view(next, successor) {
-                refs.extend(v.refs_to(GL_CATALOG).into_iter().map(str::to_owned));
-            }
-        }
-    }
-    refs.into_iter().collect()
-}
-
 /// The last rule that selects the item (later rules override earlier ones).
 fn governing_rule(
     policy: &Policy,
@@ -446,9 +411,14 @@ fn governing_rule(
     let section = checklist.section_of(id).map(|s| s.id.as_str());
     policy.rules.iter().rposition(|rule| {
         let s = &rule.select;
-        s.items.iter().any(|i| i == "*" || i == id)
+        s.items
+            .iter()
+            .any(|i| i.one().is_none_or(|one| one.as_str() == id))
             || section.is_some_and(|sec| s.sections.iter().any(|x| x == sec))
-            || s.gl.iter().any(|sel| refs.iter().any(|r| gl_under(r, sel)))
+            || s.gl.iter().any(|sel| match sel.one() {
+                None => !refs.is_empty(),
+                Some(prefix) => refs.iter().any(|r| gl_under(r, prefix)),
+            })
     })
 }
 
