@@ -261,7 +261,7 @@ fn every_mhlw_code_is_provoked_with_its_place() {
     run(&other, &found);
     let empty = Inventory::parse("e.yaml", "facility: x\nform: hospital\nsystems: []\n").unwrap();
     run(&empty, &[]);
-    let mhlw: Vec<Code> = strum::IntoEnumIterator::iter()
+    let mhlw: Vec<Code> = <Code as strum::IntoEnumIterator>::iter()
         .filter(|c: &Code| c.as_str().starts_with("mhlw-"))
         .collect();
     for code in &mhlw {
@@ -270,7 +270,7 @@ fn every_mhlw_code_is_provoked_with_its_place() {
     assert_eq!(seen[&Code::MhlwNoSystems], "/systems");
     assert_eq!(
         seen[&Code::MhlwRemoteNotStated],
-        "/systems/0/remote_maintenance"
+        "/systems/4/remote_maintenance"
     );
     assert_eq!(seen[&Code::MhlwOtherVersion], "/systems/1/version");
 }

@@ -307,6 +307,8 @@ fn fill_uses_the_blanks_own_words_and_reports_formula_cells() {
         .document;
     doc.answers.get_mut("MDS-C00-01").unwrap().answer = Some(Answer::No);
     doc.answers.get_mut("MDS-C02-01").unwrap().answer = Some(Answer::Na);
+    // A blank states no date; the document being filled does.
+    doc.subject.date = Some("2026-11-27".parse().unwrap());
     let (filled, report) = fill(&doc, &blank, &registry).unwrap();
     assert!(
         report.unplaced.contains(&"/subject/date".to_owned()),
@@ -391,6 +393,8 @@ fn hints_beside_cover_labels_are_not_values() {
     );
     doc.subject.organisation = "株式会社きにゅう".into();
     doc.subject.contact = "c@example.jp".into();
+    // A blank states no date; the document being filled does.
+    doc.subject.date = Some("2026-11-27".parse().unwrap());
     let (filled, report) = fill(&doc, &blank, &registry).unwrap();
     let (_, sheets) = kaiji_xlsx::read_workbook(&filled, &kaiji_xlsx::Limits::default()).unwrap();
     assert_eq!(sheets[0].text(1, 1), "株式会社きにゅう");
