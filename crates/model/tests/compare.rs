@@ -53,7 +53,9 @@ fn vendors_line_up_item_by_item_across_revisions() {
         (sbom.cells[0].answer, sbom.cells[1].answer),
         (Some(Answer::Yes), None)
     );
-    assert_eq!(sbom.cells[1].departure, Some(Code::MissingAnswer));
+    // Unanswered: counted as unanswered, never as a departure (one definition with review).
+    assert_eq!(sbom.cells[1].departure, None);
+    assert!(c.vendors[1].totals.unanswered > 0);
     // Totals add up to the form's items.
     for v in &c.vendors {
         let t = v.totals;
@@ -91,4 +93,54 @@ fn different_checklists_and_nothing_are_clear_errors() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("iso27001-annex-a"), "{e}");
+}
+
+/// One definition of score and departure: a vendor's score in the comparison is the score
+/// `review` gives the same document, a migrated 4.1 one too; the departures total counts the
+/// cells marked as departures, and an unanswered item is never one.
+#[test]
+fn compare_and_review_agree_on_score_and_departures() {
+    let registry = Registry::builtin().unwrap();
+    let policy = Policy::builtin("gl6-baseline").unwrap();
+    let docs = [
+        example("pacs-mds-4.1.kaiji.json"),
+        example("pacs-mds-5.0h.kaiji.json"),
+    ];
+    let c = compare(&docs, &registry, &policy, options()).unwrap();
+    let reviewer = kaiji_model::review::Reviewer::new(&registry, &policy);
+    for (i, doc) in docs.iter().enumerate() {
+        let review = reviewer.review(doc, options());
+        assert_eq!(c.vendors[i].totals.score, review.score, "vendor {i}");
+        let marked = c
+            .rows
+            .iter()
+            .filter(|r| r.cells[i].departure.is_some())
+            .count();
+        assert_eq!(c.vendors[i].totals.departures, marked, "vendor {i}");
+        for row in &c.rows {
+            let cell = &row.cells[i];
+            if let Some(code) = cell.departure {
+                assert!(
+                    matches!(
+                        code,
+                        Code::PolicyViolation | Code::RemarkMissingJustification
+                    ),
+                    "{}: {code}",
+                    row.item
+                );
+                assert!(
+                    cell.answer.is_some(),
+                    "{}: unanswered is no departure",
+                    row.item
+                );
+            }
+        }
+    }
+    assert!(c.vendors[0].migrated);
+    assert_eq!(c.vendors[0].totals.score.percent(), Some(100));
+    assert!(
+        kaiji_model::review::Comparison::definitions()
+            .ja
+            .contains("kaiji review と同じ")
+    );
 }

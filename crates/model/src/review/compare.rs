@@ -11,6 +11,25 @@ use crate::review::Policy;
 use crate::review::reviewer::{ReviewOptions, Reviewer, Score};
 use crate::{Code, Disclosure, DocKind, Error};
 
+/// Whether a finding is a departure from the policy: an answer the policy does not accept.
+/// An unanswered item is not a departure; it is counted as unanswered.
+fn is_departure(code: Code) -> bool {
+    matches!(
+        code,
+        Code::PolicyViolation | Code::RemarkMissingJustification
+    )
+}
+
+impl Comparison {
+    /// What the score and a departure mean, as every comparison report states it.
+    pub fn definitions() -> Text {
+        Text::new(
+            "スコア: 受け取った開示書をそのままの版で方針に照らした値(kaiji review と同じ)。逸脱: 方針が受け入れない回答(policy-violation、remark-missing-justification)。未回答は逸脱に数えず、未回答として数えます。旧版の開示書は比較のため最新版に移行して並べます(移行で対応のない項目は未回答)。",
+            "Score: the policy score of the disclosure as received, in its own revision (the same as kaiji review). Departure: an answer the policy does not accept (policy-violation, remark-missing-justification). Unanswered items are counted as unanswered, not as departures. Older disclosures are carried to the newest revision to line up (items without a counterpart are unanswered).",
+        )
+    }
+}
+
 /// The matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
@@ -51,9 +70,9 @@ pub struct Totals {
     pub no: usize,
     pub na: usize,
     pub unanswered: usize,
-    /// Items departing from the policy.
+    /// Items departing from the policy: the cells with a departure.
     pub departures: usize,
-    /// The policy score.
+    /// The policy score of the disclosure as it was written, the same as `kaiji review`'s.
     pub score: Score,
 }
 
@@ -73,7 +92,7 @@ pub struct MatrixCell {
     pub applies: bool,
     pub answer: Option<Answer>,
     pub remark: String,
-    /// `policy-violation`, `remark-missing-justification` or `missing-answer`.
+    /// `policy-violation` or `remark-missing-justification` (see [`Comparison::definitions`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub departure: Option<Code>,
 }
@@ -124,6 +143,9 @@ pub fn compare(
     for doc in documents {
         let original = doc.catalog.to_string();
         let migrated = doc.catalog.revision != target.header.revision;
+        // The score is that of the document as written (what `kaiji review` says); the cells
+        // follow the carried document, so that every column lines up with the newest revision.
+        let score = reviewer.review(doc, options).score;
         let doc = if migrated {
             migrate(doc, registry, &target_ref)?.document
         } else {
@@ -133,17 +155,12 @@ pub fn compare(
         let departures: Vec<(String, Code)> = reviewed
             .findings
             .iter()
-            .filter(|f| {
-                matches!(
-                    f.code,
-                    Code::PolicyViolation | Code::RemarkMissingJustification | Code::MissingAnswer
-                )
-            })
+            .filter(|f| is_departure(f.code))
             .filter_map(|f| Some((f.item.clone()?, f.code)))
             .collect();
         let form = doc.kind.form();
         let mut totals = Totals {
-            score: reviewed.score,
+            score,
             ..Totals::default()
         };
         for item in checklist.items_for(form) {
@@ -156,8 +173,9 @@ pub fn compare(
         }
         totals.departures = departures
             .iter()
-            .filter(|(_, c)| *c != Code::MissingAnswer)
-            .count();
+            .map(|(item, _)| item)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         vendors.push(Vendor {
             organisation: doc.subject.organisation.clone(),
             product: doc.subject.product.clone(),
