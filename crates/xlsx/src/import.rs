@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Text};
+use kaiji_catalog::{Answer, Catalog, CatalogRef, Registry, Text};
 use kaiji_model::{
     AnswerEntry, CatalogId, Code, Disclosure, DocKind, Finding, IsoDate, Location, Subject,
     SubjectField,
@@ -10,10 +10,18 @@ use kaiji_model::{
 use strum::IntoEnumIterator;
 
 use crate::{
-    Error, Limits,
-    grid::{Sheet, read_workbook},
-    layout::{Layout, Role, find_layout, is_mark},
-    own, text,
+    error::Error,
+    layout::{
+        cover::{cover_cells, cover_sheets, cover_text, cover_value_text},
+        kind::{detect_catalog, detect_kind, is_default_sheet},
+        number::{Matcher, count_items, date_number},
+        own,
+        table::{Layout, Role, find_layout, is_mark},
+    },
+    limits::Limits,
+    read::read_workbook,
+    sheet::Sheet,
+    text,
 };
 
 /// How to import.
@@ -107,46 +115,6 @@ struct Book<'a> {
     hidden: Option<own::Hidden>,
     /// The checklist revision the workbook names.
     detected: Option<&'a Catalog>,
-}
-
-/// An item number Excel took for a date (8-3 typed, 2026-08-03 stored), as it was typed.
-pub(crate) fn date_number(sheet: &Sheet, r: usize, c: usize) -> Option<String> {
-    sheet
-        .cell(r, c)
-        .filter(|cell| cell.is_date)
-        .and_then(|cell| cell.serial)
-        .and_then(text::excel_serial_date)
-        .map(|d| format!("{}-{}", d.month(), d.day()))
-}
-
-/// The item number of a row: the id cell as written, or as typed when Excel made it a date.
-pub(crate) fn row_number(sheet: &Sheet, r: usize, id_col: usize) -> Option<String> {
-    match date_number(sheet, r, id_col) {
-        Some(n) => Some(n),
-        None => text::item_number(sheet.text(r, id_col)),
-    }
-}
-
-/// Whether a sheet is the disclosure to read by default: not a filled-in example (記入例), not
-/// hidden.
-pub(crate) fn is_default_sheet(sheet: &Sheet) -> bool {
-    !sheet.hidden && !is_sample_sheet(&sheet.name)
-}
-
-fn is_sample_sheet(name: &str) -> bool {
-    let k = text::key(name);
-    ["記入例", "見本", "サンプル", "sample", "example", "例)"]
-        .iter()
-        .any(|w| k.contains(w))
-}
-
-fn count_items(sheet: &Sheet, layout: &Layout) -> usize {
-    let Some(id_col) = layout.id_col() else {
-        return 0;
-    };
-    (layout.header_end + 1..sheet.rows.len())
-        .filter(|r| text::item_number(sheet.text(*r, id_col)).is_some())
-        .count()
 }
 
 /// Where each part of the document came from, to point findings at cells. Items are kept by
@@ -421,37 +389,6 @@ fn newest_checklist(registry: &Registry) -> Option<&Catalog> {
     registry
         .resolve(&any)
         .filter(|c| c.as_checklist().is_some())
-}
-
-/// Finds catalog items by kaiji id or by the number printed on the form.
-pub(crate) struct Matcher<'a> {
-    by_key: BTreeMap<String, &'a Item>,
-}
-
-impl<'a> Matcher<'a> {
-    pub(crate) fn new(checklist: &'a Checklist, kind: DocKind) -> Self {
-        let form = kind.form();
-        let mut by_key = BTreeMap::new();
-        // Numbers of the document's own form win over numbers of the other form.
-        for item in checklist.items().filter(|i| !i.forms.contains(&form)) {
-            if let Some(no) = item.no.as_deref().and_then(text::item_number) {
-                by_key.insert(no, item);
-            }
-        }
-        for item in checklist.items_for(form) {
-            if let Some(no) = item.no.as_deref().and_then(text::item_number) {
-                by_key.insert(no, item);
-            }
-        }
-        for item in checklist.items() {
-            by_key.insert(item.id.to_string(), item);
-        }
-        Self { by_key }
-    }
-
-    pub(crate) fn find(&self, number: &str) -> Option<&'a Item> {
-        self.by_key.get(number).copied()
-    }
 }
 
 /// One item as read from its row(s).
@@ -854,151 +791,6 @@ fn keep_stray(
     }
 }
 
-/// Cover labels and the subject field each names.
-pub(crate) fn cover_field(label: &str) -> Option<SubjectField> {
-    // Labels are short; a question or a remark is not one.
-    if label.is_empty() || label.len() > 80 {
-        return None;
-    }
-    let k = text::key(label);
-    let k = k.trim_end_matches([':', '：']);
-    let k = k.split(['(', '（']).next().unwrap_or(k);
-    Some(match k {
-        "製造業者名"
-        | "製造業者"
-        | "サービス事業者名"
-        | "サービス事業者"
-        | "事業者名"
-        | "会社名"
-        | "メーカー名"
-        | "製造販売業者"
-        | "製造業者名/サービス事業者名"
-        | "organisation"
-        | "organization"
-        | "manufacturer"
-        | "vendor" => SubjectField::Organisation,
-        "製品名"
-        | "製品名称"
-        | "サービス名"
-        | "サービス名称"
-        | "製品名/サービス名称"
-        | "製品・サービス名"
-        | "product"
-        | "servicename"
-        | "productname" => SubjectField::Product,
-        "型番" | "型式" | "モデル" | "機種" | "model" => SubjectField::Model,
-        "バージョン"
-        | "版数"
-        | "ver"
-        | "ver."
-        | "version"
-        | "ソフトウェアバージョン"
-        | "製品バージョン" => SubjectField::Version,
-        "作成日" | "記入日" | "発行日" | "作成年月日" | "記入年月日" | "date" => {
-            SubjectField::Date
-        }
-        "連絡先" | "問い合わせ先" | "問合せ先" | "お問い合わせ先" | "担当部署" | "contact" => {
-            SubjectField::Contact
-        }
-        "概要" | "製品概要" | "サービス概要" | "description" => {
-            SubjectField::Description
-        }
-        _ => return None,
-    })
-}
-
-/// Where one cover field stands: the label, and the cell that holds (or should hold) the value.
-#[derive(Debug, Clone)]
-pub(crate) struct CoverCell {
-    pub sheet: String,
-    pub label: (usize, usize),
-    /// The value cell. For a label and value in one cell ("製造業者名:株式会社X") it is the label
-    /// cell itself.
-    pub value: (usize, usize),
-    /// The label text when label and value share one cell.
-    pub inline_label: Option<String>,
-}
-
-/// The sheets a cover can stand on, in the order they are searched: the checklist sheet's own
-/// block above its table, then cover sheets (not another checklist, whose block is its own, not a
-/// version history, not kaiji's hidden sheet).
-fn cover_sheets<'a>(
-    sheets: &'a [Sheet],
-    table: &'a Sheet,
-    header_start: usize,
-    tables: &'a BTreeSet<&str>,
-) -> impl Iterator<Item = (&'a Sheet, usize)> {
-    let others = sheets.iter().filter(move |s| {
-        let name = text::key(&s.name);
-        s.name != table.name
-            && !own::is_hidden_sheet(&s.name)
-            && !name.contains("履歴")
-            && !name.contains("history")
-            && !tables.contains(s.name.as_str())
-    });
-    std::iter::once((table, header_start)).chain(others.map(|s| (s, s.rows.len().min(200))))
-}
-
-/// Finds the cover fields: a label cell, and its value in the next cell to the right (past a
-/// merged label) or below; or label and value in one cell.
-pub(crate) fn cover_cells(
-    sheets: &[Sheet],
-    table: &Sheet,
-    header_start: usize,
-    tables: &BTreeSet<&str>,
-) -> BTreeMap<SubjectField, CoverCell> {
-    let mut found = BTreeMap::new();
-    for (sheet, last_row) in cover_sheets(sheets, table, header_start, tables) {
-        for r in 0..last_row {
-            for c in 0..sheet.rows[r].len() {
-                let t = sheet.text(r, c);
-                let (field, inline) = match cover_field(t) {
-                    Some(f) => (f, None),
-                    None => match t.split_once(['：', ':']) {
-                        Some((label, value)) if !value.trim().is_empty() => {
-                            match cover_field(label) {
-                                Some(f) => (f, Some(label.trim().to_owned())),
-                                None => continue,
-                            }
-                        }
-                        _ => continue,
-                    },
-                };
-                if found.contains_key(&field) {
-                    continue;
-                }
-                let value = match inline {
-                    Some(_) => Some((r, c)),
-                    None => value_beside(sheet, r, c, last_row),
-                };
-                if let Some(value) = value {
-                    let cell = CoverCell {
-                        sheet: sheet.name.clone(),
-                        label: (r, c),
-                        value,
-                        inline_label: inline,
-                    };
-                    found.insert(field, cell);
-                }
-            }
-        }
-    }
-    found
-}
-
-/// The value of a cover cell, as text.
-fn cover_text(sheet: &Sheet, cell: &CoverCell) -> String {
-    let t = sheet.text(cell.value.0, cell.value.1);
-    match &cell.inline_label {
-        Some(_) => t
-            .split_once(['：', ':'])
-            .map_or("", |(_, v)| v)
-            .trim()
-            .to_owned(),
-        None => t.to_owned(),
-    }
-}
-
 /// What the cover says: the subject fields, and every other text on it ("Sheet!A3" → text:
 /// a title, a label kaiji does not know and its value), so that nothing written there is lost.
 struct Cover {
@@ -1052,46 +844,6 @@ fn read_cover(
     Cover { values, other }
 }
 
-/// The value cell beside a label: the next filled cell to the right (not another label), or the
-/// filled cell below; for an empty form, the first cell right of the (merged) label.
-fn value_beside(sheet: &Sheet, r: usize, c: usize, last_row: usize) -> Option<(usize, usize)> {
-    // A filled cell to the right: the value, unless it is another label or a hint to the
-    // person filling the form ("(正式名称で記入)", "※…ください").
-    let next = (c + 1..sheet.rows[r].len().min(c + 8)).find(|cc| {
-        let t = sheet.text(r, *cc);
-        !t.is_empty() && !is_hint(t) && sheet.merge_origin(r, *cc).is_none_or(|o| o == (r, *cc))
-    });
-    if let Some(cc) = next
-        && cover_field(sheet.text(r, cc)).is_none()
-    {
-        return Some((r, cc));
-    }
-    // The cell below, while still above the table.
-    let below = sheet.text(r + 1, c);
-    if r + 1 < last_row && !below.is_empty() && !is_hint(below) && cover_field(below).is_none() {
-        return Some((r + 1, c));
-    }
-    // An empty form: the cell right of the (merged) label, if it is free.
-    let slot = sheet
-        .merges
-        .iter()
-        .find(|m| m.start == (r as u32, c as u32))
-        .map_or(c + 1, |m| m.end.1 as usize + 1);
-    let free = sheet.text(r, slot).is_empty();
-    (free && next.is_none_or(|cc| cc > slot)).then_some((r, slot))
-}
-
-/// Text that tells the person filling the form what to write, not a value.
-fn is_hint(t: &str) -> bool {
-    // "(株)サンプル" is a name: only a note in brackets that says what to write is a hint.
-    let t = t.trim();
-    let bracketed = t.starts_with(['(', '（']) && t.ends_with([')', '）']);
-    t.starts_with(['※', '＊'])
-        || t.contains("記入")
-        || t.contains("ください")
-        || (bracketed && t.contains('例'))
-}
-
 fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
     let (sheet_name, r, c) = places.get("/subject/date")?;
     let sheet = sheets.iter().find(|s| s.name == sheet_name)?;
@@ -1103,167 +855,4 @@ fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
                 .and_then(|cell| text::parse_date(cover_value_text(&cell.text)))
         })
         .map(IsoDate::new)
-}
-
-/// The value part of "作成日:2026/4/1" (label and value in one cell), or the text itself.
-fn cover_value_text(t: &str) -> &str {
-    match t.split_once(['：', ':']) {
-        Some((label, value)) if cover_field(label).is_some() => value.trim(),
-        _ => t,
-    }
-}
-
-/// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
-pub(crate) fn detect_kind(sheets: &[Sheet], sheet: &Sheet, layout: &Layout) -> DocKind {
-    let name = text::key(&sheet.name);
-    for (needles, kind) in [
-        (["rss", "リモートサービス"], DocKind::RssSds),
-        (["sds", "サービス事業者"], DocKind::Sds),
-        (["mds", "製造業者"], DocKind::Mds),
-    ] {
-        if needles.iter().any(|n| name.contains(n)) {
-            return kind;
-        }
-    }
-    let mut words = Vec::new();
-    for r in 0..layout.header_start {
-        for c in 0..sheet.rows[r].len() {
-            words.push(sheet.text(r, c).to_owned());
-        }
-    }
-    let says = |needles: &[&str]| {
-        words
-            .iter()
-            .any(|w| needles.iter().any(|n| text::key(w).contains(n)))
-    };
-    if says(&["rss", "リモートサービス"]) {
-        return DocKind::RssSds;
-    }
-    if says(&["sds", "サービス事業者"]) {
-        return DocKind::Sds;
-    }
-    if says(&["mds", "製造業者"]) {
-        return DocKind::Mds;
-    }
-    // Otherwise the cover decides: a service provider's cover names a service.
-    let cover_says_service = sheets.iter().any(|s| {
-        s.rows.iter().take(60).flatten().any(|cell| {
-            let k = text::key(&cell.text);
-            k.starts_with("サービス事業者") || k.starts_with("サービス名")
-        })
-    });
-    if cover_says_service {
-        DocKind::Sds
-    } else {
-        DocKind::Mds
-    }
-}
-
-/// The checklist revision the workbook names: kaiji's own `id@revision`, "Rev.5.0h", or
-/// "Ver.4.1" next to a word that makes it the checklist's version.
-fn detect_catalog<'r>(sheets: &[Sheet], registry: &'r Registry) -> Option<&'r Catalog> {
-    let checklists: Vec<&Catalog> = registry
-        .catalogs()
-        .iter()
-        .filter(|c| c.as_checklist().is_some())
-        .collect();
-    let keys: Vec<String> = checklists.iter().map(|c| text::key(&c.key())).collect();
-    let mut by_version = None;
-    for sheet in sheets {
-        for row in sheet.rows.iter().take(60) {
-            for cell in row {
-                // Only a cell that names a version can name the checklist: skip the rest cheaply.
-                let t = &cell.text;
-                let may_name = t.contains('@')
-                    || t.contains('版')
-                    || t.bytes().any(|b| matches!(b, b'v' | b'V' | b'r' | b'R'))
-                    || t.contains(['ｖ', 'Ｖ', 'ｒ', 'Ｒ']);
-                if !may_name {
-                    continue;
-                }
-                let k = text::key(t);
-                if let Some(i) = keys.iter().position(|key| k.contains(key.as_str())) {
-                    return Some(checklists[i]);
-                }
-                for (marker, strong) in [
-                    ("rev.", false),
-                    ("rev", false),
-                    ("ver.", false),
-                    ("ver", false),
-                    ("版", false),
-                ] {
-                    let Some(token) = version_after(&k, marker) else {
-                        continue;
-                    };
-                    let context = strong
-                        || [
-                            "mds",
-                            "sds",
-                            "開示書",
-                            "チェックリスト",
-                            "jahis",
-                            "jira",
-                            "checklist",
-                        ]
-                        .iter()
-                        .any(|w| k.contains(w));
-                    if !context {
-                        continue;
-                    }
-                    if let Some(c) = checklists
-                        .iter()
-                        .find(|c| text::key(&c.header.revision) == token)
-                    {
-                        return Some(c);
-                    }
-                    if by_version.is_none() {
-                        by_version = checklists
-                            .iter()
-                            .filter(|c| text::key(&c.header.version) == token)
-                            .max_by(|a, b| {
-                                kaiji_catalog::compare_versions(
-                                    &a.header.revision,
-                                    &b.header.revision,
-                                )
-                            })
-                            .copied();
-                    }
-                }
-            }
-        }
-    }
-    by_version
-}
-
-/// The version token after a marker: "rev.5.0h" → "5.0h"; for 版, the token before it
-/// ("第5.0版" → "5.0").
-fn version_after(k: &str, marker: &str) -> Option<String> {
-    let take = |s: &str| -> String {
-        s.chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-            .collect::<String>()
-            .trim_end_matches('.')
-            .to_owned()
-    };
-    if marker == "版" {
-        let at = k.find('版')?;
-        let before: String = k[..at]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        let token: String = before.chars().rev().collect();
-        return token
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
-            .then_some(token);
-    }
-    let at = k.find(marker)?;
-    let token = take(&k[at + marker.len()..]);
-    token
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit())
-        .then_some(token)
 }

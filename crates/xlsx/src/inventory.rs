@@ -6,8 +6,7 @@
 use kaiji_catalog::Text;
 use kaiji_model::{Inventory, IsoDate, SystemEntry};
 
-use crate::grid::{Sheet, read_workbook};
-use crate::{Error, Limits, text};
+use crate::{error::Error, limits::Limits, read::read_workbook, sheet::Sheet, text};
 
 /// What a header cell names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,5 @@
-//! kaiji's own workbook layout: what `kaiji export` writes, and the hidden sheet that carries
-//! what the visible cells cannot, so that export → import gives the same document back.
-
-use std::collections::BTreeMap;
+//! Export: writes a disclosure in kaiji's own workbook layout (what `kaiji export` writes), with
+//! the hidden sheet of [`crate::layout::own`], so that export → import gives the same document back.
 
 use kaiji_catalog::{Answer, Catalog, Lang, Registry};
 use kaiji_model::{Disclosure, DocKind, SubjectField};
@@ -9,87 +7,18 @@ use rust_xlsxwriter::{
     Color, DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use strum::IntoEnumIterator;
 
-use crate::{Error, grid::Sheet};
+use crate::{
+    error::Error,
+    layout::own::{
+        HIDDEN, HIDDEN_FORMAT, Hidden, HiddenAnswer, MAX_CELL_CHARS, evidence_cell, evidence_links,
+        survives,
+    },
+};
 
-/// The name of the hidden sheet.
-const HIDDEN: &str = "_kaiji";
-/// The first cell of the hidden sheet: the format of what follows.
-const HIDDEN_FORMAT: &str = "kaiji-xlsx/1";
-/// Excel's limit on the text of one cell.
-pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 /// The font of every cell: the default Japanese font of current Excel.
 pub(crate) const FONT: &str = "游ゴシック";
-
-pub(crate) fn is_hidden_sheet(name: &str) -> bool {
-    name == HIDDEN
-}
-
-/// What the hidden sheet carries: the parts of a document that have no visible cell.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Hidden {
-    pub kind: Option<DocKind>,
-    #[serde(default)]
-    pub extra: BTreeMap<String, Value>,
-    #[serde(default)]
-    pub subject_extra: BTreeMap<String, Value>,
-    /// Exact subject values that a cell does not carry as they are.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub subject: BTreeMap<String, String>,
-    #[serde(default)]
-    pub answers: BTreeMap<String, HiddenAnswer>,
-}
-
-/// Exact values of one answer whose cells may not carry them as they are (surrounding white
-/// space, line breaks inside evidence links) and the fields without a cell. On import a hidden
-/// value is used only where the visible cell still agrees with it, so an edit in Excel wins.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct HiddenAnswer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_answer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, Value>,
-}
-
-/// How a list of evidence links stands in one cell, one per line.
-pub(crate) fn evidence_cell(links: &[String]) -> String {
-    links.join("\n")
-}
-
-/// Reads an evidence cell back into links.
-pub(crate) fn evidence_links(cell: &str) -> Vec<String> {
-    cell.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Whether a text survives a trip through a cell as it is (the importer trims cells).
-fn survives(text: &str) -> bool {
-    text.trim() == text && !text.contains('\r')
-}
-
-/// Reads the hidden sheet, if the workbook has one that kaiji can read.
-pub(crate) fn read_hidden(sheets: &[Sheet]) -> Option<Hidden> {
-    let sheet = sheets.iter().find(|s| is_hidden_sheet(&s.name))?;
-    if sheet.text(0, 0) != HIDDEN_FORMAT {
-        return None;
-    }
-    let json: String = (1..sheet.rows.len())
-        .map(|r| sheet.cell(r, 0).map_or("", |c| c.text.as_str()))
-        .collect();
-    serde_json::from_str(&json).ok()
-}
 
 /// The texts of the layout, in the document's language.
 struct Labels {
