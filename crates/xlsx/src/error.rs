@@ -26,12 +26,9 @@ pub enum Error {
         "システム台帳の表(システム名・事業者名と、リモート保守・確認日・開示書のいずれかの見出し)が見つかりません"
     )]
     NoInventory,
-    #[error("シート {sheet} のセル {cell}: {}", .message.ja)]
-    BadCell {
-        sheet: String,
-        cell: String,
-        message: Text,
-    },
+    /// Cells that cannot be read, every one of the file (not only the first).
+    #[error("{}", bad_cells(.0, Lang::Ja))]
+    BadCells(Vec<BadCell>),
     #[error("シート {sheet} はありません(あるシート: {sheets})")]
     NoSuchSheet { sheet: String, sheets: String },
     #[error("チェックリスト {0} が見つかりません")]
@@ -42,6 +39,38 @@ pub enum Error {
     Write(String),
     #[error(transparent)]
     Catalog(#[from] kaiji_catalog::Error),
+}
+
+/// One cell that cannot be read: where (`sheet!cell`), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCell {
+    pub sheet: String,
+    pub cell: String,
+    pub message: Text,
+}
+
+impl BadCell {
+    /// `台帳!C3`: the place as Excel's name box shows it.
+    pub fn place(&self) -> String {
+        format!("{}!{}", self.sheet, self.cell)
+    }
+}
+
+/// One cell on one line; several as a count and one line each.
+fn bad_cells(cells: &[BadCell], lang: Lang) -> String {
+    match cells {
+        [one] => format!("{}: {}", one.place(), one.message.get(lang)),
+        many => {
+            let head = match lang {
+                Lang::Ja => format!("読めないセルが {} 個あります:", many.len()),
+                Lang::En => format!("{} cells cannot be read:", many.len()),
+            };
+            many.iter().fold(head, |mut out, c| {
+                out.push_str(&format!("\n  {}: {}", c.place(), c.message.get(lang)));
+                out
+            })
+        }
+    }
 }
 
 impl Error {
@@ -59,7 +88,7 @@ impl Error {
             ),
             Self::NoChecklist => "no checklist table (headers for a number column and an answer column) found".into(),
             Self::NoInventory => "no inventory table (headers for system and vendor, and for remote maintenance, confirmation date or disclosure) found".into(),
-            Self::BadCell { sheet, cell, message } => format!("sheet {sheet} cell {cell}: {}", message.en),
+            Self::BadCells(cells) => bad_cells(cells, Lang::En),
             Self::NoSuchSheet { sheet, sheets } => format!("no sheet {sheet} (sheets: {sheets})"),
             Self::UnknownCatalog(c) => format!("checklist {c} is not known"),
             Self::CellTooLong { what, chars } => {

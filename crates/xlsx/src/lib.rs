@@ -34,7 +34,7 @@ mod matrix;
 mod risk_sheet;
 
 pub use derive::{DeriveOptions, derive};
-pub use error::Error;
+pub use error::{BadCell, Error};
 pub use export::export;
 pub use fill::{FillReport, fill};
 pub use import::{ImportOptions, Imported, import};
