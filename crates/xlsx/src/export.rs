@@ -1,5 +1,6 @@
 //! Export: writes a disclosure in kaiji's own workbook layout (what `kaiji export` writes), with
-//! the hidden sheet of [`crate::layout::own`], so that export → import gives the same document back.
+//! the hidden sheet of [`crate::layout::own`], so that export → import gives the same document
+//! back.
 
 use kaiji_catalog::{Answer, Catalog, Lang, Registry};
 use kaiji_model::{Disclosure, DocKind, SubjectField};
@@ -12,8 +13,8 @@ use strum::IntoEnumIterator;
 use crate::{
     error::Error,
     layout::own::{
-        HIDDEN, HIDDEN_FORMAT, Hidden, HiddenAnswer, MAX_CELL_CHARS, evidence_cell, evidence_links,
-        survives,
+        HIDDEN, HIDDEN_FORMAT, Hidden, HiddenAnswer, MAX_CELL_CHARS, Written, evidence_cell,
+        evidence_links, survives,
     },
 };
 
@@ -192,6 +193,8 @@ fn write_workbook(
     sheet.set_freeze_panes(1, 0)?;
     let mut r: u32 = 1;
     let mut written = std::collections::BTreeSet::new();
+    // What the visible cells carry that import does not read back, for the hidden sheet.
+    let mut own_cells = Written::default();
     if let Some((catalog, list)) = catalog.and_then(|c| Some((c, c.as_checklist()?))) {
         for sec in &list.sections {
             let items: Vec<_> = sec
@@ -204,14 +207,9 @@ fn write_workbook(
             if items.is_empty() {
                 continue;
             }
-            sheet.merge_range(
-                r,
-                0,
-                r,
-                6,
-                &format!("{} {}", sec.id, sec.title.get(l.lang)),
-                &section,
-            )?;
+            let heading = format!("{} {}", sec.id, sec.title.get(l.lang));
+            sheet.merge_range(r, 0, r, 6, &heading, &section)?;
+            own_cells.headings.insert(heading.trim().to_owned());
             r += 1;
             for item in items {
                 let id = item.id.as_str();
@@ -224,17 +222,18 @@ fn write_workbook(
                     .item_view(catalog, id)
                     .map(|v| v.refs_to("mhlw-gl").join("\n"))
                     .unwrap_or_default();
-                item_row(
-                    sheet,
-                    r,
-                    item.no.as_deref().unwrap_or(""),
-                    id,
-                    &question,
-                    &entry,
-                    &refs,
-                    &wrap,
-                    l,
-                )?;
+                let no = item.no.as_deref().unwrap_or("");
+                if !no.trim().is_empty() {
+                    own_cells
+                        .numbers
+                        .insert(id.to_owned(), no.trim().to_owned());
+                }
+                if !refs.trim().is_empty() {
+                    own_cells
+                        .gl_refs
+                        .insert(id.to_owned(), refs.trim().to_owned());
+                }
+                item_row(sheet, r, no, id, &question, &entry, &refs, &wrap, l)?;
                 written.insert(id.to_owned());
                 r += 1;
             }
@@ -246,14 +245,9 @@ fn write_workbook(
         .filter(|(id, _)| !written.contains(*id))
         .collect();
     if !rest.is_empty() {
-        sheet.merge_range(
-            r,
-            0,
-            r,
-            6,
-            l.t("チェックリストにない項目", "Items not in the checklist"),
-            &section,
-        )?;
+        let heading = l.t("チェックリストにない項目", "Items not in the checklist");
+        sheet.merge_range(r, 0, r, 6, heading, &section)?;
+        own_cells.headings.insert(heading.to_owned());
         r += 1;
         for (id, entry) in rest {
             item_row(
@@ -321,6 +315,7 @@ fn write_workbook(
             })
             .filter(|(_, h)| *h != HiddenAnswer::default())
             .collect(),
+        written: Some(own_cells),
     };
     let json = serde_json::to_string(&hidden).unwrap_or_default();
     let store = book.add_worksheet();

@@ -412,6 +412,14 @@ fn read_items(
     let mut current: Option<Row> = None;
     let name = sheet.name.as_str();
     let sheet_index = places.sheet(name);
+    // In kaiji's own layout, what kaiji wrote in the cells it does not read back: text that
+    // differs from it was typed by someone and is kept.
+    let written = hidden
+        .and_then(|h| h.written.as_ref())
+        .filter(|_| layout.col(Role::ItemId).is_some());
+    // Rows taken for section titles since the last item row: with no item after them they are
+    // notes under the table, not titles, and are kept.
+    let mut titles: Vec<(usize, Vec<usize>)> = Vec::new();
     let finish = |row: Option<Row>, answers: &mut BTreeMap<String, AnswerEntry>| {
         if let Some(row) = row {
             answers.insert(row.key, row.entry);
@@ -449,6 +457,7 @@ fn read_items(
             text::item_number(id_text)
         };
         if let Some(number) = number {
+            titles.clear();
             finish(current.take(), &mut answers);
             let item = matcher.find(&number);
             let key = item.map_or_else(|| number.clone(), |i| i.id.to_string());
@@ -505,7 +514,7 @@ fn read_items(
             if let Some(h) = hidden.and_then(|h| h.answers.get(&key)) {
                 restore(&mut entry, h);
             }
-            keep_stray(sheet, layout, r, &key, &mut entry, findings);
+            keep_stray(sheet, layout, r, &key, &mut entry, findings, written);
             current = Some(Row { key, entry });
             continue;
         }
@@ -518,75 +527,119 @@ fn read_items(
         if content.is_empty() {
             continue;
         }
-        let remark_col = layout.col(Role::Remark);
         // A section title stands in the number, question or category column, or is merged
-        // across the table; text anywhere else is kept.
+        // across the table; text anywhere else is kept. In kaiji's own layout a title is a
+        // heading row as kaiji wrote it.
         let structural = |c: &usize| {
-            matches!(
-                layout.role(*c),
-                Some(Role::No | Role::ItemId | Role::Question | Role::Category)
-            ) || sheet
+            let merged = sheet
                 .merges
                 .iter()
-                .any(|m| m.start == (r as u32, *c as u32) && m.end.1 > m.start.1)
+                .any(|m| m.start == (r as u32, *c as u32) && m.end.1 > m.start.1);
+            match written {
+                Some(w) => merged && w.is_heading(sheet.text(r, *c)),
+                None => {
+                    merged
+                        || matches!(
+                            layout.role(*c),
+                            Some(Role::No | Role::ItemId | Role::Question | Role::Category)
+                        )
+                }
+            }
         };
         if content.iter().all(structural) && (content.len() == 1 || current.is_none()) {
             // A section title: the form's structure, which the catalog has too.
             finish(current.take(), &mut answers);
+            titles.push((r, content));
             continue;
         }
-        let row = current.get_or_insert_with(|| {
-            // Text before the first item: kept as an item of its own, under its row number.
-            let key = format!("row-{}", r + 1);
-            places.put_item(
-                &key,
-                ItemPlaces {
-                    sheet: sheet_index,
-                    row: (r, content[0]),
-                    answer: None,
-                    remark: None,
-                },
-            );
-            Row {
-                key,
-                entry: AnswerEntry::default(),
-            }
-        });
-        for c in content {
-            let text = sheet.text(r, c);
-            if !row.entry.remark.is_empty() {
-                row.entry.remark.push('\n');
-            }
-            if Some(c) == remark_col {
-                // A remark that spills into the next row belongs to the item above.
-                row.entry.remark.push_str(text);
-                continue;
-            }
-            let cell = text::cell_ref(r as u32, c as u32);
-            row.entry.remark.push_str(&format!("[{cell}] {text}"));
-            findings.push(
-                located(
-                    Code::StrayText,
-                    name,
-                    r,
-                    c,
-                    Text::new(
-                        format!(
-                            "項目の行の外の文字 {text:?} を {} の備考に加えました",
-                            row.key
-                        ),
-                        format!(
-                            "text {text:?} outside an item row was added to the remark of {}",
-                            row.key
-                        ),
-                    ),
-                )
-                .with_item(row.key.as_str()),
-            );
-        }
+        keep_outside(
+            sheet,
+            layout,
+            r,
+            &content,
+            &mut current,
+            (places, sheet_index),
+            findings,
+        );
+    }
+    // Titles with no item after them: notes under the table.
+    for (r, content) in std::mem::take(&mut titles) {
+        keep_outside(
+            sheet,
+            layout,
+            r,
+            &content,
+            &mut current,
+            (places, sheet_index),
+            findings,
+        );
     }
     finish(current.take(), &mut answers);
     answers
+}
+
+/// Text outside an item row (`content`: its columns) is kept: in the remark of the item above
+/// (a remark that spills into the next row, as it is; other text with its cell), or before the
+/// first item in an item of its own under its row number, with a finding at each cell.
+fn keep_outside(
+    sheet: &Sheet,
+    layout: &Layout,
+    r: usize,
+    content: &[usize],
+    current: &mut Option<Row>,
+    (places, sheet_index): (&mut Places, usize),
+    findings: &mut Vec<Finding>,
+) {
+    let remark_col = layout.col(Role::Remark);
+    let row = current.get_or_insert_with(|| {
+        // Text before the first item: kept as an item of its own, under its row number.
+        let key = format!("row-{}", r + 1);
+        places.put_item(
+            &key,
+            ItemPlaces {
+                sheet: sheet_index,
+                row: (r, content[0]),
+                answer: None,
+                remark: None,
+            },
+        );
+        Row {
+            key,
+            entry: AnswerEntry::default(),
+        }
+    });
+    for &c in content {
+        let text = sheet.text(r, c);
+        if !row.entry.remark.is_empty() {
+            row.entry.remark.push('\n');
+        }
+        if Some(c) == remark_col {
+            // A remark that spills into the next row belongs to the item above.
+            row.entry.remark.push_str(text);
+            continue;
+        }
+        let cell = text::cell_ref(r as u32, c as u32);
+        row.entry.remark.push_str(&format!("[{cell}] {text}"));
+        findings.push(
+            located(
+                Code::StrayText,
+                &sheet.name,
+                r,
+                c,
+                Text::new(
+                    format!(
+                        "項目の行の外の文字 {text:?} を {} の備考に加えました",
+                        row.key
+                    ),
+                    format!(
+                        "text {text:?} outside an item row was added to the remark of {}",
+                        row.key
+                    ),
+                ),
+            )
+            .with_item(row.key.as_str()),
+        );
+    }
 }
 
 fn read_answer(
@@ -739,7 +792,8 @@ fn restore(entry: &mut AnswerEntry, hidden: &own::HiddenAnswer) {
     }
 }
 
-/// Text in a column kaiji does not read is appended to the remark, with a finding.
+/// Text in a column kaiji does not read (or, in its own layout, text typed over what it wrote)
+/// is appended to the remark, with a finding.
 fn keep_stray(
     sheet: &Sheet,
     layout: &Layout,
@@ -747,26 +801,29 @@ fn keep_stray(
     key: &str,
     entry: &mut AnswerEntry,
     findings: &mut Vec<Finding>,
+    written: Option<&own::Written>,
 ) {
     for c in 0..sheet.rows[r].len() {
         let t = sheet.text(r, c);
         if t.is_empty() || sheet.merge_origin(r, c).is_some_and(|o| o != (r, c)) {
             continue;
         }
-        let expected = matches!(
-            layout.role(c),
+        let expected = match layout.role(c) {
             Some(
-                Role::No
-                    | Role::ItemId
-                    | Role::Question
-                    | Role::Answer
-                    | Role::Mark(_)
-                    | Role::Remark
-                    | Role::Evidence
-                    | Role::GlRef
-                    | Role::Category
-            )
-        );
+                Role::ItemId
+                | Role::Question
+                | Role::Answer
+                | Role::Mark(_)
+                | Role::Remark
+                | Role::Evidence
+                | Role::Category,
+            ) => true,
+            // The form's own number and guideline references; in kaiji's own layout only as
+            // kaiji wrote them (text typed over them is kept).
+            Some(Role::No) => written.is_none_or(|w| w.is_number(key, t)),
+            Some(Role::GlRef) => written.is_none_or(|w| w.is_gl_refs(key, t)),
+            _ => false,
+        };
         if expected {
             continue;
         }

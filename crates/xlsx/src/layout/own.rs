@@ -2,7 +2,7 @@
 //! cannot (so that export → import gives the same document back), and how evidence links stand in
 //! a cell. Export writes it; import reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kaiji_model::DocKind;
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,39 @@ pub(crate) struct Hidden {
     pub subject: BTreeMap<String, String>,
     #[serde(default)]
     pub answers: BTreeMap<String, HiddenAnswer>,
+    /// What kaiji wrote in the visible cells that it does not read back, so that text typed
+    /// over them is told from them and kept. Absent in workbooks of older kaiji versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<Written>,
+}
+
+/// The texts of kaiji's own layout that carry no value of the document: section heading rows,
+/// and the 番号 and GL参照 cells of item rows (by item key; empty cells are not listed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Written {
+    #[serde(default)]
+    pub headings: BTreeSet<String>,
+    #[serde(default)]
+    pub numbers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub gl_refs: BTreeMap<String, String>,
+}
+
+impl Written {
+    /// Whether `text` in a heading row is a heading kaiji wrote.
+    pub(crate) fn is_heading(&self, text: &str) -> bool {
+        self.headings.contains(text.trim())
+    }
+
+    /// Whether `text` in the number cell of item `key` is what kaiji wrote there.
+    pub(crate) fn is_number(&self, key: &str, text: &str) -> bool {
+        self.numbers.get(key).map_or("", |n| n.trim()) == text.trim()
+    }
+
+    /// Whether `text` in the GL参照 cell of item `key` is what kaiji wrote there.
+    pub(crate) fn is_gl_refs(&self, key: &str, text: &str) -> bool {
+        self.gl_refs.get(key).map_or("", |n| n.trim()) == text.trim()
+    }
 }
 
 /// Exact values of one answer whose cells may not carry them as they are (surrounding white
