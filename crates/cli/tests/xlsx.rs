@@ -263,6 +263,48 @@ fn derive_a_catalog_from_a_blank_and_use_it() {
         .stdout(predicate::str::contains("[unknown-item]").not());
 }
 
+#[test]
+fn derive_warns_when_the_revision_would_replace_the_shipped_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let derive = |lang: &str, revision: &str, name: &str| {
+        let assert = kaiji()
+            .args(["--lang", lang, "catalog", "derive"])
+            .arg(fixtures().join("blank-official.xlsx"))
+            .args(["--version", "5.0", "--revision", revision, "-o"])
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
+        let output = assert.get_output();
+        (
+            String::from_utf8(output.stdout.clone()).unwrap(),
+            String::from_utf8(output.stderr.clone()).unwrap(),
+        )
+    };
+    // The default id with the shipped revision: written, with a warning and a suggestion.
+    let (stdout, stderr) = derive("ja", "5.0h", "ja.yaml");
+    assert!(
+        stderr.contains("kaiji: 警告: jahis-mds-sds@5.0h"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("置き換えます"), "{stderr}");
+    assert!(stderr.contains("--revision 5.0h-local"), "{stderr}");
+    assert!(
+        !stdout.contains("警告"),
+        "the warning stays off stdout: {stdout}"
+    );
+    assert!(dir.path().join("ja.yaml").exists());
+    let (_, stderr) = derive("en", "5.0h", "en.yaml");
+    assert!(
+        stderr.contains("kaiji: warning: jahis-mds-sds@5.0h"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("replaces the shipped"), "{stderr}");
+    assert!(stderr.contains("--revision 5.0h-local"), "{stderr}");
+    // A revision of its own: no warning.
+    let (_, stderr) = derive("ja", "5.0h-local", "local.yaml");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
 /// A minimal .xlsx around one worksheet's XML.
 fn xlsx_with_sheet(sheet: &[u8], shared_strings: Option<&[u8]>) -> Vec<u8> {
     use std::io::Write;
