@@ -263,6 +263,100 @@ fn derive_a_catalog_from_a_blank_and_use_it() {
         .stdout(predicate::str::contains("[unknown-item]").not());
 }
 
+/// `book` with `text` typed into `cells` of the worksheet part `part`, as Excel saves a typed
+/// value: the old cell replaced by an inline string.
+fn type_into(book: &[u8], part: &str, cells: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).unwrap();
+        if name == part {
+            let mut xml = String::from_utf8(body).unwrap();
+            for (cell, text) in cells {
+                if let Some(start) = xml.find(&format!("<c r=\"{cell}\"")) {
+                    let rest = &xml[start..];
+                    let open_end = rest.find('>').unwrap();
+                    let end = if rest[..open_end].ends_with('/') {
+                        open_end + 1
+                    } else {
+                        rest.find("</c>").unwrap() + "</c>".len()
+                    };
+                    xml.replace_range(start..start + end, "");
+                }
+                let row: String = cell.chars().filter(char::is_ascii_digit).collect();
+                let typed = format!(
+                    r#"<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c></row>"#
+                );
+                let end = xml.find("</sheetData>").unwrap();
+                xml.insert_str(end, &typed);
+            }
+            body = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&body).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Text typed into an exported workbook where kaiji reads no value (notes under the table, the
+/// GL参照 column, over a section heading, beside the table) is kept with its cell.
+#[test]
+fn text_typed_into_an_exported_workbook_is_kept_with_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("pacs.xlsx");
+    kaiji()
+        .args(["export", "examples/pacs-mds-5.0h.kaiji.json", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let cells = [
+        ("A58", "表の下の注記"),
+        ("C58", "注記の続き"),
+        ("D58", "回答列の注記"),
+        ("A60", "最後の注記"),
+        ("G3", "GL欄に追記"),
+        ("H3", "表の外のメモ"),
+        ("A2", "見出しを書き換え"),
+    ];
+    // The cover is the first sheet, the checklist the second.
+    let typed = type_into(
+        &std::fs::read(&xlsx).unwrap(),
+        "xl/worksheets/sheet2.xml",
+        &cells,
+    );
+    let edited = dir.path().join("edited.xlsx");
+    std::fs::write(&edited, typed).unwrap();
+    let back = dir.path().join("back.kaiji.json");
+    let assert = kaiji()
+        .arg("import")
+        .arg(&edited)
+        .arg("-o")
+        .arg(&back)
+        .assert();
+    let output = assert.get_output();
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    let doc = std::fs::read_to_string(&back).unwrap();
+    for (cell, text) in cells {
+        assert!(
+            stdout.contains(&format!("edited.xlsx: MDS!{cell}")) && stdout.contains(text),
+            "{cell}: {stdout}"
+        );
+        assert!(doc.contains(&format!("[{cell}] {text}")), "{cell}: {doc}");
+    }
+    let stray_lines = stdout
+        .lines()
+        .filter(|l| l.contains("[stray-text]"))
+        .count();
+    assert_eq!(stray_lines, cells.len(), "{stdout}");
+    // What export wrote itself (the other headings, numbers and GL references) is not stray.
+    assert!(!stdout.contains("MDS!G4:"), "{stdout}");
+}
+
 #[test]
 fn derive_warns_when_the_revision_would_replace_the_shipped_catalog() {
     let dir = tempfile::tempdir().unwrap();
