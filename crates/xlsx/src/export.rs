@@ -16,6 +16,7 @@ use crate::{
         HIDDEN, HIDDEN_FORMAT, Hidden, HiddenAnswer, MAX_CELL_CHARS, Written, evidence_cell,
         evidence_links, survives,
     },
+    text,
 };
 
 /// The font of every cell: the default Japanese font of current Excel.
@@ -108,20 +109,30 @@ fn write_workbook(
 
     let mut book = Workbook::new();
 
+    // What the visible cells carry that import does not read back, for the hidden sheet.
+    let mut own_cells = Written::default();
+
     // Cover.
     let cover = book.add_worksheet();
-    cover.set_name(l.t("表紙", "Cover"))?;
+    let cover_name = l.t("表紙", "Cover");
+    cover.set_name(cover_name)?;
+    let mut on_cover = |r: u32, c: u32, text: &str| {
+        if !text.trim().is_empty() {
+            own_cells.cover.insert(
+                format!("{cover_name}!{}", text::cell_ref(r, c)),
+                text.trim().to_owned(),
+            );
+        }
+    };
     let kind_label = doc.kind.label();
-    cover.write_string_with_format(
-        0,
-        0,
-        l.t(
-            "医療情報セキュリティ開示書",
-            "Security disclosure for medical information",
-        ),
-        &title,
-    )?;
+    let heading = l.t(
+        "医療情報セキュリティ開示書",
+        "Security disclosure for medical information",
+    );
+    cover.write_string_with_format(0, 0, heading, &title)?;
+    on_cover(0, 0, heading);
     cover.write_string_with_format(1, 0, kind_label.get(l.lang), &base)?;
+    on_cover(1, 0, kind_label.get(l.lang));
     let catalog_title = catalog.map_or_else(String::new, |c| c.header.title.get(l.lang).to_owned());
     let rows: Vec<(&str, String)> = vec![
         (
@@ -146,12 +157,14 @@ fn write_workbook(
     for (i, (name, value)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
         cover.write_string_with_format(r, 0, *name, &label)?;
+        on_cover(r, 0, name);
         if *name == l.t("作成日", "Date") {
             let d = doc.subject.date.date();
             let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             cover.write_datetime_with_format(r, 1, &when, &date)?;
         } else {
             cover.write_string_with_format(r, 1, value, &wrap)?;
+            on_cover(r, 1, value);
         }
     }
     cover.set_column_width(0, 30)?;
@@ -160,15 +173,12 @@ fn write_workbook(
         .set_paper_size(9)
         .set_landscape()
         .set_print_fit_to_pages(1, 0);
-    cover.write_string_with_format(
-        14,
-        0,
-        l.t(
-            "この表は kaiji が作成しました。回答は「チェックリスト」シートの回答欄から選んでください。",
-            "Written by kaiji. Choose answers from the drop-down in the checklist sheet.",
-        ),
-        &base,
-    )?;
+    let note = l.t(
+        "この表は kaiji が作成しました。回答は「チェックリスト」シートの回答欄から選んでください。",
+        "Written by kaiji. Choose answers from the drop-down in the checklist sheet.",
+    );
+    cover.write_string_with_format(14, 0, note, &base)?;
+    on_cover(14, 0, note);
 
     // Checklist.
     let sheet = book.add_worksheet();
@@ -193,8 +203,6 @@ fn write_workbook(
     sheet.set_freeze_panes(1, 0)?;
     let mut r: u32 = 1;
     let mut written = std::collections::BTreeSet::new();
-    // What the visible cells carry that import does not read back, for the hidden sheet.
-    let mut own_cells = Written::default();
     if let Some((catalog, list)) = catalog.and_then(|c| Some((c, c.as_checklist()?))) {
         for sec in &list.sections {
             let items: Vec<_> = sec

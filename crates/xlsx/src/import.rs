@@ -304,15 +304,29 @@ fn import_sheet(
         subject.set_text(*field, value.clone());
     }
     // The rest of the cover (titles, labels kaiji does not know): kept, not interpreted. In a
-    // workbook kaiji wrote, the hidden sheet holds the subject's extra fields already.
-    if hidden.is_none() && !cover_text.is_empty() {
-        let texts = cover_text
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)));
-        subject.extra.insert(
-            "cover_text".into(),
-            serde_json::Value::Object(texts.collect()),
-        );
+    // workbook kaiji wrote, the hidden sheet holds the subject's extra fields already; only text
+    // typed there since (not what kaiji wrote) is added, with a finding at its cell.
+    match hidden {
+        None if !cover_text.is_empty() => {
+            let texts = cover_text
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)));
+            subject.extra.insert(
+                "cover_text".into(),
+                serde_json::Value::Object(texts.collect()),
+            );
+        }
+        Some(own::Hidden {
+            written: Some(written),
+            ..
+        }) => {
+            let typed: Vec<(String, String)> = cover_text
+                .into_iter()
+                .filter(|(place, t)| written.cover.get(place).is_none_or(|w| w != t.trim()))
+                .collect();
+            keep_typed_cover(typed, &mut subject.extra, &mut findings);
+        }
+        _ => {}
     }
     let date_written = cover.get(&SubjectField::Date).filter(|_| date.is_none());
     if let Some(raw) = date_written {
@@ -382,6 +396,52 @@ fn import_sheet(
         document,
         findings,
     })
+}
+
+/// Text typed on the cover of a workbook kaiji wrote, by place (`表紙!B13`): kept in the
+/// subject's `cover_text`, each with a stray-text finding at its cell.
+fn keep_typed_cover(
+    typed: Vec<(String, String)>,
+    extra: &mut BTreeMap<String, serde_json::Value>,
+    findings: &mut Vec<Finding>,
+) {
+    if typed.is_empty() {
+        return;
+    }
+    // Findings in the order of the sheet: by row, then column ("A13" after "C4").
+    let mut typed = typed;
+    typed.sort_by_key(|(place, _)| {
+        let (sheet, cell) = place.rsplit_once('!').unwrap_or(("", place));
+        (sheet.to_owned(), text::parse_cell_ref(cell))
+    });
+    // Next to the cover text kept from an earlier import, if the document has some.
+    let key = match extra.get("cover_text") {
+        None | Some(serde_json::Value::Object(_)) => "cover_text",
+        Some(_) => "cover_text_typed",
+    };
+    let entry = extra
+        .entry(key.to_owned())
+        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    let Some(map) = entry.as_object_mut() else {
+        return;
+    };
+    for (place, t) in typed {
+        if let Some((sheet, cell)) = place.rsplit_once('!')
+            && let Some((r, c)) = text::parse_cell_ref(cell)
+        {
+            findings.push(located(
+                Code::StrayText,
+                sheet,
+                r as usize,
+                c as usize,
+                Text::new(
+                    format!("表紙の文字 {t:?} を subject.extra.{key} に残しました"),
+                    format!("text {t:?} on the cover was kept in subject.extra.{key}"),
+                ),
+            ));
+        }
+        map.insert(place, serde_json::Value::String(t));
+    }
 }
 
 fn newest_checklist(registry: &Registry) -> Option<&Catalog> {

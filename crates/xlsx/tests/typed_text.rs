@@ -34,6 +34,9 @@ fn cell_ref(row: u32, col: u32) -> String {
 /// The workbook with `text` typed into each cell of the worksheet part `part`, as Excel saves a
 /// typed value: the cell's old content replaced by an inline string.
 fn type_into(bytes: &[u8], part: &str, cells: &[(u32, u32, String)]) -> Vec<u8> {
+    if cells.is_empty() {
+        return bytes.to_vec();
+    }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..zip.len() {
@@ -119,34 +122,47 @@ fn found(imported: &[Imported], cell: &str, text: &str) -> Result<(), String> {
     Err(format!("{text:?} typed in {cell} is not in the document"))
 }
 
-/// The exported workbook, its checklist sheet's part, rows and merged cells.
-struct Exported {
-    bytes: Vec<u8>,
-    part: String,
+/// One sheet of the exported workbook: its part, rows and merged cells.
+struct Part {
+    name: String,
     rows: u32,
     /// Cells a merged region covers (not its top-left cell): nobody can type there.
     covered: Vec<(u32, u32)>,
 }
 
+/// The exported workbook, its cover and its checklist sheet.
+struct Exported {
+    bytes: Vec<u8>,
+    cover: Part,
+    checklist: Part,
+}
+
 fn exported(lang: Lang) -> Exported {
     let bytes = export(&example(), &registry(), lang).unwrap();
     let (_, sheets) = read_workbook(&bytes, &kaiji_xlsx::Limits::default()).unwrap();
-    // rust_xlsxwriter names the parts in sheet order.
-    let index = sheets.iter().position(|s| s.name == "MDS").unwrap();
-    let sheet = &sheets[index];
-    let mut covered = Vec::new();
-    for r in 0..sheet.rows.len() {
-        for c in 0..10 {
-            if sheet.merge_origin(r, c).is_some_and(|o| o != (r, c)) {
-                covered.push((r as u32, c as u32));
+    let part = |index: usize| {
+        let sheet = &sheets[index];
+        let mut covered = Vec::new();
+        for r in 0..sheet.rows.len() {
+            for c in 0..10 {
+                if sheet.merge_origin(r, c).is_some_and(|o| o != (r, c)) {
+                    covered.push((r as u32, c as u32));
+                }
             }
         }
-    }
+        // rust_xlsxwriter names the parts in sheet order.
+        Part {
+            name: format!("xl/worksheets/sheet{}.xml", index + 1),
+            rows: sheet.rows.len() as u32,
+            covered,
+        }
+    };
+    let checklist = part(sheets.iter().position(|s| s.name == "MDS").unwrap());
+    let cover = part(0);
     Exported {
-        part: format!("xl/worksheets/sheet{}.xml", index + 1),
-        rows: sheet.rows.len() as u32,
         bytes,
-        covered,
+        cover,
+        checklist,
     }
 }
 
@@ -165,7 +181,7 @@ fn the_cells_of_the_report_are_kept() {
         ("A2", (1, 0)),
     ] {
         let text = format!("typed in {cell}");
-        let bytes = type_into(&book.bytes, &book.part, &[(r, c, text.clone())]);
+        let bytes = type_into(&book.bytes, &book.checklist.name, &[(r, c, text.clone())]);
         let imported = import(&bytes, &registry(), &ImportOptions::default()).unwrap();
         found(&imported, cell, &text).unwrap();
     }
@@ -190,27 +206,65 @@ fn an_untouched_export_has_no_stray_text() {
     }
 }
 
+/// Text typed on the cover of an exported workbook is kept in the subject's cover text, with a
+/// finding at its cell; the cover kaiji wrote itself adds nothing.
+#[test]
+fn text_typed_on_the_cover_is_kept() {
+    let book = exported(Lang::Ja);
+    let cells = [
+        (12, 0, "表紙のメモ".to_owned()),
+        (3, 2, "版の横の注記".to_owned()),
+        (0, 0, "題を書き換え".to_owned()),
+    ];
+    let bytes = type_into(&book.bytes, &book.cover.name, &cells);
+    let imported = import(&bytes, &registry(), &ImportOptions::default()).unwrap();
+    let extra = &imported[0].document.subject.extra["cover_text"];
+    assert_eq!(extra["表紙!A13"], "表紙のメモ", "{extra}");
+    assert_eq!(extra["表紙!C4"], "版の横の注記", "{extra}");
+    assert_eq!(extra["表紙!A1"], "題を書き換え", "{extra}");
+    assert_eq!(extra.as_object().unwrap().len(), 3, "{extra}");
+    let stray: Vec<&str> = imported[0]
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::StrayText)
+        .filter_map(|f| f.location.cell.as_deref())
+        .collect();
+    assert_eq!(stray, ["A1", "C4", "A13"], "{:?}", imported[0].findings);
+    // The rest of the document is as it was.
+    let mut doc = imported[0].document.clone();
+    doc.subject.extra.remove("cover_text");
+    assert_eq!(doc, example());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn text_typed_into_any_cell_reaches_the_document(
         en in any::<bool>(),
-        cells in prop::collection::vec((1u32..80, 0u32..10, "kj[a-z]{1,6}( [a-zあ-ん]{1,6})?"), 1..4),
+        cells in prop::collection::vec((any::<bool>(), 0u32..80, 0u32..10, "kj[a-z]{1,6}( [a-zあ-ん]{1,6})?"), 1..5),
     ) {
         let book = exported(if en { Lang::En } else { Lang::Ja });
-        let mut typed: Vec<(u32, u32, String)> = Vec::new();
-        for (r, c, text) in cells {
-            let r = r % (book.rows + 6).max(2);
-            let r = r.max(1); // the header row names the columns; it is not typed over here
-            if book.covered.contains(&(r, c)) || typed.iter().any(|(tr, tc, _)| (*tr, *tc) == (r, c)) {
+        let mut cover: Vec<(u32, u32, String)> = Vec::new();
+        let mut checklist: Vec<(u32, u32, String)> = Vec::new();
+        for (on_cover, r, c, text) in cells {
+            let (part, typed) = if on_cover {
+                (&book.cover, &mut cover)
+            } else {
+                (&book.checklist, &mut checklist)
+            };
+            let r = r % (part.rows + 6);
+            // The checklist's header row names the columns; it is not typed over here.
+            let r = if on_cover { r } else { r.max(1) };
+            if part.covered.contains(&(r, c)) || typed.iter().any(|(tr, tc, _)| (*tr, *tc) == (r, c)) {
                 continue;
             }
             typed.push((r, c, text));
         }
-        let bytes = type_into(&book.bytes, &book.part, &typed);
+        let bytes = type_into(&book.bytes, &book.cover.name, &cover);
+        let bytes = type_into(&bytes, &book.checklist.name, &checklist);
         let imported = import(&bytes, &registry(), &ImportOptions::default()).unwrap();
-        for (r, c, text) in &typed {
+        for (r, c, text) in cover.iter().chain(&checklist) {
             if let Err(e) = found(&imported, &cell_ref(*r, *c), text) {
                 prop_assert!(false, "{}", e);
             }

@@ -40,7 +40,8 @@ pub(crate) struct Hidden {
 }
 
 /// The texts of kaiji's own layout that carry no value of the document: section heading rows,
-/// and the 番号 and GL参照 cells of item rows (by item key; empty cells are not listed).
+/// the 番号 and GL参照 cells of item rows (by item key; empty cells are not listed), and the
+/// cover's titles and labels.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Written {
     #[serde(default)]
@@ -49,6 +50,9 @@ pub(crate) struct Written {
     pub numbers: BTreeMap<String, String>,
     #[serde(default)]
     pub gl_refs: BTreeMap<String, String>,
+    /// The texts of the cover sheet, by place (`表紙!A1`).
+    #[serde(default)]
+    pub cover: BTreeMap<String, String>,
 }
 
 impl Written {
