@@ -357,6 +357,77 @@ fn text_typed_into_an_exported_workbook_is_kept_with_its_cell() {
     assert!(!stdout.contains("MDS!G4:"), "{stdout}");
 }
 
+/// An inventory workbook with unreadable cells names every one of them in one run (file and
+/// sheet!cell); 要確認 in the リモート保守 column is unconfirmed, not an error.
+#[test]
+fn inventory_workbook_names_all_bad_cells_at_once_and_reads_yokakunin_as_unconfirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read(root().join("examples/hospital/inventory.xlsx")).unwrap();
+    let sheet = "xl/worksheets/sheet1.xml";
+    let bad = dir.path().join("bad-inventory.xlsx");
+    std::fs::write(
+        &bad,
+        type_into(
+            &example,
+            sheet,
+            &[
+                ("F6", "要確認"),
+                ("F8", "たぶん"),
+                ("G9", "来週"),
+                ("F11", "半分"),
+            ],
+        ),
+    )
+    .unwrap();
+    let assert = kaiji()
+        .args(["checklist", "mhlw"])
+        .arg(&bad)
+        .args(["--today", "2026-10-01"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("bad-inventory.xlsx: 読めないセルが 3 個あります"),
+        "{stderr}"
+    );
+    for cell in ["F8", "G9", "F11"] {
+        assert!(
+            stderr.contains(&format!("システム台帳!{cell}: ")),
+            "{cell}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("F6"), "要確認 is no error: {stderr}");
+    let assert = kaiji()
+        .args(["--lang", "en", "checklist", "mhlw"])
+        .arg(&bad)
+        .args(["--today", "2026-10-01"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("bad-inventory.xlsx: 3 cells cannot be read"),
+        "{stderr}"
+    );
+
+    // With 要確認 alone the run goes on and reports the system as not yet asked.
+    let unconfirmed = dir.path().join("unconfirmed.xlsx");
+    std::fs::write(
+        &unconfirmed,
+        type_into(&example, sheet, &[("F6", "要確認")]),
+    )
+    .unwrap();
+    let assert = kaiji()
+        .args(["checklist", "mhlw"])
+        .arg(&unconfirmed)
+        .args(["--today", "2026-10-01", "--format", "json"])
+        .assert();
+    let output = assert.get_output();
+    assert_ne!(output.status.code(), Some(2), "{output:?}");
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(stdout.contains("PACS(本院)"), "{stdout}");
+    assert!(stdout.contains("遠隔保守の有無を"), "{stdout}");
+}
+
 #[test]
 fn derive_warns_when_the_revision_would_replace_the_shipped_catalog() {
     let dir = tempfile::tempdir().unwrap();
