@@ -8,8 +8,11 @@
 //!
 //! The library takes bytes and returns bytes and findings; it never touches the file system.
 
-// Module map, from the leaves up (a module uses only those listed before it):
-// error, limits, text, sheet ← package ← read ← layout ← import, fill, derive, export, inventory;
+// Layers, from the leaves up; a module uses only modules of the layers below its own:
+//   1. error, limits, text: leaves
+//   2. sheet (the grid of cells), package (zip parts, relationships)
+//   3. read (sheet, package), layout (sheet, text)
+//   4. import, fill, derive, export, inventory
 // matrix, lines and risk_sheet (report workbooks) use error and export's font.
 mod error;
 mod limits;
