@@ -942,6 +942,19 @@ fn read_cover(
             }
         }
     }
+    // A heading over a column kaiji does not read (担当者メモ, a note beside the table's
+    // headings) says what that column's stray text is: kept with the cover's other text.
+    for r in layout.header_start..=layout.header_end.min(table.rows.len().saturating_sub(1)) {
+        for c in 0..table.rows[r].len() {
+            let t = table.text(r, c);
+            let origin = table.merge_origin(r, c).is_none_or(|o| o == (r, c));
+            let read = layout.role(c).is_some_and(|role| role != Role::Other);
+            if !t.is_empty() && origin && !read {
+                let place = format!("{}!{}", table.name, text::cell_ref(r as u32, c as u32));
+                other.insert(place, t.to_owned());
+            }
+        }
+    }
     for (field, cell) in cells {
         let Some(sheet) = sheets.iter().find(|s| s.name == cell.sheet) else {
             continue;
