@@ -546,7 +546,12 @@ def answer_column():
     t.item("A-1", "Ａ－１", "記録の作成者を識別でき、修正履歴を残す。", answer="該当なし", expect="na",
            remark="本製品は記録の原本を保存しない。")
     t.blank()
-    ws[f"A{t.row}"] = "※ 記載内容は 2026年4月1日時点のものです。"
+    note = "※ 記載内容は 2026年4月1日時点のものです。"
+    ws[f"A{t.row}"] = note
+    # A note under the table is no item and no section title: kept as an item of its own under
+    # its row number, with a stray-text finding at its cell.
+    t.answers[f"row-{t.row}"] = {"answer": None, "remark": f"[A{t.row}] {note}", "source_text": None}
+    t.findings.append({"code": "stray-text", "cell": f"A{t.row}"})
     ws.freeze_panes = "A8"
 
     path = OUT / "answer-column.xlsx"

@@ -29,9 +29,45 @@ pub(crate) fn run(
                 }
             }
         }
-        CatalogCommand::Derive(args) => crate::xlsx_cmd::derive(&args, out),
+        CatalogCommand::Derive(args) => {
+            if let Some(warning) = replaces_loaded(registry, &args.id, &args.revision) {
+                warn(&warning, out);
+            }
+            crate::xlsx_cmd::derive(&args, out)
+        }
         CatalogCommand::Check(args) => check(registry, &args.files, args.format.format, out),
     }
+}
+
+/// A derived catalog named like one already loaded (`jahis-mds-sds@5.0h`) replaces it wherever
+/// it is loaded with `--catalog-file`, so documents of the shipped revision would silently be
+/// read against the user's blank: say so, and suggest a revision of its own.
+fn replaces_loaded(registry: &Registry, id: &str, revision: &str) -> Option<Text> {
+    let key = format!("{id}@{revision}");
+    registry.catalogs().iter().any(|c| c.key() == key).then(|| {
+        let suggestion = format!("{revision}-local");
+        Text::new(
+            format!(
+                "{key} は読み込み済みのチェックリスト(同梱)と同じ id と版です。--catalog-file で読み込むと、同梱の {key} を置き換えます。別の版を付けてください(例: --revision {suggestion})"
+            ),
+            format!(
+                "{key} has the id and revision of a loaded (shipped) checklist; loaded with --catalog-file it replaces the shipped {key}. Give it a revision of its own (for example --revision {suggestion})"
+            ),
+        )
+    })
+}
+
+/// A warning on standard error: the command goes on, and its output stays clean.
+fn warn(text: &Text, out: &Out) {
+    use std::io::Write;
+    let label = Text::new("警告", "warning");
+    // Nothing sensible is left to do if stderr itself is gone.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "kaiji: {}: {}",
+        out.t(&label),
+        out.t(text)
+    );
 }
 
 /// Finds a catalog by `ID[@REVISION]`, with a helpful error.

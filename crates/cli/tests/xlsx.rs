@@ -263,6 +263,213 @@ fn derive_a_catalog_from_a_blank_and_use_it() {
         .stdout(predicate::str::contains("[unknown-item]").not());
 }
 
+/// `book` with `text` typed into `cells` of the worksheet part `part`, as Excel saves a typed
+/// value: the old cell replaced by an inline string.
+fn type_into(book: &[u8], part: &str, cells: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).unwrap();
+        if name == part {
+            let mut xml = String::from_utf8(body).unwrap();
+            for (cell, text) in cells {
+                if let Some(start) = xml.find(&format!("<c r=\"{cell}\"")) {
+                    let rest = &xml[start..];
+                    let open_end = rest.find('>').unwrap();
+                    let end = if rest[..open_end].ends_with('/') {
+                        open_end + 1
+                    } else {
+                        rest.find("</c>").unwrap() + "</c>".len()
+                    };
+                    xml.replace_range(start..start + end, "");
+                }
+                let row: String = cell.chars().filter(char::is_ascii_digit).collect();
+                let typed = format!(
+                    r#"<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c></row>"#
+                );
+                let end = xml.find("</sheetData>").unwrap();
+                xml.insert_str(end, &typed);
+            }
+            body = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&body).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Text typed into an exported workbook where kaiji reads no value (notes under the table, the
+/// GL参照 column, over a section heading, beside the table) is kept with its cell.
+#[test]
+fn text_typed_into_an_exported_workbook_is_kept_with_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("pacs.xlsx");
+    kaiji()
+        .args(["export", "examples/pacs-mds-5.0h.kaiji.json", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let cells = [
+        ("A58", "表の下の注記"),
+        ("C58", "注記の続き"),
+        ("D58", "回答列の注記"),
+        ("A60", "最後の注記"),
+        ("G3", "GL欄に追記"),
+        ("H3", "表の外のメモ"),
+        ("A2", "見出しを書き換え"),
+    ];
+    // The cover is the first sheet, the checklist the second.
+    let typed = type_into(
+        &std::fs::read(&xlsx).unwrap(),
+        "xl/worksheets/sheet2.xml",
+        &cells,
+    );
+    let edited = dir.path().join("edited.xlsx");
+    std::fs::write(&edited, typed).unwrap();
+    let back = dir.path().join("back.kaiji.json");
+    let assert = kaiji()
+        .arg("import")
+        .arg(&edited)
+        .arg("-o")
+        .arg(&back)
+        .assert();
+    let output = assert.get_output();
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    let doc = std::fs::read_to_string(&back).unwrap();
+    for (cell, text) in cells {
+        assert!(
+            stdout.contains(&format!("edited.xlsx: MDS!{cell}")) && stdout.contains(text),
+            "{cell}: {stdout}"
+        );
+        assert!(doc.contains(&format!("[{cell}] {text}")), "{cell}: {doc}");
+    }
+    let stray_lines = stdout
+        .lines()
+        .filter(|l| l.contains("[stray-text]"))
+        .count();
+    assert_eq!(stray_lines, cells.len(), "{stdout}");
+    // What export wrote itself (the other headings, numbers and GL references) is not stray.
+    assert!(!stdout.contains("MDS!G4:"), "{stdout}");
+}
+
+/// An inventory workbook with unreadable cells names every one of them in one run (file and
+/// sheet!cell); 要確認 in the リモート保守 column is unconfirmed, not an error.
+#[test]
+fn inventory_workbook_names_all_bad_cells_at_once_and_reads_yokakunin_as_unconfirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read(root().join("examples/hospital/inventory.xlsx")).unwrap();
+    let sheet = "xl/worksheets/sheet1.xml";
+    let bad = dir.path().join("bad-inventory.xlsx");
+    std::fs::write(
+        &bad,
+        type_into(
+            &example,
+            sheet,
+            &[
+                ("F6", "要確認"),
+                ("F8", "たぶん"),
+                ("G9", "来週"),
+                ("F11", "半分"),
+            ],
+        ),
+    )
+    .unwrap();
+    let assert = kaiji()
+        .args(["checklist", "mhlw"])
+        .arg(&bad)
+        .args(["--today", "2026-10-01"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("bad-inventory.xlsx: 読めないセルが 3 個あります"),
+        "{stderr}"
+    );
+    for cell in ["F8", "G9", "F11"] {
+        assert!(
+            stderr.contains(&format!("システム台帳!{cell}: ")),
+            "{cell}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("F6"), "要確認 is no error: {stderr}");
+    let assert = kaiji()
+        .args(["--lang", "en", "checklist", "mhlw"])
+        .arg(&bad)
+        .args(["--today", "2026-10-01"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("bad-inventory.xlsx: 3 cells cannot be read"),
+        "{stderr}"
+    );
+
+    // With 要確認 alone the run goes on and reports the system as not yet asked.
+    let unconfirmed = dir.path().join("unconfirmed.xlsx");
+    std::fs::write(
+        &unconfirmed,
+        type_into(&example, sheet, &[("F6", "要確認")]),
+    )
+    .unwrap();
+    let assert = kaiji()
+        .args(["checklist", "mhlw"])
+        .arg(&unconfirmed)
+        .args(["--today", "2026-10-01", "--format", "json"])
+        .assert();
+    let output = assert.get_output();
+    assert_ne!(output.status.code(), Some(2), "{output:?}");
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(stdout.contains("PACS(本院)"), "{stdout}");
+    assert!(stdout.contains("遠隔保守の有無を"), "{stdout}");
+}
+
+#[test]
+fn derive_warns_when_the_revision_would_replace_the_shipped_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let derive = |lang: &str, revision: &str, name: &str| {
+        let assert = kaiji()
+            .args(["--lang", lang, "catalog", "derive"])
+            .arg(fixtures().join("blank-official.xlsx"))
+            .args(["--version", "5.0", "--revision", revision, "-o"])
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
+        let output = assert.get_output();
+        (
+            String::from_utf8(output.stdout.clone()).unwrap(),
+            String::from_utf8(output.stderr.clone()).unwrap(),
+        )
+    };
+    // The default id with the shipped revision: written, with a warning and a suggestion.
+    let (stdout, stderr) = derive("ja", "5.0h", "ja.yaml");
+    assert!(
+        stderr.contains("kaiji: 警告: jahis-mds-sds@5.0h"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("置き換えます"), "{stderr}");
+    assert!(stderr.contains("--revision 5.0h-local"), "{stderr}");
+    assert!(
+        !stdout.contains("警告"),
+        "the warning stays off stdout: {stdout}"
+    );
+    assert!(dir.path().join("ja.yaml").exists());
+    let (_, stderr) = derive("en", "5.0h", "en.yaml");
+    assert!(
+        stderr.contains("kaiji: warning: jahis-mds-sds@5.0h"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("replaces the shipped"), "{stderr}");
+    assert!(stderr.contains("--revision 5.0h-local"), "{stderr}");
+    // A revision of its own: no warning.
+    let (_, stderr) = derive("ja", "5.0h-local", "local.yaml");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
 /// A minimal .xlsx around one worksheet's XML.
 fn xlsx_with_sheet(sheet: &[u8], shared_strings: Option<&[u8]>) -> Vec<u8> {
     use std::io::Write;

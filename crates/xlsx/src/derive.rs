@@ -8,10 +8,13 @@ use kaiji_catalog::{AnswerKind, Confidence, Form, Item, ItemId, Section, Text};
 use serde::Serialize;
 
 use crate::{
-    Error, Limits,
-    grid::read_workbook,
-    import::detect_kind,
-    layout::{Role, find_layout},
+    error::Error,
+    layout::{
+        kind::detect_kind,
+        table::{Role, find_layout},
+    },
+    limits::Limits,
+    read::read_workbook,
     text,
 };
 

@@ -18,10 +18,18 @@ use kaiji_catalog::Answer;
 use kaiji_model::Location;
 
 use crate::{
-    Error, Limits,
-    grid::{Format, Sheet, read_workbook},
-    import::{Matcher, cover_cells, detect_kind, is_default_sheet, row_number},
-    layout::{Role, find_layout, is_mark},
+    error::Error,
+    layout::{
+        cover::cover_cells,
+        kind::{detect_kind, is_default_sheet},
+        number::{Matcher, row_number},
+        own::MAX_CELL_CHARS,
+        table::{Layout, Role, find_layout, is_mark},
+    },
+    limits::Limits,
+    package::{self, Parts, after_cells, attr, elements, part_key},
+    read::{Format, read_workbook},
+    sheet::Sheet,
     text,
 };
 
@@ -62,7 +70,7 @@ pub fn fill(
         .ok_or_else(|| Error::UnknownCatalog(catalog.key()))?;
 
     // The checklist sheet for the document's form: the one kaiji would import as this kind.
-    let tables: Vec<(&Sheet, crate::layout::Layout)> = sheets
+    let tables: Vec<(&Sheet, Layout)> = sheets
         .iter()
         .filter_map(|s| find_layout(s).map(|l| (s, l)))
         .collect();
@@ -74,12 +82,9 @@ pub fn fill(
         .or_else(|| tables.first())
         .ok_or(Error::NoChecklist)?;
     let validations = {
-        let mut zip = zip::ZipArchive::new(Cursor::new(blank)).map_err(|e| Error::Corrupt {
-            sheet: None,
-            message: e.to_string(),
-        })?;
-        let paths = sheet_paths(&mut zip)?;
-        list_validations(&mut zip, &paths, &limits)
+        let mut parts = Parts::new(blank, &limits)?;
+        let paths = package::sheet_paths(&mut parts)?;
+        list_validations(&mut parts, &paths)
     };
 
     let mut writes: BTreeMap<String, Cells> = BTreeMap::new();
@@ -151,7 +156,7 @@ pub fn fill(
             if value.is_empty() {
                 continue;
             }
-            if value.chars().count() > crate::own::MAX_CELL_CHARS {
+            if value.chars().count() > MAX_CELL_CHARS {
                 return Err(Error::CellTooLong {
                     what: pointer(field),
                     chars: value.chars().count(),
@@ -250,16 +255,12 @@ fn answer_word(
 /// The drop-down lists (`<dataValidation type="list">` with a literal `"a,b,c"` formula) of
 /// every sheet, by sheet name.
 fn list_validations(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    parts: &mut Parts<'_>,
     paths: &BTreeMap<String, String>,
-    limits: &Limits,
 ) -> BTreeMap<String, Vec<(Dimensions, Vec<String>)>> {
     let mut out = BTreeMap::new();
     for (name, path) in paths {
-        let mut xml = Vec::new();
-        if let Ok(part) = zip.by_name(path) {
-            let _ = part.take(limits.max_uncompressed).read_to_end(&mut xml);
-        }
+        let xml = parts.read(path).ok().flatten().unwrap_or_default();
         let Some(tail) = after_cells(&xml, b"dataValidations") else {
             continue;
         };
@@ -330,8 +331,9 @@ fn patch(
         sheet: None,
         message: e.to_string(),
     };
-    let mut zip = zip::ZipArchive::new(Cursor::new(blank)).map_err(|e| corrupt(&e))?;
-    let paths = sheet_paths(&mut zip)?;
+    let mut parts = Parts::new(blank, limits)?;
+    let paths = package::sheet_paths(&mut parts)?;
+    let zip = &mut parts.zip;
     let mut by_path: BTreeMap<String, (&str, &Cells)> = BTreeMap::new();
     for (sheet, cells) in writes {
         let path = paths
@@ -393,96 +395,6 @@ fn patch(
         )));
     }
     Ok((out.finish().map_err(|e| corrupt(&e))?.into_inner(), skipped))
-}
-
-/// The part of a worksheet's XML from the element `tag` on, where `tag` stands after the cells
-/// (`mergeCells`, `dataValidations`): searched after `</sheetData>`, so that cell text that
-/// happens to contain the word is never taken for it.
-pub(crate) fn after_cells<'a>(xml: &'a [u8], tag: &[u8]) -> Option<&'a [u8]> {
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let cells_end = xml
-        .windows(b"sheetData".len())
-        .rposition(|w| w == b"sheetData")
-        .unwrap_or(0);
-    let rest = &xml[cells_end..];
-    let at = find(rest, tag)?;
-    let open = rest[..at].iter().rposition(|b| *b == b'<')?;
-    Some(&rest[open..])
-}
-
-/// Part names compare as Excel compares them: case and slash direction do not matter.
-fn part_key(name: &str) -> String {
-    name.replace('\\', "/")
-        .trim_start_matches('/')
-        .to_ascii_lowercase()
-}
-
-/// Sheet name → part path (`xl/worksheets/sheet1.xml`), from the workbook and its relations.
-pub(crate) fn sheet_paths(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-) -> Result<BTreeMap<String, String>, Error> {
-    let read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, Error> {
-        let mut buf = Vec::new();
-        zip.by_name(name)
-            .map_err(|e| Error::Corrupt {
-                sheet: None,
-                message: format!("{name}: {e}"),
-            })?
-            .take(64 << 20)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::Corrupt {
-                sheet: None,
-                message: format!("{name}: {e}"),
-            })?;
-        Ok(buf)
-    };
-    let workbook = read(zip, "xl/workbook.xml")?;
-    let rels = read(zip, "xl/_rels/workbook.xml.rels")?;
-    let mut targets = BTreeMap::new();
-    for e in elements(&rels, "Relationship") {
-        if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
-            let path = match target.strip_prefix('/') {
-                Some(abs) => abs.to_owned(),
-                None => format!("xl/{target}"),
-            };
-            targets.insert(id, path);
-        }
-    }
-    let mut paths = BTreeMap::new();
-    for e in elements(&workbook, "sheet") {
-        if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "r:id"))
-            && let Some(path) = targets.get(&id)
-        {
-            paths.insert(name, path.clone());
-        }
-    }
-    Ok(paths)
-}
-
-pub(crate) fn elements(xml: &[u8], local: &str) -> Vec<BytesStart<'static>> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut found = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == local => {
-                found.push(e.into_owned());
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    found
-}
-
-const XML_1_0: quick_xml::XmlVersion = quick_xml::XmlVersion::Implicit1_0;
-
-pub(crate) fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| a.normalized_value(XML_1_0).ok().map(|v| v.into_owned()))
 }
 
 /// The rows to write, by row, each a map column → value.

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use kaiji_catalog::{Answer, Catalog, CatalogRef, Checklist, Item, Registry, Text};
+use kaiji_catalog::{Answer, Catalog, CatalogRef, Registry, Text};
 use kaiji_model::{
     CatalogId, Code, Disclosure, DocKind, Finding, IsoDate, Location,
     disclosure::{AnswerEntry, Subject, SubjectField},
@@ -10,10 +10,18 @@ use kaiji_model::{
 use strum::IntoEnumIterator;
 
 use crate::{
-    Error, Limits,
-    grid::{Sheet, read_workbook},
-    layout::{Layout, Role, find_layout, is_mark},
-    own, text,
+    error::Error,
+    layout::{
+        cover::{cover_cells, cover_sheets, cover_text, cover_value_text},
+        kind::{detect_catalog, detect_kind, is_default_sheet},
+        number::{Matcher, count_items, date_number},
+        own,
+        table::{Layout, Role, find_layout, is_mark},
+    },
+    limits::Limits,
+    read::read_workbook,
+    sheet::Sheet,
+    text,
 };
 
 /// How to import.
@@ -107,46 +115,6 @@ struct Book<'a> {
     hidden: Option<own::Hidden>,
     /// The checklist revision the workbook names.
     detected: Option<&'a Catalog>,
-}
-
-/// An item number Excel took for a date (8-3 typed, 2026-08-03 stored), as it was typed.
-pub(crate) fn date_number(sheet: &Sheet, r: usize, c: usize) -> Option<String> {
-    sheet
-        .cell(r, c)
-        .filter(|cell| cell.is_date)
-        .and_then(|cell| cell.serial)
-        .and_then(text::excel_serial_date)
-        .map(|d| format!("{}-{}", d.month(), d.day()))
-}
-
-/// The item number of a row: the id cell as written, or as typed when Excel made it a date.
-pub(crate) fn row_number(sheet: &Sheet, r: usize, id_col: usize) -> Option<String> {
-    match date_number(sheet, r, id_col) {
-        Some(n) => Some(n),
-        None => text::item_number(sheet.text(r, id_col)),
-    }
-}
-
-/// Whether a sheet is the disclosure to read by default: not a filled-in example (記入例), not
-/// hidden.
-pub(crate) fn is_default_sheet(sheet: &Sheet) -> bool {
-    !sheet.hidden && !is_sample_sheet(&sheet.name)
-}
-
-fn is_sample_sheet(name: &str) -> bool {
-    let k = text::key(name);
-    ["記入例", "見本", "サンプル", "sample", "example", "例)"]
-        .iter()
-        .any(|w| k.contains(w))
-}
-
-fn count_items(sheet: &Sheet, layout: &Layout) -> usize {
-    let Some(id_col) = layout.id_col() else {
-        return 0;
-    };
-    (layout.header_end + 1..sheet.rows.len())
-        .filter(|r| text::item_number(sheet.text(*r, id_col)).is_some())
-        .count()
 }
 
 /// Where each part of the document came from, to point findings at cells. Items are kept by
@@ -336,15 +304,29 @@ fn import_sheet(
         subject.set_text(*field, value.clone());
     }
     // The rest of the cover (titles, labels kaiji does not know): kept, not interpreted. In a
-    // workbook kaiji wrote, the hidden sheet holds the subject's extra fields already.
-    if hidden.is_none() && !cover_text.is_empty() {
-        let texts = cover_text
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)));
-        subject.extra.insert(
-            "cover_text".into(),
-            serde_json::Value::Object(texts.collect()),
-        );
+    // workbook kaiji wrote, the hidden sheet holds the subject's extra fields already; only text
+    // typed there since (not what kaiji wrote) is added, with a finding at its cell.
+    match hidden {
+        None if !cover_text.is_empty() => {
+            let texts = cover_text
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)));
+            subject.extra.insert(
+                "cover_text".into(),
+                serde_json::Value::Object(texts.collect()),
+            );
+        }
+        Some(own::Hidden {
+            written: Some(written),
+            ..
+        }) => {
+            let typed: Vec<(String, String)> = cover_text
+                .into_iter()
+                .filter(|(place, t)| written.cover.get(place).is_none_or(|w| w != t.trim()))
+                .collect();
+            keep_typed_cover(typed, &mut subject.extra, &mut findings);
+        }
+        _ => {}
     }
     let date_written = cover.get(&SubjectField::Date).filter(|_| date.is_none());
     if let Some(raw) = date_written {
@@ -419,42 +401,57 @@ fn import_sheet(
     })
 }
 
+/// Text typed on the cover of a workbook kaiji wrote, by place (`表紙!B13`): kept in the
+/// subject's `cover_text`, each with a stray-text finding at its cell.
+fn keep_typed_cover(
+    typed: Vec<(String, String)>,
+    extra: &mut BTreeMap<String, serde_json::Value>,
+    findings: &mut Vec<Finding>,
+) {
+    if typed.is_empty() {
+        return;
+    }
+    // Findings in the order of the sheet: by row, then column ("A13" after "C4").
+    let mut typed = typed;
+    typed.sort_by_key(|(place, _)| {
+        let (sheet, cell) = place.rsplit_once('!').unwrap_or(("", place));
+        (sheet.to_owned(), text::parse_cell_ref(cell))
+    });
+    // Next to the cover text kept from an earlier import, if the document has some.
+    let key = match extra.get("cover_text") {
+        None | Some(serde_json::Value::Object(_)) => "cover_text",
+        Some(_) => "cover_text_typed",
+    };
+    let entry = extra
+        .entry(key.to_owned())
+        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    let Some(map) = entry.as_object_mut() else {
+        return;
+    };
+    for (place, t) in typed {
+        if let Some((sheet, cell)) = place.rsplit_once('!')
+            && let Some((r, c)) = text::parse_cell_ref(cell)
+        {
+            findings.push(located(
+                Code::StrayText,
+                sheet,
+                r as usize,
+                c as usize,
+                Text::new(
+                    format!("表紙の文字 {t:?} を subject.extra.{key} に残しました"),
+                    format!("text {t:?} on the cover was kept in subject.extra.{key}"),
+                ),
+            ));
+        }
+        map.insert(place, serde_json::Value::String(t));
+    }
+}
+
 fn newest_checklist(registry: &Registry) -> Option<&Catalog> {
     let any = "jahis-mds-sds".parse::<CatalogRef>().ok()?;
     registry
         .resolve(&any)
         .filter(|c| c.as_checklist().is_some())
-}
-
-/// Finds catalog items by kaiji id or by the number printed on the form.
-pub(crate) struct Matcher<'a> {
-    by_key: BTreeMap<String, &'a Item>,
-}
-
-impl<'a> Matcher<'a> {
-    pub(crate) fn new(checklist: &'a Checklist, kind: DocKind) -> Self {
-        let form = kind.form();
-        let mut by_key = BTreeMap::new();
-        // Numbers of the document's own form win over numbers of the other form.
-        for item in checklist.items().filter(|i| !i.forms.contains(&form)) {
-            if let Some(no) = item.no.as_deref().and_then(text::item_number) {
-                by_key.insert(no, item);
-            }
-        }
-        for item in checklist.items_for(form) {
-            if let Some(no) = item.no.as_deref().and_then(text::item_number) {
-                by_key.insert(no, item);
-            }
-        }
-        for item in checklist.items() {
-            by_key.insert(item.id.to_string(), item);
-        }
-        Self { by_key }
-    }
-
-    pub(crate) fn find(&self, number: &str) -> Option<&'a Item> {
-        self.by_key.get(number).copied()
-    }
 }
 
 /// One item as read from its row(s).
@@ -478,6 +475,14 @@ fn read_items(
     let mut current: Option<Row> = None;
     let name = sheet.name.as_str();
     let sheet_index = places.sheet(name);
+    // In kaiji's own layout, what kaiji wrote in the cells it does not read back: text that
+    // differs from it was typed by someone and is kept.
+    let written = hidden
+        .and_then(|h| h.written.as_ref())
+        .filter(|_| layout.col(Role::ItemId).is_some());
+    // Rows taken for section titles since the last item row: with no item after them they are
+    // notes under the table, not titles, and are kept.
+    let mut titles: Vec<(usize, Vec<usize>)> = Vec::new();
     let finish = |row: Option<Row>, answers: &mut BTreeMap<String, AnswerEntry>| {
         if let Some(row) = row {
             answers.insert(row.key, row.entry);
@@ -515,6 +520,7 @@ fn read_items(
             text::item_number(id_text)
         };
         if let Some(number) = number {
+            titles.clear();
             finish(current.take(), &mut answers);
             let item = matcher.find(&number);
             let key = item.map_or_else(|| number.clone(), |i| i.id.to_string());
@@ -571,7 +577,7 @@ fn read_items(
             if let Some(h) = hidden.and_then(|h| h.answers.get(&key)) {
                 restore(&mut entry, h);
             }
-            keep_stray(sheet, layout, r, &key, &mut entry, findings);
+            keep_stray(sheet, layout, r, &key, &mut entry, findings, written);
             current = Some(Row { key, entry });
             continue;
         }
@@ -584,75 +590,119 @@ fn read_items(
         if content.is_empty() {
             continue;
         }
-        let remark_col = layout.col(Role::Remark);
         // A section title stands in the number, question or category column, or is merged
-        // across the table; text anywhere else is kept.
+        // across the table; text anywhere else is kept. In kaiji's own layout a title is a
+        // heading row as kaiji wrote it.
         let structural = |c: &usize| {
-            matches!(
-                layout.role(*c),
-                Some(Role::No | Role::ItemId | Role::Question | Role::Category)
-            ) || sheet
+            let merged = sheet
                 .merges
                 .iter()
-                .any(|m| m.start == (r as u32, *c as u32) && m.end.1 > m.start.1)
+                .any(|m| m.start == (r as u32, *c as u32) && m.end.1 > m.start.1);
+            match written {
+                Some(w) => merged && w.is_heading(sheet.text(r, *c)),
+                None => {
+                    merged
+                        || matches!(
+                            layout.role(*c),
+                            Some(Role::No | Role::ItemId | Role::Question | Role::Category)
+                        )
+                }
+            }
         };
         if content.iter().all(structural) && (content.len() == 1 || current.is_none()) {
             // A section title: the form's structure, which the catalog has too.
             finish(current.take(), &mut answers);
+            titles.push((r, content));
             continue;
         }
-        let row = current.get_or_insert_with(|| {
-            // Text before the first item: kept as an item of its own, under its row number.
-            let key = format!("row-{}", r + 1);
-            places.put_item(
-                &key,
-                ItemPlaces {
-                    sheet: sheet_index,
-                    row: (r, content[0]),
-                    answer: None,
-                    remark: None,
-                },
-            );
-            Row {
-                key,
-                entry: AnswerEntry::default(),
-            }
-        });
-        for c in content {
-            let text = sheet.text(r, c);
-            if !row.entry.remark.is_empty() {
-                row.entry.remark.push('\n');
-            }
-            if Some(c) == remark_col {
-                // A remark that spills into the next row belongs to the item above.
-                row.entry.remark.push_str(text);
-                continue;
-            }
-            let cell = text::cell_ref(r as u32, c as u32);
-            row.entry.remark.push_str(&format!("[{cell}] {text}"));
-            findings.push(
-                located(
-                    Code::StrayText,
-                    name,
-                    r,
-                    c,
-                    Text::new(
-                        format!(
-                            "項目の行の外の文字 {text:?} を {} の備考に加えました",
-                            row.key
-                        ),
-                        format!(
-                            "text {text:?} outside an item row was added to the remark of {}",
-                            row.key
-                        ),
-                    ),
-                )
-                .with_item(row.key.as_str()),
-            );
-        }
+        keep_outside(
+            sheet,
+            layout,
+            r,
+            &content,
+            &mut current,
+            (places, sheet_index),
+            findings,
+        );
+    }
+    // Titles with no item after them: notes under the table.
+    for (r, content) in std::mem::take(&mut titles) {
+        keep_outside(
+            sheet,
+            layout,
+            r,
+            &content,
+            &mut current,
+            (places, sheet_index),
+            findings,
+        );
     }
     finish(current.take(), &mut answers);
     answers
+}
+
+/// Text outside an item row (`content`: its columns) is kept: in the remark of the item above
+/// (a remark that spills into the next row, as it is; other text with its cell), or before the
+/// first item in an item of its own under its row number, with a finding at each cell.
+fn keep_outside(
+    sheet: &Sheet,
+    layout: &Layout,
+    r: usize,
+    content: &[usize],
+    current: &mut Option<Row>,
+    (places, sheet_index): (&mut Places, usize),
+    findings: &mut Vec<Finding>,
+) {
+    let remark_col = layout.col(Role::Remark);
+    let row = current.get_or_insert_with(|| {
+        // Text before the first item: kept as an item of its own, under its row number.
+        let key = format!("row-{}", r + 1);
+        places.put_item(
+            &key,
+            ItemPlaces {
+                sheet: sheet_index,
+                row: (r, content[0]),
+                answer: None,
+                remark: None,
+            },
+        );
+        Row {
+            key,
+            entry: AnswerEntry::default(),
+        }
+    });
+    for &c in content {
+        let text = sheet.text(r, c);
+        if !row.entry.remark.is_empty() {
+            row.entry.remark.push('\n');
+        }
+        if Some(c) == remark_col {
+            // A remark that spills into the next row belongs to the item above.
+            row.entry.remark.push_str(text);
+            continue;
+        }
+        let cell = text::cell_ref(r as u32, c as u32);
+        row.entry.remark.push_str(&format!("[{cell}] {text}"));
+        findings.push(
+            located(
+                Code::StrayText,
+                &sheet.name,
+                r,
+                c,
+                Text::new(
+                    format!(
+                        "項目の行の外の文字 {text:?} を {} の備考に加えました",
+                        row.key
+                    ),
+                    format!(
+                        "text {text:?} outside an item row was added to the remark of {}",
+                        row.key
+                    ),
+                ),
+            )
+            .with_item(row.key.as_str()),
+        );
+    }
 }
 
 fn read_answer(
@@ -805,7 +855,8 @@ fn restore(entry: &mut AnswerEntry, hidden: &own::HiddenAnswer) {
     }
 }
 
-/// Text in a column kaiji does not read is appended to the remark, with a finding.
+/// Text in a column kaiji does not read (or, in its own layout, text typed over what it wrote)
+/// is appended to the remark, with a finding.
 fn keep_stray(
     sheet: &Sheet,
     layout: &Layout,
@@ -813,26 +864,29 @@ fn keep_stray(
     key: &str,
     entry: &mut AnswerEntry,
     findings: &mut Vec<Finding>,
+    written: Option<&own::Written>,
 ) {
     for c in 0..sheet.rows[r].len() {
         let t = sheet.text(r, c);
         if t.is_empty() || sheet.merge_origin(r, c).is_some_and(|o| o != (r, c)) {
             continue;
         }
-        let expected = matches!(
-            layout.role(c),
+        let expected = match layout.role(c) {
             Some(
-                Role::No
-                    | Role::ItemId
-                    | Role::Question
-                    | Role::Answer
-                    | Role::Mark(_)
-                    | Role::Remark
-                    | Role::Evidence
-                    | Role::GlRef
-                    | Role::Category
-            )
-        );
+                Role::ItemId
+                | Role::Question
+                | Role::Answer
+                | Role::Mark(_)
+                | Role::Remark
+                | Role::Evidence
+                | Role::Category,
+            ) => true,
+            // The form's own number and guideline references; in kaiji's own layout only as
+            // kaiji wrote them (text typed over them is kept).
+            Some(Role::No) => written.is_none_or(|w| w.is_number(key, t)),
+            Some(Role::GlRef) => written.is_none_or(|w| w.is_gl_refs(key, t)),
+            _ => false,
+        };
         if expected {
             continue;
         }
@@ -854,151 +908,6 @@ fn keep_stray(
             )
             .with_item(key),
         );
-    }
-}
-
-/// Cover labels and the subject field each names.
-pub(crate) fn cover_field(label: &str) -> Option<SubjectField> {
-    // Labels are short; a question or a remark is not one.
-    if label.is_empty() || label.len() > 80 {
-        return None;
-    }
-    let k = text::key(label);
-    let k = k.trim_end_matches([':', '：']);
-    let k = k.split(['(', '（']).next().unwrap_or(k);
-    Some(match k {
-        "製造業者名"
-        | "製造業者"
-        | "サービス事業者名"
-        | "サービス事業者"
-        | "事業者名"
-        | "会社名"
-        | "メーカー名"
-        | "製造販売業者"
-        | "製造業者名/サービス事業者名"
-        | "organisation"
-        | "organization"
-        | "manufacturer"
-        | "vendor" => SubjectField::Organisation,
-        "製品名"
-        | "製品名称"
-        | "サービス名"
-        | "サービス名称"
-        | "製品名/サービス名称"
-        | "製品・サービス名"
-        | "product"
-        | "servicename"
-        | "productname" => SubjectField::Product,
-        "型番" | "型式" | "モデル" | "機種" | "model" => SubjectField::Model,
-        "バージョン"
-        | "版数"
-        | "ver"
-        | "ver."
-        | "version"
-        | "ソフトウェアバージョン"
-        | "製品バージョン" => SubjectField::Version,
-        "作成日" | "記入日" | "発行日" | "作成年月日" | "記入年月日" | "date" => {
-            SubjectField::Date
-        }
-        "連絡先" | "問い合わせ先" | "問合せ先" | "お問い合わせ先" | "担当部署" | "contact" => {
-            SubjectField::Contact
-        }
-        "概要" | "製品概要" | "サービス概要" | "description" => {
-            SubjectField::Description
-        }
-        _ => return None,
-    })
-}
-
-/// Where one cover field stands: the label, and the cell that holds (or should hold) the value.
-#[derive(Debug, Clone)]
-pub(crate) struct CoverCell {
-    pub sheet: String,
-    pub label: (usize, usize),
-    /// The value cell. For a label and value in one cell ("製造業者名:株式会社X") it is the label
-    /// cell itself.
-    pub value: (usize, usize),
-    /// The label text when label and value share one cell.
-    pub inline_label: Option<String>,
-}
-
-/// The sheets a cover can stand on, in the order they are searched: the checklist sheet's own
-/// block above its table, then cover sheets (not another checklist, whose block is its own, not a
-/// version history, not kaiji's hidden sheet).
-fn cover_sheets<'a>(
-    sheets: &'a [Sheet],
-    table: &'a Sheet,
-    header_start: usize,
-    tables: &'a BTreeSet<&str>,
-) -> impl Iterator<Item = (&'a Sheet, usize)> {
-    let others = sheets.iter().filter(move |s| {
-        let name = text::key(&s.name);
-        s.name != table.name
-            && !own::is_hidden_sheet(&s.name)
-            && !name.contains("履歴")
-            && !name.contains("history")
-            && !tables.contains(s.name.as_str())
-    });
-    std::iter::once((table, header_start)).chain(others.map(|s| (s, s.rows.len().min(200))))
-}
-
-/// Finds the cover fields: a label cell, and its value in the next cell to the right (past a
-/// merged label) or below; or label and value in one cell.
-pub(crate) fn cover_cells(
-    sheets: &[Sheet],
-    table: &Sheet,
-    header_start: usize,
-    tables: &BTreeSet<&str>,
-) -> BTreeMap<SubjectField, CoverCell> {
-    let mut found = BTreeMap::new();
-    for (sheet, last_row) in cover_sheets(sheets, table, header_start, tables) {
-        for r in 0..last_row {
-            for c in 0..sheet.rows[r].len() {
-                let t = sheet.text(r, c);
-                let (field, inline) = match cover_field(t) {
-                    Some(f) => (f, None),
-                    None => match t.split_once(['：', ':']) {
-                        Some((label, value)) if !value.trim().is_empty() => {
-                            match cover_field(label) {
-                                Some(f) => (f, Some(label.trim().to_owned())),
-                                None => continue,
-                            }
-                        }
-                        _ => continue,
-                    },
-                };
-                if found.contains_key(&field) {
-                    continue;
-                }
-                let value = match inline {
-                    Some(_) => Some((r, c)),
-                    None => value_beside(sheet, r, c, last_row),
-                };
-                if let Some(value) = value {
-                    let cell = CoverCell {
-                        sheet: sheet.name.clone(),
-                        label: (r, c),
-                        value,
-                        inline_label: inline,
-                    };
-                    found.insert(field, cell);
-                }
-            }
-        }
-    }
-    found
-}
-
-/// The value of a cover cell, as text.
-fn cover_text(sheet: &Sheet, cell: &CoverCell) -> String {
-    let t = sheet.text(cell.value.0, cell.value.1);
-    match &cell.inline_label {
-        Some(_) => t
-            .split_once(['：', ':'])
-            .map_or("", |(_, v)| v)
-            .trim()
-            .to_owned(),
-        None => t.to_owned(),
     }
 }
 
@@ -1036,6 +945,19 @@ fn read_cover(
             }
         }
     }
+    // A heading over a column kaiji does not read (担当者メモ, a note beside the table's
+    // headings) says what that column's stray text is: kept with the cover's other text.
+    for r in layout.header_start..=layout.header_end.min(table.rows.len().saturating_sub(1)) {
+        for c in 0..table.rows[r].len() {
+            let t = table.text(r, c);
+            let origin = table.merge_origin(r, c).is_none_or(|o| o == (r, c));
+            let read = layout.role(c).is_some_and(|role| role != Role::Other);
+            if !t.is_empty() && origin && !read {
+                let place = format!("{}!{}", table.name, text::cell_ref(r as u32, c as u32));
+                other.insert(place, t.to_owned());
+            }
+        }
+    }
     for (field, cell) in cells {
         let Some(sheet) = sheets.iter().find(|s| s.name == cell.sheet) else {
             continue;
@@ -1055,46 +977,6 @@ fn read_cover(
     Cover { values, other }
 }
 
-/// The value cell beside a label: the next filled cell to the right (not another label), or the
-/// filled cell below; for an empty form, the first cell right of the (merged) label.
-fn value_beside(sheet: &Sheet, r: usize, c: usize, last_row: usize) -> Option<(usize, usize)> {
-    // A filled cell to the right: the value, unless it is another label or a hint to the
-    // person filling the form ("(正式名称で記入)", "※…ください").
-    let next = (c + 1..sheet.rows[r].len().min(c + 8)).find(|cc| {
-        let t = sheet.text(r, *cc);
-        !t.is_empty() && !is_hint(t) && sheet.merge_origin(r, *cc).is_none_or(|o| o == (r, *cc))
-    });
-    if let Some(cc) = next
-        && cover_field(sheet.text(r, cc)).is_none()
-    {
-        return Some((r, cc));
-    }
-    // The cell below, while still above the table.
-    let below = sheet.text(r + 1, c);
-    if r + 1 < last_row && !below.is_empty() && !is_hint(below) && cover_field(below).is_none() {
-        return Some((r + 1, c));
-    }
-    // An empty form: the cell right of the (merged) label, if it is free.
-    let slot = sheet
-        .merges
-        .iter()
-        .find(|m| m.start == (r as u32, c as u32))
-        .map_or(c + 1, |m| m.end.1 as usize + 1);
-    let free = sheet.text(r, slot).is_empty();
-    (free && next.is_none_or(|cc| cc > slot)).then_some((r, slot))
-}
-
-/// Text that tells the person filling the form what to write, not a value.
-fn is_hint(t: &str) -> bool {
-    // "(株)サンプル" is a name: only a note in brackets that says what to write is a hint.
-    let t = t.trim();
-    let bracketed = t.starts_with(['(', '（']) && t.ends_with([')', '）']);
-    t.starts_with(['※', '＊'])
-        || t.contains("記入")
-        || t.contains("ください")
-        || (bracketed && t.contains('例'))
-}
-
 fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
     let (sheet_name, r, c) = places.get("/subject/date")?;
     let sheet = sheets.iter().find(|s| s.name == sheet_name)?;
@@ -1106,167 +988,4 @@ fn cover_date(sheets: &[Sheet], places: &Places) -> Option<IsoDate> {
                 .and_then(|cell| text::parse_date(cover_value_text(&cell.text)))
         })
         .map(IsoDate::new)
-}
-
-/// The value part of "作成日:2026/4/1" (label and value in one cell), or the text itself.
-fn cover_value_text(t: &str) -> &str {
-    match t.split_once(['：', ':']) {
-        Some((label, value)) if cover_field(label).is_some() => value.trim(),
-        _ => t,
-    }
-}
-
-/// MDS or SDS (or RSS SDS), from the sheet's name and the words above its table.
-pub(crate) fn detect_kind(sheets: &[Sheet], sheet: &Sheet, layout: &Layout) -> DocKind {
-    let name = text::key(&sheet.name);
-    for (needles, kind) in [
-        (["rss", "リモートサービス"], DocKind::RssSds),
-        (["sds", "サービス事業者"], DocKind::Sds),
-        (["mds", "製造業者"], DocKind::Mds),
-    ] {
-        if needles.iter().any(|n| name.contains(n)) {
-            return kind;
-        }
-    }
-    let mut words = Vec::new();
-    for r in 0..layout.header_start {
-        for c in 0..sheet.rows[r].len() {
-            words.push(sheet.text(r, c).to_owned());
-        }
-    }
-    let says = |needles: &[&str]| {
-        words
-            .iter()
-            .any(|w| needles.iter().any(|n| text::key(w).contains(n)))
-    };
-    if says(&["rss", "リモートサービス"]) {
-        return DocKind::RssSds;
-    }
-    if says(&["sds", "サービス事業者"]) {
-        return DocKind::Sds;
-    }
-    if says(&["mds", "製造業者"]) {
-        return DocKind::Mds;
-    }
-    // Otherwise the cover decides: a service provider's cover names a service.
-    let cover_says_service = sheets.iter().any(|s| {
-        s.rows.iter().take(60).flatten().any(|cell| {
-            let k = text::key(&cell.text);
-            k.starts_with("サービス事業者") || k.starts_with("サービス名")
-        })
-    });
-    if cover_says_service {
-        DocKind::Sds
-    } else {
-        DocKind::Mds
-    }
-}
-
-/// The checklist revision the workbook names: kaiji's own `id@revision`, "Rev.5.0h", or
-/// "Ver.4.1" next to a word that makes it the checklist's version.
-fn detect_catalog<'r>(sheets: &[Sheet], registry: &'r Registry) -> Option<&'r Catalog> {
-    let checklists: Vec<&Catalog> = registry
-        .catalogs()
-        .iter()
-        .filter(|c| c.as_checklist().is_some())
-        .collect();
-    let keys: Vec<String> = checklists.iter().map(|c| text::key(&c.key())).collect();
-    let mut by_version = None;
-    for sheet in sheets {
-        for row in sheet.rows.iter().take(60) {
-            for cell in row {
-                // Only a cell that names a version can name the checklist: skip the rest cheaply.
-                let t = &cell.text;
-                let may_name = t.contains('@')
-                    || t.contains('版')
-                    || t.bytes().any(|b| matches!(b, b'v' | b'V' | b'r' | b'R'))
-                    || t.contains(['ｖ', 'Ｖ', 'ｒ', 'Ｒ']);
-                if !may_name {
-                    continue;
-                }
-                let k = text::key(t);
-                if let Some(i) = keys.iter().position(|key| k.contains(key.as_str())) {
-                    return Some(checklists[i]);
-                }
-                for (marker, strong) in [
-                    ("rev.", false),
-                    ("rev", false),
-                    ("ver.", false),
-                    ("ver", false),
-                    ("版", false),
-                ] {
-                    let Some(token) = version_after(&k, marker) else {
-                        continue;
-                    };
-                    let context = strong
-                        || [
-                            "mds",
-                            "sds",
-                            "開示書",
-                            "チェックリスト",
-                            "jahis",
-                            "jira",
-                            "checklist",
-                        ]
-                        .iter()
-                        .any(|w| k.contains(w));
-                    if !context {
-                        continue;
-                    }
-                    if let Some(c) = checklists
-                        .iter()
-                        .find(|c| text::key(&c.header.revision) == token)
-                    {
-                        return Some(c);
-                    }
-                    if by_version.is_none() {
-                        by_version = checklists
-                            .iter()
-                            .filter(|c| text::key(&c.header.version) == token)
-                            .max_by(|a, b| {
-                                kaiji_catalog::compare_versions(
-                                    &a.header.revision,
-                                    &b.header.revision,
-                                )
-                            })
-                            .copied();
-                    }
-                }
-            }
-        }
-    }
-    by_version
-}
-
-/// The version token after a marker: "rev.5.0h" → "5.0h"; for 版, the token before it
-/// ("第5.0版" → "5.0").
-fn version_after(k: &str, marker: &str) -> Option<String> {
-    let take = |s: &str| -> String {
-        s.chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-            .collect::<String>()
-            .trim_end_matches('.')
-            .to_owned()
-    };
-    if marker == "版" {
-        let at = k.find('版')?;
-        let before: String = k[..at]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        let token: String = before.chars().rev().collect();
-        return token
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
-            .then_some(token);
-    }
-    let at = k.find(marker)?;
-    let token = take(&k[at + marker.len()..]);
-    token
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit())
-        .then_some(token)
 }

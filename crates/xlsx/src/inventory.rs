@@ -9,8 +9,13 @@ use kaiji_model::{
     mhlw::{Inventory, SystemEntry},
 };
 
-use crate::grid::{Sheet, read_workbook};
-use crate::{Error, Limits, text};
+use crate::{
+    error::{BadCell, Error},
+    limits::Limits,
+    read::read_workbook,
+    sheet::Sheet,
+    text,
+};
 
 /// What a header cell names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +80,8 @@ pub fn read_inventory(bytes: &[u8], facility: &str, limits: &Limits) -> Result<I
     };
     let at = |c: Column| columns.iter().find(|(_, k)| *k == c).map(|(i, _)| *i);
     let mut systems = Vec::new();
+    // Every cell that cannot be read, so that one run names them all.
+    let mut bad = Vec::new();
     for r in row + 1..sheet.rows.len() {
         let cell = |c: Column| at(c).map_or("", |i| sheet.text(r, i));
         let (system, vendor) = (cell(Column::System), cell(Column::Vendor));
@@ -82,14 +89,24 @@ pub fn read_inventory(bytes: &[u8], facility: &str, limits: &Limits) -> Result<I
             continue;
         }
         let remote = match cell(Column::Remote) {
-            "" => None,
-            t => Some(yes_no(t).ok_or_else(|| bad_cell(sheet, r, at(Column::Remote), t))?),
+            t if t.is_empty() || is_unconfirmed(t) => None,
+            t => yes_no(t).or_else(|| {
+                bad.push(bad_cell(sheet, r, at(Column::Remote), t, Column::Remote));
+                None
+            }),
         };
         let confirmed = match at(Column::Confirmed) {
-            Some(c) if !sheet.text(r, c).is_empty() => {
-                Some(IsoDate::new(sheet.date(r, c).ok_or_else(|| {
-                    bad_cell(sheet, r, Some(c), sheet.text(r, c))
-                })?))
+            Some(c) if !sheet.text(r, c).is_empty() && !is_unconfirmed(sheet.text(r, c)) => {
+                sheet.date(r, c).map(IsoDate::new).or_else(|| {
+                    bad.push(bad_cell(
+                        sheet,
+                        r,
+                        Some(c),
+                        sheet.text(r, c),
+                        Column::Confirmed,
+                    ));
+                    None
+                })
             }
             _ => None,
         };
@@ -103,6 +120,9 @@ pub fn read_inventory(bytes: &[u8], facility: &str, limits: &Limits) -> Result<I
             disclosure: Some(cell(Column::Disclosure).to_owned()).filter(|d| !d.is_empty()),
             remote_profile: Some(cell(Column::Profile).to_owned()).filter(|d| !d.is_empty()),
         });
+    }
+    if !bad.is_empty() {
+        return Err(Error::BadCells(bad));
     }
     Ok(Inventory {
         facility: facility_name(sheet, row).unwrap_or_else(|| facility.to_owned()),
@@ -162,14 +182,43 @@ fn yes_no(t: &str) -> Option<bool> {
     }
 }
 
-fn bad_cell(sheet: &Sheet, r: usize, c: Option<usize>, value: &str) -> Error {
-    let cell = text::cell_ref(r as u32, c.unwrap_or(0) as u32);
-    Error::BadCell {
-        sheet: sheet.name.clone(),
-        cell,
-        message: Text::new(
-            format!("{value:?} を読めません(リモート保守は あり/なし、確認日は日付)"),
-            format!("{value:?} cannot be read (remote maintenance: yes/no; confirmed: a date)"),
+/// Words that say the answer is not known yet (要確認, 不明, 確認中 …): not an answer, and not an
+/// error either; the entry stays unconfirmed (`None`), which the MHLW lines report as not asked.
+fn is_unconfirmed(t: &str) -> bool {
+    let k = text::key(t);
+    let k = k.trim_end_matches(['。', '.']);
+    matches!(
+        k,
+        "要確認"
+            | "確認要"
+            | "不明"
+            | "確認中"
+            | "未確認"
+            | "調査中"
+            | "問合せ中"
+            | "問い合わせ中"
+            | "?"
+            | "unknown"
+            | "unconfirmed"
+            | "tbd"
+            | "tbc"
+    )
+}
+
+fn bad_cell(sheet: &Sheet, r: usize, c: Option<usize>, value: &str, column: Column) -> BadCell {
+    let message = match column {
+        Column::Remote => Text::new(
+            format!("リモート保守の {value:?} を読めません(あり/なし、または 要確認)"),
+            format!("remote maintenance {value:?} cannot be read (yes/no, or unconfirmed)"),
         ),
+        _ => Text::new(
+            format!("確認日の {value:?} を日付として読めません"),
+            format!("confirmation date {value:?} is not a date"),
+        ),
+    };
+    BadCell {
+        sheet: sheet.name.clone(),
+        cell: text::cell_ref(r as u32, c.unwrap_or(0) as u32),
+        message,
     }
 }

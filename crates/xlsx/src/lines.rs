@@ -6,9 +6,9 @@ use kaiji_catalog::Lang;
 use kaiji_model::mhlw::ChecklistLine;
 use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
-use crate::Error;
+use crate::error::Error;
+use crate::export::FONT;
 use crate::matrix::table_formats;
-use crate::own::FONT;
 
 /// Writes the answered lines.
 pub fn checklist_workbook(

@@ -7,8 +7,8 @@ use kaiji_catalog::{Answer, Lang};
 use kaiji_model::{Code, review::Comparison};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError};
 
-use crate::Error;
-use crate::own::FONT;
+use crate::error::Error;
+use crate::export::FONT;
 
 /// The cell format of kaiji's report workbooks (bordered, wrapped, top-aligned) and of their
 /// headings.

@@ -7,9 +7,9 @@ use kaiji_catalog::Lang;
 use kaiji_model::rss::{Formula, Party, Register, Treatment};
 use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
-use crate::Error;
+use crate::error::Error;
+use crate::export::FONT;
 use crate::matrix::table_formats;
-use crate::own::FONT;
 
 /// Writes the register.
 pub fn risk_workbook(register: &Register, lang: Lang) -> Result<Vec<u8>, Error> {

@@ -52,11 +52,22 @@ pub(crate) fn item_number(s: &str) -> Option<String> {
         .replace(['\u{30FC}', '\u{FF70}'], "-")
         .trim()
         .to_owned();
-    for prefix in ["No.", "no.", "NO.", "No", "№"] {
-        if let Some(rest) = t.strip_prefix(prefix) {
+    for prefix in ["No.", "no.", "NO.", "No", "NO", "№"] {
+        // "No" only as a word of its own ("No3", "No 3"): "Note 1" is not "te 1".
+        if let Some(rest) = t.strip_prefix(prefix)
+            && !rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
             t = rest.trim().to_owned();
             break;
         }
+    }
+    // Words with a number are a label, not an id ("Note 1", "Step 2"): ids join their parts
+    // with dashes ("MDS-C14-02").
+    let mut words = t.split_whitespace();
+    if words.clone().nth(1).is_some()
+        && words.any(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return None;
     }
     // Footnote marks after a number ("2-1※", "3-4*") are not part of it.
     let t = t
@@ -207,6 +218,16 @@ mod tests {
             ("Yes", None),
             ("", None),
             ("認証・認可", None),
+            // "No" is a prefix only as a word of its own.
+            ("No 3", Some("3")),
+            ("No3", Some("3")),
+            ("NO.4-1", Some("4-1")),
+            ("№5", Some("5")),
+            ("Note 1", None),
+            ("Notes 2-1", None),
+            ("Note:1", None),
+            ("Step 2", None),
+            ("No te 1", None),
         ] {
             assert_eq!(item_number(s).as_deref(), want, "{s:?}");
         }

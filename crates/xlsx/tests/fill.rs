@@ -194,6 +194,54 @@ fn a_blank_without_cell_references_is_filled_too() {
     assert_eq!(back.subject.product, "Filled PACS");
 }
 
+/// The blank with its sheet's relationship target written relative and climbing out of `xl/`
+/// first (`../xl/worksheets/sheet1.xml`), as some writers put it.
+fn with_dot_dot_target(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts(bytes) {
+        let data = if name == "xl/_rels/workbook.xml.rels" {
+            let xml = String::from_utf8(data).unwrap();
+            assert!(
+                xml.contains(r#"Target="/xl/worksheets/sheet1.xml""#),
+                "{xml}"
+            );
+            xml.replace(
+                r#"Target="/xl/worksheets/sheet1.xml""#,
+                r#"Target="../xl/worksheets/sheet1.xml""#,
+            )
+            .into_bytes()
+        } else {
+            data
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The reader and the filler resolve relationship targets alike: a blank whose sheet target has
+/// a `..` segment reads and is filled (the filler used to look for `xl/../xl/…` and fail).
+#[test]
+fn a_blank_with_a_dot_dot_sheet_target_is_filled() {
+    let registry = Registry::builtin().unwrap();
+    let blank = with_dot_dot_target(&fixture("blank-official.xlsx"));
+    let doc = answered(&blank, &registry);
+    let (filled, report) = fill(&doc, &blank, &registry).unwrap();
+    assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
+    assert!(!report.written.is_empty());
+    let back = import(&filled, &registry, &ImportOptions::default())
+        .unwrap()
+        .remove(0)
+        .document;
+    for (id, entry) in &doc.answers {
+        assert_eq!(back.answers[id].answer, entry.answer, "{id}");
+        assert_eq!(back.answers[id].remark, entry.remark, "{id}");
+    }
+    assert_eq!(back.subject.product, "Filled PACS");
+}
+
 #[test]
 fn values_without_a_place_are_reported() {
     let registry = Registry::builtin().unwrap();

@@ -38,13 +38,13 @@ fn bad_cells_and_missing_tables_are_named() {
         &["EHR", "Other Co.", "perhaps"],
     ]);
     match read_inventory(&bytes, "x", &Limits::default()) {
-        Err(Error::BadCell {
-            sheet,
-            cell,
-            message,
-        }) => {
-            assert_eq!((sheet.as_str(), cell.as_str()), ("台帳", "C3"));
-            assert!(message.en.contains("perhaps"));
+        Err(Error::BadCells(cells)) => {
+            assert_eq!(cells.len(), 1, "{cells:?}");
+            assert_eq!(
+                (cells[0].sheet.as_str(), cells[0].cell.as_str()),
+                ("台帳", "C3")
+            );
+            assert!(cells[0].message.en.contains("perhaps"));
         }
         other => panic!("{other:?}"),
     }
@@ -54,7 +54,7 @@ fn bad_cells_and_missing_tables_are_named() {
     ]);
     assert!(matches!(
         read_inventory(&bytes, "x", &Limits::default()),
-        Err(Error::BadCell { cell, .. }) if cell == "C2"
+        Err(Error::BadCells(cells)) if cells.len() == 1 && cells[0].place() == "台帳!C2"
     ));
     let bytes = book(&[
         &["Facility", "Example Hospital"],
@@ -67,6 +67,54 @@ fn bad_cells_and_missing_tables_are_named() {
     let e = read_inventory(&book(&[&["メモ"]]), "x", &Limits::default()).unwrap_err();
     assert!(matches!(e, Error::NoInventory), "{e:?}");
     assert!(e.to_string().contains("システム台帳"));
+}
+
+/// 要確認 (and 不明, 確認中 …) is not an answer yet: the entry is unconfirmed, not an error.
+#[test]
+fn unconfirmed_remote_maintenance_is_not_an_error() {
+    let bytes = book(&[
+        &["システム名", "事業者名", "リモート保守", "確認日"],
+        &["PACS", "A社", "要確認", ""],
+        &["電子カルテ", "B社", "不明", "未確認"],
+        &["検査", "C社", "確認中", ""],
+        &["放射線", "D社", "あり", "2026/4/1"],
+        &["給食", "E社", "なし", ""],
+    ]);
+    let inv = read_inventory(&bytes, "x", &Limits::default()).unwrap();
+    let remote: Vec<Option<bool>> = inv.systems.iter().map(|s| s.remote_maintenance).collect();
+    assert_eq!(remote, [None, None, None, Some(true), Some(false)]);
+    assert_eq!(inv.systems[1].remote_confirmed, None);
+    assert!(inv.systems[3].remote_confirmed.is_some());
+}
+
+/// Every bad cell of the file in one error, each named by sheet!cell, in the order of the rows.
+#[test]
+fn all_bad_cells_are_reported_at_once() {
+    let bytes = book(&[
+        &["システム名", "事業者名", "リモート保守", "確認日"],
+        &["PACS", "A社", "たぶん", "来週"],
+        &["電子カルテ", "B社", "要確認", ""],
+        &["検査", "C社", "あり", "2026/13/40"],
+        &["放射線", "D社", "半分", ""],
+    ]);
+    let e = read_inventory(&bytes, "x", &Limits::default()).unwrap_err();
+    let Error::BadCells(cells) = &e else {
+        panic!("{e:?}")
+    };
+    let places: Vec<String> = cells.iter().map(|c| c.place()).collect();
+    assert_eq!(places, ["台帳!C2", "台帳!D2", "台帳!D4", "台帳!C5"]);
+    let ja = e.to_string();
+    assert!(ja.starts_with("読めないセルが 4 個あります:"), "{ja}");
+    for place in &places {
+        assert!(ja.contains(&format!("\n  {place}: ")), "{ja}");
+    }
+    assert!(
+        ja.contains("たぶん") && ja.contains("来週") && ja.contains("半分"),
+        "{ja}"
+    );
+    let en = e.message(kaiji_catalog::Lang::En);
+    assert!(en.starts_with("4 cells cannot be read:"), "{en}");
+    assert!(en.contains("台帳!C5: remote maintenance \"半分\""), "{en}");
 }
 
 proptest! {
@@ -83,7 +131,10 @@ proptest! {
         let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
         match read_inventory(&book(&slices), "x", &Limits::default()) {
             Ok(inv) => prop_assert!(inv.systems.len() < all.len()),
-            Err(Error::BadCell { sheet, .. }) => prop_assert_eq!(sheet, "台帳"),
+            Err(Error::BadCells(cells)) => {
+                prop_assert!(!cells.is_empty());
+                prop_assert!(cells.iter().all(|c| c.sheet == "台帳"));
+            }
             Err(other) => prop_assert!(false, "{other:?}"),
         }
     }

@@ -408,3 +408,19 @@ fn hints_beside_cover_labels_are_not_values() {
     // The blank has no date label: the date has no place, and says so.
     assert_eq!(report.unplaced, ["/subject/date"]);
 }
+
+/// A heading over a column kaiji does not read is kept with the cover's other text, beside the
+/// column's own text kept as stray text.
+#[test]
+fn the_heading_of_an_unread_column_is_kept() {
+    let bytes = book(
+        &["項番", "確認項目", "回答", "備考", "担当者メモ"],
+        &[&["0-1", "医療機器である", "はい", "", "営業に確認"]],
+        |_| {},
+    );
+    let got = one(&bytes);
+    let cover = &got.document.subject.extra["cover_text"];
+    assert_eq!(cover["MDS!E2"], "担当者メモ", "{cover}");
+    assert_eq!(codes(&got, Code::StrayText), ["E3"]);
+    assert_eq!(got.document.answers["MDS-C00-01"].remark, "[E3] 営業に確認");
+}

@@ -1,7 +1,6 @@
-//! kaiji's own workbook layout: what `kaiji export` writes, and the hidden sheet that carries
-//! what the visible cells cannot, so that export → import gives the same document back.
-
-use std::collections::BTreeMap;
+//! Export: writes a disclosure in kaiji's own workbook layout (what `kaiji export` writes), with
+//! the hidden sheet of [`crate::layout::own`], so that export → import gives the same document
+//! back.
 
 use kaiji_catalog::{Answer, Catalog, Lang, Registry};
 use kaiji_model::{Disclosure, DocKind, disclosure::SubjectField};
@@ -9,87 +8,19 @@ use rust_xlsxwriter::{
     Color, DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use strum::IntoEnumIterator;
 
-use crate::{Error, grid::Sheet};
+use crate::{
+    error::Error,
+    layout::own::{
+        HIDDEN, HIDDEN_FORMAT, Hidden, HiddenAnswer, MAX_CELL_CHARS, Written, evidence_cell,
+        evidence_links, survives,
+    },
+    text,
+};
 
-/// The name of the hidden sheet.
-const HIDDEN: &str = "_kaiji";
-/// The first cell of the hidden sheet: the format of what follows.
-const HIDDEN_FORMAT: &str = "kaiji-xlsx/1";
-/// Excel's limit on the text of one cell.
-pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 /// The font of every cell: the default Japanese font of current Excel.
 pub(crate) const FONT: &str = "游ゴシック";
-
-pub(crate) fn is_hidden_sheet(name: &str) -> bool {
-    name == HIDDEN
-}
-
-/// What the hidden sheet carries: the parts of a document that have no visible cell.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Hidden {
-    pub kind: Option<DocKind>,
-    #[serde(default)]
-    pub extra: BTreeMap<String, Value>,
-    #[serde(default)]
-    pub subject_extra: BTreeMap<String, Value>,
-    /// Exact subject values that a cell does not carry as they are.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub subject: BTreeMap<String, String>,
-    #[serde(default)]
-    pub answers: BTreeMap<String, HiddenAnswer>,
-}
-
-/// Exact values of one answer whose cells may not carry them as they are (surrounding white
-/// space, line breaks inside evidence links) and the fields without a cell. On import a hidden
-/// value is used only where the visible cell still agrees with it, so an edit in Excel wins.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct HiddenAnswer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_answer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, Value>,
-}
-
-/// How a list of evidence links stands in one cell, one per line.
-pub(crate) fn evidence_cell(links: &[String]) -> String {
-    links.join("\n")
-}
-
-/// Reads an evidence cell back into links.
-pub(crate) fn evidence_links(cell: &str) -> Vec<String> {
-    cell.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Whether a text survives a trip through a cell as it is (the importer trims cells).
-fn survives(text: &str) -> bool {
-    text.trim() == text && !text.contains('\r')
-}
-
-/// Reads the hidden sheet, if the workbook has one that kaiji can read.
-pub(crate) fn read_hidden(sheets: &[Sheet]) -> Option<Hidden> {
-    let sheet = sheets.iter().find(|s| is_hidden_sheet(&s.name))?;
-    if sheet.text(0, 0) != HIDDEN_FORMAT {
-        return None;
-    }
-    let json: String = (1..sheet.rows.len())
-        .map(|r| sheet.cell(r, 0).map_or("", |c| c.text.as_str()))
-        .collect();
-    serde_json::from_str(&json).ok()
-}
 
 /// The texts of the layout, in the document's language.
 struct Labels {
@@ -178,20 +109,30 @@ fn write_workbook(
 
     let mut book = Workbook::new();
 
+    // What the visible cells carry that import does not read back, for the hidden sheet.
+    let mut own_cells = Written::default();
+
     // Cover.
     let cover = book.add_worksheet();
-    cover.set_name(l.t("表紙", "Cover"))?;
+    let cover_name = l.t("表紙", "Cover");
+    cover.set_name(cover_name)?;
+    let mut on_cover = |r: u32, c: u32, text: &str| {
+        if !text.trim().is_empty() {
+            own_cells.cover.insert(
+                format!("{cover_name}!{}", text::cell_ref(r, c)),
+                text.trim().to_owned(),
+            );
+        }
+    };
     let kind_label = doc.kind.label();
-    cover.write_string_with_format(
-        0,
-        0,
-        l.t(
-            "医療情報セキュリティ開示書",
-            "Security disclosure for medical information",
-        ),
-        &title,
-    )?;
+    let heading = l.t(
+        "医療情報セキュリティ開示書",
+        "Security disclosure for medical information",
+    );
+    cover.write_string_with_format(0, 0, heading, &title)?;
+    on_cover(0, 0, heading);
     cover.write_string_with_format(1, 0, kind_label.get(l.lang), &base)?;
+    on_cover(1, 0, kind_label.get(l.lang));
     let catalog_title = catalog.map_or_else(String::new, |c| c.header.title.get(l.lang).to_owned());
     let rows: Vec<(&str, String)> = vec![
         (
@@ -216,6 +157,7 @@ fn write_workbook(
     for (i, (name, value)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
         cover.write_string_with_format(r, 0, *name, &label)?;
+        on_cover(r, 0, name);
         if *name == l.t("作成日", "Date")
             && let Some(d) = doc.subject.date.map(kaiji_model::IsoDate::date)
         {
@@ -223,6 +165,7 @@ fn write_workbook(
             cover.write_datetime_with_format(r, 1, &when, &date)?;
         } else {
             cover.write_string_with_format(r, 1, value, &wrap)?;
+            on_cover(r, 1, value);
         }
     }
     cover.set_column_width(0, 30)?;
@@ -231,15 +174,12 @@ fn write_workbook(
         .set_paper_size(9)
         .set_landscape()
         .set_print_fit_to_pages(1, 0);
-    cover.write_string_with_format(
-        14,
-        0,
-        l.t(
-            "この表は kaiji が作成しました。回答は「チェックリスト」シートの回答欄から選んでください。",
-            "Written by kaiji. Choose answers from the drop-down in the checklist sheet.",
-        ),
-        &base,
-    )?;
+    let note = l.t(
+        "この表は kaiji が作成しました。回答は「チェックリスト」シートの回答欄から選んでください。",
+        "Written by kaiji. Choose answers from the drop-down in the checklist sheet.",
+    );
+    cover.write_string_with_format(14, 0, note, &base)?;
+    on_cover(14, 0, note);
 
     // Checklist.
     let sheet = book.add_worksheet();
@@ -276,14 +216,9 @@ fn write_workbook(
             if items.is_empty() {
                 continue;
             }
-            sheet.merge_range(
-                r,
-                0,
-                r,
-                6,
-                &format!("{} {}", sec.id, sec.title.get(l.lang)),
-                &section,
-            )?;
+            let heading = format!("{} {}", sec.id, sec.title.get(l.lang));
+            sheet.merge_range(r, 0, r, 6, &heading, &section)?;
+            own_cells.headings.insert(heading.trim().to_owned());
             r += 1;
             for item in items {
                 let id = item.id.as_str();
@@ -296,17 +231,18 @@ fn write_workbook(
                     .item_view(catalog, id)
                     .map(|v| v.refs_to("mhlw-gl").join("\n"))
                     .unwrap_or_default();
-                item_row(
-                    sheet,
-                    r,
-                    item.no.as_deref().unwrap_or(""),
-                    id,
-                    &question,
-                    &entry,
-                    &refs,
-                    &wrap,
-                    l,
-                )?;
+                let no = item.no.as_deref().unwrap_or("");
+                if !no.trim().is_empty() {
+                    own_cells
+                        .numbers
+                        .insert(id.to_owned(), no.trim().to_owned());
+                }
+                if !refs.trim().is_empty() {
+                    own_cells
+                        .gl_refs
+                        .insert(id.to_owned(), refs.trim().to_owned());
+                }
+                item_row(sheet, r, no, id, &question, &entry, &refs, &wrap, l)?;
                 written.insert(id.to_owned());
                 r += 1;
             }
@@ -318,14 +254,9 @@ fn write_workbook(
         .filter(|(id, _)| !written.contains(*id))
         .collect();
     if !rest.is_empty() {
-        sheet.merge_range(
-            r,
-            0,
-            r,
-            6,
-            l.t("チェックリストにない項目", "Items not in the checklist"),
-            &section,
-        )?;
+        let heading = l.t("チェックリストにない項目", "Items not in the checklist");
+        sheet.merge_range(r, 0, r, 6, heading, &section)?;
+        own_cells.headings.insert(heading.to_owned());
         r += 1;
         for (id, entry) in rest {
             item_row(
@@ -393,6 +324,7 @@ fn write_workbook(
             })
             .filter(|(_, h)| *h != HiddenAnswer::default())
             .collect(),
+        written: Some(own_cells),
     };
     let json = serde_json::to_string(&hidden).unwrap_or_default();
     let store = book.add_worksheet();

@@ -2,7 +2,7 @@
 //! them: calamine follows sector chains without looking for cycles, so a hostile file with a
 //! chain that loops makes it read forever (the fuzzer found one that grew to gigabytes).
 
-use crate::Error;
+use crate::error::Error;
 
 /// Special sector numbers: free, end of chain, FAT sector, DIFAT sector.
 const MAX_REGULAR: u32 = 0xFFFF_FFFA;

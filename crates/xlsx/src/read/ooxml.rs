@@ -8,13 +8,19 @@
 //! calamine takes to read its cells (bench/xlsx-import).
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
 
 use calamine::Dimensions;
 
-use crate::grid::{Cell, Sheet, check_size, date_cell, number_cell, text_cell};
-use crate::xml::{self, Attrs, Token, Tokens, XmlError};
-use crate::{Error, Limits};
+use crate::{
+    error::Error,
+    limits::Limits,
+    package::{self, Parts},
+    read::{
+        guard::check_size,
+        xml::{self, Attrs, Token, Tokens, XmlError},
+    },
+    sheet::{Cell, Sheet, date_cell, number_cell, text_cell},
+};
 
 /// Reads every worksheet of an .xlsx/.xlsm (chart and dialog sheets have no cells and are left
 /// out), in the workbook's order.
@@ -24,10 +30,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
         .read("xl/workbook.xml")?
         .ok_or_else(|| corrupt(None, "xl/workbook.xml is missing"))?;
     let book = parse_workbook(&workbook)?;
-    let rels = parts
-        .read("xl/_rels/workbook.xml.rels")?
-        .unwrap_or_default();
-    let rels = parse_relations(&rels)?;
+    let rels = package::relations(&parts.read(package::WORKBOOK_RELS)?.unwrap_or_default())?;
     let part_of = |kind: &str, default: &str| {
         rels.values()
             .find(|(k, _)| k.ends_with(kind))
@@ -68,50 +71,6 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Error> {
         sheets.push(sheet);
     }
     Ok(sheets)
-}
-
-/// The zip parts, found as Excel finds them: names compare without regard to case or slash
-/// direction.
-struct Parts<'a> {
-    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
-    names: HashMap<String, usize>,
-    limit: u64,
-}
-
-impl<'a> Parts<'a> {
-    fn new(bytes: &'a [u8], limits: &Limits) -> Result<Self, Error> {
-        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(None, e))?;
-        let names = (0..zip.len())
-            .filter_map(|i| Some((part_key(&zip.name_for_index(i)?.ok()?), i)))
-            .collect();
-        Ok(Self {
-            zip,
-            names,
-            limit: limits.max_uncompressed,
-        })
-    }
-
-    /// The inflated part, or `None` when the archive has no such part.
-    fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, Error> {
-        let Some(&index) = self.names.get(&part_key(name)) else {
-            return Ok(None);
-        };
-        let part = self
-            .zip
-            .by_index(index)
-            .map_err(|e| corrupt(None, format!("{name}: {e}")))?;
-        let mut xml = Vec::with_capacity(part.size().min(self.limit) as usize);
-        part.take(self.limit)
-            .read_to_end(&mut xml)
-            .map_err(|e| corrupt(None, format!("{name}: {e}")))?;
-        Ok(Some(xml))
-    }
-}
-
-fn part_key(name: &str) -> String {
-    name.replace('\\', "/")
-        .trim_start_matches('/')
-        .to_ascii_lowercase()
 }
 
 fn corrupt(sheet: Option<&str>, message: impl std::fmt::Display) -> Error {
@@ -175,39 +134,6 @@ fn parse_workbook(xml: &[u8]) -> Result<Workbook, Error> {
         }
     }
     Ok(book)
-}
-
-/// Relationship id → (type, part path).
-fn parse_relations(xml: &[u8]) -> Result<HashMap<String, (String, String)>, Error> {
-    let mut rels = HashMap::new();
-    for tag in start_tags(xml, "xl/_rels/workbook.xml.rels") {
-        let (name, attrs) = tag?;
-        if name == b"Relationship"
-            && let (Some(id), Some(target)) = (attrs.text(b"Id"), attrs.text(b"Target"))
-        {
-            let kind = attrs.text(b"Type").unwrap_or_default();
-            rels.insert(id, (kind, resolve_target(&target)));
-        }
-    }
-    Ok(rels)
-}
-
-/// A relationship target of the workbook part as a part path: relative to `xl/`, or absolute.
-fn resolve_target(target: &str) -> String {
-    if let Some(absolute) = target.strip_prefix('/') {
-        return absolute.to_owned();
-    }
-    let mut path: Vec<&str> = vec!["xl"];
-    for segment in target.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                path.pop();
-            }
-            s => path.push(s),
-        }
-    }
-    path.join("/")
 }
 
 /// Reads rich text (`<si>`, `<is>`) up to its end tag into `out`: the text of its runs, with
@@ -647,6 +573,7 @@ mod tests {
     use super::*;
     use calamine::Reader;
     use proptest::prelude::*;
+    use std::io::Cursor;
 
     /// Per sheet: its name, its non-empty cells (row, column, text) and its merged regions.
     type Read = Vec<(String, Vec<(u32, u32, String)>, Vec<Dimensions>)>;
@@ -662,7 +589,13 @@ mod tests {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 let cells = range
                     .used_cells()
-                    .map(|(r, c, v)| (r0 + r as u32, c0 + c as u32, crate::grid::cell_of(v).text))
+                    .map(|(r, c, v)| {
+                        (
+                            r0 + r as u32,
+                            c0 + c as u32,
+                            crate::read::via_calamine::cell_of(v).text,
+                        )
+                    })
                     .filter(|(_, _, t)| !t.is_empty())
                     .collect();
                 let merges = book.merge_cells_by_sheet_name(&name).unwrap();
@@ -859,18 +792,5 @@ mod tests {
         assert_eq!(parse_ref(b"A1B"), None);
         let region = parse_region(b"C3:A1").unwrap();
         assert_eq!((region.start, region.end), ((0, 0), (2, 2)));
-    }
-
-    #[test]
-    fn targets_resolve_against_the_workbook_folder() {
-        assert_eq!(
-            resolve_target("worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
-        assert_eq!(
-            resolve_target("/xl/worksheets/s.xml"),
-            "xl/worksheets/s.xml"
-        );
-        assert_eq!(resolve_target("../other/s.xml"), "other/s.xml");
     }
 }

@@ -1,8 +1,8 @@
-//! Finding the checklist in a sheet: the header row, what each column holds, and the rows.
+//! The checklist table of a sheet: the header row, what each column holds, and the rows.
 
 use kaiji_catalog::Answer;
 
-use crate::{grid::Sheet, text};
+use crate::{sheet::Sheet, text};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
