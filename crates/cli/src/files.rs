@@ -70,13 +70,14 @@ pub(crate) fn read_document(path: &Path) -> Result<kaiji_model::Disclosure, User
 /// Reads advisory files (CISA KEV or OSV JSON), all of them into one list.
 pub(crate) fn read_advisories(
     paths: &[std::path::PathBuf],
-) -> Result<Vec<kaiji_model::Advisory>, UserError> {
+) -> Result<Vec<kaiji_sbom::Advisory>, UserError> {
     let mut all = Vec::new();
     for path in paths {
-        all.extend(kaiji_model::parse_advisories(
-            &path.display().to_string(),
-            &read_text(path)?,
-        )?);
+        let bytes = read_bytes(path, MAX_TEXT_BYTES)?;
+        all.extend(
+            kaiji_sbom::advisory::parse(&path.display().to_string(), &bytes)
+                .map_err(|e| UserError::new(e.message_ja(), e.message_en()))?,
+        );
     }
     Ok(all)
 }

@@ -18,7 +18,7 @@ mod skeleton;
 mod sla;
 mod validate;
 
-pub use advisory::{Advisory, Range, check_profile, parse_advisories};
+pub use advisory::check_profile;
 pub use compare::{Comparison, MatrixCell, MatrixRow, Totals, Vendor, compare};
 pub use diags::{Code, Finding, Location, Severity};
 pub use disclosure::{
@@ -84,9 +84,6 @@ pub enum Error {
         location: Option<(usize, usize)>,
         message: String,
     },
-    /// An advisory file that is not KEV or OSV JSON.
-    #[error("{origin}: {message}")]
-    Advisory { origin: String, message: String },
     /// An inventory file that does not parse; line and column are 1-based.
     #[error("{origin}{}: {message}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default())]
     Inventory {
@@ -151,7 +148,6 @@ impl Error {
                 )
             }
             (Self::NothingToCompare, Lang::En) => "no disclosures to compare".to_owned(),
-            (Self::Advisory { origin, message }, Lang::En) => format!("{origin}: {message}"),
             (Self::NoMapping { from, to }, Lang::En) => {
                 format!("no mapping file from {from} to {to}")
             }
