@@ -47,7 +47,7 @@ impl PartialOrd for Part {
 
 /// Why a text is not a version.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("a version is not empty")]
+#[error("a version cannot be empty")]
 pub struct VersionError;
 
 impl Version {
