@@ -14,9 +14,10 @@ pub mod osv;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Format {
-    /// CISA KEV catalogue: an object with `vulnerabilities`.
+    /// CISA KEV catalogue: an object with `vulnerabilities` (and no CSAF `document`).
     Kev,
-    /// OSV: one record (an object with `affected`), an array of records, or `{"vulns": […]}`.
+    /// OSV: one record (an object with `affected`, or with `id` and `modified` or
+    /// `schema_version`), an array of records, or `{"vulns": […]}`.
     Osv,
 }
 
@@ -63,8 +64,19 @@ impl Advisory {
 /// Which format a JSON document is in, or `None` when it is neither.
 pub fn detect(value: &Value) -> Option<Format> {
     match value {
-        Value::Object(o) if o.contains_key("vulnerabilities") => Some(Format::Kev),
+        // CSAF documents also list `vulnerabilities`, under a `document` header: not KEV.
+        Value::Object(o) if o.contains_key("vulnerabilities") && !o.contains_key("document") => {
+            Some(Format::Kev)
+        }
         Value::Object(o) if o.contains_key("vulns") || o.contains_key("affected") => {
+            Some(Format::Osv)
+        }
+        // One OSV record without `affected` (it is optional): `id` and `modified` are required,
+        // `schema_version` is OSV's own.
+        Value::Object(o)
+            if o.contains_key("id")
+                && (o.contains_key("modified") || o.contains_key("schema_version")) =>
+        {
             Some(Format::Osv)
         }
         Value::Array(_) => Some(Format::Osv),
@@ -122,7 +134,19 @@ mod tests {
         assert_eq!(d(r#"{"vulns": []}"#), Some(Format::Osv));
         assert_eq!(d(r#"{"id": "X", "affected": []}"#), Some(Format::Osv));
         assert_eq!(d("[]"), Some(Format::Osv));
+        assert_eq!(
+            d(r#"{"id": "X", "modified": "2024-01-01T00:00:00Z"}"#),
+            Some(Format::Osv)
+        );
+        assert_eq!(
+            d(r#"{"id": "X", "schema_version": "1.2.0"}"#),
+            Some(Format::Osv)
+        );
+        assert_eq!(d(r#"{"id": "X"}"#), None);
         assert_eq!(d(r#"{"hello": 1}"#), None);
+        let csaf =
+            r#"{"document": {"csaf_version": "2.0"}, "vulnerabilities": [{"cve": "CVE-1"}]}"#;
+        assert_eq!(d(csaf), None);
         assert_eq!(d("3"), None);
     }
 

@@ -7,7 +7,8 @@ use super::{Advisory, Format, child};
 use crate::version::{Range, RangeEnd, Version};
 use crate::{Error, ErrorKind, Expected};
 
-/// Reads OSV records. Each record needs an `id` and an `affected` list; each affected package
+/// Reads OSV records. Each record needs an `id`; a withdrawn record (`withdrawn`) and one
+/// without `affected` name no product and give no advisory; each affected package
 /// gives one advisory with its `ranges` (`introduced` / `fixed` / `last_affected` events;
 /// `introduced: "0"` means from the first version) and `versions`. `GIT` ranges name commits,
 /// not versions, and are left out.
@@ -51,9 +52,14 @@ fn record(origin: &str, at: &str, r: &Value) -> Result<Vec<Advisory>, Error> {
         .as_str()
         .or_else(|| r["details"].as_str())
         .unwrap_or_default();
-    let affected = r["affected"]
-        .as_array()
-        .ok_or_else(|| bad(child(at, "affected"), Expected::Array))?;
+    if !r["withdrawn"].is_null() {
+        return Ok(Vec::new());
+    }
+    let affected = match &r["affected"] {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(list) => list,
+        _ => return Err(bad(child(at, "affected"), Expected::Array)),
+    };
     let mut out = Vec::with_capacity(affected.len());
     for (n, a) in affected.iter().enumerate() {
         let at = child(&child(at, "affected"), n);
@@ -215,6 +221,16 @@ mod tests {
     }
 
     #[test]
+    fn records_without_products_give_no_advisories() {
+        let none = r#"{"id": "GHSA-1", "modified": "2024-01-01T00:00:00Z", "severity": []}"#;
+        assert!(parse("n.json", none.as_bytes()).unwrap().is_empty());
+        let withdrawn = SAMPLE.replacen('{', r#"{"withdrawn": "2024-02-01T00:00:00Z","#, 1);
+        assert!(parse("w.json", withdrawn.as_bytes()).unwrap().is_empty());
+        let both = format!("[{SAMPLE}, {none}]");
+        assert_eq!(parse("b.json", both.as_bytes()).unwrap().len(), 1);
+    }
+
+    #[test]
     fn events_open_and_close_ranges() {
         let r = |events: &str| {
             let text = format!(
@@ -254,7 +270,7 @@ mod tests {
             ("/0/id".into(), Expected::String)
         );
         assert_eq!(
-            e(r#"{"vulns": [{"id": "X"}]}"#),
+            e(r#"{"vulns": [{"id": "X", "affected": 3}]}"#),
             ("/vulns/0/affected".into(), Expected::Array)
         );
         assert_eq!(e(r#"{"vulns": 3}"#), ("/vulns".into(), Expected::Array));
