@@ -30,7 +30,7 @@ pub(crate) fn run(
 fn collect(
     inventory: &Inventory,
     base: &Path,
-    advisories: &[kaiji_model::rss::Advisory],
+    advisories: &[kaiji_sbom::Advisory],
     today: jiff::civil::Date,
 ) -> Vec<Collected> {
     inventory

@@ -93,8 +93,8 @@ pub(crate) struct ReviewArgs {
     /// ベンダーのリモートサービスプロファイル: 接続点の点検結果をそのベンダーの開示書の確認に加える (vendor remote service profiles; their connection checks join that vendor's review)
     #[arg(long = "rss-profile", value_name = "PROFILE.yaml")]
     pub(crate) rss_profiles: Vec<PathBuf>,
-    /// 接続点の点検に使う脆弱性情報: CISA KEV JSON または OSV JSON (advisories for the connection checks)
-    #[arg(long = "advisories", value_name = "FILE")]
+    /// 接続点の点検に使う脆弱性情報: CISA KEV・OSV の JSON ファイル、または *.json を含むディレクトリ(複数可。ほかの引数の後に置く) (advisories for the connection checks: CISA KEV or OSV JSON files, or directories of *.json; several may follow one --advisories, so put it after the other arguments)
+    #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,
     /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -223,8 +223,8 @@ pub(crate) struct RssCheckArgs {
     /// リモートサービスプロファイル(複数可) (remote service profiles)
     #[arg(required = true, value_name = "PROFILE.yaml")]
     pub(crate) profiles: Vec<PathBuf>,
-    /// 脆弱性情報ファイル: CISA KEV JSON または OSV JSON(複数可) (advisory files: CISA KEV or OSV JSON)
-    #[arg(long = "advisories", value_name = "FILE")]
+    /// 接続点の点検に使う脆弱性情報: CISA KEV・OSV の JSON ファイル、または *.json を含むディレクトリ(複数可。ほかの引数の後に置く) (advisories for the connection checks: CISA KEV or OSV JSON files, or directories of *.json; several may follow one --advisories, so put it after the other arguments)
+    #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,
     /// 基準日 YYYY-MM-DD(省略時は今日) (date for support ends; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -290,8 +290,8 @@ pub(crate) struct MhlwArgs {
     /// システム台帳: YAML または Excel (system inventory: YAML, or a workbook)
     #[arg(value_name = "INVENTORY.yaml|.xlsx")]
     pub(crate) inventory: PathBuf,
-    /// 接続点の点検に使う脆弱性情報: CISA KEV JSON または OSV JSON (advisories for the connection checks)
-    #[arg(long = "advisories", value_name = "FILE")]
+    /// 接続点の点検に使う脆弱性情報: CISA KEV・OSV の JSON ファイル、または *.json を含むディレクトリ(複数可。ほかの引数の後に置く) (advisories for the connection checks: CISA KEV or OSV JSON files, or directories of *.json; several may follow one --advisories, so put it after the other arguments)
+    #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,
     /// 確認日 YYYY-MM-DD(省略時は今日) (date checked; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD")]

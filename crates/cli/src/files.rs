@@ -71,18 +71,85 @@ pub(crate) fn read_document(path: &Path) -> Result<kaiji_model::Disclosure, User
     })
 }
 
-/// Reads advisory files (CISA KEV or OSV JSON), all of them into one list.
+/// Reads advisories (CISA KEV or OSV JSON) from files and directories, all into one list: a
+/// directory gives every `*.json` below it, in path order, so the result is the same on every
+/// run. A file given twice (also through its directory) is read once. A file that is neither
+/// KEV nor OSV, or a directory without any `*.json`, is an error that names it.
 pub(crate) fn read_advisories(
     paths: &[std::path::PathBuf],
-) -> Result<Vec<kaiji_model::rss::Advisory>, UserError> {
-    let mut all = Vec::new();
+) -> Result<Vec<kaiji_sbom::Advisory>, UserError> {
+    let mut files = Vec::new();
     for path in paths {
-        all.extend(kaiji_model::rss::parse_advisories(
-            &path.display().to_string(),
-            &read_text(path)?,
-        )?);
+        if path.is_dir() {
+            let before = files.len();
+            json_files_below(path, &mut files)?;
+            if files.len() == before {
+                return Err(UserError::new(
+                    format!("{}: 脆弱性情報の *.json がありません", path.display()),
+                    format!(
+                        "{}: no advisory *.json files in this directory",
+                        path.display()
+                    ),
+                ));
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut all = Vec::new();
+    for path in files {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        let bytes = read_bytes(&path, MAX_TEXT_BYTES)?;
+        let advisories =
+            kaiji_sbom::advisory::parse(&path.display().to_string(), &bytes).map_err(|e| {
+                // A profile or disclosure that follows `--advisories` is read as an advisory.
+                UserError::new(
+                    format!(
+                        "{}(--advisories の後の値はすべて脆弱性情報として読みます)",
+                        e.message_ja()
+                    ),
+                    format!(
+                        "{} (every value after --advisories is read as an advisory file)",
+                        e.message_en()
+                    ),
+                )
+            })?;
+        all.extend(advisories);
     }
     Ok(all)
+}
+
+/// Every `*.json` file below `dir` (following no symbolic links to directories), sorted by path.
+fn json_files_below(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), UserError> {
+    let cannot = |e: &std::io::Error| {
+        UserError::new(
+            format!("{}: 読み込めません: {}", dir.display(), io_reason_ja(e)),
+            format!("{}: cannot read: {e}", dir.display()),
+        )
+    };
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(|e| cannot(&e))?
+        .map(|entry| entry.map_err(|e| cannot(&e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for entry in entries {
+        let path = entry.path();
+        let is_dir = entry.file_type().map_err(|e| cannot(&e))?.is_dir();
+        if is_dir {
+            json_files_below(&path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            && path.is_file()
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Hands a command's rendered output over: to `-o FILE` (never replacing a file without

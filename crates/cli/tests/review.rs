@@ -722,16 +722,72 @@ fn mhlw_line_2_notes_the_connection_checks_of_vendor_profiles() {
         ));
 }
 
+/// `checklist mhlw` and `review` read an advisory directory, and several paths after one
+/// `--advisories`, as `rss check` does.
+#[test]
+fn mhlw_and_review_take_advisory_directories() {
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--today",
+            "2026-11-27",
+        ])
+        .args(["--advisories", "examples/rss/advisories"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "補足: PACS(本院): [mhlw-profile-findings] 接続点の点検: Sample Networks SN-VPN 200 4.2.1",
+        ));
+    let out = kaiji()
+        .args([
+            "review",
+            "examples/pacs-mds-5.0h.kaiji.json",
+            "--today",
+            "2026-11-27",
+        ])
+        .args([
+            "--format",
+            "json",
+            "--rss-profile",
+            "examples/rss/pacs-remote-service.yaml",
+        ])
+        .args([
+            "--advisories",
+            "examples/rss/advisories/osv-sample.json",
+            "examples/rss/advisories",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vulnerable = files[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "rss-known-vulnerable")
+        .count();
+    // The OSV file named twice (alone and in its directory) is read once: one KEV finding.
+    assert_eq!(vulnerable, 1, "{files}");
+}
+
 #[test]
 fn vendor_profile_checks_join_the_review_of_that_vendors_disclosures() {
     let out = kaiji()
         .args(["review", "--today", "2026-11-27", "--format", "json"])
         .args(["--rss-profile", "examples/rss/pacs-remote-service.yaml"])
-        .args(["--advisories", "examples/rss/advisories/kev-sample.json"])
         .args([
             "examples/pacs-mds-5.0h.kaiji.json",
             "examples/cloud-share-sds-5.0h.kaiji.json",
         ])
+        // Every value after --advisories is an advisory path, so it comes last.
+        .args(["--advisories", "examples/rss/advisories/kev-sample.json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

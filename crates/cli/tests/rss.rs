@@ -135,6 +135,139 @@ fn connection_check_flags_the_router_in_the_kev_sample() {
         ));
 }
 
+/// `--advisories` takes several paths after it, and directories: every `*.json` below one.
+#[test]
+fn advisories_come_from_several_files_and_directories() {
+    let check = || {
+        let mut cmd = kaiji();
+        cmd.args([
+            "rss",
+            "check",
+            PROFILE,
+            "--today",
+            "2026-11-27",
+            "--format",
+            "json",
+        ]);
+        cmd
+    };
+    let findings = |cmd: &mut Command| {
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"]["en"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Two files after one --advisories: both are advisories, the profile stays the profile.
+    let two = findings(check().args([
+        "--advisories",
+        "examples/rss/advisories/kev-sample.json",
+        "examples/rss/advisories/osv-sample.json",
+    ]));
+    assert!(two.iter().any(|m| m.contains("CVE-2099-0001")), "{two:?}");
+    // The directory of both gives the same findings, as does --advisories repeated.
+    let dir = findings(check().args(["--advisories", "examples/rss/advisories"]));
+    assert_eq!(dir, two);
+    let repeated = findings(
+        check()
+            .args(["--advisories", "examples/rss/advisories/kev-sample.json"])
+            .args(["--advisories", "examples/rss/advisories/osv-sample.json"]),
+    );
+    assert_eq!(repeated, two);
+
+    // Directories nest, are read in path order, and a file named twice is read once.
+    let tmp = tempfile::tempdir().unwrap();
+    let nested = tmp.path().join("feeds/osv");
+    std::fs::create_dir_all(&nested).unwrap();
+    let kev = root().join("examples/rss/advisories/kev-sample.json");
+    std::fs::copy(&kev, tmp.path().join("feeds/kev.json")).unwrap();
+    let other = std::fs::read_to_string(&kev)
+        .unwrap()
+        .replace("CVE-2099-0001", "CVE-2099-0101");
+    std::fs::write(nested.join("b.JSON"), other).unwrap();
+    std::fs::write(nested.join("notes.txt"), "not read").unwrap();
+    let found = findings(
+        check()
+            .args(["--advisories"])
+            .arg(tmp.path().join("feeds"))
+            .arg(tmp.path().join("feeds/kev.json")),
+    );
+    let ids: Vec<&str> = found
+        .iter()
+        .filter_map(|m| {
+            ["CVE-2099-0001", "CVE-2099-0101"]
+                .into_iter()
+                .find(|id| m.contains(id))
+        })
+        .collect();
+    assert_eq!(ids, ["CVE-2099-0001", "CVE-2099-0101"], "{found:?}");
+
+    // A file in the directory that is neither KEV nor OSV: exit 2, naming that file.
+    std::fs::write(
+        nested.join("a-profile.json"),
+        r#"{"service": {"name": "x"}}"#,
+    )
+    .unwrap();
+    kaiji()
+        .args(["rss", "check", PROFILE, "--lang", "en", "--advisories"])
+        .arg(tmp.path().join("feeds"))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "a-profile.json: neither a CISA KEV catalogue",
+        ));
+    kaiji()
+        .args(["rss", "check", PROFILE, "--advisories"])
+        .arg(tmp.path().join("feeds"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a-profile.json: CISA KEV カタログ(vulnerabilities)でも OSV レコード(affected)でもありません",
+        ));
+    // A directory without any *.json is named too.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    kaiji()
+        .args(["rss", "check", PROFILE, "--lang", "en", "--advisories"])
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no advisory *.json files"));
+    // A profile put after --advisories is read as an advisory, and the error says so.
+    kaiji()
+        .args(["rss", "check", PROFILE, "--lang", "en"])
+        .args(["--advisories", "examples/rss/advisories", PROFILE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pacs-remote-service.yaml: JSON 1:1",
+        ))
+        .stderr(predicate::str::contains(
+            "every value after --advisories is read as an advisory file",
+        ));
+    kaiji()
+        .args([
+            "rss",
+            "check",
+            "--advisories",
+            "examples/rss/advisories",
+            PROFILE,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<PROFILE.yaml>"));
+}
+
 #[test]
 fn rss_sds_is_generated_and_validated_by_the_rss_rules() {
     let dir = tempfile::tempdir().unwrap();

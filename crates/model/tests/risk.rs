@@ -172,17 +172,47 @@ fn bad_profiles_name_field_and_line() {
     assert!(e.contains("out of range"), "{e}");
 }
 
-fn advisories() -> Vec<kaiji_model::rss::Advisory> {
+fn advisories() -> Vec<kaiji_sbom::Advisory> {
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/rss/advisories/"
     );
     let mut all = Vec::new();
     for f in ["kev-sample.json", "osv-sample.json"] {
-        let text = std::fs::read_to_string(format!("{dir}{f}")).unwrap();
-        all.extend(kaiji_model::rss::parse_advisories(f, &text).unwrap());
+        let bytes = std::fs::read(format!("{dir}{f}")).unwrap();
+        all.extend(kaiji_sbom::advisory::parse(f, &bytes).unwrap());
     }
     all
+}
+
+/// A finding from an advisory says why: the range that holds the firmware, the exploitation.
+#[test]
+fn advisory_findings_name_the_range() {
+    let found = kaiji_model::rss::check_profile(&example(), &advisories(), date(2026, 11, 27));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, kaiji_model::Severity::Error);
+    let (ja, en) = (&found[0].message.ja, &found[0].message.en);
+    assert!(
+        en.contains("affected by KEV CVE-2099-0001 (affected >=4.0.0, <=4.2.1; used in ransomware campaigns)"),
+        "{en}"
+    );
+    assert!(
+        ja.contains(
+            "KEV CVE-2099-0001 の対象です(影響範囲 >=4.0.0, <=4.2.1、ランサムウェアでの悪用あり)"
+        ),
+        "{ja}"
+    );
+    // A blank firmware version cannot be compared: a warning that says so, not silence.
+    let mut blank = example();
+    blank.devices[0].firmware = " ".into();
+    let found = kaiji_model::rss::check_profile(&blank, &advisories(), date(2026, 11, 27));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, kaiji_model::Severity::Warning);
+    assert!(
+        found[0].message.en.contains("firmware version is blank"),
+        "{:?}",
+        found[0].message
+    );
 }
 
 fn codes(p: &Profile) -> Vec<(kaiji_model::Code, String)> {
@@ -354,7 +384,7 @@ proptest::proptest! {
         ],
     ) {
         let text = mangle(KEV, start, len, &insert);
-        match kaiji_model::rss::parse_advisories("kev.json", &text) {
+        match kaiji_sbom::advisory::parse("kev.json", text.as_bytes()) {
             Ok(all) => {
                 let _ = kaiji_model::rss::check_profile(&example(), &all, date(2026, 11, 27));
             }

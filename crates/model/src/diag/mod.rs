@@ -214,8 +214,8 @@ impl Code {
                 "The end of support of a connection-point device is not recorded, so its expiry goes unnoticed. Record it.",
             ),
             Self::RssKnownVulnerable => Text::new(
-                "接続点の機器のファームウェアが、読み込んだ脆弱性情報(CISA KEV、OSV)の対象です。更新してください。バージョンの記載がない情報は警告として示します。",
-                "A connection-point device's firmware is named by an advisory you loaded (CISA KEV, OSV). Update it. Advisories that state no versions are shown as warnings.",
+                "接続点の機器のファームウェアが、読み込んだ脆弱性情報(CISA KEV、OSV)の対象です。更新してください。バージョンの記載がない情報と、ファームウェアのバージョンが未記入の機器は警告として示します。",
+                "A connection-point device's firmware is named by an advisory you loaded (CISA KEV, OSV). Update it. Advisories that state no versions, and devices whose firmware version is blank, are shown as warnings.",
             ),
             Self::RssRelevantNa => Text::new(
                 "RSS SDS で、リモートサービスに関係する項目(RSS オーバーレイで relevant)が該当なしと回答されています。リモートサービスとしての回答を記入してください。",

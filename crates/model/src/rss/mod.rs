@@ -7,7 +7,7 @@ pub mod risk;
 pub mod sds;
 pub mod sla;
 
-pub use checks::{Advisory, Range, check_profile, parse_advisories};
+pub use checks::check_profile;
 pub use profile::{
     Accounts, Approval, Authentication, ConnectMode, Connection, Control, DataHandling, Device,
     LineType, Logging, Party, Profile, ReviewCadence, Rsc, Service, Subcontractor, VpnType,
