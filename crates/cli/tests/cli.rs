@@ -1,35 +1,7 @@
 //! Tests of the real `kaiji` binary against the shipped examples and fixtures.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
+use kaiji_test_support::{example_disclosures as examples, json, kaiji, kaiji_bin, root};
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A JSON file, parsed.
-fn json(path: impl AsRef<Path>) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn kaiji() -> Command {
-    let mut cmd = Command::cargo_bin("kaiji").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-fn examples() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".kaiji.json"))
-        .map(|n| format!("examples/{n}"))
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 fn every_example_validates_clean() {
@@ -647,7 +619,7 @@ fn a_failed_write_to_stdout_exits_2() {
     let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
         return; // not Linux: nothing to test
     };
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("kaiji"))
+    let out = std::process::Command::new(kaiji_bin())
         .args(["catalog", "show", "jahis-mds-sds@5.0h"])
         .stdout(full)
         .output()

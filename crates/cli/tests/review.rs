@@ -1,19 +1,9 @@
 //! `kaiji review` and `kaiji policy` through the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+use kaiji_test_support::{kaiji, root};
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn kaiji() -> Command {
-    let mut cmd = Command::cargo_bin("kaiji").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 #[test]
 fn baseline_review_of_the_examples_is_clean_but_for_the_old_one() {

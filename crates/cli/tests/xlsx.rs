@@ -1,28 +1,7 @@
 //! `kaiji import`, `kaiji export` and `kaiji catalog derive` on real workbooks, through the binary.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
+use kaiji_test_support::{json, kaiji, root, xlsx_fixtures as fixtures};
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixtures() -> PathBuf {
-    root().join("crates/xlsx/tests/fixtures")
-}
-
-/// A JSON file, parsed.
-fn json(path: impl AsRef<Path>) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn kaiji() -> Command {
-    let mut cmd = Command::cargo_bin("kaiji").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 #[test]
 fn bad_workbooks_exit_2_naming_the_file_and_the_reason() {

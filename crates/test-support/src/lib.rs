@@ -1,0 +1,221 @@
+//! Test support shared by kaiji's tests: the repository root, the real `kaiji` binary as an
+//! [`assert_cmd::Command`], paths of the shipped fixtures and temporary directories.
+//!
+//! A dev-dependency only. Later the test server and the temporary databases come here too.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+pub use assert_cmd::Command;
+pub use tempfile::TempDir;
+
+/// The repository root (the workspace directory that holds `Cargo.toml`, `examples/`, `README.md`).
+pub fn root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here.join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// A path below the repository root.
+pub fn path(relative: impl AsRef<Path>) -> PathBuf {
+    root().join(relative)
+}
+
+/// A file or directory below `examples/`.
+pub fn example(relative: impl AsRef<Path>) -> PathBuf {
+    root().join("examples").join(relative)
+}
+
+/// A file or directory below `testdata/`.
+pub fn testdata(relative: impl AsRef<Path>) -> PathBuf {
+    root().join("testdata").join(relative)
+}
+
+/// The committed test workbooks (`crates/xlsx/tests/fixtures/`), written by openpyxl and LibreOffice.
+pub fn xlsx_fixtures() -> PathBuf {
+    root().join("crates/xlsx/tests/fixtures")
+}
+
+/// A file below the real third-party test data (`../shared/reference/real/` beside the repository),
+/// or `None` where that directory is not at hand (a fresh clone on its own).
+pub fn reference_real(relative: impl AsRef<Path>) -> Option<PathBuf> {
+    let path = root().join("../shared/reference/real").join(relative);
+    path.exists().then_some(path)
+}
+
+/// The shipped example disclosures at the top of `examples/`, as `examples/NAME.kaiji.json` paths
+/// relative to the root, sorted: what the README's `examples/*.kaiji.json` expands to.
+pub fn example_disclosures() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ is readable")
+        .map(|e| {
+            e.expect("examples/ entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".kaiji.json"))
+        .map(|n| format!("examples/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A JSON file, parsed.
+///
+/// # Panics
+/// When the file cannot be read or is not JSON: a test's fixture is broken.
+pub fn json(path: impl AsRef<Path>) -> serde_json::Value {
+    let path = path.as_ref();
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
+}
+
+/// The path of the built `kaiji` binary.
+///
+/// Cargo builds the binary for the integration tests of `kaiji-cli` and names it in
+/// `CARGO_BIN_EXE_kaiji` when it runs them; where that is not set, the binary is looked up beside
+/// the running test executable (`target/<profile>/deps/…` → `target/<profile>/kaiji`), as
+/// `assert_cmd` does.
+///
+/// # Panics
+/// When the binary is not there: only the tests of `kaiji-cli` make Cargo build it.
+pub fn kaiji_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("CARGO_BIN_EXE_kaiji") {
+        return PathBuf::from(bin);
+    }
+    let exe = std::env::current_exe().expect("the path of the running test");
+    let mut dir = exe
+        .parent()
+        .expect("test executable in a directory")
+        .to_path_buf();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let bin = dir.join(format!("kaiji{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "no kaiji binary at {}: run the test from kaiji-cli (cargo test -p kaiji-cli), which builds it",
+        bin.display()
+    );
+    bin
+}
+
+/// The real `kaiji` binary, run from the repository root (so `examples/…` paths work as in the
+/// README).
+pub fn kaiji() -> Command {
+    kaiji_in(root())
+}
+
+/// The real `kaiji` binary, run in `dir`.
+pub fn kaiji_in(dir: impl AsRef<Path>) -> Command {
+    let mut cmd = Command::new(kaiji_bin());
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// A new temporary directory, removed when dropped.
+///
+/// # Panics
+/// When the system's temporary directory is not writable.
+pub fn temp_dir() -> TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Copies the directory tree `from` into `to` (created when missing), files and directories only.
+///
+/// # Panics
+/// When a file cannot be read or written.
+pub fn copy_dir(from: impl AsRef<Path>, to: impl AsRef<Path>) {
+    let (from, to) = (from.as_ref(), to.as_ref());
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("creating {}: {e}", to.display()));
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            copy_dir(&source, &target);
+        } else {
+            std::fs::copy(&source, &target)
+                .unwrap_or_else(|e| panic!("copying {}: {e}", source.display()));
+        }
+    }
+}
+
+/// A temporary directory holding a copy of the repository's `examples/`, for commands that write
+/// beside their inputs; run `kaiji_in(dir.path())` there.
+pub fn examples_copy() -> TempDir {
+    let dir = temp_dir();
+    copy_dir(root().join("examples"), dir.path().join("examples"));
+    dir
+}
+
+/// The file names (not paths) of the entries of `dir` that end with `suffix`, sorted.
+///
+/// # Panics
+/// When `dir` cannot be read.
+pub fn names_ending(dir: impl AsRef<Path>, suffix: impl AsRef<OsStr>) -> Vec<String> {
+    let dir = dir.as_ref();
+    let suffix = suffix.as_ref().to_string_lossy().into_owned();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| {
+            e.expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(&suffix))
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_holds_the_workspace() {
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("[workspace]"));
+        assert!(example("pacs-mds-5.0h.kaiji.json").is_file());
+        assert!(xlsx_fixtures().join("blank-official.xlsx").is_file());
+        assert!(testdata("make_workbooks.py").is_file());
+    }
+
+    #[test]
+    fn example_disclosures_are_relative_and_sorted() {
+        let files = example_disclosures();
+        assert!(files.len() >= 3, "{files:?}");
+        assert!(
+            files
+                .iter()
+                .all(|f| f.starts_with("examples/") && f.ends_with(".kaiji.json"))
+        );
+        assert!(files.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            json(root().join(&files[0]))["catalog"]["id"],
+            "jahis-mds-sds"
+        );
+    }
+
+    #[test]
+    fn examples_copy_has_every_file() {
+        let copy = examples_copy();
+        let dir = copy.path().join("examples");
+        assert_eq!(
+            names_ending(&dir, ".kaiji.json"),
+            names_ending(example(""), ".kaiji.json")
+        );
+        assert!(dir.join("hospital/inventory.yaml").is_file());
+        assert!(dir.join("rss/advisories").is_dir());
+    }
+
+    #[test]
+    fn missing_reference_data_is_none() {
+        assert_eq!(reference_real("no/such/file"), None);
+    }
+}
