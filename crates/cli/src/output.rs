@@ -124,18 +124,3 @@ pub(crate) fn pad(s: &str, width: usize) -> String {
 pub(crate) fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
-
-/// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled.
-pub(crate) fn csv_row<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
-    fields
-        .into_iter()
-        .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}

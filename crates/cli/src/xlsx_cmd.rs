@@ -449,6 +449,7 @@ pub(crate) fn export(
     })?;
     match &args.into {
         None => {
+            crate::cli::expect_extension("export", &args.output, &["xlsx"])?;
             let bytes = kaiji_xlsx::export(&doc, registry, out.lang)?;
             write_new_file(&args.output, &bytes, args.force)?;
             let done = Text::new(

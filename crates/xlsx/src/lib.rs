@@ -15,11 +15,8 @@ mod grid;
 mod import;
 mod inventory;
 mod layout;
-mod lines;
-mod matrix;
 mod ooxml;
 mod own;
-mod risk_sheet;
 mod text;
 mod xml;
 
@@ -28,10 +25,7 @@ pub use fill::{FillReport, fill};
 pub use grid::{Cell, Format, Sheet, read_workbook};
 pub use import::{ImportOptions, Imported, import};
 pub use inventory::read_inventory;
-pub use lines::checklist_workbook;
-pub use matrix::compare_workbook;
 pub use own::export;
-pub use risk_sheet::risk_workbook;
 
 use kaiji_catalog::{Lang, Text};
 
