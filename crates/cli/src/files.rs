@@ -156,6 +156,20 @@ pub(crate) fn write_file(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(UserError::new(
+            format!(
+                "{}: 書き込めません: フォルダ {} がありません",
+                path.display(),
+                dir.display()
+            ),
+            format!(
+                "{}: cannot write: no folder {}",
+                path.display(),
+                dir.display()
+            ),
+        ));
+    }
     let mut tmp = temp_file_in(dir).map_err(|e| fail(&e))?;
     tmp.write_all(bytes).map_err(|e| fail(&e))?;
     if durability == Durability::Synced {
