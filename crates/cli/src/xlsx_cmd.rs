@@ -129,6 +129,9 @@ pub(crate) fn import(
     registry: &Registry,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
+    if let Some(output) = &args.output {
+        crate::cli::expect_extension("import", output, &["json"])?;
+    }
     let files = workbooks(&args.inputs)?;
     if files.is_empty() {
         return Err(UserError::new(

@@ -94,10 +94,15 @@ fn rss_risk_and_sla_refuse_extensions_they_do_not_write() {
 }
 
 #[test]
-fn export_and_new_refuse_a_format_they_do_not_write() {
+fn export_new_and_import_refuse_a_format_they_do_not_write() {
     refused(&["export", PACS], "x.pdf", ".xlsx");
     refused(&["new", "mds"], "x.xlsx", ".json");
     refused(&["new", "mds"], "x.csv", ".json");
+    refused(
+        &["import", "crates/xlsx/tests/fixtures/answer-column.xlsx"],
+        "x.xlsx",
+        ".json",
+    );
 }
 
 #[test]
