@@ -392,7 +392,7 @@ fn compare_workbook_totals_are_numbers() {
             .find(|r| {
                 range
                     .get_value((*r, 0))
-                    .is_some_and(|v| v.to_string() == label)
+                    .is_some_and(|v| matches!(v, Data::String(s) if s == label))
             })
             .unwrap_or_else(|| panic!("no row {label}"))
     };
