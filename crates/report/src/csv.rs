@@ -65,6 +65,33 @@ mod tests {
         assert_eq!(field(""), "");
     }
 
+    /// A field read back by RFC 4180 rules: quotes removed, doubled quotes single.
+    fn read_back(f: &str) -> String {
+        match f.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+            Some(inner) => inner.replace("\"\"", "\""),
+            None => f.to_owned(),
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text reads back as itself, with a `'` before it when a spreadsheet would take
+        /// it for a formula; an unquoted field never holds a separator, quote or line break.
+        #[test]
+        fn any_text_reads_back_and_never_as_a_formula(text in "[=+@\t\r\n,\"a-z0-9 -]{0,12}") {
+            let f = field(&text);
+            let back = read_back(&f);
+            if text.starts_with(FORMULA_START) {
+                proptest::prop_assert_eq!(back, format!("'{text}"));
+            } else {
+                proptest::prop_assert_eq!(&back, &text);
+            }
+            if !f.starts_with('"') {
+                proptest::prop_assert!(!f.contains([',', '"', '\n', '\r']));
+            }
+            proptest::prop_assert!(!read_back(&f).starts_with(FORMULA_START));
+        }
+    }
+
     #[test]
     fn a_table_starts_with_a_byte_order_mark() {
         let mut csv = Csv::new();
