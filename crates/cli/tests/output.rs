@@ -94,13 +94,28 @@ fn rss_risk_and_sla_refuse_extensions_they_do_not_write() {
 }
 
 #[test]
-fn export_new_and_import_refuse_a_format_they_do_not_write() {
+fn writers_of_one_format_refuse_another() {
     refused(&["export", PACS], "x.pdf", ".xlsx");
     refused(&["new", "mds"], "x.xlsx", ".json");
     refused(&["new", "mds"], "x.csv", ".json");
     refused(
         &["import", "crates/xlsx/tests/fixtures/answer-column.xlsx"],
         "x.xlsx",
+        ".json",
+    );
+    refused(
+        &["rss", "sds", PROFILE, "--today", "2026-11-27"],
+        "sds.pdf",
+        ".json .xlsx",
+    );
+    refused(
+        &[
+            "migrate",
+            "examples/pacs-mds-4.1.kaiji.json",
+            "--to",
+            "jahis-mds-sds@5.0h",
+        ],
+        "migrated.xlsx",
         ".json",
     );
 }
