@@ -535,6 +535,29 @@ impl OutputArgs {
         default: Choice,
     ) -> Result<Choice, crate::UserError> {
         let text_ok = default == Choice::Text;
+        // The format an extension of -o names, if any.
+        let by_extension = |path: &std::path::Path| {
+            let ext = path.extension().and_then(|e| e.to_str())?;
+            if ext.eq_ignore_ascii_case("txt") {
+                return Some((Choice::Text, ext.to_owned()));
+            }
+            kaiji_report::Format::from_extension(ext).map(|f| (Choice::File(f), ext.to_owned()))
+        };
+        if let (Some(f), Some(path)) = (self.format, self.output.as_deref())
+            && let Some((named, ext)) = by_extension(path)
+            && named != f.choice()
+        {
+            // `--format text -o x.pdf` would write text into a .pdf file.
+            let name = format_name(f);
+            return Err(crate::UserError::new(
+                format!(
+                    "--format {name} と -o の拡張子 .{ext} が合いません(どちらかに揃えてください)"
+                ),
+                format!(
+                    "--format {name} does not match the extension .{ext} of -o (make them agree)"
+                ),
+            ));
+        }
         let (named, asked) = match (self.format, self.output.as_deref()) {
             (Some(f), _) => (f.choice(), format!("--format {}", format_name(f))),
             (None, Some(path)) => match path.extension().and_then(|e| e.to_str()) {

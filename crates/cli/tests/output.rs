@@ -60,6 +60,32 @@ fn review_refuses_an_extension_it_does_not_write() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--format xlsx"));
+    // --format and the extension of -o must agree: text is never written into a .pdf.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("review.pdf");
+    kaiji()
+        .args(review)
+        .args(["--format", "text", "-o"])
+        .arg(&pdf)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--format text と -o の拡張子 .pdf が合いません",
+        ));
+    assert!(!pdf.exists());
+    // An extension that names no format leaves the choice to --format.
+    let dat = dir.path().join("review.dat");
+    kaiji()
+        .args(review)
+        .args(["--format", "csv", "-o"])
+        .arg(&dat)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&dat)
+            .unwrap()
+            .starts_with('\u{feff}')
+    );
 }
 
 #[test]
