@@ -2,17 +2,14 @@
 
 use std::path::Path;
 
-use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::mhlw::{ChecklistLine, Collected, Inventory};
-use serde::Serialize;
-
 use crate::{
     Outcome, UserError,
-    cli::format_of,
-    cli::{ChecklistCommand, LinesFormat, MhlwArgs},
+    cli::{ChecklistCommand, Choice, MhlwArgs},
     files::{deliver, read_document, read_text},
-    output::{Out, csv_row},
+    output::Out,
 };
+use kaiji_catalog::{Lang, Registry, Text};
+use kaiji_model::mhlw::{ChecklistLine, Collected, Inventory};
 
 pub(crate) fn run(
     cmd: ChecklistCommand,
@@ -76,67 +73,33 @@ fn read_inventory_file(path: &Path) -> Result<Inventory, UserError> {
     })
 }
 
-#[derive(Serialize)]
-struct LinesJson<'a> {
-    facility: &'a str,
-    form: &'a str,
-    lines: &'a [ChecklistLine],
-}
-
 fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
+    let choice = args.out.choose(
+        "checklist mhlw",
+        kaiji_report::CHECKLIST_FORMATS,
+        Choice::Text,
+    )?;
     let inventory = read_inventory_file(&args.inventory)?;
     let base = args.inventory.parent().unwrap_or(Path::new("."));
-    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let today = crate::review_cmd::review_date(args.today);
     let advisories = crate::files::read_advisories(&args.advisories)?;
     let collected = collect(&inventory, base, &advisories, today);
     let lines = kaiji_model::mhlw::mhlw_lines(&inventory, &collected, registry, today)?;
     let lang = out.lang;
-    let format = args
-        .format
-        .or_else(|| format_of(args.output.as_deref()))
-        .unwrap_or(LinesFormat::Text);
-    let bytes: Vec<u8> = match format {
-        LinesFormat::Xlsx => kaiji_xlsx::checklist_workbook(&inventory.facility, &lines, lang)
-            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,
-        LinesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&LinesJson {
-                facility: &inventory.facility,
-                form: &inventory.form,
-                lines: &lines,
-            })
-            .expect("lines serialise");
-            s.push('\n');
-            s.into_bytes()
+    let bytes: Vec<u8> = match choice {
+        Choice::File(format) => {
+            kaiji_report::render_checklist(&inventory, &lines, format, lang)
+                .map_err(|e| crate::review_cmd::render_error(&e))?
+                .bytes
         }
-        LinesFormat::Html => {
-            kaiji_report::to_html(&kaiji_report::checklist_report(&inventory, &lines, lang))
-                .into_bytes()
-        }
-        LinesFormat::Pdf => {
-            kaiji_report::to_pdf(&kaiji_report::checklist_report(&inventory, &lines, lang))
-                .map_err(|e| UserError::new(e.to_string(), e.to_string()))?
-        }
-        LinesFormat::Csv => lines_csv(&lines, lang).into_bytes(),
-        LinesFormat::Text => lines_text(&inventory, &lines, lang).into_bytes(),
+        Choice::Text => lines_text(&inventory, &lines, lang).into_bytes(),
     };
-    let binary = match format {
-        LinesFormat::Xlsx => Some("xlsx"),
-        LinesFormat::Pdf => Some("PDF"),
-        _ => None,
-    };
-    deliver(
-        out,
-        args.output.as_deref(),
-        args.force,
-        binary,
-        &bytes,
-        |path| {
-            Text::new(
-                format!("{} を作成しました({} 項目)", path.display(), lines.len()),
-                format!("wrote {} ({} lines)", path.display(), lines.len()),
-            )
-        },
-    )?;
+    deliver(out, &args.out, choice, &bytes, |path| {
+        Text::new(
+            format!("{} を作成しました({} 項目)", path.display(), lines.len()),
+            format!("wrote {} ({} lines)", path.display(), lines.len()),
+        )
+    })?;
     Ok(if lines.iter().all(|l| l.yes) {
         Outcome::Clean
     } else {
@@ -189,79 +152,6 @@ fn lines_text(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> Str
                 g.finding.code,
                 g.finding.message.get(lang)
             ));
-        }
-    }
-    text
-}
-
-fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> String {
-    let mut text = String::from("\u{feff}");
-    text.push_str(&csv_row(match lang {
-        Lang::Ja => [
-            "項目",
-            "内容",
-            "回答",
-            "確認日",
-            "区分",
-            "システム",
-            "内容の詳細",
-        ],
-        Lang::En => [
-            "line", "asks", "answer", "checked", "kind", "system", "detail",
-        ],
-    }));
-    text.push('\n');
-    for line in lines {
-        let answer = match (line.yes, lang) {
-            (true, Lang::Ja) => "はい",
-            (false, Lang::Ja) => "いいえ",
-            (true, Lang::En) => "yes",
-            (false, Lang::En) => "no",
-        };
-        let checked = line.checked.to_string();
-        let gaps = line
-            .missing
-            .iter()
-            .map(|g| {
-                (
-                    if lang == Lang::Ja {
-                        "不足"
-                    } else {
-                        "missing"
-                    },
-                    g,
-                )
-            })
-            .chain(
-                line.notes
-                    .iter()
-                    .map(|g| (if lang == Lang::Ja { "補足" } else { "note" }, g)),
-            );
-        let mut any = false;
-        for (kind, g) in gaps {
-            any = true;
-            text.push_str(&csv_row([
-                line.number.as_str(),
-                line.title.get(lang),
-                answer,
-                &checked,
-                kind,
-                &g.system,
-                g.finding.message.get(lang),
-            ]));
-            text.push('\n');
-        }
-        if !any {
-            text.push_str(&csv_row([
-                line.number.as_str(),
-                line.title.get(lang),
-                answer,
-                &checked,
-                "",
-                "",
-                "",
-            ]));
-            text.push('\n');
         }
     }
     text

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaiji_catalog::Lang;
-use kaiji_model::{DocKind, Severity};
+use kaiji_model::{DocKind, IsoDate, Severity};
 
 /// kaiji (開示): 医療情報セキュリティ開示書 MDS/SDS の作成・検証 (medical security disclosures)
 #[derive(Debug, Parser)]
@@ -97,29 +97,13 @@ pub(crate) struct ReviewArgs {
     #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,
     /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
     /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
     #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
     pub(crate) deny: Severity,
-    /// 出力ファイル(拡張子 .html .pdf .csv .json で形式を選ぶ) (output file; the extension picks the format)
-    #[arg(short, long, value_name = "OUT")]
-    pub(crate) output: Option<PathBuf>,
-    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
-    #[arg(long, value_enum)]
-    pub(crate) format: Option<ReviewFormat>,
-    /// 既存のファイルを上書きする (overwrite an existing file)
-    #[arg(long)]
-    pub(crate) force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ReviewFormat {
-    Text,
-    Json,
-    Csv,
-    Html,
-    Pdf,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -131,26 +115,10 @@ pub(crate) struct CompareArgs {
     #[arg(long, default_value = "gl6-baseline", value_name = "NAME|FILE")]
     pub(crate) policy: String,
     /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
-    /// 出力ファイル(拡張子 .html .xlsx .csv .json で形式を選ぶ) (output file; the extension picks the format)
-    #[arg(short, long, value_name = "OUT")]
-    pub(crate) output: Option<PathBuf>,
-    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
-    #[arg(long, value_enum)]
-    pub(crate) format: Option<CompareFormat>,
-    /// 既存のファイルを上書きする (overwrite an existing file)
-    #[arg(long)]
-    pub(crate) force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum CompareFormat {
-    Text,
-    Json,
-    Csv,
-    Html,
-    Xlsx,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,25 +142,10 @@ pub(crate) struct SlaArgs {
     #[arg(long, value_name = "TERMS.yaml")]
     pub(crate) terms: Option<PathBuf>,
     /// 作成日 YYYY-MM-DD(省略時は今日) (date; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
-    /// 出力ファイル(拡張子 .md .html .pdf .json で形式を選ぶ) (output file; the extension picks the format)
-    #[arg(short, long, value_name = "OUT")]
-    pub(crate) output: Option<PathBuf>,
-    /// 出力形式(省略時は -o の拡張子、なければ md) (format; default: from -o, else md)
-    #[arg(long, value_enum)]
-    pub(crate) format: Option<SlaFormat>,
-    /// 既存のファイルを上書きする (overwrite an existing file)
-    #[arg(long)]
-    pub(crate) force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum SlaFormat {
-    Md,
-    Json,
-    Html,
-    Pdf,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -208,8 +161,8 @@ pub(crate) struct RssSdsArgs {
     )]
     pub(crate) catalog: String,
     /// 作成日 YYYY-MM-DD(省略時は今日) (date; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
     /// 出力ファイル: *.kaiji.json、または .xlsx(kaiji の様式) (output: a disclosure, or a workbook)
     #[arg(short, long, value_name = "OUT")]
     pub(crate) output: PathBuf,
@@ -227,8 +180,8 @@ pub(crate) struct RssCheckArgs {
     #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,
     /// 基準日 YYYY-MM-DD(省略時は今日) (date for support ends; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
     /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
     #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
     pub(crate) deny: Severity,
@@ -251,32 +204,16 @@ pub(crate) struct RiskArgs {
     #[arg(long, value_name = "THREATS.yaml")]
     pub(crate) threats: Option<PathBuf>,
     /// 基準日 YYYY-MM-DD(サポート期限の判定。省略時は今日) (date for support ends; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
-    /// 出力ファイル(拡張子 .xlsx .pdf .html .json で形式を選ぶ) (output file; the extension picks the format)
-    #[arg(short, long, value_name = "OUT")]
-    pub(crate) output: Option<PathBuf>,
-    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
-    #[arg(long, value_enum)]
-    pub(crate) format: Option<RiskFormat>,
-    /// 既存のファイルを上書きする (overwrite an existing file)
-    #[arg(long)]
-    pub(crate) force: bool,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FormulaArg {
     AssetThreatVulnerability,
     ImpactLikelihood,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum RiskFormat {
-    Text,
-    Json,
-    Xlsx,
-    Html,
-    Pdf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -294,27 +231,10 @@ pub(crate) struct MhlwArgs {
     #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,
     /// 確認日 YYYY-MM-DD(省略時は今日) (date checked; today when omitted)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) today: Option<String>,
-    /// 出力ファイル(拡張子 .xlsx .pdf .html .csv .json で形式を選ぶ) (output file; the extension picks the format)
-    #[arg(short, long, value_name = "OUT")]
-    pub(crate) output: Option<PathBuf>,
-    /// 出力形式(省略時は -o の拡張子、なければ text) (format; default: from -o, else text)
-    #[arg(long, value_enum)]
-    pub(crate) format: Option<LinesFormat>,
-    /// 既存のファイルを上書きする (overwrite an existing file)
-    #[arg(long)]
-    pub(crate) force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum LinesFormat {
-    Text,
-    Json,
-    Csv,
-    Xlsx,
-    Html,
-    Pdf,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -325,9 +245,8 @@ pub(crate) struct DiffArgs {
     /// 新版 (newer disclosure)
     #[arg(value_name = "NEW.kaiji.json")]
     pub(crate) new: PathBuf,
-    /// 出力形式 (output format)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub(crate) format: ReportFormat,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -518,8 +437,8 @@ pub(crate) struct NewArgs {
     #[arg(long = "product-version", value_name = "VERSION")]
     pub(crate) product_version: Option<String>,
     /// 作成日 YYYY-MM-DD (date; today when omitted)
-    #[arg(long)]
-    pub(crate) date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) date: Option<IsoDate>,
     /// 連絡先 (contact)
     #[arg(long)]
     pub(crate) contact: Option<String>,
@@ -555,25 +474,173 @@ pub(crate) enum Format {
     Json,
 }
 
-/// Formats of reports that people also open in a spreadsheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ReportFormat {
-    Text,
-    Json,
-    // CSV is written UTF-8 with a byte order mark, so that Excel shows Japanese correctly.
-    Csv,
+/// Where a rendering command's output goes and in which format: shared by review, compare,
+/// diff, checklist mhlw, rss risk and rss sla.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// 出力ファイル(拡張子で形式を選ぶ。書けない拡張子はエラー) (output file; the extension picks the format)
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// 出力形式(省略時は -o の拡張子、なければ既定) (format; default: from -o, else the command's default)
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<OutFormat>,
+    /// 既存のファイルを上書きする (overwrite an existing file)
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
-/// The format an output file's extension names, among a command's formats (`.htm` is html,
-/// `.txt` text).
-pub(crate) fn format_of<F: ValueEnum>(output: Option<&std::path::Path>) -> Option<F> {
-    let ext = output?.extension()?.to_str()?.to_ascii_lowercase();
-    let name = match ext.as_str() {
-        "htm" => "html",
-        "txt" => "text",
-        other => other,
+/// The formats `--format` names: text for the terminal, and the render layer's file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+    Pdf,
+    Xlsx,
+    #[value(alias = "markdown")]
+    Md,
+}
+
+impl OutFormat {
+    pub(crate) fn choice(self) -> Choice {
+        use kaiji_report::Format as F;
+        match self {
+            Self::Text => Choice::Text,
+            Self::Json => Choice::File(F::Json),
+            Self::Csv => Choice::File(F::Csv),
+            Self::Html => Choice::File(F::Html),
+            Self::Pdf => Choice::File(F::Pdf),
+            Self::Xlsx => Choice::File(F::Xlsx),
+            Self::Md => Choice::File(F::Markdown),
+        }
+    }
+}
+
+/// What a rendering command writes: text for a terminal, or one of the render layer's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Choice {
+    Text,
+    File(kaiji_report::Format),
+}
+
+impl OutputArgs {
+    /// The format to write: `--format`, else the extension of `-o` (`.txt` is text; none is
+    /// `default`), else `default`. A format or extension the command does not write (those in
+    /// `supported`, and text when `default` is text) is a usage error listing what it writes.
+    pub(crate) fn choose(
+        &self,
+        command: &str,
+        supported: &'static [kaiji_report::Format],
+        default: Choice,
+    ) -> Result<Choice, crate::UserError> {
+        let text_ok = default == Choice::Text;
+        // The format an extension of -o names, if any.
+        let by_extension = |path: &std::path::Path| {
+            let ext = path.extension().and_then(|e| e.to_str())?;
+            if ext.eq_ignore_ascii_case("txt") {
+                return Some((Choice::Text, ext.to_owned()));
+            }
+            kaiji_report::Format::from_extension(ext).map(|f| (Choice::File(f), ext.to_owned()))
+        };
+        if let (Some(f), Some(path)) = (self.format, self.output.as_deref())
+            && let Some((named, ext)) = by_extension(path)
+            && named != f.choice()
+        {
+            // `--format text -o x.pdf` would write text into a .pdf file.
+            let name = format_name(f);
+            return Err(crate::UserError::new(
+                format!(
+                    "--format {name} と -o の拡張子 .{ext} が合いません(どちらかに揃えてください)"
+                ),
+                format!(
+                    "--format {name} does not match the extension .{ext} of -o (make them agree)"
+                ),
+            ));
+        }
+        let (named, asked) = match (self.format, self.output.as_deref()) {
+            (Some(f), _) => (f.choice(), format!("--format {}", format_name(f))),
+            (None, Some(path)) => match path.extension().and_then(|e| e.to_str()) {
+                None => (default, String::new()),
+                Some(ext) if ext.eq_ignore_ascii_case("txt") => (Choice::Text, ".txt".to_owned()),
+                Some(ext) => match kaiji_report::Format::from_extension(ext) {
+                    Some(f) => (Choice::File(f), format!(".{ext}")),
+                    None => {
+                        return Err(unsupported(command, &format!(".{ext}"), supported, text_ok));
+                    }
+                },
+            },
+            (None, None) => (default, String::new()),
+        };
+        match named {
+            Choice::Text if !text_ok => Err(unsupported(command, &asked, supported, text_ok)),
+            Choice::File(f) if !supported.contains(&f) => {
+                Err(unsupported(command, &asked, supported, text_ok))
+            }
+            ok => Ok(ok),
+        }
+    }
+}
+
+fn format_name(f: OutFormat) -> String {
+    f.to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
+}
+
+/// The usage error for a format a command does not write, listing those it does.
+fn unsupported(
+    command: &str,
+    asked: &str,
+    supported: &[kaiji_report::Format],
+    text_ok: bool,
+) -> crate::UserError {
+    let list = kaiji_report::list(supported);
+    let (text_ja, text_en) = if text_ok {
+        (
+            "、テキスト(.txt または拡張子なし)",
+            ", text (.txt or no extension)",
+        )
+    } else {
+        ("", "")
     };
-    F::from_str(name, true).ok()
+    crate::UserError::new(
+        format!("kaiji {command} は {asked} の形式を書けません。書ける形式: {list}{text_ja}"),
+        format!("kaiji {command} does not write {asked}; it writes: {list}{text_en}"),
+    )
+}
+
+/// A file that a command writes in one format only (`new`: a disclosure, `export`: a workbook):
+/// another extension is a usage error naming the ones it writes; no extension is accepted.
+pub(crate) fn expect_extension(
+    command: &str,
+    path: &std::path::Path,
+    allowed: &[&str],
+) -> Result<(), crate::UserError> {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(());
+    };
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(ext)) {
+        return Ok(());
+    }
+    let list: Vec<String> = allowed.iter().map(|a| format!(".{a}")).collect();
+    let list = list.join(" ");
+    Err(crate::UserError::new(
+        format!(
+            "kaiji {command} は .{ext} の形式を書けません。書ける形式: {list}({} を確かめてください)",
+            path.display()
+        ),
+        format!(
+            "kaiji {command} does not write .{ext}; it writes: {list} (check {})",
+            path.display()
+        ),
+    ))
+}
+
+/// A date argument (`--today`, `--date`) as an [`IsoDate`], exactly YYYY-MM-DD.
+fn parse_date(s: &str) -> Result<IsoDate, String> {
+    s.parse::<IsoDate>()
+        .map_err(|e| format!("{} ({})", e.message(Lang::Ja), e.message(Lang::En)))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

@@ -153,19 +153,24 @@ fn json_files_below(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(),
 }
 
 /// Hands a command's rendered output over: to `-o FILE` (never replacing a file without
-/// `force`), followed by the line `wrote` says, or else to standard output. A binary format
-/// (`binary` names it: xlsx, PDF) needs a file.
+/// `--force`), followed by the line `wrote` says, or else to standard output. A binary format
+/// (xlsx, PDF) needs a file.
 pub(crate) fn deliver(
     out: &mut crate::output::Out,
-    output: Option<&Path>,
-    force: bool,
-    binary: Option<&str>,
+    args: &crate::cli::OutputArgs,
+    choice: crate::cli::Choice,
     bytes: &[u8],
     wrote: impl FnOnce(&Path) -> kaiji_catalog::Text,
 ) -> Result<(), UserError> {
-    match (output, binary) {
+    use kaiji_report::Format;
+    let binary = match choice {
+        crate::cli::Choice::File(Format::Pdf) => Some("PDF"),
+        crate::cli::Choice::File(f) if f.is_binary() => Some(f.extension()),
+        _ => None,
+    };
+    match (args.output.as_deref(), binary) {
         (Some(path), _) => {
-            write_new_file(path, bytes, force)?;
+            write_new_file(path, bytes, args.force)?;
             out.line(out.t(&wrote(path)));
         }
         (None, Some(format)) => {
@@ -202,17 +207,41 @@ pub(crate) fn write_file(
     durability: Durability,
 ) -> Result<(), UserError> {
     use std::io::Write;
-    let fail = |e: &dyn std::fmt::Display| {
+    // The reason alone: the temporary file's name (`.tmp2CUh9s`) means nothing to the user.
+    let fail = |e: &std::io::Error| {
         UserError::new(
-            format!("{}: 書き込めません: {e}", path.display()),
-            format!("{}: cannot write: {e}", path.display()),
+            format!("{}: 書き込めません: {}", path.display(), io_reason_ja(e)),
+            format!("{}: cannot write: {}", path.display(), io_reason(e)),
         )
     };
+    if path.is_dir() {
+        return Err(UserError::new(
+            format!(
+                "{} はディレクトリです。出力するファイルの名前を指定してください",
+                path.display()
+            ),
+            format!("{} is a directory: name the file to write", path.display()),
+        ));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    if !dir.is_dir() {
+        return Err(UserError::new(
+            format!(
+                "{}: 書き込めません: フォルダ {} がありません",
+                path.display(),
+                dir.display()
+            ),
+            format!(
+                "{}: cannot write: no folder {}",
+                path.display(),
+                dir.display()
+            ),
+        ));
+    }
+    let mut tmp = temp_file_in(dir).map_err(|e| fail(&e))?;
     tmp.write_all(bytes).map_err(|e| fail(&e))?;
     if durability == Durability::Synced {
         tmp.as_file().sync_all().map_err(|e| fail(&e))?;
@@ -237,11 +266,36 @@ pub(crate) fn write_file(
     })
 }
 
+/// A temporary file beside the target, created with mode 0666 so that the process's umask
+/// decides the final permissions, as for any file a program creates (tempfile's default, 0600,
+/// would keep colleagues on a shared drive out).
+fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
+/// The OS's reason for an I/O error, without the temporary file's path that tempfile appends
+/// (`… at path "/dir/.tmp2CUh9s"`).
+fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at path \"") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
 fn io_reason_ja(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "ファイルがありません".to_owned(),
         std::io::ErrorKind::PermissionDenied => "アクセス権がありません".to_owned(),
         std::io::ErrorKind::IsADirectory => "ディレクトリです".to_owned(),
-        _ => e.to_string(),
+        std::io::ErrorKind::StorageFull => "ディスクの空きがありません".to_owned(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "読み取り専用のファイルシステムです".to_owned(),
+        _ => io_reason(e),
     }
 }

@@ -153,21 +153,6 @@ pub(crate) fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
-/// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled.
-pub(crate) fn csv_row<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
-    fields
-        .into_iter()
-        .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::escape_controls;

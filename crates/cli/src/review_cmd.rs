@@ -8,14 +8,12 @@ use kaiji_model::{
     review::{BUILTIN_POLICIES, POLICY_TEMPLATE, Policy, Review},
 };
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
-    cli::format_of,
-    cli::{CompareArgs, CompareFormat, PolicyCommand, ReviewArgs, ReviewFormat},
+    cli::{Choice, CompareArgs, PolicyCommand, ReviewArgs},
     files::{deliver, read_document, read_text, write_new_file},
-    output::{Out, csv_row},
+    output::Out,
 };
 
 /// A shipped policy by name, or a policy file.
@@ -45,19 +43,13 @@ fn load_policy(name_or_path: &str) -> Result<Policy, UserError> {
 type Reviewed = Result<(Disclosure, Review), Text>;
 
 /// `--today`, or the clock's date.
-pub(crate) fn review_date(today: Option<&str>) -> Result<jiff::civil::Date, UserError> {
-    match today {
-        Some(t) => Ok(t
-            .parse::<IsoDate>()
-            .map_err(|e| {
-                UserError::new(
-                    format!("--today: {}", e.message(Lang::Ja)),
-                    format!("--today: {}", e.message(Lang::En)),
-                )
-            })?
-            .date()),
-        None => Ok(jiff::Zoned::now().date()),
-    }
+pub(crate) fn review_date(today: Option<IsoDate>) -> jiff::civil::Date {
+    today.map_or_else(|| jiff::Zoned::now().date(), IsoDate::date)
+}
+
+/// The render layer's error as the user's: an unsupported format is a usage error.
+pub(crate) fn render_error(e: &kaiji_report::Error) -> UserError {
+    UserError::new(e.message(Lang::Ja), e.message(Lang::En))
 }
 
 /// Reads disclosures; every unreadable file is reported, then the command fails.
@@ -85,56 +77,45 @@ pub(crate) fn compare(
     registry: &Registry,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
+    // The format is settled before any work: an extension compare does not write is a usage
+    // error, not a file of text.
+    let choice = args
+        .out
+        .choose("compare", kaiji_report::COMPARE_FORMATS, Choice::Text)?;
     let policy = load_policy(&args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
-        today: review_date(args.today.as_deref())?,
+        today: review_date(args.today),
         max_age_days: None,
     };
     let docs = read_documents(&args.files)?;
     let c = kaiji_model::review::compare(&docs, registry, &policy, options)?;
-    let format = args
-        .format
-        .or_else(|| format_of(args.output.as_deref()))
-        .unwrap_or(CompareFormat::Text);
     let lang = out.lang;
-    let bytes: Vec<u8> = match format {
-        CompareFormat::Xlsx => kaiji_xlsx::compare_workbook(&c, lang)
-            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,
-        CompareFormat::Html => kaiji_report::compare_html(&c, lang).into_bytes(),
-        CompareFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&c).expect("a comparison serialises");
-            s.push('\n');
-            s.into_bytes()
+    let bytes: Vec<u8> = match choice {
+        Choice::File(format) => {
+            kaiji_report::render_compare(&c, format, lang)
+                .map_err(|e| render_error(&e))?
+                .bytes
         }
-        CompareFormat::Csv => compare_csv(&c, lang).into_bytes(),
-        CompareFormat::Text => compare_text(&c, lang).into_bytes(),
+        Choice::Text => compare_text(&c, lang).into_bytes(),
     };
-    let binary = (format == CompareFormat::Xlsx).then_some("xlsx");
-    deliver(
-        out,
-        args.output.as_deref(),
-        args.force,
-        binary,
-        &bytes,
-        |path| {
-            Text::new(
-                format!(
-                    "{} を作成しました({} 社 × {} 項目、{})",
-                    path.display(),
-                    c.vendors.len(),
-                    c.rows.len(),
-                    c.catalog
-                ),
-                format!(
-                    "wrote {} ({} vendors × {} items, {})",
-                    path.display(),
-                    c.vendors.len(),
-                    c.rows.len(),
-                    c.catalog
-                ),
-            )
-        },
-    )?;
+    deliver(out, &args.out, choice, &bytes, |path| {
+        Text::new(
+            format!(
+                "{} を作成しました({} 社 × {} 項目、{})",
+                path.display(),
+                c.vendors.len(),
+                c.rows.len(),
+                c.catalog
+            ),
+            format!(
+                "wrote {} ({} vendors × {} items, {})",
+                path.display(),
+                c.vendors.len(),
+                c.rows.len(),
+                c.catalog
+            ),
+        )
+    })?;
     Ok(Outcome::Clean)
 }
 
@@ -147,57 +128,6 @@ fn answer_mark(cell: &kaiji_model::review::MatrixCell) -> &'static str {
         (true, Some(Answer::Na)) => "－",
         (true, None) => "?",
     }
-}
-
-fn compare_csv(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
-    let mut text = String::from("\u{feff}");
-    let (item, section, question) = match lang {
-        Lang::Ja => ("項目", "区分", "内容"),
-        Lang::En => ("item", "section", "question"),
-    };
-    let mut header: Vec<String> = vec![item.into(), section.into(), question.into()];
-    for v in &c.vendors {
-        let label = v.label();
-        header.push(label.clone());
-        header.push(format!(
-            "{label} {}",
-            if lang == Lang::Ja { "備考" } else { "remark" }
-        ));
-        header.push(format!(
-            "{label} {}",
-            if lang == Lang::Ja {
-                "逸脱"
-            } else {
-                "departure"
-            }
-        ));
-    }
-    text.push_str(&csv_row(header.iter().map(String::as_str)));
-    text.push('\n');
-    for row in &c.rows {
-        let mut fields: Vec<String> = vec![
-            row.item.clone(),
-            row.section.clone(),
-            row.text.get(lang).to_owned(),
-        ];
-        for cell in &row.cells {
-            let answer = match (cell.applies, cell.answer) {
-                (false, _) => String::new(),
-                (true, Some(a)) => a.label().get(lang).to_owned(),
-                (true, None) => String::new(),
-            };
-            fields.push(answer);
-            fields.push(cell.remark.clone());
-            fields.push(
-                cell.departure
-                    .map(|d| d.as_str().to_owned())
-                    .unwrap_or_default(),
-            );
-        }
-        text.push_str(&csv_row(fields.iter().map(String::as_str)));
-        text.push('\n');
-    }
-    text
 }
 
 fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
@@ -274,29 +204,17 @@ fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
     text
 }
 
-/// One reviewed file, as JSON output shows it.
-#[derive(Serialize)]
-struct FileReview<'a> {
-    file: String,
-    kind: String,
-    catalog: String,
-    organisation: &'a str,
-    product: &'a str,
-    version: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
-    #[serde(flatten)]
-    review: &'a Review,
-}
-
 pub(crate) fn review(
     args: &ReviewArgs,
     registry: &Registry,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
+    let choice = args
+        .out
+        .choose("review", kaiji_report::REVIEW_FORMATS, Choice::Text)?;
     let policy = load_policy(&args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
-        today: review_date(args.today.as_deref())?,
+        today: review_date(args.today),
         max_age_days: args.max_age,
     };
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
@@ -339,136 +257,61 @@ pub(crate) fn review(
             Err(e) => failed.push(e),
         }
     }
-    let format = args
-        .format
-        .or_else(|| format_of(args.output.as_deref()))
-        .unwrap_or(ReviewFormat::Text);
-    // With -o, what would go to standard output goes to the file.
-    let mut file_out = args.output.as_ref().map(|_| Out::memory(out.lang));
-    let target: &mut Out = file_out.as_mut().unwrap_or(out);
-    match format {
-        ReviewFormat::Html | ReviewFormat::Pdf => {
-            let report = kaiji_report::review_report(
-                &reviews,
-                &policy,
-                &IsoDate::new(options.today).to_string(),
-                target.lang,
-            );
-            if format == ReviewFormat::Html {
-                target.raw(&kaiji_report::to_html(&report));
-            } else {
-                let Some(path) = &args.output else {
-                    return Err(UserError::new(
-                        "PDF は -o で出力ファイルを指定してください",
-                        "PDF needs an output file (-o)",
-                    ));
-                };
-                let pdf = kaiji_report::to_pdf(&report)
-                    .map_err(|e| UserError::new(e.to_string(), e.to_string()))?;
-                write_new_file(path, &pdf, args.force)?;
-                file_out = None;
+    // An input that failed leaves no partial file behind (`-o` is not written), and its error
+    // goes to standard error, never into the JSON or CSV on standard output.
+    let write_output = failed.is_empty() || args.out.output.is_none();
+    if write_output {
+        let bytes = match choice {
+            Choice::File(format) => {
+                let today = IsoDate::new(options.today).to_string();
+                kaiji_report::render_review(&reviews, &policy, &today, format, out.lang)
+                    .map_err(|e| render_error(&e))?
+                    .bytes
             }
-        }
-        ReviewFormat::Json => {
-            let files: Vec<FileReview<'_>> = reviews
-                .iter()
-                .map(|(file, doc, review)| FileReview {
-                    file: file.clone(),
-                    kind: doc.kind.to_string(),
-                    catalog: doc.catalog.to_string(),
-                    organisation: &doc.subject.organisation,
-                    product: &doc.subject.product,
-                    version: &doc.subject.version,
-                    date: doc.subject.date.map(|d| d.to_string()),
-                    review,
-                })
-                .collect();
-            target.json(&files);
-        }
-        ReviewFormat::Csv => {
-            // A byte order mark: Excel reads the file as UTF-8 only with one.
-            target.raw("\u{feff}");
-            let header: [&str; 12] = match target.lang {
-                Lang::Ja => [
-                    "ファイル",
-                    "製造業者・事業者",
-                    "製品・サービス",
-                    "バージョン",
-                    "種類",
-                    "チェックリスト",
-                    "重大度",
-                    "コード",
-                    "項目",
-                    "場所",
-                    "GL 6.0",
-                    "内容",
-                ],
-                Lang::En => [
-                    "file",
-                    "organisation",
-                    "product",
-                    "version",
-                    "kind",
-                    "checklist",
-                    "severity",
-                    "code",
-                    "item",
-                    "location",
-                    "GL 6.0",
-                    "message",
-                ],
-            };
-            target.line(csv_row(header));
-            for (file, doc, review) in &reviews {
-                let kind = doc.kind.to_string();
-                let catalog = doc.catalog.to_string();
-                for f in &review.findings {
-                    let location = f.location.to_string();
-                    let refs = f.refs.join(" / ");
-                    target.line(csv_row([
-                        file.as_str(),
-                        &doc.subject.organisation,
-                        &doc.subject.product,
-                        &doc.subject.version,
-                        &kind,
-                        &catalog,
-                        target.t(&f.severity.label()),
-                        f.code.as_str(),
-                        f.item.as_deref().unwrap_or(""),
-                        &location,
-                        &refs,
-                        f.message(target.lang),
-                    ]));
+            Choice::Text => {
+                let mut text = Out::memory(out.lang);
+                for (file, doc, review) in &reviews {
+                    print_review(file, doc, review, &policy, &mut text);
                 }
+                text.into_bytes()
             }
-        }
-        ReviewFormat::Text => {
-            for (file, doc, review) in &reviews {
-                print_review(file, doc, review, &policy, target);
-            }
-        }
-    }
-    if let (Some(collected), Some(path)) = (file_out, &args.output) {
-        write_new_file(path, &collected.into_bytes(), args.force)?;
-    }
-    if let Some(path) = &args.output {
-        out.line(out.t(&Text::new(
-            format!(
-                "{} を作成しました({} 件の開示書)",
-                path.display(),
-                reviews.len()
-            ),
-            format!("wrote {} ({} disclosures)", path.display(), reviews.len()),
-        )));
+        };
+        deliver(out, &args.out, choice, &bytes, |path| {
+            Text::new(
+                format!(
+                    "{} を作成しました({} 件の開示書)",
+                    path.display(),
+                    reviews.len()
+                ),
+                format!("wrote {} ({} disclosures)", path.display(), reviews.len()),
+            )
+        })?;
     }
     if !failed.is_empty() {
-        for e in &failed {
-            let label = out.pick("読み込みエラー", "input error");
-            out.line(format!("{label}: {}", out.t(e)));
-        }
+        let reasons = |lang: Lang| {
+            failed
+                .iter()
+                .map(|e| format!("\n  {}", e.get(lang)))
+                .collect::<String>()
+        };
+        let not_written = |ja: bool| match (&args.out.output, ja) {
+            (Some(path), true) => format!("。{} は書き出していません", path.display()),
+            (Some(path), false) => format!("; {} was not written", path.display()),
+            (None, _) => String::new(),
+        };
         return Err(UserError::new(
-            format!("{} 件のファイルを読み込めませんでした", failed.len()),
-            format!("{} file(s) could not be read", failed.len()),
+            format!(
+                "{} 件のファイルを読み込めませんでした{}:{}",
+                failed.len(),
+                not_written(true),
+                reasons(Lang::Ja)
+            ),
+            format!(
+                "{} file(s) could not be read{}:{}",
+                failed.len(),
+                not_written(false),
+                reasons(Lang::En)
+            ),
         ));
     }
     let denied = reviews

@@ -7,9 +7,9 @@ use strum::IntoEnumIterator;
 
 use crate::{
     Outcome, UserError,
-    cli::{DiffArgs, MigrateArgs, ReportFormat},
-    files::{read_document, write_new_file},
-    output::{Out, csv_row},
+    cli::{Choice, DiffArgs, MigrateArgs},
+    files::{deliver, read_document, write_new_file},
+    output::Out,
 };
 
 /// An answer value as people read it.
@@ -28,61 +28,30 @@ fn short(text: &str) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct DiffJson<'a> {
-    old: String,
-    new: String,
-    #[serde(flatten)]
-    diff: &'a kaiji_model::disclosure::DocDiff,
-}
-
 pub(crate) fn diff(
     args: &DiffArgs,
     registry: &Registry,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
+    let choice = args
+        .out
+        .choose("diff", kaiji_report::DIFF_FORMATS, Choice::Text)?;
     let old = read_document(&args.old)?;
     let new = read_document(&args.new)?;
     let d = kaiji_model::disclosure::diff(&old, &new, registry);
     let lang = out.lang;
-    match args.format {
-        ReportFormat::Json => out.json(&DiffJson {
-            old: args.old.display().to_string(),
-            new: args.new.display().to_string(),
-            diff: &d,
-        }),
-        ReportFormat::Csv => {
-            out.raw("\u{feff}");
-            out.line(csv_row(match lang {
-                Lang::Ja => ["区分", "項目", "旧版の項目", "対応", "欄", "旧", "新"],
-                Lang::En => [
-                    "change",
-                    "item",
-                    "old items",
-                    "relation",
-                    "field",
-                    "old",
-                    "new",
-                ],
-            }));
-            for c in &d.changes {
-                let relation = c
-                    .relation
-                    .map(|r| r.label().get(lang).to_owned())
-                    .unwrap_or_default();
-                let old_items = c.old_items.join(" ");
-                out.line(csv_row([
-                    c.kind.label().get(lang),
-                    c.item.as_deref().unwrap_or(""),
-                    &old_items,
-                    &relation,
-                    &c.field,
-                    c.old.as_deref().unwrap_or(""),
-                    c.new.as_deref().unwrap_or(""),
-                ]));
-            }
+    let (old_name, new_name) = (
+        args.old.display().to_string(),
+        args.new.display().to_string(),
+    );
+    let bytes = match choice {
+        Choice::File(format) => {
+            kaiji_report::render_diff(&old_name, &new_name, &d, format, lang)
+                .map_err(|e| crate::review_cmd::render_error(&e))?
+                .bytes
         }
-        ReportFormat::Text => {
+        Choice::Text => {
+            let mut out = Out::memory(lang);
             let (o, n) = (&old.subject, &new.subject);
             let how = if d.old_catalog == d.new_catalog {
                 String::new()
@@ -146,8 +115,19 @@ pub(crate) fn diff(
                     value(&c.new)
                 ));
             }
+            out.into_bytes()
         }
-    }
+    };
+    deliver(out, &args.out, choice, &bytes, |path| {
+        Text::new(
+            format!(
+                "{} を作成しました({} 件の変更)",
+                path.display(),
+                d.changes.len()
+            ),
+            format!("wrote {} ({} changes)", path.display(), d.changes.len()),
+        )
+    })?;
     Ok(if d.count(ChangeKind::Regressed) > 0 {
         Outcome::Findings
     } else {
@@ -172,6 +152,7 @@ pub(crate) fn migrate(
 ) -> Result<Outcome, UserError> {
     let doc = read_document(&args.input)?;
     let to = args.to.parse()?;
+    crate::cli::expect_extension("migrate", &args.output, &["json"])?;
     let m = kaiji_model::disclosure::migrate(&doc, registry, &to)?;
     write_new_file(&args.output, m.document.to_json().as_bytes(), args.force)?;
     let lang = out.lang;

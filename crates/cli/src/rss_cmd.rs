@@ -5,10 +5,7 @@ use kaiji_model::rss::{Formula, Profile, RiskSettings};
 
 use crate::{
     Outcome, UserError,
-    cli::{
-        Format, FormulaArg, RiskArgs, RiskFormat, RssCheckArgs, RssCommand, RssSdsArgs, SlaArgs,
-        SlaFormat, format_of,
-    },
+    cli::{Choice, Format, FormulaArg, RiskArgs, RssCheckArgs, RssCommand, RssSdsArgs, SlaArgs},
     files::{deliver, read_text, write_new_file},
     output::{Out, pad},
 };
@@ -27,6 +24,11 @@ pub(crate) fn run(
 }
 
 fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let choice = args.out.choose(
+        "rss sla",
+        kaiji_report::SLA_FORMATS,
+        Choice::File(kaiji_report::Format::Markdown),
+    )?;
     let profile = Profile::parse(
         &args.profile.display().to_string(),
         &read_text(&args.profile)?,
@@ -37,51 +39,34 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
         }
         None => kaiji_model::rss::Terms::default(),
     };
-    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let today = crate::review_cmd::review_date(args.today);
     let threats = kaiji_model::rss::threats()?;
     let reg = kaiji_model::rss::register(&profile, &threats, RiskSettings::default(), today);
     let s = kaiji_model::rss::sla(&profile, &terms, &reg);
     let lang = out.lang;
-    let format = args
-        .format
-        .or_else(|| format_of(args.output.as_deref()))
-        .unwrap_or(SlaFormat::Md);
-    let report = kaiji_report::sla_report(&s, &today.to_string(), lang);
-    let bytes: Vec<u8> = match format {
-        SlaFormat::Md => kaiji_report::to_markdown(&report).into_bytes(),
-        SlaFormat::Html => kaiji_report::to_html(&report).into_bytes(),
-        SlaFormat::Pdf => kaiji_report::to_pdf(&report)
-            .map_err(|e| UserError::new(e.to_string(), e.to_string()))?,
-        SlaFormat::Json => {
-            let mut j = serde_json::to_string_pretty(&s).expect("an SLA serialises");
-            j.push('\n');
-            j.into_bytes()
-        }
+    let format = match choice {
+        Choice::File(f) => f,
+        Choice::Text => kaiji_report::Format::Markdown,
     };
-    let binary = (format == SlaFormat::Pdf).then_some("PDF");
-    deliver(
-        out,
-        args.output.as_deref(),
-        args.force,
-        binary,
-        &bytes,
-        |path| {
-            Text::new(
-                format!(
-                    "{} を作成しました({} 節、責任分界 {} 行)",
-                    path.display(),
-                    s.sections.len(),
-                    s.raci.len()
-                ),
-                format!(
-                    "wrote {} ({} sections, {} responsibility rows)",
-                    path.display(),
-                    s.sections.len(),
-                    s.raci.len()
-                ),
-            )
-        },
-    )?;
+    let bytes = kaiji_report::render_sla(&s, &today.to_string(), format, lang)
+        .map_err(|e| crate::review_cmd::render_error(&e))?
+        .bytes;
+    deliver(out, &args.out, choice, &bytes, |path| {
+        Text::new(
+            format!(
+                "{} を作成しました({} 節、責任分界 {} 行)",
+                path.display(),
+                s.sections.len(),
+                s.raci.len()
+            ),
+            format!(
+                "wrote {} ({} sections, {} responsibility rows)",
+                path.display(),
+                s.sections.len(),
+                s.raci.len()
+            ),
+        )
+    })?;
     if s.missing.is_empty() {
         return Ok(Outcome::Clean);
     }
@@ -91,7 +76,7 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
         format!("未合意の条件があります: {}", listed.ja),
         format!("terms not yet agreed: {}", listed.en),
     );
-    if args.output.is_some() {
+    if args.out.output.is_some() {
         out.line(out.t(&message));
     }
     Ok(Outcome::Findings)
@@ -103,7 +88,8 @@ fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome,
         &read_text(&args.profile)?,
     )?;
     let catalog = crate::catalog_cmd::resolve(registry, &args.catalog)?;
-    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    crate::cli::expect_extension("rss sds", &args.output, &["json", "xlsx"])?;
+    let today = crate::review_cmd::review_date(args.today);
     let generated = kaiji_model::rss::rss_sds(&profile, catalog, registry, today)?;
     let is_workbook = args
         .output
@@ -159,7 +145,7 @@ struct CheckJson<'a> {
 
 fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
     let advisories = crate::files::read_advisories(&args.advisories)?;
-    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let today = crate::review_cmd::review_date(args.today);
     let mut checked = Vec::new();
     for path in &args.profiles {
         let profile = Profile::parse(&path.display().to_string(), &read_text(path)?)?;
@@ -209,6 +195,9 @@ fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
 }
 
 fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
+    let choice = args
+        .out
+        .choose("rss risk", kaiji_report::RISK_FORMATS, Choice::Text)?;
     let text = read_text(&args.profile)?;
     let profile = Profile::parse(&args.profile.display().to_string(), &text)?;
     let threats = match &args.threats {
@@ -225,31 +214,16 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
         formula,
         threshold: args.threshold.unwrap_or(formula.default_threshold()),
     };
-    let today = crate::review_cmd::review_date(args.today.as_deref())?;
+    let today = crate::review_cmd::review_date(args.today);
     let reg = kaiji_model::rss::register(&profile, &threats, settings, today);
     let lang = out.lang;
-    let format = args
-        .format
-        .or_else(|| format_of(args.output.as_deref()))
-        .unwrap_or(RiskFormat::Text);
-    let bytes: Vec<u8> = match format {
-        RiskFormat::Xlsx => kaiji_xlsx::risk_workbook(&reg, lang)
-            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?,
-        RiskFormat::Html | RiskFormat::Pdf => {
-            let report = kaiji_report::risk_report(&reg, &today.to_string(), lang);
-            if format == RiskFormat::Html {
-                kaiji_report::to_html(&report).into_bytes()
-            } else {
-                kaiji_report::to_pdf(&report)
-                    .map_err(|e| UserError::new(e.to_string(), e.to_string()))?
-            }
+    let bytes: Vec<u8> = match choice {
+        Choice::File(format) => {
+            kaiji_report::render_risk(&reg, &today.to_string(), format, lang)
+                .map_err(|e| crate::review_cmd::render_error(&e))?
+                .bytes
         }
-        RiskFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&reg).expect("a register serialises");
-            s.push('\n');
-            s.into_bytes()
-        }
-        RiskFormat::Text => {
+        Choice::Text => {
             let mut s = String::new();
             s.push_str(&format!(
                 "{} — {}: {} {} / {} {}\n",
@@ -260,11 +234,16 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
                 out.pick("受容基準", "threshold"),
                 settings.threshold
             ));
+            s.push_str(out.pick(
+                "  脅威 リスク値 → 残存 対応 脅威の内容  [附属書A の管理策]\n",
+                "  threat risk → residual treatment what  [Annex A controls]\n",
+            ));
+            let annex = out.pick("附属書A", "Annex A");
             for r in &reg.risks {
                 let label = r.treatment.label();
                 let treatment = out.t(&label);
                 s.push_str(&format!(
-                    "  {} {:>2} → {:>2} {} {}  [{}]\n",
+                    "  {} {:>2} → {:>2} {} {}  [{annex}: {}]\n",
                     r.threat.id,
                     r.value,
                     r.residual,
@@ -288,27 +267,15 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
             s.into_bytes()
         }
     };
-    let binary = match format {
-        RiskFormat::Xlsx => Some("xlsx"),
-        RiskFormat::Pdf => Some("PDF"),
-        _ => None,
-    };
-    deliver(
-        out,
-        args.output.as_deref(),
-        args.force,
-        binary,
-        &bytes,
-        |path| {
-            Text::new(
-                format!(
-                    "{} を作成しました({} 件のリスク)",
-                    path.display(),
-                    reg.risks.len()
-                ),
-                format!("wrote {} ({} risks)", path.display(), reg.risks.len()),
-            )
-        },
-    )?;
+    deliver(out, &args.out, choice, &bytes, |path| {
+        Text::new(
+            format!(
+                "{} を作成しました({} 件のリスク)",
+                path.display(),
+                reg.risks.len()
+            ),
+            format!("wrote {} ({} risks)", path.display(), reg.risks.len()),
+        )
+    })?;
     Ok(Outcome::Clean)
 }

@@ -16,15 +16,10 @@ use crate::{
 
 pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
     let catalog = resolve(registry, &args.catalog)?;
-    let date = match &args.date {
-        Some(text) => text.parse::<IsoDate>().map_err(|e| {
-            UserError::new(
-                format!("--date: {}", e.message(Lang::Ja)),
-                format!("--date: {}", e.message(Lang::En)),
-            )
-        })?,
-        None => IsoDate::new(jiff::Zoned::now().date()),
-    };
+    crate::cli::expect_extension("new", &args.output, &["json"])?;
+    let date = args
+        .date
+        .unwrap_or_else(|| IsoDate::new(jiff::Zoned::now().date()));
     let subject = Subject {
         organisation: args.organisation.unwrap_or_default(),
         product: args.product.unwrap_or_default(),

@@ -129,6 +129,9 @@ pub(crate) fn import(
     registry: &Registry,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
+    if let Some(output) = &args.output {
+        crate::cli::expect_extension("import", output, &["json"])?;
+    }
     let files = workbooks(&args.inputs)?;
     if files.is_empty() {
         return Err(UserError::new(
@@ -449,6 +452,7 @@ pub(crate) fn export(
     })?;
     match &args.into {
         None => {
+            crate::cli::expect_extension("export", &args.output, &["xlsx"])?;
             let bytes = kaiji_xlsx::export(&doc, registry, out.lang)?;
             write_new_file(&args.output, &bytes, args.force)?;
             let done = Text::new(

@@ -437,10 +437,12 @@ fn mhlw_checklist_lines_for_the_example_hospital() {
             .map(|v| v.to_string())
             .unwrap_or_default()
     };
-    assert_eq!(
-        (cell(3, 0), cell(3, 2), cell(3, 3)),
-        ("2-②".into(), "いいえ".into(), "2026-11-27".into())
-    );
+    assert_eq!((cell(3, 0), cell(3, 2)), ("2-②".into(), "いいえ".into()));
+    // 確認日 is a date cell (2026-11-27 is Excel's day 46353), not text.
+    match range.get_value((3, 3)) {
+        Some(calamine::Data::DateTime(d)) => assert_eq!(d.as_f64(), 46353.0),
+        other => panic!("確認日 should be a date cell: {other:?}"),
+    }
     assert!(
         cell(4, 5).contains("ナースコール: サンプル通信株式会社 の開示書を読めません"),
         "{}",

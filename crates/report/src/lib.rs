@@ -1,13 +1,23 @@
-//! kaiji-report: what kaiji hands to people who do not run it. Self-contained HTML pages (one
-//! file, no external assets, printable), Japanese first, English with `Lang::En`.
+//! kaiji-report: what kaiji hands to people who do not run it, through one render layer
+//! ([`render_review`], [`render_compare`], … → [`Rendered`] bytes of a [`Format`]):
+//! self-contained HTML pages (one file, no external assets, printable), PDF, Markdown, CSV
+//! (formulas neutralised) and report workbooks; Japanese first, English with `Lang::En`.
 //!
 //! Library crate: it takes the model's results and returns bytes; it never touches files.
 
+mod csv;
 mod doc;
 mod pdf;
+mod render;
+mod workbook;
 
 pub use doc::{Bar, Block, Cell, Chart, Report, Stacked, Table, Tone};
 pub use pdf::{PdfError, to_pdf};
+pub use render::{
+    CHECKLIST_FORMATS, COMPARE_FORMATS, DIFF_FORMATS, Error, Format, REVIEW_FORMATS, RISK_FORMATS,
+    Rendered, SLA_FORMATS, list, render_checklist, render_compare, render_diff, render_review,
+    render_risk, render_sla,
+};
 pub use reports::{checklist_report, review_report, risk_report, sla_report};
 
 mod reports;

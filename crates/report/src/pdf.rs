@@ -63,8 +63,10 @@ impl<'a> Metrics<'a> {
         text.chars().map(|c| self.char_width(c)).sum::<f32>() * size
     }
 
-    /// Splits `text` into lines no wider than `width`: Japanese text breaks anywhere, runs of
-    /// Latin letters at spaces where they can; explicit line breaks are kept.
+    /// Splits `text` into lines no wider than `width`: Japanese text breaks anywhere; a run of
+    /// ASCII letters, digits and signs (a word, an id such as `jahis-mds-sds@4.1` or `RSS-T03`)
+    /// moves whole to the next line when it fits there, and breaks only when it is wider than a
+    /// line; explicit line breaks are kept.
     fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
@@ -73,23 +75,35 @@ impl<'a> Metrics<'a> {
             for c in paragraph.chars() {
                 let cw = self.char_width(c) * size;
                 if w + cw > width && !line.is_empty() {
-                    // Break at the last space of a Latin run, if there is one in this line and
-                    // the word carried over still fits with this character.
-                    let cut = if c.is_ascii_alphanumeric() {
-                        line.rfind(' ')
-                            .filter(|at| *at > 0 && self.width(&line[at + 1..], size) + cw <= width)
+                    // Break before the ASCII run this character continues, if the run with
+                    // this character fits on a line of its own.
+                    let cut = if c.is_ascii_graphic() {
+                        let start = line
+                            .char_indices()
+                            .rev()
+                            .take_while(|(_, ch)| ch.is_ascii_graphic())
+                            .last()
+                            .map_or(line.len(), |(at, _)| at);
+                        (start > 0 && self.width(&line[start..], size) + cw <= width)
+                            .then_some(start)
                     } else {
                         None
                     };
                     match cut {
                         Some(at) => {
-                            let rest = line[at + 1..].to_owned();
+                            let rest = line[at..].to_owned();
                             line.truncate(at);
-                            lines.push(std::mem::take(&mut line));
+                            let kept = line.trim_end_matches(' ').len();
+                            line.truncate(kept);
+                            if !line.is_empty() {
+                                lines.push(std::mem::take(&mut line));
+                            }
                             line = rest;
                             w = self.width(&line, size);
                         }
                         None => {
+                            let kept = line.trim_end_matches(' ').len();
+                            line.truncate(kept);
                             lines.push(std::mem::take(&mut line));
                             w = 0.0;
                         }
@@ -104,6 +118,30 @@ impl<'a> Metrics<'a> {
             lines.push(line);
         }
         lines
+    }
+
+    /// `text` on one line no wider than `width`: whole when it fits, else cut and ended with
+    /// an ellipsis (…), so a reader sees that something is missing.
+    fn ellipsize(&self, text: &str, size: f32, width: f32) -> String {
+        let one_line = text.replace('\n', " ");
+        if self.width(&one_line, size) <= width {
+            return one_line;
+        }
+        let room = width - self.width("…", size);
+        let mut cut = String::new();
+        let mut w = 0.0;
+        for c in one_line.chars() {
+            let cw = self.char_width(c) * size;
+            if w + cw > room {
+                break;
+            }
+            cut.push(c);
+            w += cw;
+        }
+        let kept = cut.trim_end().len();
+        cut.truncate(kept);
+        cut.push('…');
+        cut
     }
 }
 
@@ -279,8 +317,7 @@ impl<'m> Layout<'m> {
         self.paragraph(&c.title, BODY, INK);
         for bar in &c.bars {
             self.room(bar_h + 4.0);
-            let label = self.m.wrap(&bar.label, size, label_w - 6.0);
-            let first = label.first().cloned().unwrap_or_default();
+            let first = self.m.ellipsize(&bar.label, size, label_w - 6.0);
             self.text(MARGIN, self.y + size, size, &first, INK);
             self.rect(MARGIN + label_w, self.y, full, bar_h, (0xF1, 0xF1, 0xF1));
             let w = (c.share(bar) as f32) * full;
@@ -319,12 +356,7 @@ impl Layout<'_> {
         self.y += size * LINE + 3.0;
         for (label, values) in &c.rows {
             self.room(bar_h + 4.0);
-            let first = self
-                .m
-                .wrap(label, size, label_w - 6.0)
-                .first()
-                .cloned()
-                .unwrap_or_default();
+            let first = self.m.ellipsize(label, size, label_w - 6.0);
             self.text(MARGIN, self.y + size, size, &first, INK);
             for ((offset, width), (_, tone)) in c.segments(values).into_iter().zip(&c.legend) {
                 if width > 0.0 {
@@ -546,6 +578,52 @@ mod tests {
             let kept: String = lines.concat().chars().filter(|c| *c != ' ').collect();
             let given: String = text.chars().filter(|c| *c != ' ' && *c != '\n').collect();
             prop_assert_eq!(kept, given);
+        }
+    }
+
+    #[test]
+    fn ids_move_whole_to_the_next_line() {
+        let m = metrics();
+        let id = "jahis-mds-sds@4.1";
+        let text = format!("チェックリスト {id} の項目 RSS-T03 と RSS-T04");
+        for width in [60.0f32, 80.0, 100.0, 120.0, 140.0] {
+            let lines = m.wrap(&text, 9.0, width);
+            if m.width(id, 9.0) <= width {
+                assert!(lines.iter().any(|l| l.contains(id)), "{width}: {lines:?}");
+            }
+            assert!(lines.iter().any(|l| l.contains("RSS-T03")), "{lines:?}");
+            for l in &lines {
+                assert!(m.width(l, 9.0) <= width, "{l}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_too_long_is_cut_with_an_ellipsis() {
+        let m = metrics();
+        let label = "医療情報システムの安全管理に関するガイドライン第6.0版 システム運用編";
+        let cut = m.ellipsize(label, 9.0, 100.0);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(m.width(&cut, 9.0) <= 100.0);
+        assert!(label.starts_with(cut.trim_end_matches('…')));
+        assert_eq!(m.ellipsize("短い", 9.0, 100.0), "短い");
+    }
+
+    proptest! {
+        /// An ASCII run (word or id) that fits on a line is never split across lines.
+        #[test]
+        fn ascii_runs_that_fit_stay_whole(
+            parts in proptest::collection::vec(("[ぁ-ん]{0,4}", "[A-Za-z0-9@.-]{1,14}", " ?"), 1..8),
+            width in 40.0f32..300.0,
+        ) {
+            let m = metrics();
+            let text: String = parts.iter().map(|(j, a, s)| format!("{j}{a}{s}")).collect();
+            let lines = m.wrap(&text, 9.5, width);
+            for token in text.split(|c: char| !c.is_ascii_graphic()).filter(|t| !t.is_empty()) {
+                if m.width(token, 9.5) <= width {
+                    prop_assert!(lines.iter().any(|l| l.contains(token)), "{token:?} in {lines:?}");
+                }
+            }
         }
     }
 

@@ -32,10 +32,6 @@ mod fill;
 mod import;
 mod inventory;
 
-mod lines;
-mod matrix;
-mod risk_sheet;
-
 pub use derive::{DeriveOptions, derive};
 pub use error::{BadCell, Error};
 pub use export::export;
@@ -43,8 +39,5 @@ pub use fill::{FillReport, fill};
 pub use import::{ImportOptions, Imported, import};
 pub use inventory::read_inventory;
 pub use limits::Limits;
-pub use lines::checklist_workbook;
-pub use matrix::compare_workbook;
 pub use read::{Format, read_workbook};
-pub use risk_sheet::risk_workbook;
 pub use sheet::{Cell, Sheet};

@@ -248,11 +248,11 @@ impl<'a> Reviewer<'a> {
         }
         if let Some(max) = options.max_age_days.or(policy.max_age_days)
             && let Some(date) = document.subject.date.map(crate::IsoDate::date)
+            && let Ok(age) = date.until(options.today)
         {
-            if let Ok(age) = date.until(options.today) {
-                let days = age.get_days();
-                if days > i32::try_from(max).unwrap_or(i32::MAX) {
-                    findings.push(Finding::new(
+            let days = age.get_days();
+            if days > i32::try_from(max).unwrap_or(i32::MAX) {
+                findings.push(Finding::new(
                     Code::StaleDisclosure,
                     Location::pointer(["subject", "date"]),
                     Text::new(
@@ -264,7 +264,6 @@ impl<'a> Reviewer<'a> {
                         ),
                     ),
                 ));
-                }
             }
         }
         let Some(plan) = self.plans.get(&catalog.key()) else {

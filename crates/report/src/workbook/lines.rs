@@ -4,22 +4,16 @@
 
 use kaiji_catalog::Lang;
 use kaiji_model::mhlw::ChecklistLine;
-use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, Workbook, XlsxError};
 
-use crate::error::Error;
-use crate::export::FONT;
-use crate::matrix::table_formats;
+use super::{FONT, table_formats};
 
-/// Writes the answered lines.
-pub fn checklist_workbook(
+/// Writes the answered lines: 確認日 as a date cell, the heading row frozen.
+pub(crate) fn checklist_workbook(
     facility: &str,
     lines: &[ChecklistLine],
     lang: Lang,
-) -> Result<Vec<u8>, Error> {
-    write(facility, lines, lang).map_err(|e| Error::Write(e.to_string()))
-}
-
-fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+) -> Result<Vec<u8>, XlsxError> {
     let ja = lang == Lang::Ja;
     let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
     let (base, head) = table_formats();
@@ -27,6 +21,7 @@ fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>,
         .clone()
         .set_bold()
         .set_background_color(Color::RGB(0xF8C9C4));
+    let day = base.clone().set_num_format("yyyy-mm-dd");
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(pick("チェックリスト", "Checklist"))?;
@@ -73,7 +68,13 @@ fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>,
             (pick("いいえ", "No"), &no)
         };
         sheet.write_string_with_format(r, 2, answer, format)?;
-        sheet.write_string_with_format(r, 3, line.checked.to_string(), &base)?;
+        let d = line.checked.date();
+        let checked = ExcelDateTime::from_ymd(
+            u16::try_from(d.year()).unwrap_or(1900),
+            u8::try_from(d.month()).unwrap_or(1),
+            u8::try_from(d.day()).unwrap_or(1),
+        )?;
+        sheet.write_datetime_with_format(r, 3, &checked, &day)?;
         sheet.write_blank(r, 4, &base)?;
         sheet.write_string_with_format(r, 5, list(&line.missing), &base)?;
         sheet.write_string_with_format(r, 6, list(&line.notes), &base)?;
@@ -81,6 +82,8 @@ fn write(facility: &str, lines: &[ChecklistLine], lang: Lang) -> Result<Vec<u8>,
     for (c, w) in [8.0, 40.0, 8.0, 11.0, 11.0, 60.0, 40.0].iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
     }
+    sheet.set_freeze_panes(3, 0)?;
+    sheet.set_repeat_rows(2, 2)?;
     sheet.set_landscape();
     sheet.set_paper_size(9);
     sheet.set_print_fit_to_pages(1, 0);

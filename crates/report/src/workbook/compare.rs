@@ -5,33 +5,13 @@
 
 use kaiji_catalog::{Answer, Lang};
 use kaiji_model::{Code, review::Comparison};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, Note, Workbook, XlsxError};
 
-use crate::error::Error;
-use crate::export::FONT;
+use super::{FONT, table_formats};
 
-/// The cell format of kaiji's report workbooks (bordered, wrapped, top-aligned) and of their
-/// headings.
-pub(crate) fn table_formats() -> (Format, Format) {
-    let base = Format::new()
-        .set_font_name(FONT)
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Top)
-        .set_text_wrap();
-    let head = base
-        .clone()
-        .set_bold()
-        .set_background_color(Color::RGB(0xEEF2F7));
-    (base, head)
-}
-
-/// Writes the comparison workbook.
-pub fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, Error> {
-    write(c, lang).map_err(|e| Error::Write(e.to_string()))
-}
-
-fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+/// Writes the comparison workbook. The totals at the foot are numbers (the score a percentage),
+/// so they can be summed and sorted.
+pub(crate) fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let ja = lang == Lang::Ja;
     let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
     let (base, head) = table_formats();
@@ -132,30 +112,42 @@ fn write(c: &Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         }
     }
     let foot = top + 1 + c.rows.len() as u32;
+    let percent = head.clone().set_num_format("0%");
     let names = [
-        pick(
-            "はい / いいえ / 該当なし / 未回答",
-            "Yes / No / N/A / unanswered",
-        ),
+        pick("はい", "Yes"),
+        pick("いいえ", "No"),
+        pick("該当なし", "N/A"),
+        pick("未回答", "Unanswered"),
         pick("方針からの逸脱", "Departures from the policy"),
         pick("スコア", "Score"),
+        pick("スコアの対象(重み)", "Score: weight counted"),
+        pick("スコア: 方針どおり(重み)", "Score: weight met"),
     ];
-    let totals = |v: &kaiji_model::review::Vendor| {
-        let (t, s) = (&v.totals, v.totals.score);
-        [
-            format!("{} / {} / {} / {}", t.yes, t.no, t.na, t.unanswered),
-            t.departures.to_string(),
-            s.percent().map_or_else(
-                || "-".to_owned(),
-                |p| format!("{p}% ({}/{})", s.met, s.total),
-            ),
-        ]
-    };
     for (k, name) in names.iter().enumerate() {
         let at = foot + k as u32;
         sheet.merge_range(at, 0, at, 2, name, &head)?;
         for (i, v) in c.vendors.iter().enumerate() {
-            sheet.write_string_with_format(at, 3 + i as u16, &totals(v)[k], &head)?;
+            let (t, s) = (&v.totals, v.totals.score);
+            let col = 3 + i as u16;
+            let value = match k {
+                0 => t.yes,
+                1 => t.no,
+                2 => t.na,
+                3 => t.unanswered,
+                4 => t.departures,
+                5 => {
+                    if s.total == 0 {
+                        sheet.write_blank(at, col, &head)?;
+                    } else {
+                        let share = f64::from(s.met) / f64::from(s.total);
+                        sheet.write_number_with_format(at, col, share, &percent)?;
+                    }
+                    continue;
+                }
+                6 => s.total as usize,
+                _ => s.met as usize,
+            };
+            sheet.write_number_with_format(at, col, value as f64, &head)?;
         }
     }
     sheet.set_freeze_panes(top + 1, 3)?;

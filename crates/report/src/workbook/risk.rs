@@ -5,18 +5,19 @@
 
 use kaiji_catalog::Lang;
 use kaiji_model::rss::{Formula, Party, Register, Treatment};
-use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, DataValidation, Format, Workbook, XlsxError};
 
-use crate::error::Error;
-use crate::export::FONT;
-use crate::matrix::table_formats;
+use super::{FONT, table_formats};
 
-/// Writes the register.
-pub fn risk_workbook(register: &Register, lang: Lang) -> Result<Vec<u8>, Error> {
-    write(register, lang).map_err(|e| Error::Write(e.to_string()))
-}
+/// The treatments a person may choose in the 対応 column (a drop-down list).
+const TREATMENTS: [Treatment; 4] = [
+    Treatment::Reduce,
+    Treatment::Avoid,
+    Treatment::Transfer,
+    Treatment::Accept,
+];
 
-pub(crate) fn party_label(p: Party, lang: Lang) -> &'static str {
+fn party_label(p: Party, lang: Lang) -> &'static str {
     match (p, lang) {
         (Party::Vendor, Lang::Ja) => "事業者",
         (Party::Hospital, Lang::Ja) => "医療機関",
@@ -27,7 +28,8 @@ pub(crate) fn party_label(p: Party, lang: Lang) -> &'static str {
     }
 }
 
-fn write(reg: &Register, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+/// Writes the register: every heading distinct, a drop-down of the treatments in 対応.
+pub(crate) fn risk_workbook(reg: &Register, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let ja = lang == Lang::Ja;
     let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
     let (base, head) = table_formats();
@@ -79,7 +81,10 @@ fn write(reg: &Register, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         &note,
     )?;
     let (f1, f2) = match reg.settings.formula {
-        Formula::AssetThreatVulnerability => (pick("脅威", "Threat"), pick("脆弱性", "Vulnerab.")),
+        Formula::AssetThreatVulnerability => (
+            pick("脅威の値", "Threat level"),
+            pick("脆弱性の値", "Vulnerab. level"),
+        ),
         Formula::ImpactLikelihood => (pick("影響度", "Impact"), pick("発生可能性", "Likelihood")),
     };
     let headings = [
@@ -138,6 +143,15 @@ fn write(reg: &Register, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     .enumerate()
     {
         sheet.set_column_width(c as u16, *w)?;
+    }
+    if !reg.risks.is_empty() {
+        let choices: Vec<String> = TREATMENTS
+            .iter()
+            .map(|t| t.label().get(lang).to_owned())
+            .collect();
+        let list = DataValidation::new().allow_list_strings(&choices)?;
+        let last = top + reg.risks.len() as u32;
+        sheet.add_data_validation(top + 1, 10, last, 10, &list)?;
     }
     sheet.set_freeze_panes(top + 1, 2)?;
     if !reg.risks.is_empty() {
