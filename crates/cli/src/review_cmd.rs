@@ -49,7 +49,7 @@ pub(crate) fn review_date(today: Option<IsoDate>) -> jiff::civil::Date {
 
 /// The render layer's error as the user's: an unsupported format is a usage error.
 pub(crate) fn render_error(e: &kaiji_report::Error) -> UserError {
-    UserError::new(e.message(Lang::Ja), e.message(Lang::En))
+    UserError::of(e.kind(), e.text())
 }
 
 /// Reads disclosures; every unreadable file is reported, then the command fails.
@@ -60,8 +60,8 @@ fn read_documents(paths: &[std::path::PathBuf]) -> Result<Vec<Disclosure>, UserE
         match read_document(path) {
             Ok(doc) => docs.push(doc),
             Err(e) => {
-                failed.push(e.0.ja);
-                failed_en.push(e.0.en);
+                failed.push(e.text.ja);
+                failed_en.push(e.text.en);
             }
         }
     }
@@ -228,7 +228,7 @@ pub(crate) fn review(
                 let review = reviewer.review(&doc, options);
                 (doc, review)
             });
-            (path.display().to_string(), reviewed.map_err(|e| e.0))
+            (path.display().to_string(), reviewed.map_err(|e| e.text))
         })
         .collect();
     // The vendors' remote service profiles, checked once, join the reviews of their
@@ -439,7 +439,7 @@ pub(crate) fn policy(
                 {
                     Ok(p) => p,
                     Err(e) => {
-                        out.line(out.t(&e.0));
+                        out.line(out.t(&e.text));
                         unreadable += 1;
                         continue;
                     }

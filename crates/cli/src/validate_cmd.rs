@@ -68,12 +68,8 @@ pub(crate) fn validate(
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {
-            kaiji_model::disclosure::validate_str(&text, registry).map_err(|e| {
-                UserError::new(
-                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                    format!("{}: {}", path.display(), e.message(Lang::En)),
-                )
-            })
+            kaiji_model::disclosure::validate_str(&text, registry)
+                .map_err(|e| crate::files::in_file(path, e))
         });
         results.push((path.display().to_string(), outcome));
     }
@@ -103,7 +99,7 @@ pub(crate) fn validate(
                     Err(e) => FileReport {
                         file: file.clone(),
                         status: "error",
-                        error: Some(out.t(&e.0)),
+                        error: Some(out.t(&e.text)),
                         findings: &[],
                     },
                 })
@@ -116,7 +112,11 @@ pub(crate) fn validate(
                     Ok(findings) => print_findings(file, findings, out),
                     Err(e) => {
                         let label = out.pick("読み込みエラー", "input error");
-                        let message = out.t(&e.0);
+                        // The line names the file once.
+                        let message = out.t(&e.text);
+                        let message = message
+                            .strip_prefix(&format!("{file}: "))
+                            .unwrap_or(message);
                         out.line(format!("{file}: {label}: {message}"));
                     }
                 }

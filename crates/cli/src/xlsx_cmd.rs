@@ -20,21 +20,8 @@ use crate::{
 
 impl From<kaiji_xlsx::Error> for UserError {
     fn from(e: kaiji_xlsx::Error) -> Self {
-        Self::new(
-            e.message(kaiji_catalog::Lang::Ja),
-            e.message(kaiji_catalog::Lang::En),
-        )
+        Self::of(e.kind(), e.text())
     }
-}
-
-/// Prefixes an error with the file it is about.
-fn in_file(path: &Path, e: impl Into<UserError>) -> UserError {
-    let UserError(text) = e.into();
-    let shown = path.display();
-    UserError::new(
-        format!("{shown}: {}", text.ja),
-        format!("{shown}: {}", text.en),
-    )
 }
 
 /// Whether a path names a workbook kaiji reads (Excel's lock files, `~$book.xlsx`, do not).
@@ -67,8 +54,9 @@ fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut out)
-                .map_err(|e| in_file(input, UserError::new(e.to_string(), e.to_string())))?;
+            walk(input, &mut out).map_err(|e| {
+                crate::files::in_file(input, UserError::new(e.to_string(), e.to_string()))
+            })?;
         } else {
             out.push(input.clone());
         }
@@ -171,7 +159,7 @@ pub(crate) fn import(
         let outcome = read_bytes(path, MAX_WORKBOOK_BYTES).and_then(|bytes| {
             kaiji_xlsx::import(&bytes, registry, &options)
                 .map(|docs| docs.into_iter().map(Read::from).collect::<Vec<_>>())
-                .map_err(|e| in_file(path, e))
+                .map_err(|e| crate::files::in_file(path, e))
         });
         if let Some(bar) = &progress {
             bar.inc(1);
@@ -194,7 +182,7 @@ pub(crate) fn import(
         let outcome = outcome.and_then(|docs| {
             if args.output.is_some() && docs.len() > 1 {
                 let sheets: Vec<&str> = docs.iter().map(|d| d.sheet.as_str()).collect();
-                return Err(in_file(
+                return Err(crate::files::in_file(
                     &path,
                     UserError::new(
                         format!("チェックリストが {} 枚あります({}): --sheet で選ぶか --out-dir を使ってください", docs.len(), sheets.join(", ")),
@@ -380,7 +368,7 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                 Err(e) => FileJson {
                     file: r.path.display().to_string(),
                     status: "error",
-                    error: Some(out.t(&e.0)),
+                    error: Some(out.t(&e.text)),
                     documents: Vec::new(),
                 },
             })
@@ -414,7 +402,7 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                     out.line(out.t(&summary));
                 }
             }
-            Err(e) => failed.push((r.path.display().to_string(), out.t(&e.0).to_owned())),
+            Err(e) => failed.push((r.path.display().to_string(), out.t(&e.text).to_owned())),
         }
     }
     for (_, reason) in &failed {
@@ -441,8 +429,8 @@ pub(crate) fn export(
 ) -> Result<Outcome, UserError> {
     let text = read_text(&args.input)?;
     let doc = Disclosure::from_json(&text).map_err(|e| {
-        let UserError(t) = UserError::from(e);
-        in_file(
+        let UserError { text: t, .. } = UserError::from(e);
+        crate::files::in_file(
             &args.input,
             UserError::new(
                 format!("{}(`kaiji validate` で確認してください)", t.ja),
@@ -491,8 +479,8 @@ pub(crate) fn export(
                 ));
             }
             let bytes = read_bytes(blank, MAX_WORKBOOK_BYTES)?;
-            let (filled, report) =
-                kaiji_xlsx::fill(&doc, &bytes, registry).map_err(|e| in_file(blank, e))?;
+            let (filled, report) = kaiji_xlsx::fill(&doc, &bytes, registry)
+                .map_err(|e| crate::files::in_file(blank, e))?;
             write_new_file(&args.output, &filled, args.force)?;
             for pointer in &report.unplaced {
                 let t = Text::new(
@@ -550,7 +538,8 @@ pub(crate) fn derive(args: &DeriveArgs, out: &mut Out) -> Result<Outcome, UserEr
         publisher: "JAHIS/JIRA".into(),
         source,
     };
-    let yaml = kaiji_xlsx::derive(&bytes, &options).map_err(|e| in_file(&args.blank, e))?;
+    let yaml =
+        kaiji_xlsx::derive(&bytes, &options).map_err(|e| crate::files::in_file(&args.blank, e))?;
     // The derived catalog must load and pass the self-check, like any catalog.
     let catalog = kaiji_catalog::parse(&args.output.display().to_string(), &yaml)?;
     let items = catalog.len();

@@ -18,5 +18,4 @@ pub mod rss;
 
 pub use diag::{Code, Finding, Location, Severity};
 pub use disclosure::{CatalogId, Disclosure, DocKind, IsoDate};
-pub use error::Error;
-pub(crate) use error::strip_position;
+pub use error::{ConfigFile, Error, Problem};

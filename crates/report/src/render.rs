@@ -144,7 +144,16 @@ impl Error {
         self.text().get(lang).to_owned()
     }
 
-    fn text(&self) -> Text {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> kaiji_catalog::ErrorKind {
+        match self {
+            Self::Unsupported { .. } => kaiji_catalog::ErrorKind::Unsupported,
+            Self::Pdf(_) | Self::Xlsx(_) => kaiji_catalog::ErrorKind::Internal,
+        }
+    }
+
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
         match self {
             Self::Unsupported {
                 report,

@@ -62,19 +62,20 @@ pub struct SystemEntry {
 impl Inventory {
     /// Reads an inventory; errors name the file, line, column and field.
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        let inventory: Self = serde_yaml_ng::from_str(yaml).map_err(|e| Error::Inventory {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: crate::strip_position(&e.to_string()),
-        })?;
+        use crate::error::{ConfigFile, Problem, checked, parse_config};
+        let inventory: Self = parse_config(ConfigFile::Inventory, origin, yaml)?;
+        let mut problems = Vec::new();
         if !matches!(inventory.form.as_str(), "hospital" | "pharmacy") {
-            return Err(Error::Inventory {
-                origin: origin.to_owned(),
-                location: None,
-                message: format!("form: {:?} is not hospital or pharmacy", inventory.form),
-            });
+            problems.push(Problem::field(
+                "form",
+                format!(
+                    "{:?} は hospital でも pharmacy でもありません",
+                    inventory.form
+                ),
+                format!("{:?} is not hospital or pharmacy", inventory.form),
+            ));
         }
-        Ok(inventory)
+        checked(inventory, ConfigFile::Inventory, origin, problems)
     }
 }
 

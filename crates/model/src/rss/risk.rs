@@ -117,17 +117,12 @@ pub fn threats() -> Result<Vec<Threat>, Error> {
 
 /// A threat catalogue from YAML (the shipped one, or a user's).
 pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
-    let bad = |message: String| Error::Profile {
-        origin: origin.to_owned(),
-        location: None,
-        message,
-    };
-    let catalogue: Catalogue = serde_yaml_ng::from_str(yaml).map_err(|e| Error::Profile {
-        origin: origin.to_owned(),
-        location: e.location().map(|l| (l.line(), l.column())),
-        message: crate::strip_position(&e.to_string()),
-    })?;
+    use crate::error::{ConfigFile, Problem, checked, parse_config};
+    let catalogue: Catalogue = parse_config(ConfigFile::Threats, origin, yaml)?;
+    let mut problems = Vec::new();
     for (n, t) in catalogue.threats.iter().enumerate() {
+        let at = || format!("threats[{n}]");
+        let id = &t.id;
         let in_range = |v: u32, max: u32| (1..=max).contains(&v);
         if !(in_range(t.threat, 3)
             && in_range(t.weakness, 3)
@@ -137,22 +132,28 @@ pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
             && in_range(t.asset.i, 3)
             && in_range(t.asset.a, 3))
         {
-            return Err(bad(format!(
-                "threats[{n}] ({}): a scale is out of range (C/I/A, threat, weakness 1-3; impact, likelihood 1-5)",
-                t.id
-            )));
+            problems.push(Problem::field(
+                at(),
+                format!("{id}: 値が範囲外です(C/I/A・脅威・脆弱性は 1〜3、影響・発生可能性は 1〜5)"),
+                format!("{id}: a scale is out of range (C/I/A, threat, weakness 1-3; impact, likelihood 1-5)"),
+            ));
         }
         if t.controls.is_empty() {
-            return Err(bad(format!("threats[{n}] ({}): no control", t.id)));
+            problems.push(Problem::field(
+                at(),
+                format!("{id}: 管理策がありません"),
+                format!("{id}: no control"),
+            ));
         }
         if t.response == Treatment::Accept {
-            return Err(bad(format!(
-                "threats[{n}] ({}): response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept",
-                t.id
-            )));
+            problems.push(Problem::field(
+                at(),
+                format!("{id}: response は基準以上のリスクの対応(reduce・avoid・transfer)で、accept は使えません"),
+                format!("{id}: response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept"),
+            ));
         }
     }
-    Ok(catalogue.threats)
+    checked(catalogue.threats, ConfigFile::Threats, origin, problems)
 }
 
 /// How the register is valued.

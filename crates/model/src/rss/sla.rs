@@ -38,11 +38,7 @@ pub struct Terms {
 
 impl Terms {
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        serde_yaml_ng::from_str(yaml).map_err(|e| Error::Profile {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: crate::strip_position(&e.to_string()),
-        })
+        crate::error::parse_config(crate::error::ConfigFile::Terms, origin, yaml)
     }
 }
 
