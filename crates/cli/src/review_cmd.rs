@@ -217,9 +217,27 @@ pub(crate) fn review(
         today: review_date(args.today),
         max_age_days: args.max_age,
     };
+    // The vendors' remote service profiles: their connection checks join the reviews of their
+    // disclosures (the reviewer decides which).
+    let advisories = crate::files::read_advisories(&args.advisories)?;
+    let mut profiles = Vec::new();
+    for path in &args.rss_profiles {
+        let origin = path.display().to_string();
+        let profile = kaiji_model::rss::Profile::parse(&origin, &read_text(path)?)?;
+        profiles.push((origin, profile));
+    }
+    let services: Vec<kaiji_model::review::RemoteService<'_>> = profiles
+        .iter()
+        .map(|(origin, profile)| kaiji_model::review::RemoteService {
+            origin,
+            profile,
+            advisories: &advisories,
+        })
+        .collect();
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
     // the others, then the run exits 2.
-    let reviewer = kaiji_model::review::Reviewer::new(registry, &policy);
+    let reviewer =
+        kaiji_model::review::Reviewer::new(registry, &policy).with_remote_services(&services);
     let results: Vec<(String, Reviewed)> = args
         .files
         .par_iter()
@@ -231,24 +249,6 @@ pub(crate) fn review(
             (path.display().to_string(), reviewed.map_err(|e| e.text))
         })
         .collect();
-    // The vendors' remote service profiles, checked once, join the reviews of their
-    // disclosures.
-    let advisories = crate::files::read_advisories(&args.advisories)?;
-    let mut profiles = Vec::new();
-    for path in &args.rss_profiles {
-        let profile =
-            kaiji_model::rss::Profile::parse(&path.display().to_string(), &read_text(path)?)?;
-        let checks = kaiji_model::rss::check_profile(&profile, &advisories, options.today);
-        profiles.push((profile, checks));
-    }
-    let mut results = results;
-    for (_, result) in &mut results {
-        if let Ok((doc, review)) = result {
-            for (profile, checks) in &profiles {
-                review.attach_profile_checks(doc, profile, checks);
-            }
-        }
-    }
     let mut reviews: Vec<(String, &Disclosure, &Review)> = Vec::new();
     let mut failed: Vec<&Text> = Vec::new();
     for (file, result) in &results {

@@ -791,15 +791,23 @@ fn vendor_profile_checks_join_the_review_of_that_vendors_disclosures() {
             .iter()
             .map(|f| {
                 format!(
-                    "{} {}",
+                    "{} {}{}",
                     f["code"].as_str().unwrap(),
+                    f["location"]["file"]
+                        .as_str()
+                        .map(|file| format!("{file}: "))
+                        .unwrap_or_default(),
                     f["location"]["pointer"].as_str().unwrap_or("")
                 )
             })
             .collect()
     };
+    // The place is in the profile's file, not an invented pointer into the disclosure.
     assert!(
-        codes(0).contains(&"rss-known-vulnerable /rss/devices/0/firmware".to_owned()),
+        codes(0).contains(
+            &"rss-known-vulnerable examples/rss/pacs-remote-service.yaml: /devices/0/firmware"
+                .to_owned()
+        ),
         "{:?}",
         codes(0)
     );
