@@ -144,6 +144,10 @@ fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
         if ja { "方針" } else { "policy" },
         c.policy
     ));
+    text.push_str(&format!(
+        "  {}\n",
+        kaiji_model::review::Comparison::definitions().get(lang)
+    ));
     for (i, v) in c.vendors.iter().enumerate() {
         let s = v.totals.score;
         text.push_str(&format!(

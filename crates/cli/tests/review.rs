@@ -896,3 +896,45 @@ fn vendor_text_is_escaped_on_the_terminal() {
     );
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{202e}'));
 }
+
+/// Every comparison report says what its score and departures mean, and an unanswered cell is
+/// shown as unanswered, not as a departure.
+#[test]
+fn compare_reports_state_the_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        "examples/pacs-mds-4.1.kaiji.json",
+        "examples/pacs-mds-5.0h.kaiji.json",
+    ];
+    let text = kaiji()
+        .args(["compare", "--today", "2026-11-27"])
+        .args(files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("kaiji review と同じ"), "{text}");
+    let html = dir.path().join("c.html");
+    kaiji()
+        .args(["compare", "--today", "2026-11-27", "--lang", "en", "-o"])
+        .arg(&html)
+        .args(files)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Unanswered items are counted as unanswered"),
+        "{page}"
+    );
+    let xlsx = dir.path().join("c.xlsx");
+    kaiji()
+        .args(["compare", "--today", "2026-11-27", "-o"])
+        .arg(&xlsx)
+        .args(files)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let range = book.worksheet_range("比較").unwrap();
+    let note = range.get_value((2, 0)).unwrap().to_string();
+    assert!(note.starts_with("スコア: "), "{note}");
+}
