@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use kaiji_catalog::{Lang, Registry};
+use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{Code, Finding, IsoDate, Severity, disclosure::Subject};
 use serde::Serialize;
 use strum::IntoEnumIterator;
@@ -165,35 +165,47 @@ fn print_findings(file: &str, findings: &[Finding], out: &mut Out) {
     }
 }
 
+/// Every code kaiji prints: the findings of documents, reviews and checks, then the issues of
+/// `kaiji catalog check` (a name can stand in both lists, with the same sense).
+fn every_code() -> Vec<(&'static str, Text, Text)> {
+    let catalog_label = Text::new("カタログ", "catalog");
+    Code::iter()
+        .map(|c| (c.as_str(), c.severity().label(), c.description()))
+        .chain(
+            kaiji_catalog::IssueCode::iter()
+                .map(|c| (c.as_str(), catalog_label.clone(), c.description())),
+        )
+        .collect()
+}
+
 pub(crate) fn explain(args: &ExplainArgs, out: &mut Out) -> Result<Outcome, UserError> {
-    let Some(code) = &args.code else {
-        for code in Code::iter() {
-            let label = code.severity().label();
+    let codes = every_code();
+    let Some(wanted) = &args.code else {
+        for (code, label, description) in &codes {
             out.line(format!(
-                "{:<24} {:<6} {}",
-                code.as_str(),
-                out.t(&label),
-                first_sentence(out.t(&code.description()))
+                "{:<24} {} {}",
+                code,
+                crate::output::pad(out.t(label), 8),
+                first_sentence(out.t(description))
             ));
         }
         return Ok(Outcome::Clean);
     };
-    let code: Code = code.parse().map_err(|_| {
-        let known: Vec<&str> = Code::iter().map(Code::as_str).collect();
-        UserError::new(
+    let found: Vec<_> = codes.iter().filter(|(c, _, _)| c == wanted).collect();
+    if found.is_empty() {
+        let known: Vec<&str> = codes.iter().map(|(c, _, _)| *c).collect();
+        return Err(UserError::new(
             format!(
-                "指摘コード {code} はありません。コード: {}",
+                "指摘コード {wanted} はありません。コード: {}",
                 known.join(", ")
             ),
-            format!("no finding code {code}. Codes: {}", known.join(", ")),
-        )
-    })?;
-    out.line(format!(
-        "{} ({})",
-        code.as_str(),
-        out.t(&code.severity().label())
-    ));
-    out.line(format!("  {}", out.t(&code.description())));
+            format!("no finding code {wanted}. Codes: {}", known.join(", ")),
+        ));
+    }
+    for (code, label, description) in found {
+        out.line(format!("{code} ({})", out.t(label)));
+        out.line(format!("  {}", out.t(description)));
+    }
     Ok(Outcome::Clean)
 }
 
