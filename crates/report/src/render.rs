@@ -395,7 +395,7 @@ pub fn render_checklist(
         Format::Xlsx => workbook::checklist_workbook(&inventory.facility, lines, lang)?,
         Format::Json => json(&LinesJson {
             facility: &inventory.facility,
-            form: &inventory.form,
+            form: inventory.form.as_str(),
             lines,
         }),
         Format::Html => {

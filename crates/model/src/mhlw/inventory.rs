@@ -23,13 +23,39 @@ pub struct Inventory {
     pub facility: String,
     /// Which form of the MHLW checklist the facility answers: `hospital` (病院・診療所) or
     /// `pharmacy` (薬局).
-    #[serde(default = "default_form")]
-    pub form: String,
+    #[serde(default)]
+    pub form: Form,
     pub systems: Vec<SystemEntry>,
 }
 
-fn default_form() -> String {
-    "hospital".into()
+/// The form of the MHLW checklist a facility answers.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Form {
+    /// 病院・診療所.
+    #[default]
+    Hospital,
+    /// 薬局.
+    Pharmacy,
+}
+
+impl Form {
+    /// `hospital` / `pharmacy`, as the checklist catalog's `form:` says.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// One system and its vendor.
@@ -62,20 +88,7 @@ pub struct SystemEntry {
 impl Inventory {
     /// Reads an inventory; errors name the file, line, column and field.
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        use crate::error::{ConfigFile, Problem, checked, parse_config};
-        let inventory: Self = parse_config(ConfigFile::Inventory, origin, yaml)?;
-        let mut problems = Vec::new();
-        if !matches!(inventory.form.as_str(), "hospital" | "pharmacy") {
-            problems.push(Problem::field(
-                "form",
-                format!(
-                    "{:?} は hospital でも pharmacy でもありません",
-                    inventory.form
-                ),
-                format!("{:?} is not hospital or pharmacy", inventory.form),
-            ));
-        }
-        checked(inventory, ConfigFile::Inventory, origin, problems)
+        crate::error::parse_config(crate::error::ConfigFile::Inventory, origin, yaml)
     }
 }
 
