@@ -21,6 +21,7 @@ use serde::Serialize;
     strum::EnumString,
     strum::EnumIter,
     strum::IntoStaticStr,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -341,7 +342,9 @@ impl Severity {
 }
 
 /// Where a finding points: a JSON pointer into the document, or a cell of a workbook.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub struct Location {
     /// JSON pointer (RFC 6901) into the document.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -387,7 +390,7 @@ impl fmt::Display for Location {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
