@@ -312,3 +312,93 @@ fn schema<T: JsonSchema>() -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use kaiji_catalog::Text;
+
+    use super::*;
+    use crate::{Code, Location};
+
+    fn finding() -> Finding {
+        Finding::new(
+            Code::MissingAnswer,
+            Location::pointer(["answers", "MDS-1"]),
+            Text::new("未回答", "unanswered"),
+        )
+    }
+
+    #[test]
+    fn a_file_status_follows_its_findings() {
+        assert_eq!(FileStatus::of(&[]), FileStatus::Ok);
+        assert_eq!(FileStatus::of(&[finding()]), FileStatus::Findings);
+        let failed = FileValidation::failed("a.json", "not JSON");
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            serde_json::json!({"file": "a.json", "status": "error", "error": "not JSON", "findings": []})
+        );
+        let checked =
+            serde_json::to_value(FileValidation::checked("b.json", &[finding()])).unwrap();
+        assert_eq!(checked["status"], "findings");
+        assert!(
+            checked.get("error").is_none(),
+            "no error key when the file was read"
+        );
+    }
+
+    #[test]
+    fn an_imported_workbook_has_findings_when_any_document_has() {
+        let document = |findings: Vec<Finding>| ImportedDocument {
+            sheet: "MDS".into(),
+            output: "out.kaiji.json".into(),
+            kind: DocKind::Mds,
+            catalog: "jahis-mds-sds@5.0h".into(),
+            findings,
+        };
+        let clean = ImportedFile::read("a.xlsx", vec![document(Vec::new())]);
+        assert_eq!(clean.status, FileStatus::Ok);
+        let mixed = ImportedFile::read(
+            "b.xlsx",
+            vec![document(Vec::new()), document(vec![finding()])],
+        );
+        assert_eq!(mixed.status, FileStatus::Findings);
+        let failed = ImportedFile::failed("c.xlsx", "corrupt zip");
+        assert_eq!(
+            (
+                failed.status,
+                failed.error.as_deref(),
+                failed.documents.len()
+            ),
+            (FileStatus::Error, Some("corrupt zip"), 0)
+        );
+    }
+
+    #[test]
+    fn every_schema_is_a_json_schema_with_its_definitions() {
+        let schemas = schemas();
+        let names: Vec<&str> = schemas.iter().map(|(name, _)| *name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "schema names are unique: {names:?}"
+        );
+        for (name, text) in &schemas {
+            let schema: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+                "{name}"
+            );
+            // Every local reference resolves.
+            for reference in text.match_indices("\"$ref\": \"#").map(|(i, _)| &text[i..]) {
+                let target = reference.split('"').nth(3).unwrap();
+                assert!(
+                    schema.pointer(&target[1..]).is_some(),
+                    "{name}: {target} does not resolve"
+                );
+            }
+        }
+    }
+}
