@@ -284,12 +284,54 @@ impl ProfileCheck {
     }
 }
 
+/// `kaiji catalog list`: one loaded catalog (the output is a list of them).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CatalogRow {
+    /// `id@revision`, or the id alone for an unrevised catalog: what commands take.
+    pub key: String,
+    /// The catalog id (`jahis-mds-sds`).
+    pub id: String,
+    /// Checklist, overlay, reference list or mapping.
+    pub kind: kaiji_catalog::Kind,
+    /// The published version.
+    pub version: String,
+    /// The published revision.
+    pub revision: String,
+    /// How many entries (items, reference entries, mapping rows) it has.
+    pub entries: usize,
+    /// How sure the catalog is of its source.
+    pub confidence: kaiji_catalog::Confidence,
+    /// Its title in the language asked for.
+    pub title: String,
+    /// Where it was loaded from: `builtin:FILE` or a path.
+    pub origin: String,
+}
+
+impl CatalogRow {
+    /// The row of `catalog`, titled in `lang`.
+    pub fn new(catalog: &kaiji_catalog::Catalog, lang: kaiji_catalog::Lang) -> Self {
+        let h = &catalog.header;
+        Self {
+            key: catalog.key(),
+            id: h.id.clone(),
+            kind: catalog.kind(),
+            version: h.version.clone(),
+            revision: h.revision.clone(),
+            entries: catalog.len(),
+            confidence: h.confidence,
+            title: h.title.get(lang).to_owned(),
+            origin: catalog.origin.clone(),
+        }
+    }
+}
+
 /// The JSON Schema of every output, by the name of its file under `schemas/api/`
 /// (`validate` → `schemas/api/validate.schema.json`), each pretty-printed with a final newline.
 /// The schemas describe the JSON as kaiji writes it (draft 2020-12, serialisation contract:
 /// a field left out when empty is not required).
 pub fn schemas() -> Vec<(&'static str, String)> {
     vec![
+        ("catalog-list", schema::<Vec<CatalogRow>>()),
         ("validate", schema::<Vec<FileValidation>>()),
         ("import", schema::<Vec<ImportedFile>>()),
         ("review", schema::<Vec<FileReview>>()),
