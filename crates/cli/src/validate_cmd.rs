@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::{Code, Finding, IsoDate, Severity, disclosure::Subject};
-use serde::Serialize;
+use kaiji_model::{Code, Finding, IsoDate, Severity, api::FileValidation, disclosure::Subject};
 use strum::IntoEnumIterator;
 
 use crate::{
@@ -50,16 +49,6 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
     Ok(Outcome::Clean)
 }
 
-#[derive(Serialize)]
-struct FileReport<'a> {
-    file: String,
-    /// `ok`, `findings` or `error` (could not be read or parsed).
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    findings: &'a [Finding],
-}
-
 pub(crate) fn validate(
     args: ValidateArgs,
     registry: &Registry,
@@ -83,25 +72,11 @@ pub(crate) fn validate(
 
     match args.format.format {
         Format::Json => {
-            let reports: Vec<FileReport<'_>> = results
+            let reports: Vec<FileValidation> = results
                 .iter()
                 .map(|(file, r)| match r {
-                    Ok(findings) => FileReport {
-                        file: file.clone(),
-                        status: if findings.is_empty() {
-                            "ok"
-                        } else {
-                            "findings"
-                        },
-                        error: None,
-                        findings,
-                    },
-                    Err(e) => FileReport {
-                        file: file.clone(),
-                        status: "error",
-                        error: Some(out.t(&e.text)),
-                        findings: &[],
-                    },
+                    Ok(findings) => FileValidation::checked(file, findings),
+                    Err(e) => FileValidation::failed(file, out.t(&e.text)),
                 })
                 .collect();
             out.json(&reports);

@@ -6,10 +6,12 @@ use std::{
 };
 
 use kaiji_catalog::{Registry, Text};
-use kaiji_model::{Disclosure, Finding};
+use kaiji_model::{
+    Disclosure, DocKind, Finding,
+    api::{ImportedDocument, ImportedFile},
+};
 use kaiji_xlsx::{ImportOptions, Imported};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
@@ -68,7 +70,7 @@ fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
 /// worker's core), with what the report needs.
 struct Read {
     sheet: String,
-    kind: String,
+    kind: DocKind,
     catalog: String,
     items: usize,
     findings: Vec<Finding>,
@@ -79,7 +81,7 @@ impl From<Imported> for Read {
     fn from(i: Imported) -> Self {
         Self {
             json: i.document.to_json(),
-            kind: i.document.kind.to_string(),
+            kind: i.document.kind,
             catalog: i.document.catalog.to_string(),
             items: i.document.answers.len(),
             sheet: i.sheet,
@@ -92,24 +94,6 @@ impl From<Imported> for Read {
 struct FileResult {
     path: PathBuf,
     outcome: Result<Vec<(Read, PathBuf)>, UserError>,
-}
-
-#[derive(Serialize)]
-struct FileJson<'a> {
-    file: String,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    documents: Vec<DocJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct DocJson<'a> {
-    sheet: &'a str,
-    output: String,
-    kind: &'a str,
-    catalog: &'a str,
-    findings: &'a [Finding],
 }
 
 pub(crate) fn import(
@@ -343,34 +327,25 @@ fn output_path(
 
 fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
     if args.format.format == Format::Json {
-        let files: Vec<FileJson<'_>> = done
+        let files: Vec<ImportedFile> = done
             .iter()
-            .map(|r| match &r.outcome {
-                Ok(docs) => FileJson {
-                    file: r.path.display().to_string(),
-                    status: if docs.iter().any(|(i, _)| !i.findings.is_empty()) {
-                        "findings"
-                    } else {
-                        "ok"
-                    },
-                    error: None,
-                    documents: docs
-                        .iter()
-                        .map(|(i, target)| DocJson {
-                            sheet: &i.sheet,
-                            output: target.display().to_string(),
-                            kind: &i.kind,
-                            catalog: &i.catalog,
-                            findings: &i.findings,
-                        })
-                        .collect(),
-                },
-                Err(e) => FileJson {
-                    file: r.path.display().to_string(),
-                    status: "error",
-                    error: Some(out.t(&e.text)),
-                    documents: Vec::new(),
-                },
+            .map(|r| {
+                let file = r.path.display().to_string();
+                match &r.outcome {
+                    Ok(docs) => ImportedFile::read(
+                        file,
+                        docs.iter()
+                            .map(|(i, target)| ImportedDocument {
+                                sheet: i.sheet.clone(),
+                                output: target.display().to_string(),
+                                kind: i.kind,
+                                catalog: i.catalog.clone(),
+                                findings: i.findings.clone(),
+                            })
+                            .collect(),
+                    ),
+                    Err(e) => ImportedFile::failed(file, out.t(&e.text)),
+                }
             })
             .collect();
         out.json(&files);
@@ -391,7 +366,7 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                         }
                     }
                     let (from, to) = (r.path.display(), target.display());
-                    let kind = i.kind.to_uppercase();
+                    let kind = i.kind.to_string().to_uppercase();
                     let (catalog, items, found) = (&i.catalog, i.items, i.findings.len());
                     let summary = Text::new(
                         format!("{from} → {to}({kind}、{catalog}、{items} 項目、指摘 {found} 件)"),

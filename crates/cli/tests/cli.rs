@@ -539,6 +539,22 @@ fn catalog_outputs_in_json_and_for_every_kind() {
         .unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(rows.as_array().unwrap().len() >= 10);
+    kaiji_test_support::assert_matches_api_schema("catalog-list", &rows);
+    let mds = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "jahis-mds-sds@5.0h")
+        .unwrap();
+    assert_eq!(
+        (&mds["id"], &mds["kind"], &mds["revision"], &mds["origin"]),
+        (
+            &serde_json::json!("jahis-mds-sds"),
+            &serde_json::json!("checklist"),
+            &serde_json::json!("5.0h"),
+            &serde_json::json!("builtin:jahis-mds-sds-5.0h.yaml")
+        )
+    );
     let out = kaiji()
         .args([
             "catalog",

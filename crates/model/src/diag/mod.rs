@@ -21,6 +21,7 @@ use serde::Serialize;
     strum::EnumString,
     strum::EnumIter,
     strum::IntoStaticStr,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -343,7 +344,9 @@ impl Severity {
 /// Where a finding points: a JSON pointer into the document, or a cell of a workbook; with
 /// `file` when the place is in another file than the one the finding is reported for (a
 /// vendor's remote service profile in the review of its disclosure).
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub struct Location {
     /// The file the place is in, when it is not the reviewed document itself.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -403,7 +406,7 @@ impl fmt::Display for Location {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

@@ -110,7 +110,7 @@ pub struct Collected {
 }
 
 /// One line of the checklist, answered.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChecklistLine {
     /// Catalog id of the line (`hospital:2-③`).
     pub id: String,
@@ -132,7 +132,7 @@ pub struct ChecklistLine {
 
 /// A finding about one system of the inventory (its location points into the inventory:
 /// `/systems/2/disclosure`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Gap {
     pub system: String,
     #[serde(flatten)]

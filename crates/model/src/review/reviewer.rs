@@ -25,7 +25,7 @@ pub struct ReviewOptions {
 }
 
 /// The result of reviewing one disclosure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Review {
     /// The policy's id.
     pub policy: String,
@@ -45,7 +45,7 @@ pub struct Review {
 }
 
 /// はい / いいえ / 該当なし / unanswered counts of one section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SectionAnswers {
     pub id: String,
     pub title: Text,
@@ -56,7 +56,7 @@ pub struct SectionAnswers {
 }
 
 /// Met weight out of covered weight.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Score {
     pub met: u32,
     pub total: u32,
@@ -76,7 +76,7 @@ impl Score {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SectionScore {
     pub id: String,
     pub title: Text,
@@ -88,7 +88,7 @@ pub struct SectionScore {
 }
 
 /// A GL 6.0 part or chapter touched by departures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GlTouch {
     /// Entry id (`システム運用編`, `システム運用編 13`).
     pub id: String,
@@ -98,7 +98,7 @@ pub struct GlTouch {
     pub departures: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Waived {
     pub item: String,
     pub reason: String,

@@ -56,7 +56,7 @@ impl Formula {
 }
 
 /// One entry of the threat catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threat {
     pub id: String,
@@ -84,7 +84,7 @@ fn default_response() -> Treatment {
     Treatment::Reduce
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Asset {
     pub name: Text,
@@ -157,7 +157,7 @@ pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
 }
 
 /// How the register is valued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RiskSettings {
     pub formula: Formula,
     /// Risks at or above it are reduced; below it accepted.
@@ -175,7 +175,7 @@ impl Default for RiskSettings {
 }
 
 /// Risk treatment (リスク対応): reduce, avoid, transfer or accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Treatment {
     Reduce,
@@ -196,7 +196,7 @@ impl Treatment {
 }
 
 /// One row of the register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     pub threat: Threat,
     pub value: u32,
@@ -207,7 +207,7 @@ pub struct Risk {
     pub because: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Register {
     pub service: String,
     pub vendor: String,

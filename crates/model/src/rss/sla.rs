@@ -43,7 +43,7 @@ impl Terms {
 }
 
 /// One section of the SLA.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SlaSection {
     pub title: Text,
     pub clauses: Vec<Text>,
@@ -51,14 +51,14 @@ pub struct SlaSection {
 
 /// One row of the split of responsibilities: a measure and who is responsible (R), accountable
 /// (A), consulted (C) or informed (I) on each side.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RaciRow {
     pub measure: Text,
     pub vendor: &'static str,
     pub hospital: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sla {
     pub service: String,
     pub vendor: String,
