@@ -9,6 +9,7 @@
 //! Library crate: it decides, it never prints, exits or reads the environment. The CLI and the
 //! server present what it returns.
 
+pub mod data;
 pub mod diag;
 pub mod disclosure;
 mod error;
