@@ -18,4 +18,6 @@ pub use risk::{
     read_threats, register, threat_findings, threats, threats_from, threats_in, threats_of, value,
 };
 pub use sds::{RssSds, rss_sds};
-pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, term_label, terms_schema};
+pub use sla::{
+    RaciRow, Sla, SlaSection, SlaTemplate, Terms, fill, sla, sla_with, term_label, terms_schema,
+};
