@@ -55,7 +55,7 @@ def generate(directory, count):
 BASELINE = r'''
 import json, sys, yaml
 root, mode, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-policy = yaml.safe_load(open(root + "/policies/gl6-baseline.yaml", encoding="utf-8"))
+policy = yaml.safe_load(open(root + "/catalogs/policy-gl6-baseline.yaml", encoding="utf-8"))
 mapping = yaml.safe_load(open(root + "/catalogs/map-jahis-mds-sds-5.0h-gl6.yaml", encoding="utf-8"))
 catalog = yaml.safe_load(open(root + "/catalogs/jahis-mds-sds-5.0h.yaml", encoding="utf-8"))
 refs = {}

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(policy) = Policy::parse("fuzz.yaml", text) else {
+    let Ok(policy) = Policy::read("fuzz.yaml", text) else {
         return;
     };
     let _ = policy.check(&REGISTRY);

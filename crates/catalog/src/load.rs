@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 
 use crate::{
-    Body, Catalog, CatalogRef, Checklist, Confidence, Entry, Error, Form, Header, Kind, MapEntry,
-    Mapping, Overlay, OverlayItem, Reference, Section, Text,
+    Body, Catalog, CatalogRef, Checklist, Confidence, Data, Entry, Error, Form, Header, Kind,
+    MapEntry, Mapping, Overlay, OverlayItem, Reference, Section, Text,
 };
 
 /// The text of a catalog file and its format.
@@ -44,6 +44,25 @@ pub(crate) fn parse_source(origin: &str, text: Source<'_>) -> Result<Catalog, Er
         Kind::Mapping => {
             let (header, (from, to, entries)) = read::<MappingFile>(origin, yaml)?.into_parts();
             (header, Body::Mapping(Mapping { from, to, entries }))
+        }
+        kind @ (Kind::Threats | Kind::Policy) => {
+            let file = read::<DataFile>(origin, yaml)?;
+            let list = kind.list_field().unwrap_or_default();
+            if !file
+                .fields
+                .get(list)
+                .is_some_and(serde_json::Value::is_array)
+            {
+                return Err(Error::Invalid {
+                    origin: origin.to_owned(),
+                    message: Text::new(
+                        format!("{kind} のカタログには {list} の一覧が必要です"),
+                        format!("a {kind} catalog needs a list {list}"),
+                    ),
+                });
+            }
+            let (header, fields) = file.into_parts();
+            (header, Body::Data(Data { kind, fields }))
         }
     };
     // The header's id and revision must make a valid `id@revision` reference.
@@ -120,6 +139,47 @@ macro_rules! catalog_file {
     };
 }
 
+/// A threat catalogue or policy: the common header, and the kind's own fields as they are, for
+/// kaiji-model to read (it rejects unknown ones).
+#[derive(Deserialize)]
+struct DataFile {
+    id: String,
+    #[allow(
+        dead_code,
+        reason = "read first by Peek; declared so that it is not a field"
+    )]
+    kind: Kind,
+    version: String,
+    revision: String,
+    title: Text,
+    publisher: String,
+    #[serde(default)]
+    published: Option<String>,
+    source: String,
+    confidence: Confidence,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(flatten)]
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DataFile {
+    fn into_parts(self) -> (Header, serde_json::Map<String, serde_json::Value>) {
+        let header = Header {
+            id: self.id,
+            version: self.version,
+            revision: self.revision,
+            title: self.title,
+            publisher: self.publisher,
+            published: self.published,
+            source: self.source,
+            confidence: self.confidence,
+            note: self.note,
+        };
+        (header, self.fields)
+    }
+}
+
 catalog_file!(ChecklistFile {
     forms: BTreeSet<Form>,
     sections: Vec<Section>,
@@ -168,6 +228,30 @@ mod tests {
         assert!(msg.contains("t.yaml"), "{msg}");
         assert!(msg.contains("10行"), "{msg}");
         assert!(msg.contains("titel"), "{msg}");
+    }
+
+    #[test]
+    fn data_catalogs_keep_their_fields_and_count_their_list() {
+        let yaml = format!(
+            "kind: threats\n{HEADER}threats:\n  - {{id: T1, controls: ['8.8']}}\n  - {{id: T2}}\n"
+        );
+        let c = parse("t.yaml", &yaml).unwrap();
+        assert_eq!(c.kind(), Kind::Threats);
+        assert_eq!(c.len(), 2);
+        let data = c.as_data().unwrap();
+        assert_eq!(data.entries()[0]["controls"][0], "8.8");
+        assert!(
+            !data.fields.contains_key("confidence"),
+            "the header is not a field"
+        );
+        let no_list = format!("kind: policy\n{HEADER}rule: []\n");
+        let e = parse("p.yaml", &no_list).unwrap_err();
+        assert!(e.to_string().contains("rules"), "{e}");
+        let bad_header = "kind: policy\nid: p\nrules: []\n";
+        assert!(
+            parse("p.yaml", bad_header).is_err(),
+            "the header is required"
+        );
     }
 
     #[test]

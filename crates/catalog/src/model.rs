@@ -202,6 +202,10 @@ pub enum Kind {
     Overlay,
     Reference,
     Mapping,
+    /// The threat catalogue of remote maintenance (`kaiji rss risk`); read by kaiji-model.
+    Threats,
+    /// A review policy (`kaiji review --policy`); read by kaiji-model.
+    Policy,
 }
 
 impl Kind {
@@ -211,6 +215,32 @@ impl Kind {
             Self::Overlay => Text::new("オーバーレイ", "overlay"),
             Self::Reference => Text::new("参照リスト", "reference list"),
             Self::Mapping => Text::new("対応表", "mapping"),
+            Self::Threats => Text::new("脅威カタログ", "threat catalogue"),
+            Self::Policy => Text::new("審査方針", "review policy"),
+        }
+    }
+
+    /// Every kind, in the order the registry lists them.
+    pub const ALL: [Self; 6] = [
+        Self::Checklist,
+        Self::Overlay,
+        Self::Reference,
+        Self::Mapping,
+        Self::Threats,
+        Self::Policy,
+    ];
+
+    /// Whether the body is domain data that kaiji-model reads ([`Data`]).
+    pub fn is_data(self) -> bool {
+        matches!(self, Self::Threats | Self::Policy)
+    }
+
+    /// The list field a data catalog's entries are counted in (`threats`, `rules`).
+    pub fn list_field(self) -> Option<&'static str> {
+        match self {
+            Self::Threats => Some("threats"),
+            Self::Policy => Some("rules"),
+            Self::Checklist | Self::Overlay | Self::Reference | Self::Mapping => None,
         }
     }
 }
@@ -231,6 +261,33 @@ pub enum Body {
     Overlay(Overlay),
     Reference(Reference),
     Mapping(Mapping),
+    /// A threat catalogue or a review policy: the kind's own fields, read by kaiji-model.
+    Data(Data),
+}
+
+/// The body of a catalog whose meaning belongs to the domain (threat catalogues, review
+/// policies). This crate reads and checks the common header, counts the entries and lets a
+/// user's file replace the shipped one; kaiji-model turns the fields into its types and checks
+/// them (`kaiji_model::data`), because the arrows run catalog ← model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Data {
+    /// `threats` or `policy`.
+    #[serde(skip)]
+    pub kind: Kind,
+    /// Every field of the file after the common header (`threats: […]`, `rules: […]` …).
+    #[serde(flatten)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Data {
+    /// The entries of the kind's list field (threats, policy rules).
+    pub fn entries(&self) -> &[serde_json::Value] {
+        self.kind
+            .list_field()
+            .and_then(|f| self.fields.get(f))
+            .and_then(serde_json::Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Catalog {
@@ -250,6 +307,7 @@ impl Catalog {
             Body::Overlay(_) => Kind::Overlay,
             Body::Reference(_) => Kind::Reference,
             Body::Mapping(_) => Kind::Mapping,
+            Body::Data(d) => d.kind,
         }
     }
 
@@ -286,6 +344,14 @@ impl Catalog {
         }
     }
 
+    /// The body of a threat catalogue or policy.
+    pub fn as_data(&self) -> Option<&Data> {
+        match &self.body {
+            Body::Data(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// How many entries the catalog holds (items, overlay marks, reference entries, mappings).
     pub fn len(&self) -> usize {
         match &self.body {
@@ -293,6 +359,7 @@ impl Catalog {
             Body::Overlay(o) => o.items.len(),
             Body::Reference(r) => r.entries.len(),
             Body::Mapping(m) => m.entries.len(),
+            Body::Data(d) => d.entries().len(),
         }
     }
 
@@ -305,7 +372,7 @@ impl Catalog {
         match &self.body {
             Body::Checklist(c) => c.item(id).is_some(),
             Body::Reference(r) => r.entry(id).is_some(),
-            Body::Overlay(_) | Body::Mapping(_) => false,
+            Body::Overlay(_) | Body::Mapping(_) | Body::Data(_) => false,
         }
     }
 }

@@ -52,12 +52,7 @@ pub struct RssMark<'a> {
 impl Registry {
     /// The catalogs shipped with kaiji.
     pub fn builtin() -> Result<Self, Error> {
-        Self::builtin_of(&[
-            Kind::Checklist,
-            Kind::Overlay,
-            Kind::Reference,
-            Kind::Mapping,
-        ])
+        Self::builtin_of(&Kind::ALL)
     }
 
     /// The shipped catalogs of some kinds only: a command that needs the checklists alone does
@@ -84,9 +79,18 @@ impl Registry {
 
     /// Adds a catalog. A catalog a user loads replaces the shipped one with the same
     /// `id@revision` (an edited or officially derived revision); two user catalogs with the same
-    /// key are an error.
+    /// key are an error. A threat catalogue or policy is looked up by id alone
+    /// ([`Registry::data`]), so a user's one replaces the shipped one with the same id and kind,
+    /// whatever its revision.
     pub fn add(&mut self, catalog: Catalog) -> Result<(), Error> {
-        match self.catalogs.iter().position(|c| c.key() == catalog.key()) {
+        let same = |c: &Catalog| {
+            c.key() == catalog.key()
+                || (catalog.kind().is_data()
+                    && c.kind() == catalog.kind()
+                    && c.header.id == catalog.header.id
+                    && c.is_builtin() != catalog.is_builtin())
+        };
+        match self.catalogs.iter().position(same) {
             Some(at) if self.catalogs[at].is_builtin() && !catalog.is_builtin() => {
                 self.catalogs[at] = catalog;
             }
@@ -104,6 +108,19 @@ impl Registry {
 
     pub fn catalogs(&self) -> &[Catalog] {
         &self.catalogs
+    }
+
+    /// The catalogs of one kind, in registry order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Catalog> {
+        self.catalogs.iter().filter(move |c| c.kind() == kind)
+    }
+
+    /// The threat catalogue or policy with this id (the user's, when one replaced the shipped
+    /// one; the newest revision when several are loaded).
+    pub fn data(&self, kind: Kind, id: &str) -> Option<&Catalog> {
+        self.of_kind(kind)
+            .filter(|c| c.header.id == id)
+            .max_by(|a, b| newest_order(a, b))
     }
 
     /// Finds a catalog: an exact revision first, then the newest revision of a version, then the

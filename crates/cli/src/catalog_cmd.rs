@@ -222,6 +222,14 @@ fn show(catalog: &Catalog, format: Format, out: &mut Out) {
                 ));
             }
         }
+        Body::Data(data) => {
+            // Threats and policy rules by id and title; `--format json` gives every field.
+            for entry in data.entries() {
+                let id = entry["id"].as_str().unwrap_or("?");
+                let title = entry["title"][out.pick("ja", "en")].as_str().unwrap_or("");
+                out.line(format!("  {id:<14} {title}").trim_end());
+            }
+        }
         Body::Mapping(mapping) => {
             out.line(format!("{} → {}", mapping.from, mapping.to));
             for e in &mapping.entries {
@@ -430,6 +438,17 @@ fn print_item(view: &ItemView<'_>, out: &mut Out) {
     }
 }
 
+/// One problem `kaiji catalog check` reports: a catalog issue (kaiji-catalog) or a finding in a
+/// threat catalogue or policy (kaiji-model), in one shape.
+#[derive(Serialize)]
+struct CheckRow<'a> {
+    code: &'static str,
+    origin: &'a str,
+    catalog: &'a str,
+    place: String,
+    message: &'a Text,
+}
+
 fn check(
     registry: &Registry,
     files: &[std::path::PathBuf],
@@ -445,22 +464,42 @@ fn check(
         registry.add(catalog)?;
     }
     let only = (!files.is_empty()).then_some(keys.as_slice());
+    // The catalog crate checks what every catalog shares; the domain checks the threat
+    // catalogues and policies, whose fields only it understands.
     let issues = kaiji_catalog::check(&registry, only);
+    let findings = kaiji_model::data::check(&registry, only)?;
+    let rows: Vec<CheckRow<'_>> = issues
+        .iter()
+        .map(|i| CheckRow {
+            code: i.code.into(),
+            origin: &i.origin,
+            catalog: &i.catalog,
+            place: i.place.clone(),
+            message: &i.message,
+        })
+        .chain(findings.iter().map(|f| CheckRow {
+            code: f.finding.code.as_str(),
+            origin: &f.origin,
+            catalog: &f.catalog,
+            place: f.finding.location.to_string(),
+            message: &f.finding.message,
+        }))
+        .collect();
     let checked = only.map_or(registry.catalogs().len(), <[String]>::len);
     if format == Format::Json {
-        out.json(&issues);
+        out.json(&rows);
     } else {
-        for issue in &issues {
+        for row in &rows {
             out.line(format!(
                 "{}: {}: {}: [{}] {}",
-                issue.origin,
-                issue.catalog,
-                issue.place,
-                issue.code,
-                out.t(&issue.message)
+                row.origin,
+                row.catalog,
+                row.place,
+                row.code,
+                out.t(row.message)
             ));
         }
-        let summary = if issues.is_empty() {
+        let summary = if rows.is_empty() {
             Text::new(
                 format!("{checked} 件のカタログを検査しました: 問題はありません"),
                 format!("checked {checked} catalogs: no problems"),
@@ -469,16 +508,22 @@ fn check(
             Text::new(
                 format!(
                     "{checked} 件のカタログを検査しました: 問題 {} 件",
-                    issues.len()
+                    rows.len()
                 ),
-                format!("checked {checked} catalogs: {} problems", issues.len()),
+                format!("checked {checked} catalogs: {} problems", rows.len()),
             )
         };
         out.line(out.t(&summary));
     }
-    Ok(if issues.is_empty() {
-        Outcome::Clean
-    } else {
+    // Warnings of a policy (a rule that selects nothing) are shown; like `kaiji policy check`,
+    // only errors decide the exit code.
+    let failing = !issues.is_empty()
+        || findings
+            .iter()
+            .any(|f| f.finding.severity == kaiji_model::Severity::Error);
+    Ok(if failing {
         Outcome::Findings
+    } else {
+        Outcome::Clean
     })
 }

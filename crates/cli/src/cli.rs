@@ -200,7 +200,7 @@ pub(crate) struct RiskArgs {
     /// 受容基準(この値以上は低減。省略時は式ごとの既定値 18 / 15) (acceptance threshold)
     #[arg(long, value_name = "N")]
     pub(crate) threshold: Option<u32>,
-    /// 脅威カタログ(省略時は同梱の rss/threats.yaml) (threat catalogue; default: the shipped one)
+    /// 脅威カタログ(省略時は読み込まれた rss-threats) (threat catalogue; default: the loaded rss-threats)
     #[arg(long, value_name = "THREATS.yaml")]
     pub(crate) threats: Option<PathBuf>,
     /// 基準日 YYYY-MM-DD(サポート期限の判定。省略時は今日) (date for support ends; today when omitted)

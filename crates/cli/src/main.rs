@@ -131,12 +131,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
     use kaiji_catalog::Kind;
     let kinds: &[Kind] = match cli.command {
         Command::Validate(_) | Command::Import(_) => &[Kind::Checklist, Kind::Overlay],
-        _ => &[
-            Kind::Checklist,
-            Kind::Overlay,
-            Kind::Reference,
-            Kind::Mapping,
-        ],
+        _ => &Kind::ALL,
     };
     let registry = load_registry(&cli.catalog_files, kinds)?;
     match cli.command {

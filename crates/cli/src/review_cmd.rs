@@ -5,7 +5,7 @@ use std::path::Path;
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{
     Disclosure, IsoDate, Severity,
-    review::{BUILTIN_POLICIES, POLICY_TEMPLATE, Policy, Review},
+    review::{POLICY_TEMPLATE, Policy, Review},
 };
 use rayon::prelude::*;
 
@@ -16,27 +16,35 @@ use crate::{
     output::Out,
 };
 
-/// A shipped policy by name, or a policy file.
-fn load_policy(name_or_path: &str) -> Result<Policy, UserError> {
-    if let Some(policy) = Policy::builtin(name_or_path) {
-        return Ok(policy);
+/// The ids of the loaded policies (shipped, or replaced and added with `--catalog-file`).
+fn policy_ids(registry: &Registry) -> Vec<&str> {
+    registry
+        .of_kind(kaiji_catalog::Kind::Policy)
+        .map(|c| c.header.id.as_str())
+        .collect()
+}
+
+/// A loaded policy by id (shipped, or from `--catalog-file`), or a policy file.
+fn load_policy(registry: &Registry, name_or_path: &str) -> Result<Policy, UserError> {
+    if let Some(policy) = Policy::find(registry, name_or_path) {
+        return Ok(policy?);
     }
     let path = Path::new(name_or_path);
     if !path.exists() {
-        let names: Vec<&str> = BUILTIN_POLICIES.iter().map(|(n, _)| *n).collect();
+        let names = policy_ids(registry);
         return Err(UserError::new(
             format!(
-                "方針 {name_or_path} はありません(同梱: {}、またはファイルのパス)",
+                "方針 {name_or_path} はありません(読み込み済み: {}、またはファイルのパス)",
                 names.join(", ")
             ),
             format!(
-                "no policy {name_or_path} (shipped: {}, or the path of a file)",
+                "no policy {name_or_path} (loaded: {}, or the path of a file)",
                 names.join(", ")
             ),
         ));
     }
     let text = read_text(path)?;
-    Ok(Policy::parse(&path.display().to_string(), &text)?)
+    Ok(Policy::read(&path.display().to_string(), &text)?)
 }
 
 /// A file's document and its review, or why it could not be read.
@@ -82,7 +90,7 @@ pub(crate) fn compare(
     let choice = args
         .out
         .choose("compare", kaiji_report::COMPARE_FORMATS, Choice::Text)?;
-    let policy = load_policy(&args.policy)?;
+    let policy = load_policy(registry, &args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
         today: review_date(args.today),
         max_age_days: None,
@@ -216,7 +224,7 @@ pub(crate) fn review(
     let choice = args
         .out
         .choose("review", kaiji_report::REVIEW_FORMATS, Choice::Text)?;
-    let policy = load_policy(&args.policy)?;
+    let policy = load_policy(registry, &args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
         today: review_date(args.today),
         max_age_days: args.max_age,
@@ -417,8 +425,8 @@ pub(crate) fn policy(
             Ok(Outcome::Clean)
         }
         PolicyCommand::List => {
-            for (name, _) in BUILTIN_POLICIES {
-                let policy = load_policy(name)?;
+            for name in policy_ids(registry) {
+                let policy = load_policy(registry, name)?;
                 out.line(format!(
                     "{} {}",
                     crate::output::pad(name, 14),
@@ -428,8 +436,11 @@ pub(crate) fn policy(
             Ok(Outcome::Clean)
         }
         PolicyCommand::Show(args) => {
-            match BUILTIN_POLICIES.iter().find(|(n, _)| *n == args.policy) {
-                Some((_, yaml)) => out.raw(yaml),
+            match registry.data(kaiji_catalog::Kind::Policy, &args.policy) {
+                // A loaded policy as a plain policy file: `--policy FILE` reads it back.
+                Some(catalog) => {
+                    out.raw(&Policy::from_catalog(catalog)?.to_yaml());
+                }
                 None => out.raw(&read_text(Path::new(&args.policy))?),
             }
             Ok(Outcome::Clean)
@@ -439,7 +450,7 @@ pub(crate) fn policy(
             let mut unreadable = 0;
             for path in &args.files {
                 let file = path.display().to_string();
-                let policy = match read_text(path).and_then(|text| Ok(Policy::parse(&file, &text)?))
+                let policy = match read_text(path).and_then(|text| Ok(Policy::read(&file, &text)?))
                 {
                     Ok(p) => p,
                     Err(e) => {

@@ -17,14 +17,14 @@ pub(crate) fn run(
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
     match cmd {
-        RssCommand::Risk(args) => risk(&args, out),
+        RssCommand::Risk(args) => risk(&args, registry, out),
         RssCommand::Check(args) => check(&args, out),
         RssCommand::Sds(args) => sds(&args, registry, out),
-        RssCommand::Sla(args) => sla(&args, out),
+        RssCommand::Sla(args) => sla(&args, registry, out),
     }
 }
 
-fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
+fn sla(args: &SlaArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
     let choice = args.out.choose(
         "rss sla",
         kaiji_report::SLA_FORMATS,
@@ -41,7 +41,7 @@ fn sla(args: &SlaArgs, out: &mut Out) -> Result<Outcome, UserError> {
         None => kaiji_model::rss::Terms::default(),
     };
     let today = crate::review_cmd::review_date(args.today);
-    let threats = kaiji_model::rss::threats()?;
+    let threats = kaiji_model::rss::threats_in(registry)?;
     let reg = kaiji_model::rss::register(&profile, &threats, RiskSettings::default(), today);
     let s = kaiji_model::rss::sla(&profile, &terms, &reg);
     let lang = out.lang;
@@ -182,7 +182,7 @@ fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
     })
 }
 
-fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
+fn risk(args: &RiskArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {
     let choice = args
         .out
         .choose("rss risk", kaiji_report::RISK_FORMATS, Choice::Text)?;
@@ -192,7 +192,7 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
         Some(path) => {
             kaiji_model::rss::threats_from(&path.display().to_string(), &read_text(path)?)?
         }
-        None => kaiji_model::rss::threats()?,
+        None => kaiji_model::rss::threats_in(registry)?,
     };
     let formula = match args.formula {
         FormulaArg::AssetThreatVulnerability => Formula::AssetThreatVulnerability,

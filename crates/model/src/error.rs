@@ -45,6 +45,7 @@ pub enum ConfigFile {
     Profile,
     Threats,
     Terms,
+    SlaTemplate,
 }
 
 impl ConfigFile {
@@ -55,6 +56,7 @@ impl ConfigFile {
             Self::Profile => Text::new("リモートサービスプロファイル", "remote service profile"),
             Self::Threats => Text::new("脅威カタログ", "threat catalogue"),
             Self::Terms => Text::new("SLA の合意条件", "SLA terms"),
+            Self::SlaTemplate => Text::new("SLA のひな形", "SLA template"),
         }
     }
 }
@@ -69,6 +71,15 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem of the whole file.
+    pub fn new(message: Text) -> Self {
+        Self {
+            position: None,
+            field: None,
+            message,
+        }
+    }
+
     /// A problem with a field of the file.
     pub fn field(field: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Self {
         Self {
@@ -145,6 +156,15 @@ pub(crate) fn checked<T>(
 }
 
 impl Error {
+    /// A configuration file with one problem.
+    pub(crate) fn config(file: ConfigFile, origin: impl Into<String>, problem: Problem) -> Self {
+        Self::Config {
+            file,
+            origin: origin.into(),
+            problems: vec![problem],
+        }
+    }
+
     /// The message in both languages.
     pub fn text(&self) -> Text {
         let both = |ja: String, en: String| Text::new(ja, en);

@@ -12,6 +12,7 @@
 //! server present what it returns.
 
 pub mod api;
+pub mod data;
 pub mod diag;
 pub mod disclosure;
 mod error;

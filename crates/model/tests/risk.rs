@@ -7,6 +7,8 @@ use kaiji_model::rss::{
 };
 
 const EXAMPLE: &str = include_str!("../../../examples/rss/pacs-remote-service.yaml");
+/// The shipped threat catalogue as a file, to mangle.
+const THREATS_YAML: &str = include_str!("../../../catalogs/threats-rss.yaml");
 
 fn example() -> Profile {
     Profile::parse("pacs-remote-service.yaml", EXAMPLE).unwrap()
@@ -51,6 +53,64 @@ fn the_shipped_catalogue_has_enough_threats_with_known_controls() {
             );
         }
     }
+}
+
+/// `kaiji catalog check`'s domain half: every problem of a user's threat catalogue that replaced
+/// the shipped one, each with its place; the shipped catalogues and policies are clean.
+#[test]
+fn the_data_check_finds_every_problem_of_a_threat_catalogue() {
+    let mut registry = kaiji_catalog::Registry::builtin().unwrap();
+    assert_eq!(kaiji_model::data::check(&registry, None).unwrap(), []);
+    let yaml = THREATS_YAML
+        .replacen(
+            r#"controls: ["8.8", "5.22", "8.20"]"#,
+            r#"controls: ["8.8", "9.99"]"#,
+            1,
+        )
+        .replacen("response: avoid", "response: accept", 1)
+        .replacen("weakness: 2", "weakness: 4", 1)
+        .replacen(r#"controls: ["8.8", "5.22", "8.32"]"#, "controls: []", 1);
+    registry
+        .add(kaiji_catalog::parse("mine.yaml", &yaml).unwrap())
+        .unwrap();
+    assert_eq!(registry.of_kind(kaiji_catalog::Kind::Threats).count(), 1);
+    let found: Vec<(String, String, String, String)> = kaiji_model::data::check(&registry, None)
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            (
+                f.origin,
+                f.catalog,
+                f.finding.code.to_string(),
+                f.finding.location.to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("threat-bad-response", "/threats/0/response"),
+        ("threat-unknown-control", "/threats/0/controls/1"),
+        ("threat-bad-scale", "/threats/1/weakness"),
+        ("threat-no-control", "/threats/2/controls"),
+    ]
+    .map(|(c, l)| {
+        (
+            "mine.yaml".into(),
+            "rss-threats@1".into(),
+            c.into(),
+            l.into(),
+        )
+    });
+    assert_eq!(found, expected);
+    // The register does not use a catalogue with such problems.
+    let e = kaiji_model::rss::threats_in(&registry)
+        .unwrap_err()
+        .message(kaiji_catalog::Lang::En);
+    assert!(
+        e.starts_with("mine.yaml: threats[0] (RSS-T01)") && e.contains("not accept"),
+        "{e}"
+    );
+    // Every problem of the catalogue, one a line.
+    assert_eq!(e.lines().count(), 3, "{e}");
 }
 
 #[test]
@@ -158,14 +218,14 @@ fn bad_profiles_name_field_and_line() {
     let negative = EXAMPLE.replace("retained_days: 365", "retained_days: -1");
     let e = Profile::parse("p.yaml", &negative).unwrap_err().to_string();
     assert!(e.contains("logging.retained_days"), "{e}");
-    let accept = kaiji_model::rss::THREATS_YAML.replacen("response: avoid", "response: accept", 1);
+    let accept = THREATS_YAML.replacen("response: avoid", "response: accept", 1);
     let e = kaiji_model::rss::threats_from("t.yaml", &accept)
         .unwrap_err()
         .message(kaiji_catalog::Lang::En);
     assert!(e.contains("not accept"), "{e}");
-    let bad_scale = kaiji_model::rss::THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
+    let bad_scale = THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
     assert!(kaiji_model::rss::threats_from("t.yaml", &bad_scale).is_err());
-    let zero_scale = kaiji_model::rss::THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);
+    let zero_scale = THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);
     let e = kaiji_model::rss::threats_from("t.yaml", &zero_scale)
         .unwrap_err()
         .message(kaiji_catalog::Lang::En);

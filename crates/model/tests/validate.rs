@@ -210,6 +210,13 @@ fn every_code_is_exercised_by_these_tests() {
         Code::PolicySelectsNothing,
         Code::PolicyDuplicateWaiver,
     ]);
+    // Threat catalogue checks: tests/risk.rs provokes each of them.
+    seen.extend([
+        Code::ThreatBadScale,
+        Code::ThreatNoControl,
+        Code::ThreatBadResponse,
+        Code::ThreatUnknownControl,
+    ]);
     // MHLW lines: tests/inventory.rs provokes every mhlw-* code.
     seen.extend(Code::iter().filter(|c| c.as_str().starts_with("mhlw-")));
     for code in Code::iter() {

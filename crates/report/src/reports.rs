@@ -499,8 +499,8 @@ pub fn risk_report(reg: &kaiji_model::rss::Register, today: &str, lang: Lang) ->
                 ),
             ),
             t(
-                "脅威カタログは kaiji の提案(rss/threats.yaml)で、JIRA の様式そのものではありません。",
-                "The threat catalogue is kaiji's proposal (rss/threats.yaml), not JIRA's own table.",
+                "脅威カタログは kaiji の提案(catalogs/threats-rss.yaml)で、JIRA の様式そのものではありません。",
+                "The threat catalogue is kaiji's proposal (catalogs/threats-rss.yaml), not JIRA's own table.",
             )
         )),
         Block::Bars(Chart {

@@ -66,6 +66,10 @@ pub enum Code {
     PolicyUnknownGlEntry,
     PolicySelectsNothing,
     PolicyDuplicateWaiver,
+    ThreatBadScale,
+    ThreatNoControl,
+    ThreatBadResponse,
+    ThreatUnknownControl,
     MhlwNoSystems,
     MhlwDisclosureUnreadable,
     MhlwRemoteNotStated,
@@ -257,6 +261,22 @@ impl Code {
             Self::PolicyDuplicateWaiver => Text::new(
                 "同じ項目・製品・事業者の免除が2回書かれています。どちらが有効か分かりにくいため1つにしてください。",
                 "The same item, product and vendor is waived twice; keep one so that it is clear which holds.",
+            ),
+            Self::ThreatBadScale => Text::new(
+                "脅威カタログの尺度が範囲外です(資産の C/I/A、脅威、脆弱性は 1〜3、影響と可能性は 1〜5)。リスク値が計算できないため、そのカタログは使えません。",
+                "A scale of the threat catalogue is out of range (the asset's C/I/A, threat and weakness 1-3; impact and likelihood 1-5); the risk value cannot be computed, so the catalogue is not used.",
+            ),
+            Self::ThreatNoControl => Text::new(
+                "脅威に ISO/IEC 27001:2022 附属書A の管理策が1つもありません。リスク対応の根拠を示せません。",
+                "A threat names no ISO/IEC 27001:2022 Annex A control, so its treatment cites nothing.",
+            ),
+            Self::ThreatBadResponse => Text::new(
+                "脅威の response は閾値以上のリスクの対応(reduce、avoid、transfer)です。accept は閾値未満のリスクにだけ付きます。",
+                "A threat's response is how a risk at or above the threshold is treated (reduce, avoid or transfer); accept is only what happens below it.",
+            ),
+            Self::ThreatUnknownControl => Text::new(
+                "脅威が挙げる管理策が、読み込まれた ISO/IEC 27001:2022 附属書A の一覧(iso27001-annex-a)にありません(多くは入力ミスです)。",
+                "A control a threat names is not in the loaded ISO/IEC 27001:2022 Annex A list (iso27001-annex-a); most often a typo.",
             ),
             Self::MhlwNoSystems => Text::new(
                 "システム台帳にシステムが1件もありません。根拠がないため、チェックリストの項目を「はい」にしません。",

@@ -1,27 +1,20 @@
 //! A hospital's policy: which answers it accepts per item or per 安全管理GL 6.0 reference, how
 //! serious a departure is, how much each item weighs, and the waivers it has granted.
 //!
-//! Policies are YAML (`policies/*.yaml` ship with kaiji; `kaiji policy init` writes a starting
-//! one). Later rules override earlier ones for the items they both select, so a policy can start
+//! Policies are YAML. The shipped ones are catalogs of kind `policy` (`catalogs/policy-*.yaml`:
+//! the catalog header, then the policy's fields), found in the registry by id, so that a user's
+//! file with the same id loaded with `--catalog-file` replaces one ([`Policy::find`]); a plain
+//! policy file (no header; `kaiji policy init` writes one) is read too ([`Policy::read`]). Later rules override earlier ones for the items they both select, so a policy can start
 //! broad (every item serving GL 6.0) and then tighten or relax single items.
 
 use std::{collections::BTreeSet, fmt, str::FromStr};
 
-use kaiji_catalog::{Answer, Catalog, ItemId, Registry, Relation, Text};
+use kaiji_catalog::{Answer, Catalog, ItemId, Kind, Registry, Relation, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigFile, Problem, checked, parse_config};
 use crate::{Code, Error, Finding, IsoDate, Location, Severity};
-
-/// The policies shipped with kaiji: `(name, YAML)`.
-pub const BUILTIN_POLICIES: &[(&str, &str)] = &[
-    (
-        "gl6-baseline",
-        include_str!("../../../../policies/gl6-baseline.yaml"),
-    ),
-    ("strict", include_str!("../../../../policies/strict.yaml")),
-];
 
 /// A commented starting policy, for `kaiji policy init`.
 pub const POLICY_TEMPLATE: &str = include_str!("../../../../policies/template.yaml");
@@ -221,14 +214,94 @@ impl Policy {
         checked(policy, ConfigFile::Policy, origin, problems)
     }
 
+    /// Reads a policy file of either form: a plain policy ([`Policy::parse`]) or a catalog file
+    /// of kind `policy` (as the shipped ones and `kaiji policy show` are).
+    pub fn read(origin: &str, yaml: &str) -> Result<Self, Error> {
+        if !crate::data::is_catalog(yaml) {
+            return Self::parse(origin, yaml);
+        }
+        let catalog = kaiji_catalog::parse(origin, yaml)
+            .map_err(|e| crate::data::catalog_error(ConfigFile::Policy, origin, &e))?;
+        Self::from_catalog(&catalog)
+    }
+
+    /// A policy from a loaded catalog of kind `policy`: the header gives its id and title, the
+    /// fields the rest, checked as [`Policy::parse`] checks a file. Errors name the field (the
+    /// line would be that of the re-read fields, so none is given).
+    pub fn from_catalog(catalog: &Catalog) -> Result<Self, Error> {
+        let origin = &catalog.origin;
+        let error = |ja: String, en: String| {
+            Error::config(
+                ConfigFile::Policy,
+                origin.clone(),
+                Problem::new(Text::new(ja, en)),
+            )
+        };
+        let data = catalog
+            .as_data()
+            .filter(|d| d.kind == Kind::Policy)
+            .ok_or_else(|| {
+                error(
+                    format!("{} は方針ではありません", catalog.key()),
+                    format!("{} is not a policy", catalog.key()),
+                )
+            })?;
+        let mut fields = data.fields.clone();
+        for (key, value) in [
+            ("id", serde_json::Value::from(catalog.header.id.clone())),
+            (
+                "title",
+                serde_json::to_value(&catalog.header.title).unwrap_or_default(),
+            ),
+        ] {
+            if fields.insert(key.to_owned(), value).is_some() {
+                return Err(error(
+                    format!("{key} はカタログの見出しの項目で、もう一度は書けません"),
+                    format!("{key} is a field of the catalog header and cannot be given again"),
+                ));
+            }
+        }
+        let yaml = serde_yaml_ng::to_string(&fields).map_err(|e| {
+            error(
+                format!("フィールドを読み直せません: {e}"),
+                format!("cannot re-read the fields: {e}"),
+            )
+        })?;
+        // The lines would be those of the re-written fields: only the fields are named.
+        Self::parse(origin, &yaml).map_err(|e| match e {
+            Error::Config {
+                file,
+                origin,
+                mut problems,
+            } => {
+                for p in &mut problems {
+                    p.position = None;
+                }
+                Error::Config {
+                    file,
+                    origin,
+                    problems,
+                }
+            }
+            other => other,
+        })
+    }
+
+    /// The policy with this id in the registry (a user's, when `--catalog-file` loaded one with
+    /// the same id; else the shipped one). `None` when no policy has the id.
+    pub fn find(registry: &Registry, id: &str) -> Option<Result<Self, Error>> {
+        registry.data(Kind::Policy, id).map(Self::from_catalog)
+    }
+
+    /// The policy as a plain policy file (what [`Policy::parse`] reads back).
+    pub fn to_yaml(&self) -> String {
+        serde_yaml_ng::to_string(self).expect("a policy always serialises")
+    }
+
     /// A shipped policy by name.
     pub fn builtin(name: &str) -> Option<Self> {
-        BUILTIN_POLICIES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(n, yaml)| {
-                Self::parse(&format!("builtin:{n}"), yaml).expect("shipped policies parse")
-            })
+        let registry = Registry::builtin_of(&[Kind::Policy]).expect("shipped catalogs load");
+        Self::find(&registry, name).map(|p| p.expect("shipped policies parse"))
     }
 
     /// Whether the policy is written for documents of this checklist.
@@ -455,13 +528,46 @@ mod tests {
     #[test]
     fn shipped_policies_parse_and_check_clean() {
         let registry = Registry::builtin().unwrap();
-        for (name, _) in BUILTIN_POLICIES {
+        let names: Vec<&str> = registry
+            .of_kind(Kind::Policy)
+            .map(|c| c.header.id.as_str())
+            .collect();
+        assert_eq!(names, ["gl6-baseline", "strict"]);
+        for name in names {
             let policy = Policy::builtin(name).unwrap();
-            assert_eq!(&policy.id, name);
+            assert_eq!(policy.id, name);
             assert_eq!(policy.check(&registry), Vec::<Finding>::new(), "{name}");
         }
         let template = Policy::parse("template", POLICY_TEMPLATE).unwrap();
         assert_eq!(template.check(&registry), Vec::<Finding>::new());
+    }
+
+    #[test]
+    fn a_policy_reads_in_either_form_with_the_field_named() {
+        let plain = "id: p\ntitle: {ja: a, en: b}\nrules:\n  - {id: r, select: {items: ['*']}, require: [yes]}\n";
+        let header =
+            "kind: policy\nversion: '1'\nrevision: '1'\npublisher: h\nsource: s\nconfidence: U\n";
+        let catalog = format!("{header}{plain}");
+        assert_eq!(
+            Policy::read("c.yaml", &catalog).unwrap(),
+            Policy::read("p.yaml", plain).unwrap()
+        );
+        let e = Policy::read("c.yaml", &catalog.replace("[yes]", "[maybe]")).unwrap_err();
+        let ja = e.to_string();
+        assert!(ja.starts_with("c.yaml: rules[0].require[0]"), "{ja}");
+        let e = Policy::read(
+            "c.yaml",
+            &catalog.replace("require: [yes]", "require: [yes], weight: 0"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("rules[0].weight"), "{e}");
+        let e = Policy::read("c.yaml", &format!("{catalog}rule: []\n")).unwrap_err();
+        assert!(e.to_string().contains("不明なフィールド `rule`"), "{e}");
+        assert!(
+            e.message(kaiji_catalog::Lang::En)
+                .contains("unknown field `rule`"),
+            "{e}"
+        );
     }
 
     #[test]

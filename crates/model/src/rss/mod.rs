@@ -14,8 +14,10 @@ pub use profile::{
     profile_schema,
 };
 pub use risk::{
-    Asset, Formula, Register, Risk, RiskSettings, THREATS_YAML, Threat, Treatment, register,
-    threats, threats_from, value,
+    ANNEX_A_ID, Asset, Formula, Register, Risk, RiskSettings, THREATS_ID, Threat, Treatment,
+    read_threats, register, threat_findings, threats, threats_from, threats_in, threats_of, value,
 };
 pub use sds::{RssSds, rss_sds};
-pub use sla::{RaciRow, Sla, SlaSection, Terms, sla, term_label, terms_schema};
+pub use sla::{
+    RaciRow, Sla, SlaSection, SlaTemplate, Terms, fill, sla, sla_with, term_label, terms_schema,
+};

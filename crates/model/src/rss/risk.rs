@@ -1,17 +1,22 @@
-//! The risk register of a remote service: the threats of kaiji's catalogue (`rss/threats.yaml`)
-//! that apply to a profile, valued by a configurable formula, with treatment, Annex A controls,
+//! The risk register of a remote service: the threats of kaiji's catalogue (a catalog of kind
+//! `threats`, shipped as `catalogs/threats-rss.yaml`, replaceable with `--catalog-file`) that apply to a profile, valued by a configurable formula, with treatment, Annex A controls,
 //! owner and residual risk; risks at or above the acceptance threshold come first.
 
 use jiff::civil::Date;
-use kaiji_catalog::Text;
+use kaiji_catalog::{Catalog, Kind, Registry, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::data::catalog_error;
+use crate::error::{ConfigFile, Problem, checked, parse_config};
 use crate::rss::profile::{Party, Profile};
+use crate::{Code, Error, Finding, Location};
 
-/// kaiji's threat catalogue for remote maintenance.
-pub const THREATS_YAML: &str = include_str!("../../../../rss/threats.yaml");
+/// The id of kaiji's threat catalogue for remote maintenance in the catalog registry.
+pub const THREATS_ID: &str = "rss-threats";
+
+/// The id of the ISO/IEC 27001:2022 Annex A control list the threats' controls name.
+pub const ANNEX_A_ID: &str = "iso27001-annex-a";
 
 /// How risk values are computed.
 #[derive(
@@ -99,61 +104,195 @@ impl Asset {
     }
 }
 
+/// A threat catalogue file without the catalog header (the form before threat catalogues
+/// were catalogs), still read by `--threats FILE`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Catalogue {
     #[allow(
         dead_code,
-        reason = "required in the file, so that the catalogue says how sure it is; not used yet"
+        reason = "required in the file, so that the catalogue says how sure it is"
     )]
     confidence: kaiji_catalog::Confidence,
     threats: Vec<Threat>,
 }
 
-/// The shipped threat catalogue, checked: scales in range, at least one control each.
-pub fn threats() -> Result<Vec<Threat>, Error> {
-    threats_from("rss/threats.yaml", THREATS_YAML)
+/// The fields of a threat catalogue after the catalog header.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    threats: Vec<Threat>,
 }
 
-/// A threat catalogue from YAML (the shipped one, or a user's).
+/// The shipped threat catalogue, checked: scales in range, at least one control each.
+pub fn threats() -> Result<Vec<Threat>, Error> {
+    let registry = Registry::builtin_of(&[Kind::Threats])
+        .map_err(|e| catalog_error(ConfigFile::Threats, "builtin", &e))?;
+    threats_in(&registry)
+}
+
+/// The threat catalogue of a registry: the user's `rss-threats` when `--catalog-file` loaded
+/// one, else the shipped one.
+pub fn threats_in(registry: &Registry) -> Result<Vec<Threat>, Error> {
+    let catalog = registry.data(Kind::Threats, THREATS_ID).ok_or_else(|| {
+        Error::config(
+            ConfigFile::Threats,
+            THREATS_ID,
+            Problem::new(Text::new(
+                format!("脅威カタログ {THREATS_ID} が読み込まれていません"),
+                format!("no threat catalogue {THREATS_ID} is loaded"),
+            )),
+        )
+    })?;
+    threats_of(catalog)
+}
+
+/// The threats of a loaded catalog of kind `threats`, checked as [`threats_from`] checks them.
+pub fn threats_of(catalog: &Catalog) -> Result<Vec<Threat>, Error> {
+    let threats = read_threats(catalog)?;
+    every_problem(&catalog.origin, &threats)?;
+    Ok(threats)
+}
+
+/// The threats of a loaded catalog of kind `threats`, unchecked (`kaiji catalog check` reports
+/// every problem with [`threat_findings`]).
+pub fn read_threats(catalog: &Catalog) -> Result<Vec<Threat>, Error> {
+    let origin = &catalog.origin;
+    let data = catalog
+        .as_data()
+        .filter(|d| d.kind == Kind::Threats)
+        .ok_or_else(|| {
+            Error::config(
+                ConfigFile::Threats,
+                origin.clone(),
+                Problem::new(Text::new(
+                    format!("{} は脅威カタログではありません", catalog.key()),
+                    format!("{} is not a threat catalogue", catalog.key()),
+                )),
+            )
+        })?;
+    let fields: Fields = crate::data::fields(ConfigFile::Threats, origin, &data.fields)?;
+    Ok(fields.threats)
+}
+
+/// A threat catalogue from YAML (a user's `--threats FILE`): a catalog file of kind `threats`,
+/// or the older form without the catalog header.
 pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
-    use crate::error::{ConfigFile, Problem, checked, parse_config};
+    if crate::data::is_catalog(yaml) {
+        let catalog = kaiji_catalog::parse(origin, yaml)
+            .map_err(|e| catalog_error(ConfigFile::Threats, origin, &e))?;
+        return threats_of(&catalog);
+    }
     let catalogue: Catalogue = parse_config(ConfigFile::Threats, origin, yaml)?;
-    let mut problems = Vec::new();
-    for (n, t) in catalogue.threats.iter().enumerate() {
-        let at = || format!("threats[{n}]");
-        let id = &t.id;
+    every_problem(origin, &catalogue.threats)?;
+    Ok(catalogue.threats)
+}
+
+/// Every problem of [`threat_findings`] (without the control list) as an error: a catalogue
+/// with one is not used.
+fn every_problem(origin: &str, threats: &[Threat]) -> Result<(), Error> {
+    let problems = threat_findings(threats, None)
+        .into_iter()
+        .map(|f| Problem::new(f.message))
+        .collect();
+    checked((), ConfigFile::Threats, origin, problems)
+}
+
+/// Every problem of a threat catalogue's entries: a scale out of range, no control, a response
+/// of accept, and, given the Annex A control list (a reference catalog), a control that is not
+/// in it. Each finding points into the catalogue (`/threats/3/controls/1`).
+pub fn threat_findings(threats: &[Threat], annex_a: Option<&Catalog>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (n, t) in threats.iter().enumerate() {
+        let at = |field: &[&str]| {
+            let n = n.to_string();
+            Location::pointer(
+                ["threats", n.as_str()]
+                    .into_iter()
+                    .chain(field.iter().copied()),
+            )
+        };
         let in_range = |v: u32, max: u32| (1..=max).contains(&v);
-        if !(in_range(t.threat, 3)
-            && in_range(t.weakness, 3)
-            && in_range(t.impact, 5)
-            && in_range(t.likelihood, 5)
-            && in_range(t.asset.c, 3)
-            && in_range(t.asset.i, 3)
-            && in_range(t.asset.a, 3))
-        {
-            problems.push(Problem::field(
-                at(),
-                format!("{id}: 値が範囲外です(C/I/A・脅威・脆弱性は 1〜3、影響・発生可能性は 1〜5)"),
-                format!("{id}: a scale is out of range (C/I/A, threat, weakness 1-3; impact, likelihood 1-5)"),
+        let scales = [
+            ("threat", t.threat, 3),
+            ("weakness", t.weakness, 3),
+            ("impact", t.impact, 5),
+            ("likelihood", t.likelihood, 5),
+            ("c", t.asset.c, 3),
+            ("i", t.asset.i, 3),
+            ("a", t.asset.a, 3),
+        ];
+        if let Some((field, v, max)) = scales.iter().find(|(_, v, max)| !in_range(*v, *max)) {
+            let path: &[&str] = if field.len() == 1 {
+                &["asset", field]
+            } else {
+                &[field]
+            };
+            findings.push(Finding::new(
+                Code::ThreatBadScale,
+                at(path),
+                Text::new(
+                    format!(
+                        "threats[{n}] ({}): {field} が {v} です。尺度の範囲外です(C/I/A・脅威・脆弱性は 1〜3、影響・可能性は 1〜5、この値は 1〜{max})",
+                        t.id
+                    ),
+                    format!(
+                        "threats[{n}] ({}): {field} {v}: a scale is out of range (C/I/A, threat, weakness 1-3; impact, likelihood 1-5)",
+                        t.id
+                    ),
+                ),
             ));
         }
         if t.controls.is_empty() {
-            problems.push(Problem::field(
-                at(),
-                format!("{id}: 管理策がありません"),
-                format!("{id}: no control"),
+            findings.push(Finding::new(
+                Code::ThreatNoControl,
+                at(&["controls"]),
+                Text::new(
+                    format!("threats[{n}] ({}): 管理策がありません", t.id),
+                    format!("threats[{n}] ({}): no control", t.id),
+                ),
             ));
         }
         if t.response == Treatment::Accept {
-            problems.push(Problem::field(
-                at(),
-                format!("{id}: response は基準以上のリスクの対応(reduce・avoid・transfer)で、accept は使えません"),
-                format!("{id}: response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept"),
+            findings.push(Finding::new(
+                Code::ThreatBadResponse,
+                at(&["response"]),
+                Text::new(
+                    format!(
+                        "threats[{n}] ({}): response は閾値以上のリスクの対応(reduce、avoid、transfer)で、accept は書けません",
+                        t.id
+                    ),
+                    format!(
+                        "threats[{n}] ({}): response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept",
+                        t.id
+                    ),
+                ),
             ));
         }
+        if let Some(annex_a) = annex_a {
+            for (j, c) in t.controls.iter().enumerate() {
+                if !annex_a.has_entry(c) {
+                    findings.push(Finding::new(
+                        Code::ThreatUnknownControl,
+                        at(&["controls", &j.to_string()]),
+                        Text::new(
+                            format!(
+                                "threats[{n}] ({}): 管理策 {c} は {} にありません",
+                                t.id,
+                                annex_a.key()
+                            ),
+                            format!(
+                                "threats[{n}] ({}): control {c} is not in {}",
+                                t.id,
+                                annex_a.key()
+                            ),
+                        ),
+                    ));
+                }
+            }
+        }
     }
-    checked(catalogue.threats, ConfigFile::Threats, origin, problems)
+    findings
 }
 
 /// How the register is valued.

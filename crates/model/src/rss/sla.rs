@@ -3,11 +3,14 @@
 //! patch deadlines …), and the split of responsibilities drawn from the risk owners. A term that
 //! is not given is reported and shown as to be agreed, never filled with an invented number.
 
+use std::{collections::BTreeMap, sync::LazyLock};
+
 use kaiji_catalog::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::error::{ConfigFile, Problem, parse_config};
 use crate::rss::profile::{ConnectMode, LineType, Party, Profile, ReviewCadence, VpnType};
 use crate::rss::risk::Register;
 
@@ -38,7 +41,7 @@ pub struct Terms {
 
 impl Terms {
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        crate::error::parse_config(crate::error::ConfigFile::Terms, origin, yaml)
+        parse_config(ConfigFile::Terms, origin, yaml)
     }
 }
 
@@ -68,8 +71,6 @@ pub struct Sla {
     /// Terms not given (YAML keys).
     pub missing: Vec<&'static str>,
 }
-
-const TBD: (&str, &str) = ("(未定:要合意)", "(to be agreed)");
 
 /// What a term of the terms file (its YAML key) is called, for people: `period` → 契約期間.
 pub fn term_label(key: &str) -> Text {
@@ -109,258 +110,160 @@ impl Sla {
     }
 }
 
-/// Writes the SLA from the profile, the agreed terms and the risk register.
+/// Writes the SLA from the profile, the agreed terms and the risk register, in the wording of
+/// the shipped templates (`rss/sla.ja.yaml`, `rss/sla.en.yaml`).
 pub fn sla(profile: &Profile, terms: &Terms, register: &Register) -> Sla {
+    let (ja, en) = &*SHIPPED;
+    sla_with(profile, terms, register, ja, en)
+}
+
+/// The shipped wording, read and checked once.
+static SHIPPED: LazyLock<(SlaTemplate, SlaTemplate)> = LazyLock::new(|| {
+    SlaTemplate::pair(
+        SlaTemplate::parse("rss/sla.ja.yaml", SLA_JA).expect("tests read the shipped template"),
+        SlaTemplate::parse("rss/sla.en.yaml", SLA_EN).expect("tests read the shipped template"),
+    )
+    .expect("tests check that the shipped templates match")
+});
+
+/// The shipped SLA wording in Japanese and English.
+pub const SLA_JA: &str = include_str!("../../../../rss/sla.ja.yaml");
+pub const SLA_EN: &str = include_str!("../../../../rss/sla.en.yaml");
+
+/// Writes the SLA in the wording of two templates (Japanese and English) that
+/// [`SlaTemplate::pair`] accepted.
+pub fn sla_with(
+    profile: &Profile,
+    terms: &Terms,
+    register: &Register,
+    ja: &SlaTemplate,
+    en: &SlaTemplate,
+) -> Sla {
     let mut missing = Vec::new();
-    let mut term = |key: &'static str, value: Option<String>| -> (String, String) {
-        match value {
-            Some(v) => (v.clone(), v),
-            None => {
-                missing.push(key);
-                (TBD.0.to_owned(), TBD.1.to_owned())
-            }
-        }
-    };
     let num = |v: Option<u32>| v.map(|n| n.to_string());
-    let hospital = term("hospital", terms.hospital.clone());
-    let hours = term("service_hours", terms.service_hours.clone());
-    let response = term("first_response_minutes", num(terms.first_response_minutes));
-    let restore = term("restore_hours", num(terms.restore_hours));
-    let notify = term(
-        "incident_notification_hours",
-        num(terms.incident_notification_hours),
-    );
-    let critical = term(
-        "vpn_critical_patch_days",
-        num(terms.vpn_critical_patch_days),
-    );
-    let patch = term("vpn_patch_days", num(terms.vpn_patch_days));
-    let logs = term("log_delivery_days", num(terms.log_delivery_days));
-    let period = term("period", terms.period.clone());
+    // The terms in the order they are reported when missing.
+    let agreed: Vec<(&'static str, Option<String>)> = [
+        ("hospital", terms.hospital.clone()),
+        ("service_hours", terms.service_hours.clone()),
+        ("first_response_minutes", num(terms.first_response_minutes)),
+        ("restore_hours", num(terms.restore_hours)),
+        (
+            "incident_notification_hours",
+            num(terms.incident_notification_hours),
+        ),
+        (
+            "vpn_critical_patch_days",
+            num(terms.vpn_critical_patch_days),
+        ),
+        ("vpn_patch_days", num(terms.vpn_patch_days)),
+        ("log_delivery_days", num(terms.log_delivery_days)),
+        ("period", terms.period.clone()),
+    ]
+    .into_iter()
+    .inspect(|(key, value)| {
+        if value.is_none() {
+            missing.push(*key);
+        }
+    })
+    .collect();
     let s = &profile.service;
     let c = &profile.connection;
-    let t = |ja: String, en: String| Text::new(ja, en);
-    let line = match c.line {
-        LineType::ClosedNetwork => ("閉域網(専用線等)", "a closed network (leased line)"),
-        LineType::IpVpn => ("IP-VPN", "IP-VPN"),
-        LineType::InternetVpn => ("インターネットVPN", "an internet VPN"),
-        LineType::Other => ("その他の回線", "another line"),
-    };
-    let vpn = match c.vpn {
-        VpnType::Ipsec => ("IPsec", "IPsec"),
-        VpnType::Ssl => ("SSL/TLS", "SSL/TLS"),
-        VpnType::None => ("VPN なし", "no VPN"),
-    };
-    let mode = match c.mode {
-        ConnectMode::OnDemand => (
-            "作業時のみ接続するオンデマンド型",
-            "on demand, connected only for the work",
+    let words = [
+        (
+            "line",
+            match c.line {
+                LineType::ClosedNetwork => "closed-network",
+                LineType::IpVpn => "ip-vpn",
+                LineType::InternetVpn => "internet-vpn",
+                LineType::Other => "other",
+            },
         ),
-        ConnectMode::AlwaysOn => ("常時接続", "always on"),
-    };
-    let starter = match c.initiated_by {
-        Party::Hospital => ("医療機関等", "the facility"),
-        Party::Vendor => ("事業者", "the vendor"),
-        Party::Both => ("医療機関等または事業者", "either party"),
-    };
-    let review = match profile.logging.reviewed {
-        ReviewCadence::Never => ("定期的な確認は行っていない", "not reviewed regularly"),
-        ReviewCadence::PerSession => ("作業ごとに確認する", "reviewed after each session"),
-        ReviewCadence::Weekly => ("週次で確認する", "reviewed weekly"),
-        ReviewCadence::Monthly => ("月次で確認する", "reviewed monthly"),
-        ReviewCadence::Yearly => ("年次で確認する", "reviewed yearly"),
-    };
-    let mut sections = vec![
-        SlaSection {
-            title: Text::new("1. サービスの範囲と提供時間", "1. Scope and service hours"),
-            clauses: vec![
-                t(
-                    format!(
-                        "{}(以下「事業者」)は、{}(以下「医療機関等」)に対し、{} の保守を、リモートサービス「{}」により提供する。",
-                        s.vendor,
-                        hospital.0,
-                        if s.product.is_empty() {
-                            &s.name
-                        } else {
-                            &s.product
-                        },
-                        s.name
-                    ),
-                    format!(
-                        "{} (the vendor) provides {} (the facility) with maintenance of {} through the remote service \"{}\".",
-                        s.vendor,
-                        hospital.1,
-                        if s.product.is_empty() {
-                            &s.name
-                        } else {
-                            &s.product
-                        },
-                        s.name
-                    ),
-                ),
-                t(
-                    format!("提供時間: {}。契約期間: {}。", hours.0, period.0),
-                    format!("Service hours: {}. Contract period: {}.", hours.1, period.1),
-                ),
-            ],
-        },
-        SlaSection {
-            title: Text::new("2. 接続方法と承認手続", "2. Connection and approval"),
-            clauses: vec![
-                t(
-                    format!(
-                        "接続は {}({})による{}とし、接続は{}が開始する。認証は{}とする。",
-                        line.0,
-                        vpn.0,
-                        mode.0,
-                        starter.0,
-                        if c.authentication.mfa {
-                            "多要素認証"
-                        } else {
-                            "多要素認証なし(要改善)"
-                        }
-                    ),
-                    format!(
-                        "Connections use {} ({}), {}, started by {}. Authentication: {}.",
-                        line.1,
-                        vpn.1,
-                        mode.1,
-                        starter.1,
-                        if c.authentication.mfa {
-                            "multi-factor"
-                        } else {
-                            "without multi-factor (to be improved)"
-                        }
-                    ),
-                ),
-                if profile.approval.prior {
-                    Text::new(
-                        "事業者は作業ごとに事前に申請し、医療機関等の承認を得てから接続する。事後の承認は障害対応と緊急の修正に限る。",
-                        "The vendor applies before each session and connects only once the facility approves; after-the-fact approval is limited to failures and urgent fixes.",
-                    )
-                } else {
-                    Text::new(
-                        "(事前申請・承認の手続が定められていない。作業ごとの事前承認を定めること)",
-                        "(No prior application and approval is defined; agree prior approval per session.)",
-                    )
-                },
-            ],
-        },
-        SlaSection {
-            title: Text::new("3. 対応時間と復旧時間", "3. Response and restore times"),
-            clauses: vec![t(
-                format!(
-                    "事業者は依頼を受けてから {} 分以内に初動対応し、障害発生から {} 時間以内の復旧を目標とする。",
-                    response.0, restore.0
-                ),
-                format!(
-                    "The vendor responds within {} minutes of a request and aims to restore service within {} hours of a failure.",
-                    response.1, restore.1
-                ),
-            )],
-        },
-        SlaSection {
-            title: Text::new("4. ログの取得と確認", "4. Logs"),
-            clauses: vec![t(
-                format!(
-                    "事業者は接続・操作の記録を{}取得し、{}。医療機関等の求めに応じ {} 日以内に提供する。",
-                    if profile.logging.collected {
-                        ""
-                    } else {
-                        "(現在は取得していない)"
-                    },
-                    review.0,
-                    logs.0
-                ),
-                format!(
-                    "The vendor logs connections and actions{}; logs are {}. They are handed to the facility within {} days on request.",
-                    if profile.logging.collected {
-                        ""
-                    } else {
-                        " (not logged today)"
-                    },
-                    review.1,
-                    logs.1
-                ),
-            )],
-        },
-        SlaSection {
-            title: Text::new("5. インシデントの連絡", "5. Incident notification"),
-            clauses: vec![t(
-                format!(
-                    "いずれかの当事者がセキュリティインシデントまたはその疑いを検知した場合、{} 時間以内に相手方に連絡する。",
-                    notify.0
-                ),
-                format!(
-                    "A party that detects a security incident, or suspects one, informs the other within {} hours.",
-                    notify.1
-                ),
-            )],
-        },
-        SlaSection {
-            title: Text::new("6. VPN 装置等の更新", "6. Updating VPN devices"),
-            clauses: vec![t(
-                format!(
-                    "接続点の機器の所有者は、緊急の修正を {} 日以内、その他の更新を {} 日以内に適用する。サポート終了前に更新計画を示す。",
-                    critical.0, patch.0
-                ),
-                format!(
-                    "The owner of each connection-point device applies critical fixes within {} days and other updates within {} days, and presents a replacement plan before the end of support.",
-                    critical.1, patch.1
-                ),
-            )],
-        },
-        SlaSection {
-            title: Text::new("7. データの取扱い", "7. Data handling"),
-            clauses: vec![
-                if profile.data_handling.carry_out {
-                    Text::new(
-                        "医療情報の持ち出しは、医療機関等の承認、暗号化、作業後の消去と消去の報告を条件とする。",
-                        "Medical data leaves the facility only with the facility's approval, encrypted, and is deleted after the work with the deletion reported.",
-                    )
-                } else {
-                    Text::new(
-                        "事業者は医療情報を医療機関等の外に持ち出さない。",
-                        "The vendor does not take medical data out of the facility.",
-                    )
-                },
-                if profile.data_handling.test_data_deleted {
-                    Text::new(
-                        "試験・解析に用いたデータは作業完了後に消去し、消去日を作業報告書に記載する。",
-                        "Test and analysis data are deleted when the work ends, and the date is stated in the work report.",
-                    )
-                } else {
-                    Text::new(
-                        "(試験データの消去手順が定められていない。消去と報告を定めること)",
-                        "(No deletion of test data is defined; agree deletion and reporting.)",
-                    )
-                },
-            ],
-        },
+        (
+            "vpn",
+            match c.vpn {
+                VpnType::Ipsec => "ipsec",
+                VpnType::Ssl => "ssl",
+                VpnType::None => "none",
+            },
+        ),
+        (
+            "mode",
+            match c.mode {
+                ConnectMode::OnDemand => "on-demand",
+                ConnectMode::AlwaysOn => "always-on",
+            },
+        ),
+        (
+            "starter",
+            match c.initiated_by {
+                Party::Hospital => "hospital",
+                Party::Vendor => "vendor",
+                Party::Both => "both",
+            },
+        ),
+        ("mfa", yes_no(c.authentication.mfa)),
+        ("logged", yes_no(profile.logging.collected)),
+        (
+            "review",
+            match profile.logging.reviewed {
+                ReviewCadence::Never => "never",
+                ReviewCadence::PerSession => "per-session",
+                ReviewCadence::Weekly => "weekly",
+                ReviewCadence::Monthly => "monthly",
+                ReviewCadence::Yearly => "yearly",
+            },
+        ),
     ];
     let subs: Vec<&str> = profile
         .subcontractors
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    sections.push(SlaSection {
-        title: Text::new("8. 再委託", "8. Subcontractors"),
-        clauses: vec![if subs.is_empty() {
-            Text::new("事業者は本サービスを再委託しない。", "The vendor does not subcontract this service.")
-        } else {
-            t(
-                format!("再委託先: {}。事業者は再委託先に本契約と同等の管理を課し、変更は事前に医療機関等に通知する。", subs.join("、")),
-                format!("Subcontractors: {}. The vendor binds them to the same controls and notifies the facility of changes beforehand.", subs.join(", ")),
-            )
-        }],
-    });
-    sections.push(SlaSection {
-        title: Text::new("9. 責任分界", "9. Split of responsibilities"),
-        clauses: vec![Text::new(
-            "リスクアセスメントの各対策について、実施責任(R)・説明責任(A)・協議(C)・報告(I)を次の表のとおり分担する。",
-            "For each measure of the risk assessment, the parties are responsible (R), accountable (A), consulted (C) or informed (I) as in the table.",
-        )],
-    });
+    let product = if s.product.is_empty() {
+        &s.name
+    } else {
+        &s.product
+    };
+    let holds = |condition: &str| match condition {
+        "prior_approval" => profile.approval.prior,
+        "carry_out" => profile.data_handling.carry_out,
+        "test_data_deleted" => profile.data_handling.test_data_deleted,
+        "subcontractors" => !subs.is_empty(),
+        _ => false,
+    };
+    let write = |tpl: &SlaTemplate| {
+        let value = |name: &str| -> Option<String> {
+            if let Some((_, v)) = agreed.iter().find(|(key, _)| *key == name) {
+                return Some(v.clone().unwrap_or_else(|| tpl.tbd.clone()));
+            }
+            if let Some((table, key)) = words.iter().find(|(table, _)| *table == name) {
+                return tpl.words.get(*table).and_then(|w| w.get(*key)).cloned();
+            }
+            match name {
+                "vendor" => Some(s.vendor.clone()),
+                "service" => Some(s.name.clone()),
+                "product" => Some(product.clone()),
+                "subcontractors" => Some(subs.join(&tpl.list_separator)),
+                _ => None,
+            }
+        };
+        tpl.write(&holds, &value)
+            .expect("placeholders and words are checked when the template is read")
+    };
+    let sections = write(ja)
+        .into_iter()
+        .zip(write(en))
+        .map(
+            |((title_ja, clauses_ja), (title_en, clauses_en))| SlaSection {
+                title: Text::new(title_ja, title_en),
+                clauses: clauses_ja
+                    .into_iter()
+                    .zip(clauses_en)
+                    .map(|(ja, en)| Text::new(ja, en))
+                    .collect(),
+            },
+        )
+        .collect();
     let raci = register
         .risks
         .iter()
@@ -387,10 +290,306 @@ pub fn sla(profile: &Profile, terms: &Terms, register: &Register) -> Sla {
     }
 }
 
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// The placeholders a clause may use: the terms (a term not agreed reads as the template's
+/// `tbd`), the profile's names and lists, and the word tables.
+const PLACEHOLDERS: &[&str] = &[
+    "hospital",
+    "service_hours",
+    "first_response_minutes",
+    "restore_hours",
+    "incident_notification_hours",
+    "vpn_critical_patch_days",
+    "vpn_patch_days",
+    "log_delivery_days",
+    "period",
+    "vendor",
+    "service",
+    "product",
+    "subcontractors",
+    "line",
+    "vpn",
+    "mode",
+    "starter",
+    "mfa",
+    "logged",
+    "review",
+];
+
+/// The facts of the profile a clause can be chosen by.
+const CONDITIONS: &[&str] = &[
+    "prior_approval",
+    "carry_out",
+    "test_data_deleted",
+    "subcontractors",
+];
+
+/// The word tables and the values each must give a wording for.
+const WORDS: &[(&str, &[&str])] = &[
+    (
+        "line",
+        &["closed-network", "ip-vpn", "internet-vpn", "other"],
+    ),
+    ("vpn", &["ipsec", "ssl", "none"]),
+    ("mode", &["on-demand", "always-on"]),
+    ("starter", &["hospital", "vendor", "both"]),
+    ("mfa", &["yes", "no"]),
+    ("logged", &["yes", "no"]),
+    (
+        "review",
+        &["never", "per-session", "weekly", "monthly", "yearly"],
+    ),
+];
+
+/// The SLA wording of one language (`rss/sla.ja.yaml`): sections of clause templates with named
+/// placeholders (`{service_hours}`), clauses chosen by a fact of the profile, and how each value
+/// of the profile is written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTemplate {
+    /// What a term not agreed reads as.
+    pub tbd: String,
+    /// Between the names of a list (subcontractors).
+    pub list_separator: String,
+    pub words: BTreeMap<String, BTreeMap<String, String>>,
+    pub sections: Vec<SectionTemplate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionTemplate {
+    pub title: String,
+    pub clauses: Vec<ClauseTemplate>,
+}
+
+/// A clause: a template, or one of two chosen by a fact of the profile.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ClauseTemplate {
+    Text(String),
+    Choice {
+        #[serde(rename = "if")]
+        condition: String,
+        then: String,
+        #[serde(rename = "else")]
+        otherwise: String,
+    },
+}
+
+impl SlaTemplate {
+    /// Reads and checks a template: every placeholder, condition and word table known, every
+    /// word table complete. `origin` names the file in errors.
+    pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
+        // The template's problems are kaiji's own (the wording ships with it): English only.
+        let error = |message: String| {
+            Error::config(
+                ConfigFile::SlaTemplate,
+                origin,
+                Problem::new(Text::new(message.clone(), message)),
+            )
+        };
+        let tpl: Self = parse_config(ConfigFile::SlaTemplate, origin, yaml)?;
+        for (table, values) in WORDS {
+            let Some(given) = tpl.words.get(*table) else {
+                return Err(error(format!("words.{table}: missing")));
+            };
+            if let Some(v) = values.iter().find(|v| !given.contains_key(**v)) {
+                return Err(error(format!("words.{table}: no wording for {v}")));
+            }
+            if let Some(v) = given.keys().find(|v| !values.contains(&v.as_str())) {
+                return Err(error(format!("words.{table}: unknown value {v}")));
+            }
+        }
+        if let Some(t) = tpl
+            .words
+            .keys()
+            .find(|t| !WORDS.iter().any(|(w, _)| w == t))
+        {
+            return Err(error(format!("words.{t}: unknown word table")));
+        }
+        let known = |name: &str| PLACEHOLDERS.contains(&name).then(String::new);
+        for (i, section) in tpl.sections.iter().enumerate() {
+            fill(&section.title, known).map_err(|m| error(format!("sections[{i}].title: {m}")))?;
+            for (j, clause) in section.clauses.iter().enumerate() {
+                let at = |m: String| error(format!("sections[{i}].clauses[{j}]: {m}"));
+                match clause {
+                    ClauseTemplate::Text(text) => {
+                        fill(text, known).map_err(at)?;
+                    }
+                    ClauseTemplate::Choice {
+                        condition,
+                        then,
+                        otherwise,
+                    } => {
+                        if !CONDITIONS.contains(&condition.as_str()) {
+                            return Err(at(format!("unknown condition {condition}")));
+                        }
+                        fill(then, known).map_err(at)?;
+                        fill(otherwise, known).map_err(at)?;
+                    }
+                }
+            }
+        }
+        Ok(tpl)
+    }
+
+    /// A Japanese and an English template that say the same: as many sections, and as many
+    /// clauses in each.
+    pub fn pair(ja: Self, en: Self) -> Result<(Self, Self), Error> {
+        let shape = |t: &Self| {
+            t.sections
+                .iter()
+                .map(|s| s.clauses.len())
+                .collect::<Vec<_>>()
+        };
+        if shape(&ja) != shape(&en) {
+            let message = format!(
+                "the Japanese and English templates differ in their sections or clauses ({:?} and {:?})",
+                shape(&ja),
+                shape(&en)
+            );
+            return Err(Error::config(
+                ConfigFile::SlaTemplate,
+                "SLA templates",
+                Problem::new(Text::new(message.clone(), message)),
+            ));
+        }
+        Ok((ja, en))
+    }
+
+    /// The sections (title and clauses) with every placeholder filled.
+    fn write(
+        &self,
+        holds: &dyn Fn(&str) -> bool,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Vec<(String, Vec<String>)>, String> {
+        self.sections
+            .iter()
+            .map(|section| {
+                let clauses = section
+                    .clauses
+                    .iter()
+                    .map(|clause| match clause {
+                        ClauseTemplate::Text(text) => fill(text, value),
+                        ClauseTemplate::Choice {
+                            condition,
+                            then,
+                            otherwise,
+                        } => fill(if holds(condition) { then } else { otherwise }, value),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((fill(&section.title, value)?, clauses))
+            })
+            .collect()
+    }
+}
+
+/// Fills the `{name}` placeholders of a template. A name `value` does not know, an unclosed
+/// `{` or a stray `}` is an error naming it, never left in the text.
+pub fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err(format!("a }} without {{ in {template:?}"));
+        }
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("an unclosed {{ in {template:?}"))?;
+        let name = &after[..close];
+        let filled = value(name).ok_or_else(|| format!("unknown placeholder {{{name}}}"))?;
+        out.push_str(&filled);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// The terms file format as a JSON Schema.
 pub fn terms_schema() -> String {
     let schema = schemars::schema_for!(Terms);
     let mut s = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(name: &str) -> Option<String> {
+        (name == "days").then(|| "30".to_owned())
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_and_refuses_unknown_ones() {
+        assert_eq!(
+            fill("within {days} days ({days})", known).unwrap(),
+            "within 30 days (30)"
+        );
+        assert_eq!(fill("no placeholder", known).unwrap(), "no placeholder");
+        assert_eq!(fill("{days}", known).unwrap(), "30");
+        assert_eq!(
+            fill("within {dayz} days", known).unwrap_err(),
+            "unknown placeholder {dayz}"
+        );
+        assert!(
+            fill("within {days days", known)
+                .unwrap_err()
+                .contains("unclosed")
+        );
+        assert!(
+            fill("within days} days", known)
+                .unwrap_err()
+                .contains("without")
+        );
+    }
+
+    #[test]
+    fn the_shipped_templates_read_and_match() {
+        let ja = SlaTemplate::parse("rss/sla.ja.yaml", SLA_JA).unwrap();
+        let en = SlaTemplate::parse("rss/sla.en.yaml", SLA_EN).unwrap();
+        assert_eq!(ja.sections.len(), 9);
+        assert_eq!(ja.tbd, "(未定:要合意)");
+        assert_eq!(en.tbd, "(to be agreed)");
+        SlaTemplate::pair(ja, en).unwrap();
+    }
+
+    #[test]
+    fn a_template_with_an_unknown_name_is_an_error_when_read() {
+        let e = SlaTemplate::parse(
+            "t.yaml",
+            &SLA_EN.replace("{restore_hours}", "{restore_time}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("t.yaml: sections[2].clauses[0]: unknown placeholder {restore_time}"),
+            "{e}"
+        );
+        let e = SlaTemplate::parse("t.yaml", &SLA_EN.replace("if: carry_out", "if: carries"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("sections[6].clauses[0]: unknown condition carries"),
+            "{e}"
+        );
+        let e = SlaTemplate::parse("t.yaml", &SLA_EN.replace("weekly: ", "each-week: "))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("words.review: no wording for weekly"), "{e}");
+        let e = SlaTemplate::parse("t.yaml", &SLA_EN.replace("tbd:", "to_be_agreed:"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("to_be_agreed"), "{e}");
+        let ja = SlaTemplate::parse("ja", SLA_JA).unwrap();
+        let mut en = SlaTemplate::parse("en", SLA_EN).unwrap();
+        en.sections.pop();
+        assert!(SlaTemplate::pair(ja, en).is_err());
+    }
 }
