@@ -247,6 +247,106 @@ fn diff_exits_1_on_a_regression_and_names_it() {
 }
 
 #[test]
+fn diff_against_its_own_migration_shows_no_regression_and_no_empty_change() {
+    let dir = kaiji_test_support::temp_dir();
+    let migrated = dir.path().join("m.json");
+    kaiji()
+        .args(["migrate", "examples/pacs-mds-4.1.kaiji.json"])
+        .args(["--to", "jahis-mds-sds@5.0", "-o"])
+        .arg(&migrated)
+        .assert()
+        .success();
+    let out = kaiji()
+        .args(["diff", "examples/pacs-mds-4.1.kaiji.json"])
+        .arg(&migrated)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("後退 0、改善 0、変更 0、新規 0、削除 2、要確認 5"),
+        "{text}"
+    );
+    assert!(!text.contains("- → -"), "{text}");
+    assert!(!text.contains("[後退]"), "{text}");
+    assert!(
+        text.contains("[要確認] MDS-C16-02 (旧 MDS-6.5-08, 分割) 回答: はい → -"),
+        "{text}"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_of_two_products_warns_and_shows_both_names_and_versions() {
+    let dir = kaiji_test_support::temp_dir();
+    let mut other = kaiji_test_support::json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    other["subject"]["organisation"] = "株式会社ほかのメーカー".into();
+    other["subject"]["product"] = "OtherView RIS".into();
+    other["subject"]["version"] = "2.0".into();
+    let path = dir.path().join("other.kaiji.json");
+    std::fs::write(&path, other.to_string()).unwrap();
+    kaiji()
+        .args(["diff", "examples/pacs-mds-5.0h.kaiji.json"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "株式会社サンプルメディカルイメージング SampleView PACS 9.2.0 → 株式会社ほかのメーカー OtherView RIS 2.0",
+        ))
+        .stdout(predicate::str::contains("警告[diff-other-product]"))
+        .stderr(predicate::str::contains("kaiji: 警告: 2つの開示書は別の製品のものです"));
+    kaiji()
+        .args(["diff", "--lang", "en", "examples/pacs-mds-5.0h.kaiji.json"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "kaiji: warning: the two disclosures are for different products",
+        ));
+    let out = kaiji()
+        .args([
+            "diff",
+            "--format",
+            "json",
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["findings"][0]["code"], "diff-other-product");
+    assert_eq!(d["findings"][0]["severity"], "warning");
+}
+
+#[test]
+fn diff_shows_where_two_long_remarks_differ() {
+    let dir = kaiji_test_support::temp_dir();
+    let base = kaiji_test_support::json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    let common = "監査ログは院内の syslog サーバへ転送し、保守員の操作は全て記録する。".repeat(3);
+    let (mut old, mut new) = (base.clone(), base);
+    old["answers"]["MDS-C14-05"]["remark"] = format!("{common}保存期間は1年。").into();
+    new["answers"]["MDS-C14-05"]["remark"] = format!("{common}保存期間は5年。").into();
+    let (o, n) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    std::fs::write(&o, old.to_string()).unwrap();
+    std::fs::write(&n, new.to_string()).unwrap();
+    kaiji()
+        .arg("diff")
+        .args([&o, &n])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("保存期間は1年。 → …"))
+        .stdout(
+            predicate::str::is_match("備考: …[^→]*保存期間は1年。 → …[^→]*保存期間は5年。\n")
+                .unwrap(),
+        );
+}
+
+#[test]
 fn migrate_writes_a_document_and_lists_open_items() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pacs-5.0h.kaiji.json");

@@ -210,6 +210,8 @@ fn every_code_is_exercised_by_these_tests() {
         Code::PolicySelectsNothing,
         Code::PolicyDuplicateWaiver,
     ]);
+    // diff: tests/revision.rs provokes it.
+    seen.push(Code::DiffOtherProduct);
     // MHLW lines: tests/inventory.rs provokes every mhlw-* code.
     seen.extend(Code::iter().filter(|c| c.as_str().starts_with("mhlw-")));
     for code in Code::iter() {

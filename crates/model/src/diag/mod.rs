@@ -75,6 +75,7 @@ pub enum Code {
     MhlwOtherProduct,
     MhlwOlderRevision,
     MhlwOtherVersion,
+    DiffOtherProduct,
 }
 
 impl Code {
@@ -97,7 +98,8 @@ impl Code {
             | Self::RssRemarkWithoutControl
             | Self::PolicySelectsNothing
             | Self::MhlwOlderRevision
-            | Self::MhlwOtherVersion => Severity::Warning,
+            | Self::MhlwOtherVersion
+            | Self::DiffOtherProduct => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -296,6 +298,10 @@ impl Code {
             Self::MhlwOtherVersion => Text::new(
                 "開示書の製品バージョンが、台帳に記録された稼働中のバージョンと違います。",
                 "The disclosure is for another product version than the one the inventory records.",
+            ),
+            Self::DiffOtherProduct => Text::new(
+                "kaiji diff で比べた2つの開示書の製造業者名/サービス事業者名または製品名が違います。同じ製品の旧版と新版を比べているか確認してください。",
+                "The two disclosures given to kaiji diff name another organisation or product. Check that you compare an old and a new version of one product.",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",
