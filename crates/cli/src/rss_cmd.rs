@@ -214,6 +214,9 @@ fn risk(args: &RiskArgs, out: &mut Out) -> Result<Outcome, UserError> {
         formula,
         threshold: args.threshold.unwrap_or(formula.default_threshold()),
     };
+    if let Some(warning) = settings.threshold_warning() {
+        out.warn(&warning);
+    }
     let today = crate::review_cmd::review_date(args.today);
     let reg = kaiji_model::rss::register(&profile, &threats, settings, today);
     let lang = out.lang;
