@@ -377,8 +377,13 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
             )
         ));
         for touch in &review.gl {
-            let title = touch.title.as_ref().map_or("", |t| out.t(t));
-            out.line(format!("    {} {title} ({})", touch.id, touch.departures));
+            // A part's title begins with its name; a chapter is named by its name and title.
+            let label = match &touch.title {
+                Some(title) if !touch.id.contains(' ') => out.t(title).to_owned(),
+                Some(title) => format!("{} {}", out.t(&touch.name), out.t(title)),
+                None => out.t(&touch.name).to_owned(),
+            };
+            out.line(format!("    {label} ({})", touch.departures));
         }
     }
     for f in &review.findings {

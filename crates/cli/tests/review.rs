@@ -988,3 +988,54 @@ fn vendor_text_is_escaped_on_the_terminal() {
     );
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{202e}'));
 }
+
+#[test]
+fn english_review_names_gl_parts_in_english() {
+    let review = [
+        "review",
+        "--policy",
+        "strict",
+        "--lang",
+        "en",
+        "--today",
+        "2026-11-27",
+    ];
+    let out = kaiji()
+        .args(review)
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("    Control part 14 Authentication and authorisation controls"),
+        "{text}"
+    );
+    assert!(text.contains("[GL 6.0: Control part 14]"), "{text}");
+    assert!(!text.contains("システム運用編"), "{text}");
+    // The HTML report (the PDF is built from the same report): the chart and the findings table.
+    let dir = kaiji_test_support::temp_dir();
+    let html = dir.path().join("r.html");
+    kaiji()
+        .args(review)
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .arg("-o")
+        .arg(&html)
+        .assert()
+        .code(1);
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        html.contains("Control part 7 Information handling"),
+        "{html}"
+    );
+    assert!(!html.contains("システム運用編"), "{html}");
+    // In Japanese the ids read as they are.
+    kaiji()
+        .args(["review", "--policy", "strict", "--today", "2026-11-27"])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("    システム運用編 14 認証・認可"))
+        .stdout(predicate::str::contains("Control part").not());
+}
