@@ -1,6 +1,6 @@
 //! `kaiji review` and `kaiji policy`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{
@@ -52,8 +52,47 @@ pub(crate) fn render_error(e: &kaiji_report::Error) -> UserError {
     UserError::new(e.message(Lang::Ja), e.message(Lang::En))
 }
 
+/// A file as the file system knows it, so that `a.json` and `./a.json` are one.
+fn file_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Warns (standard error) about each file named again: it would be counted twice.
+pub(crate) fn warn_repeated_files(paths: &[PathBuf], out: &Out) {
+    let keys: Vec<PathBuf> = paths.iter().map(|p| file_key(p)).collect();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(first) = keys[..i].iter().position(|k| k == key) {
+            let (a, b) = (paths[first].display(), paths[i].display());
+            out.warn(&Text::new(
+                format!("同じファイルが2回指定されています: {a} と {b}"),
+                format!("the same file is named twice: {a} and {b}"),
+            ));
+        }
+    }
+}
+
+/// Warns (standard error) about two files (not one file named twice) that disclose the same
+/// organisation, product and version: a review or comparison would count that release twice.
+pub(crate) fn warn_repeated_products(docs: &[(&Path, &Disclosure)], out: &Out) {
+    for (i, (path, doc)) in docs.iter().enumerate() {
+        let earlier = docs[..i].iter().find(|(p, d)| {
+            file_key(p) != file_key(path)
+                && kaiji_model::disclosure::same_release(&d.subject, &doc.subject)
+        });
+        if let Some((first, _)) = earlier {
+            let s = &doc.subject;
+            let release = format!("{} {} {}", s.organisation, s.product, s.version);
+            let (a, b) = (first.display(), path.display());
+            out.warn(&Text::new(
+                format!("{a} と {b} は同じ製品・バージョンの開示書です({release})"),
+                format!("{a} and {b} disclose the same product and version ({release})"),
+            ));
+        }
+    }
+}
+
 /// Reads disclosures; every unreadable file is reported, then the command fails.
-fn read_documents(paths: &[std::path::PathBuf]) -> Result<Vec<Disclosure>, UserError> {
+fn read_documents(paths: &[PathBuf]) -> Result<Vec<Disclosure>, UserError> {
     let mut docs = Vec::new();
     let (mut failed, mut failed_en) = (Vec::new(), Vec::new());
     for path in paths {
@@ -87,7 +126,11 @@ pub(crate) fn compare(
         today: review_date(args.today),
         max_age_days: None,
     };
+    warn_repeated_files(&args.files, out);
     let docs = read_documents(&args.files)?;
+    let named: Vec<(&Path, &Disclosure)> =
+        args.files.iter().map(PathBuf::as_path).zip(&docs).collect();
+    warn_repeated_products(&named, out);
     let c = kaiji_model::review::compare(&docs, registry, &policy, options)?;
     let lang = out.lang;
     let bytes: Vec<u8> = match choice {
@@ -217,6 +260,7 @@ pub(crate) fn review(
         today: review_date(args.today),
         max_age_days: args.max_age,
     };
+    warn_repeated_files(&args.files, out);
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
     // the others, then the run exits 2.
     let reviewer = kaiji_model::review::Reviewer::new(registry, &policy);
@@ -249,6 +293,13 @@ pub(crate) fn review(
             }
         }
     }
+    let read: Vec<(&Path, &Disclosure)> = args
+        .files
+        .iter()
+        .zip(&results)
+        .filter_map(|(path, (_, r))| Some((path.as_path(), &r.as_ref().ok()?.0)))
+        .collect();
+    warn_repeated_products(&read, out);
     let mut reviews: Vec<(String, &Disclosure, &Review)> = Vec::new();
     let mut failed: Vec<&Text> = Vec::new();
     for (file, result) in &results {

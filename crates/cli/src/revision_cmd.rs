@@ -67,6 +67,7 @@ pub(crate) fn diff(
     let choice = args
         .out
         .choose("diff", kaiji_report::DIFF_FORMATS, Choice::Text)?;
+    crate::review_cmd::warn_repeated_files(&[args.old.clone(), args.new.clone()], out);
     let old = read_document(&args.old)?;
     let new = read_document(&args.new)?;
     let d = kaiji_model::disclosure::diff(&old, &new, registry);

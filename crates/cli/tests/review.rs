@@ -1039,3 +1039,57 @@ fn english_review_names_gl_parts_in_english() {
         .stdout(predicate::str::contains("    システム運用編 14 認証・認可"))
         .stdout(predicate::str::contains("Control part").not());
 }
+
+#[test]
+fn the_same_file_or_release_twice_is_warned_about_and_the_exit_code_stays() {
+    let dir = kaiji_test_support::temp_dir();
+    let copy = dir.path().join("copy.kaiji.json");
+    std::fs::copy(root().join("examples/pacs-mds-5.0h.kaiji.json"), &copy).unwrap();
+    let doc = "examples/pacs-mds-5.0h.kaiji.json";
+    let twice = "examples/../examples/pacs-mds-5.0h.kaiji.json";
+    // review: the same file under two names, and a copy (another file, the same release).
+    kaiji()
+        .args(["review", "--today", "2026-11-27", doc, twice])
+        .arg(&copy)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(format!(
+            "kaiji: 警告: 同じファイルが2回指定されています: {doc} と {twice}"
+        )))
+        .stderr(predicate::str::contains(
+            "は同じ製品・バージョンの開示書です(株式会社サンプルメディカルイメージング SampleView PACS 9.2.0)",
+        ));
+    // compare, in English; the JSON on stdout stays clean.
+    let out = kaiji()
+        .args(["compare", "--lang", "en", "--format", "json", doc])
+        .arg(&copy)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "disclose the same product and version (株式会社サンプルメディカルイメージング SampleView PACS 9.2.0)",
+        ))
+        .stderr(predicate::str::contains("the same file").not())
+        .get_output()
+        .clone();
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    // validate and diff name a file twice.
+    kaiji()
+        .args(["validate", doc, doc])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "同じファイルが2回指定されています",
+        ));
+    kaiji()
+        .args(["diff", "--lang", "en", doc, twice])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("the same file is named twice"));
+    // Two releases of one product are not a repeat.
+    kaiji()
+        .args(["review", "--today", "2026-11-27"])
+        .args([doc, "examples/pacs-mds-4.1.kaiji.json"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+}

@@ -301,3 +301,16 @@ fn diff_of_two_products_warns_and_names_both() {
     same.subject.product = old.subject.product.to_uppercase().replace(' ', "  ");
     assert!(diff(&old, &same, &registry).findings.is_empty());
 }
+
+#[test]
+fn one_release_is_one_organisation_product_and_version() {
+    use kaiji_model::disclosure::{same_product, same_release};
+    let a = example("pacs-mds-5.0h.kaiji.json").subject;
+    let mut b = a.clone();
+    b.product = format!(" {} ", a.product.to_lowercase());
+    assert!(same_product(&a, &b) && same_release(&a, &b));
+    b.version = "9.2.1".into();
+    assert!(same_product(&a, &b) && !same_release(&a, &b));
+    b.organisation = "株式会社ほかのメーカー".into();
+    assert!(!same_product(&a, &b));
+}

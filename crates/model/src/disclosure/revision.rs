@@ -371,13 +371,24 @@ fn name_key(s: &str) -> String {
         .collect()
 }
 
+/// Whether two covers name one organisation and product (compared without spaces, letter case
+/// or the company form).
+pub fn same_product(a: &crate::disclosure::Subject, b: &crate::disclosure::Subject) -> bool {
+    name_key(&a.organisation) == name_key(&b.organisation)
+        && name_key(&a.product) == name_key(&b.product)
+}
+
+/// Whether two covers name one organisation, product and version: two disclosures of one
+/// release, which a review or comparison would count twice.
+pub fn same_release(a: &crate::disclosure::Subject, b: &crate::disclosure::Subject) -> bool {
+    same_product(a, b) && a.version.trim() == b.version.trim()
+}
+
 /// `diff-other-product` when the two documents name another organisation or product: what the
 /// diff shows then are not changes of one product.
 fn other_product(old: &Disclosure, new: &Disclosure) -> Option<Finding> {
     let (o, n) = (&old.subject, &new.subject);
-    let same = name_key(&o.organisation) == name_key(&n.organisation)
-        && name_key(&o.product) == name_key(&n.product);
-    if same {
+    if same_product(o, n) {
         return None;
     }
     let side = |s: &crate::disclosure::Subject| {
