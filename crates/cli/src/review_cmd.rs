@@ -42,9 +42,19 @@ fn load_policy(name_or_path: &str) -> Result<Policy, UserError> {
 /// A file's document and its review, or why it could not be read.
 type Reviewed = Result<(Disclosure, Review), Text>;
 
-/// `--today`, or the clock's date.
-pub(crate) fn review_date(today: Option<IsoDate>) -> jiff::civil::Date {
-    today.map_or_else(|| jiff::Zoned::now().date(), IsoDate::date)
+/// `--today`, or the clock's date. A `--today` more than 20 years after the clock's date
+/// (9999-12-31) is warned about: every expiry and end of support before it looks past.
+pub(crate) fn review_date(today: Option<IsoDate>, out: &Out) -> jiff::civil::Date {
+    let clock = jiff::Zoned::now().date();
+    if let Some(given) = today
+        && kaiji_model::diag::far_future(given.date(), clock)
+    {
+        out.warn(&Text::new(
+            format!("--today {given} は今日({clock})の20年以上先です。期限やサポート終了はすべて過ぎたものとして扱われます"),
+            format!("--today {given} is more than 20 years after today ({clock}); every expiry and end of support before it counts as past"),
+        ));
+    }
+    today.map_or(clock, IsoDate::date)
 }
 
 /// The render layer's error as the user's: an unsupported format is a usage error.
@@ -123,7 +133,7 @@ pub(crate) fn compare(
         .choose("compare", kaiji_report::COMPARE_FORMATS, Choice::Text)?;
     let policy = load_policy(&args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
-        today: review_date(args.today),
+        today: review_date(args.today, out),
         max_age_days: None,
     };
     warn_repeated_files(&args.files, out);
@@ -257,7 +267,7 @@ pub(crate) fn review(
         .choose("review", kaiji_report::REVIEW_FORMATS, Choice::Text)?;
     let policy = load_policy(&args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
-        today: review_date(args.today),
+        today: review_date(args.today, out),
         max_age_days: args.max_age,
     };
     warn_repeated_files(&args.files, out);

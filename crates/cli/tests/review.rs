@@ -1093,3 +1093,43 @@ fn the_same_file_or_release_twice_is_warned_about_and_the_exit_code_stays() {
         .code(0)
         .stderr(predicate::str::is_empty());
 }
+
+#[test]
+fn dates_far_ahead_are_warned_about_and_the_exit_code_stays() {
+    // --today far ahead: a warning on stderr, the review goes on.
+    kaiji()
+        .args(["review", "--today", "9999-12-31", "--lang", "en"])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "kaiji: warning: --today 9999-12-31 is more than 20 years after today",
+        ));
+    // A cover date after today: a warning finding of validate (exit 0).
+    let dir = kaiji_test_support::temp_dir();
+    let mut doc = kaiji_test_support::json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    doc["subject"]["date"] = "9999-12-31".into();
+    let path = dir.path().join("future.kaiji.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    kaiji()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "/subject/date: 警告[future-date]: 作成日 9999-12-31 は今日より後の日付です",
+        ));
+    // A waiver without a real end: policy check names it.
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "id: p\ntitle: {ja: a, en: a}\napplies_to: [jahis-mds-sds]\nrules:\n  - {id: r, select: {sections: [C14]}, require: [yes]}\nwaivers:\n  - {item: MDS-C14-02, reason: r, expires: 9999-12-31}\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["policy", "check"])
+        .arg(&policy)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("[future-date]"));
+}

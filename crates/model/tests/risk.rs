@@ -437,3 +437,23 @@ fn a_threshold_off_the_scale_is_warned_about() {
     assert!(!reg.risks.is_empty());
     assert_eq!(reg.above_threshold(), 0);
 }
+
+#[test]
+fn an_end_of_support_decades_ahead_is_a_warning() {
+    let mut p = example();
+    p.devices[0].support_end = Some("9999-12-31".parse().unwrap());
+    let found = codes(&p);
+    assert!(
+        found.contains(&(
+            kaiji_model::Code::FutureDate,
+            "/devices/0/support_end".to_owned()
+        )),
+        "{found:?}"
+    );
+    // The example's 2030-03-31 is a plan, not a placeholder.
+    assert!(
+        !codes(&example())
+            .iter()
+            .any(|(c, _)| *c == kaiji_model::Code::FutureDate)
+    );
+}

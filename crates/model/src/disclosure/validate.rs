@@ -296,6 +296,19 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
                     format!("date {s:?} is not a YYYY-MM-DD date"),
                 ),
             ));
+        } else if field == SubjectField::Date
+            && let Some(Value::String(s)) = subject.get(key)
+            && let Ok(date) = s.parse::<IsoDate>()
+            && date.date() > jiff::Zoned::now().date()
+        {
+            out.push(Finding::new(
+                Code::FutureDate,
+                Location::pointer(["subject", key]),
+                Text::new(
+                    format!("作成日 {date} は今日より後の日付です"),
+                    format!("the date {date} is after today"),
+                ),
+            ));
         }
     }
 }
