@@ -299,7 +299,7 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
         } else if field == SubjectField::Date
             && let Some(Value::String(s)) = subject.get(key)
             && let Ok(date) = s.parse::<IsoDate>()
-            && date.date() > jiff::Zoned::now().date()
+            && after_today(date.date())
         {
             out.push(Finding::new(
                 Code::FutureDate,
@@ -311,6 +311,13 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
             ));
         }
     }
+}
+
+/// Whether a date lies after today by the clock. A day of slack: a vendor in Tokyo dates its
+/// cover by Japanese time, which can be tomorrow for a clock set to UTC.
+fn after_today(date: jiff::civil::Date) -> bool {
+    let today = jiff::Zoned::now().date();
+    today.tomorrow().is_ok_and(|tomorrow| date > tomorrow)
 }
 
 /// The finding for an empty cover field.
