@@ -49,6 +49,63 @@ pub enum IssueCode {
     MappingGap,
 }
 
+impl IssueCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// What the code means and what to do about it (`kaiji explain` shows it).
+    pub fn description(self) -> Text {
+        let (ja, en) = match self {
+            Self::DuplicateId => (
+                "一意でなければならない id が2回以上あります。どちらかの id を直してください。",
+                "An id occurs more than once where it must be unique. Change one of them.",
+            ),
+            Self::BadId => (
+                "id が空か、前後に空白があります。",
+                "An id is empty or has white space around it.",
+            ),
+            Self::BadForm => (
+                "様式がないか、チェックリストの様式(MDS/SDS)のどれでもありません。",
+                "A form is missing or is not one of the checklist's forms (MDS/SDS).",
+            ),
+            Self::EmptyText => (
+                "項目の言い換え(paraphrase)が空です。日本語と英語の両方を書いてください。",
+                "A paraphrase is empty. Write both the Japanese and the English text.",
+            ),
+            Self::BadRule => (
+                "規則が成り立ちません: 項目が許さない回答、自分自身への条件、別の様式の項目への条件のいずれかです。",
+                "A rule cannot hold: an answer the item does not allow, a condition on itself, or on an item of another form.",
+            ),
+            Self::UnknownEntry => (
+                "規則・オーバーレイ・対応表が、存在しない項目や箇所を挙げています。",
+                "A rule, overlay or mapping names an item or entry that does not exist.",
+            ),
+            Self::UnknownCatalog => (
+                "参照先のカタログ(base、from、to)が読み込まれていないか、種類が違います。--catalog-file で読み込んでください。",
+                "A base, from or to catalog is not loaded, or is of the wrong kind. Load it with --catalog-file.",
+            ),
+            Self::BadMark => (
+                "オーバーレイの印が互いに矛盾しています(例: リモートサービスに関係しない項目が通信方式の項目)。",
+                "An overlay's marks contradict each other (for example an item unrelated to the remote service marked as a communication-method item).",
+            ),
+            Self::BadParent => (
+                "親の箇所がないか、親子関係が循環しています。",
+                "A parent is missing, or parents form a cycle.",
+            ),
+            Self::BadRelation => (
+                "対応表の関係(same、renamed、split、merged、new、removed)が id の数と合いません。",
+                "A mapping entry's relation (same, renamed, split, merged, new, removed) does not fit its ids.",
+            ),
+            Self::MappingGap => (
+                "版から版への対応表が、ある項目を扱っていません。移行でその項目が失われないよう、関係を書いてください。",
+                "A revision-to-revision mapping leaves an item out. Give its relation, so that migration does not lose it.",
+            ),
+        };
+        Text::new(ja, en)
+    }
+}
+
 /// One problem in a catalog, with the place in the file a person can find.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
@@ -381,6 +438,23 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
                     format!("{side} item {} is missing from the mapping", item.id),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use strum::IntoEnumIterator;
+
+    use super::IssueCode;
+
+    #[test]
+    fn every_issue_code_is_documented_in_both_languages() {
+        for code in IssueCode::iter() {
+            let d = code.description();
+            assert!(!d.ja.is_empty() && !d.en.is_empty(), "{code}");
+            assert!(d.ja.ends_with('。') && d.en.ends_with('.'), "{code}");
+            assert_eq!(code.as_str(), code.to_string());
         }
     }
 }

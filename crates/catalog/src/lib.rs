@@ -10,6 +10,7 @@ mod id;
 mod load;
 mod model;
 mod registry;
+mod syntax;
 mod text;
 
 pub use builtin::BUILTIN;
@@ -22,24 +23,21 @@ pub use model::{
     Section,
 };
 pub use registry::{ItemView, Registry, RssMark};
+pub use syntax::{ErrorKind, Position, SyntaxError, parse_json, parse_yaml, strip_bom};
 pub use text::{Lang, Text};
 
-/// Errors of loading catalogs. Each names the file and, where it can, the line.
+/// Errors of loading catalogs. Each names the file and, where it can, the line; the text is
+/// written once, in both languages ([`Error::text`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("{origin}{}: {}", .location.map(|(l, c)| format!(" {l}行{c}列")).unwrap_or_default(), .message)]
-    Yaml {
-        origin: String,
-        /// Line and column, 1-based.
-        location: Option<(usize, usize)>,
-        message: String,
-    },
+    #[error("{}", .error.located(.origin).ja)]
+    Syntax { origin: String, error: SyntaxError },
     #[error("{origin}: {}", .message.ja)]
     Invalid { origin: String, message: Text },
-    #[error("{what} が不正です: {value:?}")]
+    #[error("{}", Error::text(self).ja)]
     InvalidId { what: &'static str, value: String },
-    #[error("{origin}: {key} は既に {existing} から読み込まれています")]
+    #[error("{}", Error::text(self).ja)]
     Duplicate {
         key: String,
         origin: String,
@@ -47,50 +45,50 @@ pub enum Error {
     },
 }
 
-/// serde's messages end in " at line N column M"; kaiji puts the place first, once.
-pub(crate) fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
-}
-
 impl Error {
-    fn yaml(origin: &str, e: serde_yaml_ng::Error) -> Self {
-        Self::Yaml {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: strip_position(&e.to_string()),
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Syntax { origin, error } => error.located(origin),
+            Self::Invalid { origin, message } => Text::new(
+                format!("{origin}: {}", message.ja),
+                format!("{origin}: {}", message.en),
+            ),
+            Self::InvalidId { what, value } => {
+                let ja = match *what {
+                    "catalog id" => "カタログ id",
+                    "catalog revision" => "カタログの版",
+                    "item id" => "項目 id",
+                    other => other,
+                };
+                Text::new(
+                    format!("{ja} が不正です: {value:?}"),
+                    format!("invalid {what}: {value:?}"),
+                )
+            }
+            Self::Duplicate {
+                key,
+                origin,
+                existing,
+            } => Text::new(
+                format!("{origin}: {key} は既に {existing} から読み込まれています"),
+                format!("{origin}: {key} is already loaded from {existing}"),
+            ),
         }
     }
 
     /// The message in the chosen language.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::Ja) => self.to_string(),
-            (
-                Self::Yaml {
-                    origin,
-                    location,
-                    message,
-                },
-                Lang::En,
-            ) => match location {
-                Some((l, c)) => format!("{origin} line {l} column {c}: {message}"),
-                None => format!("{origin}: {message}"),
-            },
-            (Self::Invalid { origin, message }, Lang::En) => format!("{origin}: {}", message.en),
-            (Self::InvalidId { what, value }, Lang::En) => format!("invalid {what}: {value:?}"),
-            (
-                Self::Duplicate {
-                    key,
-                    origin,
-                    existing,
-                },
-                Lang::En,
-            ) => {
-                format!("{origin}: {key} is already loaded from {existing}")
+        self.text().get(lang).to_owned()
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Syntax { .. } | Self::Invalid { .. } | Self::InvalidId { .. } => {
+                ErrorKind::BadInput
             }
+            Self::Duplicate { .. } => ErrorKind::Conflict,
         }
     }
 }

@@ -68,13 +68,13 @@ pub(crate) fn parse_source(origin: &str, text: Source<'_>) -> Result<Catalog, Er
 
 fn read<F: for<'de> Deserialize<'de>>(origin: &str, text: Source<'_>) -> Result<F, Error> {
     match text {
-        Source::Yaml(yaml) => serde_yaml_ng::from_str(yaml).map_err(|e| Error::yaml(origin, e)),
-        Source::Json(json) => serde_json::from_str(json).map_err(|e| Error::Yaml {
-            origin: origin.to_owned(),
-            location: Some((e.line(), e.column())),
-            message: crate::strip_position(&e.to_string()),
-        }),
+        Source::Yaml(yaml) => crate::parse_yaml(yaml),
+        Source::Json(json) => crate::parse_json(json),
     }
+    .map_err(|error| Error::Syntax {
+        origin: origin.to_owned(),
+        error,
+    })
 }
 
 /// Declares a catalog file type: the common header fields plus the kind's own fields, with

@@ -88,34 +88,11 @@ pub(crate) fn resolve<'r>(registry: &'r Registry, text: &str) -> Result<&'r Cata
     })
 }
 
-#[derive(Serialize)]
-struct ListRow<'a> {
-    key: String,
-    id: &'a str,
-    kind: String,
-    version: &'a str,
-    revision: &'a str,
-    entries: usize,
-    confidence: String,
-    title: &'a str,
-    origin: &'a str,
-}
-
 fn list(registry: &Registry, format: Format, out: &mut Out) {
-    let rows: Vec<ListRow<'_>> = registry
+    let rows: Vec<kaiji_model::api::CatalogRow> = registry
         .catalogs()
         .iter()
-        .map(|c| ListRow {
-            key: c.key(),
-            id: &c.header.id,
-            kind: c.kind().to_string(),
-            version: &c.header.version,
-            revision: &c.header.revision,
-            entries: c.len(),
-            confidence: c.header.confidence.to_string(),
-            title: out.t(&c.header.title),
-            origin: &c.origin,
-        })
+        .map(|c| kaiji_model::api::CatalogRow::new(c, out.lang))
         .collect();
     if format == Format::Json {
         out.json(&rows);
@@ -136,7 +113,7 @@ fn list(registry: &Registry, format: Format, out: &mut Out) {
         .unwrap_or(0);
     let kind_width = rows
         .iter()
-        .map(|r| width(&r.kind))
+        .map(|r| width(&r.kind.to_string()))
         .chain([width(header[1])])
         .max()
         .unwrap_or(0);
@@ -152,9 +129,9 @@ fn list(registry: &Registry, format: Format, out: &mut Out) {
         out.line(format!(
             "{}  {}  {:>5}  {}  {}",
             pad(&r.key, key_width),
-            pad(&r.kind, kind_width),
+            pad(&r.kind.to_string(), kind_width),
             r.entries,
-            pad(&r.confidence, 5),
+            pad(&r.confidence.to_string(), 5),
             r.title
         ));
     }

@@ -37,7 +37,7 @@ fn collect(
             disclosure: s
                 .disclosure
                 .as_deref()
-                .map(|rel| read_document(&base.join(rel)).map_err(|e| e.0)),
+                .map(|rel| read_document(&base.join(rel)).map_err(|e| e.text)),
             profile_checks: s.remote_profile.as_deref().map(|rel| {
                 let path = base.join(rel);
                 let profile = read_text(&path).and_then(|text| {
@@ -48,7 +48,7 @@ fn collect(
                 });
                 profile
                     .map(|p| kaiji_model::rss::check_profile(&p, advisories, today))
-                    .map_err(|e| e.0)
+                    .map_err(|e| e.text)
             }),
         })
         .collect()

@@ -60,15 +60,21 @@ pub(crate) fn read_text(path: &Path) -> Result<String, UserError> {
     })
 }
 
+/// Prefixes an error with the file it is about.
+pub(crate) fn in_file(path: &Path, e: impl Into<UserError>) -> UserError {
+    let shown = path.display();
+    e.into().map_text(|text| {
+        kaiji_catalog::Text::new(
+            format!("{shown}: {}", text.ja),
+            format!("{shown}: {}", text.en),
+        )
+    })
+}
+
 /// Reads a disclosure document, with errors that name the path (and line and column).
 pub(crate) fn read_document(path: &Path) -> Result<kaiji_model::Disclosure, UserError> {
     let text = read_text(path)?;
-    kaiji_model::Disclosure::from_json(&text).map_err(|e| {
-        UserError::new(
-            format!("{}: {}", path.display(), e.message(kaiji_catalog::Lang::Ja)),
-            format!("{}: {}", path.display(), e.message(kaiji_catalog::Lang::En)),
-        )
-    })
+    kaiji_model::Disclosure::from_json(&text).map_err(|e| in_file(path, e))
 }
 
 /// Reads advisories (CISA KEV or OSV JSON) from files and directories, all into one list: a

@@ -15,7 +15,7 @@ mod xlsx_cmd;
 use std::{io::Write, process::ExitCode};
 
 use clap::{ArgAction, CommandFactory, FromArgMatches};
-use kaiji_catalog::{Lang, Registry, Text};
+use kaiji_catalog::{ErrorKind, Registry, Text};
 
 use crate::cli::{Cli, Command};
 
@@ -28,25 +28,48 @@ enum Outcome {
     Findings,
 }
 
-/// An error to show the user, in both languages; always exit code 2 (bad input or usage).
+/// An error to show the user, in both languages; always exit code 2 (bad input or usage). The
+/// kind of the library error it came from is kept, for callers that answer by kind.
 #[derive(Debug)]
-struct UserError(Text);
+struct UserError {
+    #[allow(
+        dead_code,
+        reason = "kept for the server, which maps kinds to HTTP statuses"
+    )]
+    kind: ErrorKind,
+    text: Text,
+}
 
 impl UserError {
     fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self(Text::new(ja, en))
+        Self {
+            kind: ErrorKind::BadInput,
+            text: Text::new(ja, en),
+        }
+    }
+
+    fn of(kind: ErrorKind, text: Text) -> Self {
+        Self { kind, text }
+    }
+
+    /// The same error, its text changed (a file name put before it, a hint after it).
+    fn map_text(self, f: impl FnOnce(Text) -> Text) -> Self {
+        Self {
+            kind: self.kind,
+            text: f(self.text),
+        }
     }
 }
 
 impl From<kaiji_catalog::Error> for UserError {
     fn from(e: kaiji_catalog::Error) -> Self {
-        Self::new(e.message(Lang::Ja), e.message(Lang::En))
+        Self::of(e.kind(), e.text())
     }
 }
 
 impl From<kaiji_model::Error> for UserError {
     fn from(e: kaiji_model::Error) -> Self {
-        Self::new(e.message(Lang::Ja), e.message(Lang::En))
+        Self::of(e.kind(), e.text())
     }
 }
 
@@ -88,7 +111,7 @@ fn main() -> ExitCode {
     match result.and_then(|outcome| written.map(|()| outcome)) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
-        Err(UserError(message)) => {
+        Err(UserError { text: message, .. }) => {
             let label = Text::new("エラー", "error");
             // Nothing sensible is left to do if stderr itself is gone.
             let _ = writeln!(

@@ -59,7 +59,7 @@ pub(crate) fn review_date(today: Option<IsoDate>, out: &Out) -> jiff::civil::Dat
 
 /// The render layer's error as the user's: an unsupported format is a usage error.
 pub(crate) fn render_error(e: &kaiji_report::Error) -> UserError {
-    UserError::new(e.message(Lang::Ja), e.message(Lang::En))
+    UserError::of(e.kind(), e.text())
 }
 
 /// A file as the file system knows it, so that `a.json` and `./a.json` are one.
@@ -109,8 +109,8 @@ fn read_documents(paths: &[PathBuf]) -> Result<Vec<Disclosure>, UserError> {
         match read_document(path) {
             Ok(doc) => docs.push(doc),
             Err(e) => {
-                failed.push(e.0.ja);
-                failed_en.push(e.0.en);
+                failed.push(e.text.ja);
+                failed_en.push(e.text.en);
             }
         }
     }
@@ -197,6 +197,10 @@ fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
         if ja { "方針" } else { "policy" },
         c.policy
     ));
+    text.push_str(&format!(
+        "  {}\n",
+        kaiji_model::review::Comparison::definitions().get(lang)
+    ));
     for (i, v) in c.vendors.iter().enumerate() {
         let s = v.totals.score;
         text.push_str(&format!(
@@ -271,9 +275,27 @@ pub(crate) fn review(
         max_age_days: args.max_age,
     };
     warn_repeated_files(&args.files, out);
+    // The vendors' remote service profiles: their connection checks join the reviews of their
+    // disclosures (the reviewer decides which).
+    let advisories = crate::files::read_advisories(&args.advisories)?;
+    let mut profiles = Vec::new();
+    for path in &args.rss_profiles {
+        let origin = path.display().to_string();
+        let profile = kaiji_model::rss::Profile::parse(&origin, &read_text(path)?)?;
+        profiles.push((origin, profile));
+    }
+    let services: Vec<kaiji_model::review::RemoteService<'_>> = profiles
+        .iter()
+        .map(|(origin, profile)| kaiji_model::review::RemoteService {
+            origin,
+            profile,
+            advisories: &advisories,
+        })
+        .collect();
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
     // the others, then the run exits 2.
-    let reviewer = kaiji_model::review::Reviewer::new(registry, &policy);
+    let reviewer =
+        kaiji_model::review::Reviewer::new(registry, &policy).with_remote_services(&services);
     let results: Vec<(String, Reviewed)> = args
         .files
         .par_iter()
@@ -282,27 +304,9 @@ pub(crate) fn review(
                 let review = reviewer.review(&doc, options);
                 (doc, review)
             });
-            (path.display().to_string(), reviewed.map_err(|e| e.0))
+            (path.display().to_string(), reviewed.map_err(|e| e.text))
         })
         .collect();
-    // The vendors' remote service profiles, checked once, join the reviews of their
-    // disclosures.
-    let advisories = crate::files::read_advisories(&args.advisories)?;
-    let mut profiles = Vec::new();
-    for path in &args.rss_profiles {
-        let profile =
-            kaiji_model::rss::Profile::parse(&path.display().to_string(), &read_text(path)?)?;
-        let checks = kaiji_model::rss::check_profile(&profile, &advisories, options.today);
-        profiles.push((profile, checks));
-    }
-    let mut results = results;
-    for (_, result) in &mut results {
-        if let Ok((doc, review)) = result {
-            for (profile, checks) in &profiles {
-                review.attach_profile_checks(doc, profile, checks);
-            }
-        }
-    }
     let read: Vec<(&Path, &Disclosure)> = args
         .files
         .iter()
@@ -505,7 +509,7 @@ pub(crate) fn policy(
                 {
                     Ok(p) => p,
                     Err(e) => {
-                        out.line(out.t(&e.0));
+                        out.line(out.t(&e.text));
                         unreadable += 1;
                         continue;
                     }

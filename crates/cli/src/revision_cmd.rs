@@ -2,7 +2,6 @@
 
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::disclosure::ChangeKind;
-use serde::Serialize;
 use strum::IntoEnumIterator;
 
 use crate::{
@@ -185,16 +184,6 @@ pub(crate) fn diff(
     })
 }
 
-#[derive(Serialize)]
-struct MigrateJson<'a> {
-    input: String,
-    output: String,
-    to: String,
-    carried: &'a [kaiji_model::disclosure::Carried],
-    review: &'a [kaiji_model::disclosure::NeedsReview],
-    removed: &'a [String],
-}
-
 pub(crate) fn migrate(
     args: &MigrateArgs,
     registry: &Registry,
@@ -207,14 +196,11 @@ pub(crate) fn migrate(
     write_new_file(&args.output, m.document.to_json().as_bytes(), args.force)?;
     let lang = out.lang;
     match args.format.format {
-        crate::cli::Format::Json => out.json(&MigrateJson {
-            input: args.input.display().to_string(),
-            output: args.output.display().to_string(),
-            to: m.document.catalog.to_string(),
-            carried: &m.carried,
-            review: &m.review,
-            removed: &m.removed,
-        }),
+        crate::cli::Format::Json => out.json(&kaiji_model::api::MigrationReport::new(
+            args.input.display().to_string(),
+            args.output.display().to_string(),
+            &m,
+        )),
         crate::cli::Format::Text => {
             out.line(out.t(&Text::new(
                 format!(

@@ -1,6 +1,7 @@
 //! `kaiji rss`: the remote service package.
 
 use kaiji_catalog::{Lang, Registry, Text};
+use kaiji_model::api::ProfileCheck;
 use kaiji_model::rss::{Formula, Profile, RiskSettings};
 
 use crate::{
@@ -135,14 +136,6 @@ fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome,
     Ok(Outcome::Clean)
 }
 
-#[derive(serde::Serialize)]
-struct CheckJson<'a> {
-    file: String,
-    service: &'a str,
-    vendor: &'a str,
-    findings: &'a [kaiji_model::Finding],
-}
-
 fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
     let advisories = crate::files::read_advisories(&args.advisories)?;
     let today = crate::review_cmd::review_date(args.today, out);
@@ -154,14 +147,9 @@ fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
     }
     match args.format.format {
         Format::Json => {
-            let files: Vec<CheckJson<'_>> = checked
+            let files: Vec<ProfileCheck> = checked
                 .iter()
-                .map(|(file, p, findings)| CheckJson {
-                    file: file.clone(),
-                    service: &p.service.name,
-                    vendor: &p.service.vendor,
-                    findings,
-                })
+                .map(|(file, p, findings)| ProfileCheck::new(file, p, findings))
                 .collect();
             out.json(&files);
         }

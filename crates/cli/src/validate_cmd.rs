@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use kaiji_catalog::{Lang, Registry};
-use kaiji_model::{Code, Finding, IsoDate, Severity, disclosure::Subject};
-use serde::Serialize;
+use kaiji_catalog::{Lang, Registry, Text};
+use kaiji_model::{Code, Finding, IsoDate, Severity, api::FileValidation, disclosure::Subject};
 use strum::IntoEnumIterator;
 
 use crate::{
@@ -50,16 +49,6 @@ pub(crate) fn new(args: NewArgs, registry: &Registry, out: &mut Out) -> Result<O
     Ok(Outcome::Clean)
 }
 
-#[derive(Serialize)]
-struct FileReport<'a> {
-    file: String,
-    /// `ok`, `findings` or `error` (could not be read or parsed).
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    findings: &'a [Finding],
-}
-
 pub(crate) fn validate(
     args: ValidateArgs,
     registry: &Registry,
@@ -69,12 +58,8 @@ pub(crate) fn validate(
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {
-            kaiji_model::disclosure::validate_str(&text, registry).map_err(|e| {
-                UserError::new(
-                    format!("{}: {}", path.display(), e.message(Lang::Ja)),
-                    format!("{}: {}", path.display(), e.message(Lang::En)),
-                )
-            })
+            kaiji_model::disclosure::validate_str(&text, registry)
+                .map_err(|e| crate::files::in_file(path, e))
         });
         results.push((path.display().to_string(), outcome));
     }
@@ -88,25 +73,11 @@ pub(crate) fn validate(
 
     match args.format.format {
         Format::Json => {
-            let reports: Vec<FileReport<'_>> = results
+            let reports: Vec<FileValidation> = results
                 .iter()
                 .map(|(file, r)| match r {
-                    Ok(findings) => FileReport {
-                        file: file.clone(),
-                        status: if findings.is_empty() {
-                            "ok"
-                        } else {
-                            "findings"
-                        },
-                        error: None,
-                        findings,
-                    },
-                    Err(e) => FileReport {
-                        file: file.clone(),
-                        status: "error",
-                        error: Some(out.t(&e.0)),
-                        findings: &[],
-                    },
+                    Ok(findings) => FileValidation::checked(file, findings),
+                    Err(e) => FileValidation::failed(file, out.t(&e.text)),
                 })
                 .collect();
             out.json(&reports);
@@ -117,7 +88,11 @@ pub(crate) fn validate(
                     Ok(findings) => print_findings(file, findings, out),
                     Err(e) => {
                         let label = out.pick("読み込みエラー", "input error");
-                        let message = out.t(&e.0);
+                        // The line names the file once.
+                        let message = out.t(&e.text);
+                        let message = message
+                            .strip_prefix(&format!("{file}: "))
+                            .unwrap_or(message);
                         out.line(format!("{file}: {label}: {message}"));
                     }
                 }
@@ -166,35 +141,47 @@ fn print_findings(file: &str, findings: &[Finding], out: &mut Out) {
     }
 }
 
+/// Every code kaiji prints: the findings of documents, reviews and checks, then the issues of
+/// `kaiji catalog check` (a name can stand in both lists, with the same sense).
+fn every_code() -> Vec<(&'static str, Text, Text)> {
+    let catalog_label = Text::new("カタログ", "catalog");
+    Code::iter()
+        .map(|c| (c.as_str(), c.severity().label(), c.description()))
+        .chain(
+            kaiji_catalog::IssueCode::iter()
+                .map(|c| (c.as_str(), catalog_label.clone(), c.description())),
+        )
+        .collect()
+}
+
 pub(crate) fn explain(args: &ExplainArgs, out: &mut Out) -> Result<Outcome, UserError> {
-    let Some(code) = &args.code else {
-        for code in Code::iter() {
-            let label = code.severity().label();
+    let codes = every_code();
+    let Some(wanted) = &args.code else {
+        for (code, label, description) in &codes {
             out.line(format!(
-                "{:<24} {:<6} {}",
-                code.as_str(),
-                out.t(&label),
-                first_sentence(out.t(&code.description()))
+                "{:<24} {} {}",
+                code,
+                crate::output::pad(out.t(label), 8),
+                first_sentence(out.t(description))
             ));
         }
         return Ok(Outcome::Clean);
     };
-    let code: Code = code.parse().map_err(|_| {
-        let known: Vec<&str> = Code::iter().map(Code::as_str).collect();
-        UserError::new(
+    let found: Vec<_> = codes.iter().filter(|(c, _, _)| c == wanted).collect();
+    if found.is_empty() {
+        let known: Vec<&str> = codes.iter().map(|(c, _, _)| *c).collect();
+        return Err(UserError::new(
             format!(
-                "指摘コード {code} はありません。コード: {}",
+                "指摘コード {wanted} はありません。コード: {}",
                 known.join(", ")
             ),
-            format!("no finding code {code}. Codes: {}", known.join(", ")),
-        )
-    })?;
-    out.line(format!(
-        "{} ({})",
-        code.as_str(),
-        out.t(&code.severity().label())
-    ));
-    out.line(format!("  {}", out.t(&code.description())));
+            format!("no finding code {wanted}. Codes: {}", known.join(", ")),
+        ));
+    }
+    for (code, label, description) in found {
+        out.line(format!("{code} ({})", out.t(label)));
+        out.line(format!("  {}", out.t(description)));
+    }
     Ok(Outcome::Clean)
 }
 

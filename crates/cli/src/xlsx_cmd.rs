@@ -6,10 +6,12 @@ use std::{
 };
 
 use kaiji_catalog::{Registry, Text};
-use kaiji_model::{Disclosure, Finding};
+use kaiji_model::{
+    Disclosure, DocKind, Finding,
+    api::{ImportedDocument, ImportedFile},
+};
 use kaiji_xlsx::{ImportOptions, Imported};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::{
     Outcome, UserError,
@@ -20,21 +22,8 @@ use crate::{
 
 impl From<kaiji_xlsx::Error> for UserError {
     fn from(e: kaiji_xlsx::Error) -> Self {
-        Self::new(
-            e.message(kaiji_catalog::Lang::Ja),
-            e.message(kaiji_catalog::Lang::En),
-        )
+        Self::of(e.kind(), e.text())
     }
-}
-
-/// Prefixes an error with the file it is about.
-fn in_file(path: &Path, e: impl Into<UserError>) -> UserError {
-    let UserError(text) = e.into();
-    let shown = path.display();
-    UserError::new(
-        format!("{shown}: {}", text.ja),
-        format!("{shown}: {}", text.en),
-    )
 }
 
 /// Whether a path names a workbook kaiji reads (Excel's lock files, `~$book.xlsx`, do not).
@@ -67,8 +56,9 @@ fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut out)
-                .map_err(|e| in_file(input, UserError::new(e.to_string(), e.to_string())))?;
+            walk(input, &mut out).map_err(|e| {
+                crate::files::in_file(input, UserError::new(e.to_string(), e.to_string()))
+            })?;
         } else {
             out.push(input.clone());
         }
@@ -80,7 +70,7 @@ fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
 /// worker's core), with what the report needs.
 struct Read {
     sheet: String,
-    kind: String,
+    kind: DocKind,
     catalog: String,
     items: usize,
     findings: Vec<Finding>,
@@ -91,7 +81,7 @@ impl From<Imported> for Read {
     fn from(i: Imported) -> Self {
         Self {
             json: i.document.to_json(),
-            kind: i.document.kind.to_string(),
+            kind: i.document.kind,
             catalog: i.document.catalog.to_string(),
             items: i.document.answers.len(),
             sheet: i.sheet,
@@ -104,24 +94,6 @@ impl From<Imported> for Read {
 struct FileResult {
     path: PathBuf,
     outcome: Result<Vec<(Read, PathBuf)>, UserError>,
-}
-
-#[derive(Serialize)]
-struct FileJson<'a> {
-    file: String,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    documents: Vec<DocJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct DocJson<'a> {
-    sheet: &'a str,
-    output: String,
-    kind: &'a str,
-    catalog: &'a str,
-    findings: &'a [Finding],
 }
 
 pub(crate) fn import(
@@ -171,7 +143,7 @@ pub(crate) fn import(
         let outcome = read_bytes(path, MAX_WORKBOOK_BYTES).and_then(|bytes| {
             kaiji_xlsx::import(&bytes, registry, &options)
                 .map(|docs| docs.into_iter().map(Read::from).collect::<Vec<_>>())
-                .map_err(|e| in_file(path, e))
+                .map_err(|e| crate::files::in_file(path, e))
         });
         if let Some(bar) = &progress {
             bar.inc(1);
@@ -194,7 +166,7 @@ pub(crate) fn import(
         let outcome = outcome.and_then(|docs| {
             if args.output.is_some() && docs.len() > 1 {
                 let sheets: Vec<&str> = docs.iter().map(|d| d.sheet.as_str()).collect();
-                return Err(in_file(
+                return Err(crate::files::in_file(
                     &path,
                     UserError::new(
                         format!("チェックリストが {} 枚あります({}): --sheet で選ぶか --out-dir を使ってください", docs.len(), sheets.join(", ")),
@@ -355,34 +327,25 @@ fn output_path(
 
 fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
     if args.format.format == Format::Json {
-        let files: Vec<FileJson<'_>> = done
+        let files: Vec<ImportedFile> = done
             .iter()
-            .map(|r| match &r.outcome {
-                Ok(docs) => FileJson {
-                    file: r.path.display().to_string(),
-                    status: if docs.iter().any(|(i, _)| !i.findings.is_empty()) {
-                        "findings"
-                    } else {
-                        "ok"
-                    },
-                    error: None,
-                    documents: docs
-                        .iter()
-                        .map(|(i, target)| DocJson {
-                            sheet: &i.sheet,
-                            output: target.display().to_string(),
-                            kind: &i.kind,
-                            catalog: &i.catalog,
-                            findings: &i.findings,
-                        })
-                        .collect(),
-                },
-                Err(e) => FileJson {
-                    file: r.path.display().to_string(),
-                    status: "error",
-                    error: Some(out.t(&e.0)),
-                    documents: Vec::new(),
-                },
+            .map(|r| {
+                let file = r.path.display().to_string();
+                match &r.outcome {
+                    Ok(docs) => ImportedFile::read(
+                        file,
+                        docs.iter()
+                            .map(|(i, target)| ImportedDocument {
+                                sheet: i.sheet.clone(),
+                                output: target.display().to_string(),
+                                kind: i.kind,
+                                catalog: i.catalog.clone(),
+                                findings: i.findings.clone(),
+                            })
+                            .collect(),
+                    ),
+                    Err(e) => ImportedFile::failed(file, out.t(&e.text)),
+                }
             })
             .collect();
         out.json(&files);
@@ -403,7 +366,7 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                         }
                     }
                     let (from, to) = (r.path.display(), target.display());
-                    let kind = i.kind.to_uppercase();
+                    let kind = i.kind.to_string().to_uppercase();
                     let (catalog, items, found) = (&i.catalog, i.items, i.findings.len());
                     let summary = Text::new(
                         format!("{from} → {to}({kind}、{catalog}、{items} 項目、指摘 {found} 件)"),
@@ -414,7 +377,7 @@ fn report(done: &[FileResult], args: &ImportArgs, out: &mut Out) {
                     out.line(out.t(&summary));
                 }
             }
-            Err(e) => failed.push((r.path.display().to_string(), out.t(&e.0).to_owned())),
+            Err(e) => failed.push((r.path.display().to_string(), out.t(&e.text).to_owned())),
         }
     }
     for (_, reason) in &failed {
@@ -441,8 +404,8 @@ pub(crate) fn export(
 ) -> Result<Outcome, UserError> {
     let text = read_text(&args.input)?;
     let doc = Disclosure::from_json(&text).map_err(|e| {
-        let UserError(t) = UserError::from(e);
-        in_file(
+        let UserError { text: t, .. } = UserError::from(e);
+        crate::files::in_file(
             &args.input,
             UserError::new(
                 format!("{}(`kaiji validate` で確認してください)", t.ja),
@@ -491,8 +454,8 @@ pub(crate) fn export(
                 ));
             }
             let bytes = read_bytes(blank, MAX_WORKBOOK_BYTES)?;
-            let (filled, report) =
-                kaiji_xlsx::fill(&doc, &bytes, registry).map_err(|e| in_file(blank, e))?;
+            let (filled, report) = kaiji_xlsx::fill(&doc, &bytes, registry)
+                .map_err(|e| crate::files::in_file(blank, e))?;
             write_new_file(&args.output, &filled, args.force)?;
             for pointer in &report.unplaced {
                 let t = Text::new(
@@ -550,7 +513,8 @@ pub(crate) fn derive(args: &DeriveArgs, out: &mut Out) -> Result<Outcome, UserEr
         publisher: "JAHIS/JIRA".into(),
         source,
     };
-    let yaml = kaiji_xlsx::derive(&bytes, &options).map_err(|e| in_file(&args.blank, e))?;
+    let yaml =
+        kaiji_xlsx::derive(&bytes, &options).map_err(|e| crate::files::in_file(&args.blank, e))?;
     // The derived catalog must load and pass the self-check, like any catalog.
     let catalog = kaiji_catalog::parse(&args.output.display().to_string(), &yaml)?;
     let items = catalog.len();

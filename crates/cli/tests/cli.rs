@@ -539,6 +539,22 @@ fn catalog_outputs_in_json_and_for_every_kind() {
         .unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(rows.as_array().unwrap().len() >= 10);
+    kaiji_test_support::assert_matches_api_schema("catalog-list", &rows);
+    let mds = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "jahis-mds-sds@5.0h")
+        .unwrap();
+    assert_eq!(
+        (&mds["id"], &mds["kind"], &mds["revision"], &mds["origin"]),
+        (
+            &serde_json::json!("jahis-mds-sds"),
+            &serde_json::json!("checklist"),
+            &serde_json::json!("5.0h"),
+            &serde_json::json!("builtin:jahis-mds-sds-5.0h.yaml")
+        )
+    );
     let out = kaiji()
         .args([
             "catalog",
@@ -669,4 +685,57 @@ fn a_byte_order_mark_is_accepted() {
         .arg(&with_bom)
         .assert()
         .success();
+}
+
+/// JSON and YAML errors read in Japanese (with the place first), in English with --lang en, and a
+/// configuration file lists every problem it has.
+#[test]
+fn parser_messages_are_japanese_and_list_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bad.kaiji.json");
+    std::fs::write(&json, "{\"kind\": \"mds\",}").unwrap();
+    kaiji()
+        .arg("validate")
+        .arg(&json)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "bad.kaiji.json: 読み込みエラー: JSON の 1行16列: 末尾に余分なカンマがあります",
+        ))
+        .stdout(predicate::str::contains("trailing comma").not());
+    kaiji()
+        .args(["validate", "--lang", "en"])
+        .arg(&json)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "JSON line 1 column 16: trailing comma",
+        ));
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "id: p\ntitle: {ja: a, en: a}\nrules:\n  - {id: r, select: {}, require: [], weight: 0}\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["policy", "check"])
+        .arg(&policy)
+        .assert()
+        .stdout(predicate::str::contains(
+            "rules[0].weight: 重みは 1 以上にします",
+        ))
+        .stdout(predicate::str::contains(
+            "rules[0].require: 受け入れる回答が1つもありません",
+        ))
+        .stdout(predicate::str::contains(
+            "rules[0].select: 何も選んでいません",
+        ));
+    std::fs::write(&policy, "id: p\ntitle: {ja: a, en: a}\nrule: []\n").unwrap();
+    kaiji()
+        .args(["policy", "check"])
+        .arg(&policy)
+        .assert()
+        .stdout(predicate::str::contains(
+            "3行1列: 不明なフィールド `rule` です",
+        ));
 }

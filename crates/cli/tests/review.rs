@@ -891,15 +891,23 @@ fn vendor_profile_checks_join_the_review_of_that_vendors_disclosures() {
             .iter()
             .map(|f| {
                 format!(
-                    "{} {}",
+                    "{} {}{}",
                     f["code"].as_str().unwrap(),
+                    f["location"]["file"]
+                        .as_str()
+                        .map(|file| format!("{file}: "))
+                        .unwrap_or_default(),
                     f["location"]["pointer"].as_str().unwrap_or("")
                 )
             })
             .collect()
     };
+    // The place is in the profile's file, not an invented pointer into the disclosure.
     assert!(
-        codes(0).contains(&"rss-known-vulnerable /rss/devices/0/firmware".to_owned()),
+        codes(0).contains(
+            &"rss-known-vulnerable examples/rss/pacs-remote-service.yaml: /devices/0/firmware"
+                .to_owned()
+        ),
         "{:?}",
         codes(0)
     );
@@ -1132,4 +1140,46 @@ fn dates_far_ahead_are_warned_about_and_the_exit_code_stays() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("[future-date]"));
+}
+
+/// Every comparison report says what its score and departures mean, and an unanswered cell is
+/// shown as unanswered, not as a departure.
+#[test]
+fn compare_reports_state_the_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        "examples/pacs-mds-4.1.kaiji.json",
+        "examples/pacs-mds-5.0h.kaiji.json",
+    ];
+    let text = kaiji()
+        .args(["compare", "--today", "2026-11-27"])
+        .args(files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("kaiji review と同じ"), "{text}");
+    let html = dir.path().join("c.html");
+    kaiji()
+        .args(["compare", "--today", "2026-11-27", "--lang", "en", "-o"])
+        .arg(&html)
+        .args(files)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Unanswered items are counted as unanswered"),
+        "{page}"
+    );
+    let xlsx = dir.path().join("c.xlsx");
+    kaiji()
+        .args(["compare", "--today", "2026-11-27", "-o"])
+        .arg(&xlsx)
+        .args(files)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let range = book.worksheet_range("比較").unwrap();
+    let note = range.get_value((2, 0)).unwrap().to_string();
+    assert!(note.starts_with("スコア: "), "{note}");
 }

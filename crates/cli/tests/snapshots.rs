@@ -1,10 +1,11 @@
 //! JSON snapshots of each command's `--format json` output on the shipped examples.
 //!
 //! Every command runs in a temporary copy of `examples/` with a fixed date (`--today 2026-11-27`)
-//! where it takes one, so the output is reproducible; nothing is redacted. Review changes with
+//! where it takes one, so the output is reproducible; nothing is redacted. Each output must also
+//! match its checked-in schema under `schemas/api/` (the shapes of `kaiji_model::api`). Review changes with
 //! `INSTA_UPDATE=always cargo test -p kaiji-cli --test snapshots` and `git diff`.
 
-use kaiji_test_support::{TempDir, examples_copy, json, kaiji_in};
+use kaiji_test_support::{TempDir, assert_matches_api_schema, examples_copy, json, kaiji_in};
 
 const TODAY: &str = "2026-11-27";
 const DISCLOSURES: [&str; 3] = [
@@ -35,7 +36,9 @@ fn validate_json() {
     let mut args = vec!["validate", "--format", "json"];
     args.extend(DISCLOSURES);
     args.push("examples/invalid/pacs-mds-draft.kaiji.json");
-    insta::assert_json_snapshot!("validate", run_json(&dir, &args, 1));
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("validate", &out);
+    insta::assert_json_snapshot!("validate", out);
 }
 
 #[test]
@@ -43,7 +46,9 @@ fn review_json() {
     let dir = examples_copy();
     let mut args = vec!["review", "--today", TODAY, "--format", "json"];
     args.extend(DISCLOSURES);
-    insta::assert_json_snapshot!("review", run_json(&dir, &args, 0));
+    let out = run_json(&dir, &args, 0);
+    assert_matches_api_schema("review", &out);
+    insta::assert_json_snapshot!("review", out);
 }
 
 #[test]
@@ -59,7 +64,9 @@ fn review_strict_json() {
         "json",
         "examples/pacs-mds-5.0h.kaiji.json",
     ];
-    insta::assert_json_snapshot!("review-strict", run_json(&dir, &args, 1));
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("review", &out);
+    insta::assert_json_snapshot!("review-strict", out);
 }
 
 #[test]
@@ -67,7 +74,9 @@ fn compare_json() {
     let dir = examples_copy();
     let mut args = vec!["compare", "--today", TODAY, "--format", "json"];
     args.extend(DISCLOSURES);
-    insta::assert_json_snapshot!("compare", run_json(&dir, &args, 0));
+    let out = run_json(&dir, &args, 0);
+    assert_matches_api_schema("compare", &out);
+    insta::assert_json_snapshot!("compare", out);
 }
 
 #[test]
@@ -81,7 +90,9 @@ fn diff_json() {
         "examples/pacs-mds-5.0h.kaiji.json",
     ];
     // Something regressed between the two releases: exit 1.
-    insta::assert_json_snapshot!("diff", run_json(&dir, &args, 1));
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("diff", &out);
+    insta::assert_json_snapshot!("diff", out);
 }
 
 #[test]
@@ -97,7 +108,9 @@ fn migrate_json_and_the_migrated_document() {
         "-o",
         "migrated.kaiji.json",
     ];
-    insta::assert_json_snapshot!("migrate", run_json(&dir, &args, 0));
+    let out = run_json(&dir, &args, 0);
+    assert_matches_api_schema("migrate", &out);
+    insta::assert_json_snapshot!("migrate", out);
     insta::assert_json_snapshot!(
         "migrate-document",
         json(dir.path().join("migrated.kaiji.json"))
@@ -117,14 +130,18 @@ fn checklist_mhlw_json() {
         "examples/hospital/inventory.yaml",
     ];
     // Lines still いいえ in the example hospital: exit 1.
-    insta::assert_json_snapshot!("checklist-mhlw", run_json(&dir, &args, 1));
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("checklist-mhlw", &out);
+    insta::assert_json_snapshot!("checklist-mhlw", out);
 }
 
 #[test]
 fn rss_risk_json() {
     let dir = examples_copy();
     let args = ["rss", "risk", "--today", TODAY, "--format", "json", PROFILE];
-    insta::assert_json_snapshot!("rss-risk", run_json(&dir, &args, 0));
+    let out = run_json(&dir, &args, 0);
+    assert_matches_api_schema("rss-risk", &out);
+    insta::assert_json_snapshot!("rss-risk", out);
 }
 
 #[test]
@@ -142,7 +159,9 @@ fn rss_check_json() {
         "examples/rss/advisories/kev-sample.json",
     ];
     // The KEV sample names the example's VPN router: an error finding, exit 1.
-    insta::assert_json_snapshot!("rss-check", run_json(&dir, &args, 1));
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("rss-check", &out);
+    insta::assert_json_snapshot!("rss-check", out);
 }
 
 #[test]
@@ -185,5 +204,31 @@ fn rss_sla_json() {
         "examples/rss/sla-terms.yaml",
     ];
     // The example terms leave one term to agree: exit 1.
-    insta::assert_json_snapshot!("rss-sla", run_json(&dir, &args, 1));
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("rss-sla", &out);
+    insta::assert_json_snapshot!("rss-sla", out);
+}
+
+#[test]
+fn import_json_matches_its_schema() {
+    let dir = examples_copy();
+    // The inbox of five workbooks, and a file that is not a workbook: every status appears.
+    let args = [
+        "import",
+        "--format",
+        "json",
+        "examples/inbox",
+        "examples/pacs-mds-5.0h.kaiji.json",
+        "--out-dir",
+        "out",
+    ];
+    let out = run_json(&dir, &args, 2);
+    assert_matches_api_schema("import", &out);
+    let statuses: std::collections::BTreeSet<&str> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["error", "findings", "ok"].into());
 }

@@ -710,3 +710,55 @@ fn a_missing_cover_date_stays_missing() {
         .stdout(predicate::str::contains("stale-disclosure").not())
         .stdout(predicate::str::contains("1970").not());
 }
+
+/// A row "Note 1" in a blank is a note, not an item `te-1`: `catalog derive` writes no
+/// `MDS-te-1`, and importing a workbook with that row keeps the note's text without an item.
+#[test]
+fn a_note_row_is_no_item_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("blank.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("MDS").unwrap();
+    sheet
+        .write(
+            0,
+            0,
+            "製造業者による医療情報セキュリティ開示書 チェックリスト",
+        )
+        .unwrap();
+    for (c, h) in ["項番", "確認項目", "回答", "備考"].iter().enumerate() {
+        sheet.write(1, c as u16, *h).unwrap();
+    }
+    for (r, (no, text)) in [
+        ("1-1", "設問その1"),
+        ("Note 1", "この表の注記"),
+        ("No 2", "設問その2"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write(2 + r as u32, 0, *no).unwrap();
+        sheet.write(2 + r as u32, 1, *text).unwrap();
+    }
+    book.save(&blank).unwrap();
+    let catalog = dir.path().join("derived.yaml");
+    kaiji()
+        .args(["catalog", "derive"])
+        .arg(&blank)
+        .args([
+            "--id",
+            "local-mds-sds",
+            "--version",
+            "5.0",
+            "--revision",
+            "5.0h-local",
+            "-o",
+        ])
+        .arg(&catalog)
+        .assert()
+        .success();
+    let yaml = std::fs::read_to_string(&catalog).unwrap();
+    assert!(yaml.contains("MDS-1-1") && yaml.contains("MDS-2"), "{yaml}");
+    assert!(!yaml.contains("te-1"), "{yaml}");
+}

@@ -5,10 +5,13 @@
 //! - [`review`]: hospital policies, the review against them, and the comparison of vendors.
 //! - [`mhlw`]: a hospital's system inventory and the MHLW checklist lines it evidences.
 //! - [`rss`]: remote service profiles, their checks, risk register, SLA and the RSS SDS.
+//! - [`api`]: the output shapes the CLI prints as JSON and the REST API returns, with their JSON
+//!   Schemas.
 //!
 //! Library crate: it decides, it never prints, exits or reads the environment. The CLI and the
 //! server present what it returns.
 
+pub mod api;
 pub mod diag;
 pub mod disclosure;
 mod error;
@@ -18,5 +21,4 @@ pub mod rss;
 
 pub use diag::{Code, Finding, Location, Severity};
 pub use disclosure::{CatalogId, Disclosure, DocKind, IsoDate};
-pub use error::Error;
-pub(crate) use error::strip_position;
+pub use error::{ConfigFile, Error, Problem};

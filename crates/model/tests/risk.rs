@@ -161,14 +161,14 @@ fn bad_profiles_name_field_and_line() {
     let accept = kaiji_model::rss::THREATS_YAML.replacen("response: avoid", "response: accept", 1);
     let e = kaiji_model::rss::threats_from("t.yaml", &accept)
         .unwrap_err()
-        .to_string();
+        .message(kaiji_catalog::Lang::En);
     assert!(e.contains("not accept"), "{e}");
     let bad_scale = kaiji_model::rss::THREATS_YAML.replacen("weakness: 3", "weakness: -2", 1);
     assert!(kaiji_model::rss::threats_from("t.yaml", &bad_scale).is_err());
     let zero_scale = kaiji_model::rss::THREATS_YAML.replacen("weakness: 3", "weakness: 0", 1);
     let e = kaiji_model::rss::threats_from("t.yaml", &zero_scale)
         .unwrap_err()
-        .to_string();
+        .message(kaiji_catalog::Lang::En);
     assert!(e.contains("out of range"), "{e}");
 }
 

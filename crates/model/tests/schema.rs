@@ -42,3 +42,27 @@ fn checked_in_profile_schema_is_current() {
 fn checked_in_terms_schema_is_current() {
     check("sla-terms.schema.json", &kaiji_model::rss::terms_schema());
 }
+
+#[test]
+fn checked_in_api_schemas_are_current() {
+    let generated = kaiji_model::api::schemas();
+    for (name, schema) in &generated {
+        check(&format!("api/{name}.schema.json"), schema);
+    }
+    // No schema is left behind for an output that no longer exists.
+    let dir = format!("{}/../../schemas/api", env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut expected: Vec<String> = generated
+        .iter()
+        .map(|(name, _)| format!("{name}.schema.json"))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        on_disk, expected,
+        "schemas/api/ holds exactly the api schemas"
+    );
+}

@@ -248,7 +248,9 @@ fn every_code_is_exercised_by_these_tests() {
 fn syntax_errors_carry_line_and_column() {
     let err = validate_str("{\n  \"kind\": \"mds\",\n  oops\n}", &registry()).unwrap_err();
     match err {
-        kaiji_model::Error::Json { line, column, .. } => assert_eq!((line, column), (3, 3)),
+        kaiji_model::Error::Json(e) => {
+            assert_eq!(e.position.map(|p| (p.line, p.column)), Some((3, 3)));
+        }
         other => panic!("unexpected {other:?}"),
     }
 }

@@ -117,13 +117,18 @@ impl ComparePage<'_> {
     }
 
     fn class(cell: &MatrixCell) -> &'static str {
-        match (cell.applies, cell.departure) {
-            (false, _) => "out",
-            (true, Some(Code::PolicyViolation)) => "violation",
-            (true, Some(Code::RemarkMissingJustification)) => "justify",
-            (true, Some(_)) => "missing",
-            (true, None) => "ok",
+        match (cell.applies, cell.departure, cell.answer) {
+            (false, _, _) => "out",
+            (true, Some(Code::PolicyViolation), _) => "violation",
+            (true, Some(Code::RemarkMissingJustification), _) => "justify",
+            (true, _, None) => "missing",
+            (true, _, Some(_)) => "ok",
         }
+    }
+
+    /// What the score and a departure mean, as the page states it.
+    fn definitions(&self) -> String {
+        Comparison::definitions().get(self.lang).to_owned()
     }
 
     fn text<'t>(&self, t: &'t kaiji_catalog::Text) -> &'t str {

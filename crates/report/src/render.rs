@@ -7,6 +7,7 @@ use std::fmt;
 use kaiji_catalog::{Lang, Text};
 use kaiji_model::{
     Disclosure,
+    api::{ChecklistReport, DiffReport, FileReview},
     disclosure::DocDiff,
     mhlw::{ChecklistLine, Inventory},
     review::{Comparison, Policy, Review},
@@ -144,7 +145,16 @@ impl Error {
         self.text().get(lang).to_owned()
     }
 
-    fn text(&self) -> Text {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> kaiji_catalog::ErrorKind {
+        match self {
+            Self::Unsupported { .. } => kaiji_catalog::ErrorKind::Unsupported,
+            Self::Pdf(_) | Self::Xlsx(_) => kaiji_catalog::ErrorKind::Internal,
+        }
+    }
+
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
         match self {
             Self::Unsupported {
                 report,
@@ -209,21 +219,6 @@ fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-/// One reviewed file, as the JSON output shows it.
-#[derive(Serialize)]
-struct FileReview<'a> {
-    file: &'a str,
-    kind: String,
-    catalog: String,
-    organisation: &'a str,
-    product: &'a str,
-    version: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
-    #[serde(flatten)]
-    review: &'a Review,
-}
-
 /// The review of disclosures against a policy (`reviews`: file name, document, review) as
 /// HTML, PDF, CSV (one row per finding) or JSON (one entry per file).
 pub fn render_review(
@@ -239,18 +234,9 @@ pub fn render_review(
         }
         Format::Pdf => crate::to_pdf(&crate::review_report(reviews, policy, today, lang))?,
         Format::Json => {
-            let files: Vec<FileReview<'_>> = reviews
+            let files: Vec<FileReview> = reviews
                 .iter()
-                .map(|(file, doc, review)| FileReview {
-                    file,
-                    kind: doc.kind.to_string(),
-                    catalog: doc.catalog.to_string(),
-                    organisation: &doc.subject.organisation,
-                    product: &doc.subject.product,
-                    version: &doc.subject.version,
-                    date: doc.subject.date.map(|d| d.to_string()),
-                    review,
-                })
+                .map(|(file, doc, review)| FileReview::new(file, doc, review))
                 .collect();
             json(&files)
         }
@@ -368,13 +354,6 @@ fn compare_csv(c: &Comparison, lang: Lang) -> Vec<u8> {
     csv.into_bytes()
 }
 
-#[derive(Serialize)]
-struct LinesJson<'a> {
-    facility: &'a str,
-    form: &'a str,
-    lines: &'a [ChecklistLine],
-}
-
 /// The MHLW checklist lines kaiji answered as a workbook, PDF, HTML, CSV or JSON.
 pub fn render_checklist(
     inventory: &Inventory,
@@ -384,11 +363,7 @@ pub fn render_checklist(
 ) -> Result<Rendered, Error> {
     let bytes = match format {
         Format::Xlsx => workbook::checklist_workbook(&inventory.facility, lines, lang)?,
-        Format::Json => json(&LinesJson {
-            facility: &inventory.facility,
-            form: &inventory.form,
-            lines,
-        }),
+        Format::Json => json(&ChecklistReport::new(inventory, lines)),
         Format::Html => {
             crate::to_html(&crate::checklist_report(inventory, lines, lang)).into_bytes()
         }
@@ -487,14 +462,6 @@ pub fn render_sla(sla: &Sla, today: &str, format: Format, lang: Lang) -> Result<
     Ok(Rendered::new(format, bytes))
 }
 
-#[derive(Serialize)]
-struct DiffJson<'a> {
-    old: &'a str,
-    new: &'a str,
-    #[serde(flatten)]
-    diff: &'a DocDiff,
-}
-
 /// What changed between two versions of a disclosure (`old` and `new` name the files) as CSV
 /// (one row per change) or JSON.
 pub fn render_diff(
@@ -505,7 +472,7 @@ pub fn render_diff(
     lang: Lang,
 ) -> Result<Rendered, Error> {
     let bytes = match format {
-        Format::Json => json(&DiffJson { old, new, diff }),
+        Format::Json => json(&DiffReport::new(old, new, diff)),
         Format::Csv => diff_csv(diff, lang),
         other => return Err(unsupported("diff", other, DIFF_FORMATS)),
     };

@@ -173,6 +173,189 @@ pub fn names_ending(dir: impl AsRef<Path>, suffix: impl AsRef<OsStr>) -> Vec<Str
     names
 }
 
+/// Where `value` departs from the JSON Schema `schema` (draft 2020-12, as schemars writes it):
+/// one line per problem, with the JSON pointer of the value; empty when it conforms.
+///
+/// It checks `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
+/// `minimum`, `maximum`, `anyOf`, `oneOf`, `allOf` and local `$ref`s (`#/$defs/…`), and more
+/// strictly than JSON Schema: an object property that the schema does not declare is a problem
+/// unless `additionalProperties` allows it, so a schema cannot silently miss a field of the
+/// real output. `pattern` is not checked (no regex engine here); `format`, `title`,
+/// `description` and `default` are annotations. Any other keyword panics, so that a constraint
+/// is never ignored unnoticed.
+pub fn schema_problems(schema: &serde_json::Value, value: &serde_json::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    check_schema(schema, schema, value, "", &mut problems);
+    problems
+}
+
+fn check_schema(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+    problems: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let schema = match schema {
+        Value::Bool(true) => return,
+        Value::Bool(false) => {
+            problems.push(format!("{at}: no value is allowed here"));
+            return;
+        }
+        Value::Object(schema) => schema,
+        other => panic!("not a schema at {at}: {other}"),
+    };
+    for (keyword, rule) in schema {
+        match keyword.as_str() {
+            "$schema"
+            | "$defs"
+            | "title"
+            | "description"
+            | "default"
+            | "format"
+            | "pattern"
+            | "properties"
+            | "additionalProperties"
+            | "examples" => {}
+            "$ref" => {
+                let target = rule
+                    .as_str()
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|pointer| root.pointer(pointer))
+                    .unwrap_or_else(|| panic!("unresolved $ref {rule} at {at}"));
+                check_schema(root, target, value, at, problems);
+            }
+            "type" => {
+                let types: Vec<&str> = match rule {
+                    Value::String(t) => vec![t.as_str()],
+                    Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                    other => panic!("bad type {other} at {at}"),
+                };
+                if !types.iter().any(|t| has_type(value, t)) {
+                    problems.push(format!("{at}: {value} is not of type {rule}"));
+                }
+            }
+            "enum" => {
+                let allowed = rule.as_array().expect("enum is an array");
+                if !allowed.contains(value) {
+                    problems.push(format!("{at}: {value} is not one of {rule}"));
+                }
+            }
+            "const" => {
+                if rule != value {
+                    problems.push(format!("{at}: {value} is not {rule}"));
+                }
+            }
+            "required" => {
+                if let Value::Object(object) = value {
+                    for name in rule.as_array().expect("required is an array") {
+                        let name = name.as_str().expect("required names are strings");
+                        if !object.contains_key(name) {
+                            problems.push(format!("{at}: required property {name} is missing"));
+                        }
+                    }
+                }
+            }
+            "items" => {
+                if let Value::Array(elements) = value {
+                    for (n, element) in elements.iter().enumerate() {
+                        check_schema(root, rule, element, &format!("{at}/{n}"), problems);
+                    }
+                }
+            }
+            "minimum" | "maximum" => {
+                if let (Some(v), Some(bound)) = (value.as_f64(), rule.as_f64()) {
+                    let ok = if keyword == "minimum" {
+                        v >= bound
+                    } else {
+                        v <= bound
+                    };
+                    if !ok {
+                        problems.push(format!("{at}: {v} is out of range ({keyword} {bound})"));
+                    }
+                }
+            }
+            "anyOf" | "oneOf" => {
+                let alternatives = rule.as_array().expect("anyOf/oneOf is an array");
+                let matching = alternatives
+                    .iter()
+                    .filter(|alt| schema_problems_at(root, alt, value, at).is_empty())
+                    .count();
+                if matching == 0 || (keyword == "oneOf" && matching > 1) {
+                    problems.push(format!(
+                        "{at}: {value} matches {matching} of the {keyword} alternatives"
+                    ));
+                }
+            }
+            "allOf" => {
+                for part in rule.as_array().expect("allOf is an array") {
+                    check_schema(root, part, value, at, problems);
+                }
+            }
+            other => panic!("schema keyword {other} at {at} is not checked by schema_problems"),
+        }
+    }
+    if let Value::Object(object) = value
+        && (schema.contains_key("properties") || schema.contains_key("additionalProperties"))
+    {
+        let declared = schema.get("properties").and_then(Value::as_object);
+        for (name, property) in object {
+            let at = format!("{at}/{name}");
+            match (
+                declared.and_then(|d| d.get(name)),
+                schema.get("additionalProperties"),
+            ) {
+                (Some(rule), _) => check_schema(root, rule, property, &at, problems),
+                (None, Some(rule)) => check_schema(root, rule, property, &at, problems),
+                (None, None) => problems.push(format!("{at}: property not declared in the schema")),
+            }
+        }
+    }
+}
+
+fn schema_problems_at(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    check_schema(root, schema, value, at, &mut problems);
+    problems
+}
+
+fn has_type(value: &serde_json::Value, name: &str) -> bool {
+    match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "string" => value.is_string(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        other => panic!("unknown JSON Schema type {other}"),
+    }
+}
+
+/// The checked-in schema `schemas/api/{name}.schema.json`, parsed.
+pub fn api_schema(name: &str) -> serde_json::Value {
+    json(path(format!("schemas/api/{name}.schema.json")))
+}
+
+/// Asserts that `value` conforms to the checked-in API schema `name` (see [`schema_problems`]).
+///
+/// # Panics
+/// With every problem, when it does not.
+pub fn assert_matches_api_schema(name: &str, value: &serde_json::Value) {
+    let problems = schema_problems(&api_schema(name), value);
+    assert!(
+        problems.is_empty(),
+        "the output does not match schemas/api/{name}.schema.json:\n{}",
+        problems.join("\n")
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +400,59 @@ mod tests {
     #[test]
     fn missing_reference_data_is_none() {
         assert_eq!(reference_real("no/such/file"), None);
+    }
+
+    #[test]
+    fn schema_problems_finds_what_departs_and_passes_what_conforms() {
+        let schema = serde_json::json!({
+            "$defs": {
+                "Status": { "type": "string", "enum": ["ok", "error"] },
+                "Entry": {
+                    "type": "object",
+                    "properties": {
+                        "file": { "type": "string" },
+                        "status": { "$ref": "#/$defs/Status" },
+                        "count": { "type": "integer", "minimum": 0 },
+                        "error": { "type": ["string", "null"] },
+                        "tags": { "type": "object", "additionalProperties": { "type": "boolean" } },
+                        "kind": { "oneOf": [{ "const": "a" }, { "const": "b" }] }
+                    },
+                    "required": ["file", "status"]
+                }
+            },
+            "type": "array",
+            "items": { "$ref": "#/$defs/Entry" }
+        });
+        let good = serde_json::json!([
+            { "file": "a.json", "status": "ok", "count": 3, "error": null,
+              "tags": { "x": true }, "kind": "b" },
+            { "file": "b.json", "status": "error" }
+        ]);
+        assert_eq!(schema_problems(&schema, &good), Vec::<String>::new());
+        let bad = serde_json::json!([
+            { "status": "maybe", "count": -1, "surprise": 1, "tags": { "x": 1 }, "kind": "c" },
+            "not an object"
+        ]);
+        assert_eq!(
+            schema_problems(&schema, &bad),
+            [
+                "/0: required property file is missing",
+                "/0/count: -1 is out of range (minimum 0)",
+                "/0/kind: \"c\" matches 0 of the oneOf alternatives",
+                "/0/status: \"maybe\" is not one of [\"ok\",\"error\"]",
+                "/0/surprise: property not declared in the schema",
+                "/0/tags/x: 1 is not of type \"boolean\"",
+                "/1: \"not an object\" is not of type \"object\"",
+            ]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "schema keyword maxLength")]
+    fn schema_problems_refuses_a_keyword_it_does_not_check() {
+        schema_problems(
+            &serde_json::json!({ "type": "string", "maxLength": 2 }),
+            &serde_json::json!("abc"),
+        );
     }
 }

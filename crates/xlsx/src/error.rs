@@ -1,41 +1,37 @@
 //! The one error type of reading and writing workbooks, with its Japanese and English text.
 
-use kaiji_catalog::{Lang, Text};
+use kaiji_catalog::{ErrorKind, Lang, Text};
 
 /// Errors of reading and writing workbooks. Each says what is wrong in the file, and where
 /// (sheet, cell) when it can; the caller adds the file name.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("{}", .0.ja)]
+    #[error("{}", Error::text(self).ja)]
     NotAWorkbook(Text),
-    #[error(
-        "パスワードで保護(暗号化)されたワークブックです。保護を解除して保存し直してから取り込んでください"
-    )]
+    #[error("{}", Error::text(self).ja)]
     Encrypted,
-    #[error("{}", .0.ja)]
+    #[error("{}", Error::text(self).ja)]
     TooLarge(Text),
-    #[error("ワークブックが壊れています{}: {message}", .sheet.as_ref().map(|s| format!("(シート {s})")).unwrap_or_default())]
+    #[error("{}", Error::text(self).ja)]
     Corrupt {
         sheet: Option<String>,
         message: String,
     },
-    #[error("チェックリストの表(番号列と回答列の見出し)が見つかりません")]
+    #[error("{}", Error::text(self).ja)]
     NoChecklist,
-    #[error(
-        "システム台帳の表(システム名・事業者名と、リモート保守・確認日・開示書のいずれかの見出し)が見つかりません"
-    )]
+    #[error("{}", Error::text(self).ja)]
     NoInventory,
     /// Cells that cannot be read, every one of the file (not only the first).
-    #[error("{}", bad_cells(.0, Lang::Ja))]
+    #[error("{}", Error::text(self).ja)]
     BadCells(Vec<BadCell>),
-    #[error("シート {sheet} はありません(あるシート: {sheets})")]
+    #[error("{}", Error::text(self).ja)]
     NoSuchSheet { sheet: String, sheets: String },
-    #[error("チェックリスト {0} が見つかりません")]
+    #[error("{}", Error::text(self).ja)]
     UnknownCatalog(String),
-    #[error("{what} が長すぎます({chars} 文字。Excel のセルは 32767 文字まで)")]
+    #[error("{}", Error::text(self).ja)]
     CellTooLong { what: String, chars: usize },
-    #[error("ワークブックを書けません: {0}")]
+    #[error("{}", Error::text(self).ja)]
     Write(String),
     #[error(transparent)]
     Catalog(#[from] kaiji_catalog::Error),
@@ -74,28 +70,66 @@ fn bad_cells(cells: &[BadCell], lang: Lang) -> String {
 }
 
 impl Error {
+    /// The message in both languages, written once here.
+    pub fn text(&self) -> Text {
+        let both = |ja: String, en: String| Text::new(ja, en);
+        match self {
+            Self::NotAWorkbook(t) | Self::TooLarge(t) => t.clone(),
+            Self::Encrypted => both(
+                "パスワードで保護(暗号化)されたワークブックです。保護を解除して保存し直してから取り込んでください".into(),
+                "the workbook is password-protected (encrypted); remove the protection, save it again and import that".into(),
+            ),
+            Self::Corrupt { sheet, message } => both(
+                format!(
+                    "ワークブックが壊れています{}: {message}",
+                    sheet.as_ref().map(|s| format!("(シート {s})")).unwrap_or_default()
+                ),
+                format!(
+                    "the workbook is corrupt{}: {message}",
+                    sheet.as_ref().map(|s| format!(" (sheet {s})")).unwrap_or_default()
+                ),
+            ),
+            Self::NoChecklist => both(
+                "チェックリストの表(番号列と回答列の見出し)が見つかりません".into(),
+                "no checklist table (headers for a number column and an answer column) found".into(),
+            ),
+            Self::NoInventory => both(
+                "システム台帳の表(システム名・事業者名と、リモート保守・確認日・開示書のいずれかの見出し)が見つかりません".into(),
+                "no inventory table (headers for system and vendor, and for remote maintenance, confirmation date or disclosure) found".into(),
+            ),
+            Self::BadCells(cells) => both(bad_cells(cells, Lang::Ja), bad_cells(cells, Lang::En)),
+            Self::NoSuchSheet { sheet, sheets } => both(
+                format!("シート {sheet} はありません(あるシート: {sheets})"),
+                format!("no sheet {sheet} (sheets: {sheets})"),
+            ),
+            Self::UnknownCatalog(c) => both(
+                format!("チェックリスト {c} が見つかりません"),
+                format!("checklist {c} is not known"),
+            ),
+            Self::CellTooLong { what, chars } => both(
+                format!("{what} が長すぎます({chars} 文字。Excel のセルは 32767 文字まで)"),
+                format!("{what} is too long ({chars} characters; an Excel cell holds 32767)"),
+            ),
+            Self::Write(e) => both(
+                format!("ワークブックを書けません: {e}"),
+                format!("cannot write the workbook: {e}"),
+            ),
+            Self::Catalog(e) => e.text(),
+        }
+    }
+
     /// The message in the chosen language.
     pub fn message(&self, lang: Lang) -> String {
-        if lang == Lang::Ja {
-            return self.to_string();
-        }
+        self.text().get(lang).to_owned()
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::NotAWorkbook(t) | Self::TooLarge(t) => t.en.clone(),
-            Self::Encrypted => "the workbook is password-protected (encrypted); remove the protection, save it again and import that".into(),
-            Self::Corrupt { sheet, message } => format!(
-                "the workbook is corrupt{}: {message}",
-                sheet.as_ref().map(|s| format!(" (sheet {s})")).unwrap_or_default()
-            ),
-            Self::NoChecklist => "no checklist table (headers for a number column and an answer column) found".into(),
-            Self::NoInventory => "no inventory table (headers for system and vendor, and for remote maintenance, confirmation date or disclosure) found".into(),
-            Self::BadCells(cells) => bad_cells(cells, Lang::En),
-            Self::NoSuchSheet { sheet, sheets } => format!("no sheet {sheet} (sheets: {sheets})"),
-            Self::UnknownCatalog(c) => format!("checklist {c} is not known"),
-            Self::CellTooLong { what, chars } => {
-                format!("{what} is too long ({chars} characters; an Excel cell holds 32767)")
-            }
-            Self::Write(e) => format!("cannot write the workbook: {e}"),
-            Self::Catalog(e) => e.message(Lang::En),
+            Self::TooLarge(_) | Self::CellTooLong { .. } => ErrorKind::TooLarge,
+            Self::UnknownCatalog(_) | Self::NoSuchSheet { .. } => ErrorKind::NotFound,
+            Self::Catalog(e) => e.kind(),
+            _ => ErrorKind::BadInput,
         }
     }
 }

@@ -218,9 +218,9 @@ fn located(code: Code, sheet: &str, row: usize, col: usize, message: Text) -> Fi
     Finding::new(
         code,
         Location {
-            pointer: None,
             sheet: Some(sheet.to_owned()),
             cell: Some(text::cell_ref(row as u32, col as u32)),
+            ..Location::default()
         },
         message,
     )

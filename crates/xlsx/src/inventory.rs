@@ -126,7 +126,7 @@ pub fn read_inventory(bytes: &[u8], facility: &str, limits: &Limits) -> Result<I
     }
     Ok(Inventory {
         facility: facility_name(sheet, row).unwrap_or_else(|| facility.to_owned()),
-        form: "hospital".into(),
+        form: kaiji_model::mhlw::Form::Hospital,
         systems,
     })
 }

@@ -21,6 +21,7 @@ use serde::Serialize;
     strum::EnumString,
     strum::EnumIter,
     strum::IntoStaticStr,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -363,9 +364,16 @@ impl Severity {
     }
 }
 
-/// Where a finding points: a JSON pointer into the document, or a cell of a workbook.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Where a finding points: a JSON pointer into the document, or a cell of a workbook; with
+/// `file` when the place is in another file than the one the finding is reported for (a
+/// vendor's remote service profile in the review of its disclosure).
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub struct Location {
+    /// The file the place is in, when it is not the reviewed document itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// JSON pointer (RFC 6901) into the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
@@ -396,8 +404,19 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The same place, in `file`.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
         match (&self.sheet, &self.cell, &self.pointer) {
             (Some(sheet), Some(cell), _) => write!(f, "{sheet}!{cell}"),
             (Some(sheet), None, Some(p)) => write!(f, "{sheet} ({p})"),
@@ -410,7 +429,7 @@ impl fmt::Display for Location {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

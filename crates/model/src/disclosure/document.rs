@@ -287,7 +287,7 @@ impl Disclosure {
     /// Reads a document strictly: every field must have the right type and form. Use
     /// [`crate::disclosure::validate_str`] to report every problem of a document instead.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        Ok(serde_json::from_str(text)?)
+        kaiji_catalog::parse_json(text).map_err(Error::Json)
     }
 
     /// The document as pretty-printed JSON with a final newline.

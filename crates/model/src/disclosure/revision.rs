@@ -41,7 +41,17 @@ fn mapping_entries<'r>(
 
 /// How a change reads for the hospital.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, strum::Display, strum::EnumIter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumIter,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -75,7 +85,7 @@ impl ChangeKind {
 }
 
 /// One change between two versions of a disclosure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub kind: ChangeKind,
     /// The item in the new version (or the old one, for a removed item); `None` for the cover.
@@ -96,7 +106,7 @@ pub struct Change {
 }
 
 /// What changed between two versions.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DocDiff {
     pub old_catalog: String,
     pub new_catalog: String,
@@ -470,7 +480,7 @@ fn split_note(document: &Disclosure, from: &[String]) -> String {
 }
 
 /// Why a migrated item needs a person to look at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum ReviewReason {
@@ -508,14 +518,14 @@ impl ReviewReason {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Carried {
     pub item: String,
     pub from: Vec<String>,
     pub relation: Relation,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NeedsReview {
     pub item: String,
     pub from: Vec<String>,

@@ -18,7 +18,8 @@ use crate::{Code, Disclosure, DocKind, Error, Finding, IsoDate, Location};
 /// Parses and validates a document. A syntax error is an `Err` (with line and column); every
 /// other problem is a finding.
 pub fn validate_str(text: &str, registry: &Registry) -> Result<Vec<Finding>, Error> {
-    let value: Value = serde_json::from_str(text)?;
+    let text = kaiji_catalog::strip_bom(text);
+    let value: Value = kaiji_catalog::parse_json(text).map_err(Error::Json)?;
     let mut findings = duplicate_keys(text);
     findings.extend(validate_value(&value, registry));
     Ok(findings)

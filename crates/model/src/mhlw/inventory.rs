@@ -23,13 +23,39 @@ pub struct Inventory {
     pub facility: String,
     /// Which form of the MHLW checklist the facility answers: `hospital` (病院・診療所) or
     /// `pharmacy` (薬局).
-    #[serde(default = "default_form")]
-    pub form: String,
+    #[serde(default)]
+    pub form: Form,
     pub systems: Vec<SystemEntry>,
 }
 
-fn default_form() -> String {
-    "hospital".into()
+/// The form of the MHLW checklist a facility answers.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Form {
+    /// 病院・診療所.
+    #[default]
+    Hospital,
+    /// 薬局.
+    Pharmacy,
+}
+
+impl Form {
+    /// `hospital` / `pharmacy`, as the checklist catalog's `form:` says.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// One system and its vendor.
@@ -62,19 +88,7 @@ pub struct SystemEntry {
 impl Inventory {
     /// Reads an inventory; errors name the file, line, column and field.
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        let inventory: Self = serde_yaml_ng::from_str(yaml).map_err(|e| Error::Inventory {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: crate::strip_position(&e.to_string()),
-        })?;
-        if !matches!(inventory.form.as_str(), "hospital" | "pharmacy") {
-            return Err(Error::Inventory {
-                origin: origin.to_owned(),
-                location: None,
-                message: format!("form: {:?} is not hospital or pharmacy", inventory.form),
-            });
-        }
-        Ok(inventory)
+        crate::error::parse_config(crate::error::ConfigFile::Inventory, origin, yaml)
     }
 }
 
@@ -96,7 +110,7 @@ pub struct Collected {
 }
 
 /// One line of the checklist, answered.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChecklistLine {
     /// Catalog id of the line (`hospital:2-③`).
     pub id: String,
@@ -118,7 +132,7 @@ pub struct ChecklistLine {
 
 /// A finding about one system of the inventory (its location points into the inventory:
 /// `/systems/2/disclosure`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Gap {
     pub system: String,
     #[serde(flatten)]

@@ -4,6 +4,6 @@
 pub mod inventory;
 
 pub use inventory::{
-    ChecklistLine, Collected, Gap, Inventory, MHLW_CHECKLIST, SystemEntry, inventory_schema,
+    ChecklistLine, Collected, Form, Gap, Inventory, MHLW_CHECKLIST, SystemEntry, inventory_schema,
     mhlw_lines,
 };

@@ -31,7 +31,7 @@ impl Comparison {
 }
 
 /// The matrix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// The checklist revision the rows follow.
     pub catalog: String,
@@ -42,7 +42,7 @@ pub struct Comparison {
 }
 
 /// One column: one disclosure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Vendor {
     pub organisation: String,
     pub product: String,
@@ -64,7 +64,7 @@ impl Vendor {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     pub yes: usize,
     pub no: usize,
@@ -76,7 +76,7 @@ pub struct Totals {
     pub score: Score,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MatrixRow {
     pub item: String,
     pub section: String,
@@ -86,7 +86,7 @@ pub struct MatrixRow {
     pub cells: Vec<MatrixCell>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MatrixCell {
     /// The item belongs to this vendor's form (MDS or SDS).
     pub applies: bool,

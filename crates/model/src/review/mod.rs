@@ -11,5 +11,6 @@ pub use policy::{
     gl_under, policy_schema,
 };
 pub use reviewer::{
-    GlTouch, Review, ReviewOptions, Reviewer, Score, SectionAnswers, SectionScore, Waived, review,
+    GlTouch, RemoteService, Review, ReviewOptions, Reviewer, Score, SectionAnswers, SectionScore,
+    Waived, review,
 };

@@ -11,6 +11,7 @@ use kaiji_catalog::{Answer, Catalog, ItemId, Registry, Relation, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{ConfigFile, Problem, checked, parse_config};
 use crate::{Code, Error, Finding, IsoDate, Location, Severity};
 
 /// The policies shipped with kaiji: `(name, YAML)`.
@@ -190,38 +191,34 @@ pub const GL_CATALOG: &str = "mhlw-gl";
 impl Policy {
     /// Reads a policy. `origin` names the file in errors, which give line, column and field.
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        let policy: Self = serde_yaml_ng::from_str(yaml).map_err(|e| Error::Policy {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: crate::strip_position(&e.to_string()),
-        })?;
-        let invalid = |message: String| Error::Policy {
-            origin: origin.to_owned(),
-            location: None,
-            message,
-        };
+        let policy: Self = parse_config(ConfigFile::Policy, origin, yaml)?;
+        let mut problems = Vec::new();
         for (i, rule) in policy.rules.iter().enumerate() {
+            let id = &rule.id;
             if rule.weight == 0 {
-                return Err(invalid(format!(
-                    "rules[{i}].weight: must be 1 or more (rule {})",
-                    rule.id
-                )));
+                problems.push(Problem::field(
+                    format!("rules[{i}].weight"),
+                    format!("重みは 1 以上にします(規則 {id})"),
+                    format!("must be 1 or more (rule {id})"),
+                ));
             }
             if rule.require.is_empty() && rule.justify.is_empty() {
-                return Err(invalid(format!(
-                    "rules[{i}].require: names no accepted answer (rule {})",
-                    rule.id
-                )));
+                problems.push(Problem::field(
+                    format!("rules[{i}].require"),
+                    format!("受け入れる回答が1つもありません(規則 {id})"),
+                    format!("names no accepted answer (rule {id})"),
+                ));
             }
             let s = &rule.select;
             if s.items.is_empty() && s.sections.is_empty() && s.gl.is_empty() {
-                return Err(invalid(format!(
-                    "rules[{i}].select: selects nothing (rule {})",
-                    rule.id
-                )));
+                problems.push(Problem::field(
+                    format!("rules[{i}].select"),
+                    format!("何も選んでいません(規則 {id})"),
+                    format!("selects nothing (rule {id})"),
+                ));
             }
         }
-        Ok(policy)
+        checked(policy, ConfigFile::Policy, origin, problems)
     }
 
     /// A shipped policy by name.
@@ -519,7 +516,23 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("rules[0].weight"), "{e}");
         let e = Policy::parse("p.yaml", "id: p\ntitle: {ja: a, en: a}\nrule: []\n").unwrap_err();
-        assert!(e.to_string().contains("unknown field `rule`"), "{e}");
+        assert!(e.to_string().contains("不明なフィールド `rule`"), "{e}");
+        assert!(
+            e.message(kaiji_catalog::Lang::En)
+                .contains("unknown field `rule`"),
+            "{e}"
+        );
+        // Every problem of the file, not only the first.
+        let e = Policy::parse(
+            "p.yaml",
+            "id: p\ntitle: {ja: a, en: a}\nrules:\n  - {id: r, select: {}, require: [], weight: 0}\n",
+        )
+        .unwrap_err();
+        let en = e.message(kaiji_catalog::Lang::En);
+        assert_eq!(en.lines().count(), 3, "{en}");
+        for field in ["rules[0].weight", "rules[0].require", "rules[0].select"] {
+            assert!(en.contains(field), "{en}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::disclosure::validate_document;
 use crate::review::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_refs, gl_under};
+use crate::rss::{Profile, check_profile};
 use crate::{Code, Disclosure, Finding, Location, Severity};
 
 /// What a review needs besides the document and the policy.
@@ -24,7 +25,7 @@ pub struct ReviewOptions {
 }
 
 /// The result of reviewing one disclosure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Review {
     /// The policy's id.
     pub policy: String,
@@ -44,7 +45,7 @@ pub struct Review {
 }
 
 /// はい / いいえ / 該当なし / unanswered counts of one section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SectionAnswers {
     pub id: String,
     pub title: Text,
@@ -55,7 +56,7 @@ pub struct SectionAnswers {
 }
 
 /// Met weight out of covered weight.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Score {
     pub met: u32,
     pub total: u32,
@@ -75,7 +76,7 @@ impl Score {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SectionScore {
     pub id: String,
     pub title: Text,
@@ -87,7 +88,7 @@ pub struct SectionScore {
 }
 
 /// A GL 6.0 part or chapter touched by departures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GlTouch {
     /// Entry id (`システム運用編`, `システム運用編 13`).
     pub id: String,
@@ -100,7 +101,7 @@ pub struct GlTouch {
     pub departures: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Waived {
     pub item: String,
     pub reason: String,
@@ -128,6 +129,19 @@ pub struct Reviewer<'a> {
     policy: &'a Policy,
     /// Checklist key → its plan.
     plans: HashMap<String, Plan>,
+    /// Vendors' remote service profiles whose connection checks join the reviews of that
+    /// vendor's disclosures.
+    remote: Vec<RemoteService<'a>>,
+}
+
+/// A vendor's remote service profile, as the review of its disclosures sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoteService<'a> {
+    /// The profile's file, named in the findings' locations.
+    pub origin: &'a str,
+    pub profile: &'a Profile,
+    /// The advisories the connection points are checked against.
+    pub advisories: &'a [kaiji_sbom::Advisory],
 }
 
 /// Item id → (index of the governing rule, GL entries the item serves).
@@ -157,13 +171,43 @@ impl<'a> Reviewer<'a> {
             registry,
             policy,
             plans,
+            remote: Vec::new(),
         }
+    }
+
+    /// Adds vendors' remote service profiles: the connection checks of a profile (`kaiji rss
+    /// check`) join the review of each disclosure by the same vendor (names compared without
+    /// spaces or the company form), their locations in the profile's file.
+    pub fn with_remote_services(mut self, services: &[RemoteService<'a>]) -> Self {
+        self.remote.extend_from_slice(services);
+        self
+    }
+
+    fn remote_findings(&self, document: &Disclosure, options: ReviewOptions) -> Vec<Finding> {
+        self.remote
+            .iter()
+            .filter(|s| {
+                crate::mhlw::inventory::same_name(
+                    &s.profile.service.vendor,
+                    &document.subject.organisation,
+                )
+            })
+            .flat_map(|s| {
+                check_profile(s.profile, s.advisories, options.today)
+                    .into_iter()
+                    .map(|mut f| {
+                        f.location = f.location.in_file(s.origin);
+                        f
+                    })
+            })
+            .collect()
     }
 
     /// Reviews one document (see [`review`]).
     pub fn review(&self, document: &Disclosure, options: ReviewOptions) -> Review {
         let (registry, policy) = (self.registry, self.policy);
         let mut findings = validate_document(document, registry);
+        findings.extend(self.remote_findings(document, options));
         let mut review = Review {
             policy: policy.id.clone(),
             findings: Vec::new(),
@@ -550,30 +594,6 @@ fn departure(
 }
 
 impl Review {
-    /// Adds the connection-point checks of the vendor's remote service profile (`kaiji rss
-    /// check`) to the review of one of its disclosures, when the profile is that vendor's (names
-    /// compared without spaces or the company form). Returns whether they were added.
-    pub fn attach_profile_checks(
-        &mut self,
-        document: &Disclosure,
-        profile: &crate::rss::Profile,
-        findings: &[Finding],
-    ) -> bool {
-        if !crate::mhlw::inventory::same_name(
-            &profile.service.vendor,
-            &document.subject.organisation,
-        ) {
-            return false;
-        }
-        self.findings.extend(findings.iter().map(|f| {
-            let mut f = f.clone();
-            // The place is in the profile, not in the disclosure.
-            f.location.pointer = f.location.pointer.map(|p| format!("/rss{p}"));
-            f
-        }));
-        true
-    }
-
     /// Findings at or above `severity`.
     pub fn count_at_least(&self, severity: Severity) -> usize {
         self.findings

@@ -207,11 +207,7 @@ pub struct Approval {
 impl Profile {
     /// Reads a profile; errors name the file, line, column and field.
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        serde_yaml_ng::from_str(yaml).map_err(|e| Error::Profile {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: crate::strip_position(&e.to_string()),
-        })
+        crate::error::parse_config(crate::error::ConfigFile::Profile, origin, yaml)
     }
 
     /// What the profile says, as the facts threat entries select on (`mfa:no`,

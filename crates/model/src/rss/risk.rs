@@ -56,7 +56,7 @@ impl Formula {
 }
 
 /// One entry of the threat catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threat {
     pub id: String,
@@ -84,7 +84,7 @@ fn default_response() -> Treatment {
     Treatment::Reduce
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Asset {
     pub name: Text,
@@ -117,17 +117,12 @@ pub fn threats() -> Result<Vec<Threat>, Error> {
 
 /// A threat catalogue from YAML (the shipped one, or a user's).
 pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
-    let bad = |message: String| Error::Profile {
-        origin: origin.to_owned(),
-        location: None,
-        message,
-    };
-    let catalogue: Catalogue = serde_yaml_ng::from_str(yaml).map_err(|e| Error::Profile {
-        origin: origin.to_owned(),
-        location: e.location().map(|l| (l.line(), l.column())),
-        message: crate::strip_position(&e.to_string()),
-    })?;
+    use crate::error::{ConfigFile, Problem, checked, parse_config};
+    let catalogue: Catalogue = parse_config(ConfigFile::Threats, origin, yaml)?;
+    let mut problems = Vec::new();
     for (n, t) in catalogue.threats.iter().enumerate() {
+        let at = || format!("threats[{n}]");
+        let id = &t.id;
         let in_range = |v: u32, max: u32| (1..=max).contains(&v);
         if !(in_range(t.threat, 3)
             && in_range(t.weakness, 3)
@@ -137,26 +132,32 @@ pub fn threats_from(origin: &str, yaml: &str) -> Result<Vec<Threat>, Error> {
             && in_range(t.asset.i, 3)
             && in_range(t.asset.a, 3))
         {
-            return Err(bad(format!(
-                "threats[{n}] ({}): a scale is out of range (C/I/A, threat, weakness 1-3; impact, likelihood 1-5)",
-                t.id
-            )));
+            problems.push(Problem::field(
+                at(),
+                format!("{id}: 値が範囲外です(C/I/A・脅威・脆弱性は 1〜3、影響・発生可能性は 1〜5)"),
+                format!("{id}: a scale is out of range (C/I/A, threat, weakness 1-3; impact, likelihood 1-5)"),
+            ));
         }
         if t.controls.is_empty() {
-            return Err(bad(format!("threats[{n}] ({}): no control", t.id)));
+            problems.push(Problem::field(
+                at(),
+                format!("{id}: 管理策がありません"),
+                format!("{id}: no control"),
+            ));
         }
         if t.response == Treatment::Accept {
-            return Err(bad(format!(
-                "threats[{n}] ({}): response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept",
-                t.id
-            )));
+            problems.push(Problem::field(
+                at(),
+                format!("{id}: response は基準以上のリスクの対応(reduce・avoid・transfer)で、accept は使えません"),
+                format!("{id}: response is how a risk above the threshold is treated (reduce, avoid or transfer), not accept"),
+            ));
         }
     }
-    Ok(catalogue.threats)
+    checked(catalogue.threats, ConfigFile::Threats, origin, problems)
 }
 
 /// How the register is valued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RiskSettings {
     pub formula: Formula,
     /// Risks at or above it are reduced; below it accepted.
@@ -203,7 +204,7 @@ impl RiskSettings {
 }
 
 /// Risk treatment (リスク対応): reduce, avoid, transfer or accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Treatment {
     Reduce,
@@ -224,7 +225,7 @@ impl Treatment {
 }
 
 /// One row of the register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     pub threat: Threat,
     pub value: u32,
@@ -235,7 +236,7 @@ pub struct Risk {
     pub because: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Register {
     pub service: String,
     pub vendor: String,

@@ -38,16 +38,12 @@ pub struct Terms {
 
 impl Terms {
     pub fn parse(origin: &str, yaml: &str) -> Result<Self, Error> {
-        serde_yaml_ng::from_str(yaml).map_err(|e| Error::Profile {
-            origin: origin.to_owned(),
-            location: e.location().map(|l| (l.line(), l.column())),
-            message: crate::strip_position(&e.to_string()),
-        })
+        crate::error::parse_config(crate::error::ConfigFile::Terms, origin, yaml)
     }
 }
 
 /// One section of the SLA.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SlaSection {
     pub title: Text,
     pub clauses: Vec<Text>,
@@ -55,14 +51,14 @@ pub struct SlaSection {
 
 /// One row of the split of responsibilities: a measure and who is responsible (R), accountable
 /// (A), consulted (C) or informed (I) on each side.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RaciRow {
     pub measure: Text,
     pub vendor: &'static str,
     pub hospital: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sla {
     pub service: String,
     pub vendor: String,

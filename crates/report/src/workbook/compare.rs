@@ -47,6 +47,12 @@ pub(crate) fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, Xl
         ),
         &Format::new().set_font_name(FONT).set_font_size(9),
     )?;
+    sheet.write_string_with_format(
+        2,
+        0,
+        Comparison::definitions().get(lang),
+        &Format::new().set_font_name(FONT).set_font_size(9),
+    )?;
     let top = 3u32;
     let headings = [
         pick("項目", "Item"),
@@ -97,11 +103,11 @@ pub(crate) fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, Xl
                 sheet.write_string_with_format(at, col, pick("様式外", "not in form"), &out)?;
                 continue;
             }
-            let format = match cell.departure {
-                Some(Code::PolicyViolation) => &violation,
-                Some(Code::RemarkMissingJustification) => &justify,
-                Some(_) => &missing,
-                None => &base,
+            let format = match (cell.departure, cell.answer) {
+                (Some(Code::PolicyViolation), _) => &violation,
+                (Some(Code::RemarkMissingJustification), _) => &justify,
+                (_, None) => &missing,
+                (_, Some(_)) => &base,
             };
             sheet.write_string_with_format(at, col, label(cell.answer), format)?;
             if !cell.remark.trim().is_empty() {
