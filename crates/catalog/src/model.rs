@@ -577,6 +577,22 @@ impl Reference {
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }
+
+    /// How an entry id reads in each language: in Japanese the id itself; in English the id
+    /// with the part's English `name` in place of the Japanese one (`システム運用編 13` reads
+    /// `Control part 13`). Ids are never translated, only shown.
+    pub fn id_text(&self, id: &str) -> Text {
+        let en = self
+            .entries
+            .iter()
+            .filter_map(|e| Some((e.id.as_str(), e.name.as_ref()?)))
+            .find_map(|(part, name)| {
+                let rest = id.strip_prefix(part)?;
+                (rest.is_empty() || rest.starts_with(' ')).then(|| format!("{}{rest}", name.en))
+            })
+            .unwrap_or_else(|| id.to_owned());
+        Text::new(id, en)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -586,6 +602,10 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     pub title: Text,
+    /// The short name of a part, as its id begins the ids under it (`システム運用編`), with an
+    /// English one for English output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
     pub confidence: Confidence,

@@ -198,3 +198,29 @@ fn a_catalog_cannot_be_loaded_twice() {
     assert_eq!(origin, "mine.yaml");
     assert!(registry.add(parse("again.yaml", yaml).unwrap()).is_err());
 }
+
+#[test]
+fn gl_entries_read_with_an_english_part_name_in_english() {
+    let registry = Registry::builtin().unwrap();
+    let gl = registry
+        .resolve(&"mhlw-gl@6.0".parse().unwrap())
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    // Every part has a name, in Japanese its own id, and an English one.
+    let parts: Vec<_> = gl.entries.iter().filter(|e| e.parent.is_none()).collect();
+    assert_eq!(parts.len(), 4);
+    for part in parts {
+        let name = part.name.as_ref().expect("a part has a name");
+        assert_eq!(name.ja, part.id);
+        assert!(name.en.is_ascii() && name.en.ends_with(" part"), "{name:?}");
+    }
+    let t = gl.id_text("システム運用編 13⑪");
+    assert_eq!(
+        (t.ja.as_str(), t.en.as_str()),
+        ("システム運用編 13⑪", "Control part 13⑪")
+    );
+    assert_eq!(gl.id_text("経営管理編").en, "Governance part");
+    // Only a whole part name is replaced; unknown ids stay as they are.
+    assert_eq!(gl.id_text("システム運用編X 1").en, "システム運用編X 1");
+}

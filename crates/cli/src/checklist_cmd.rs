@@ -81,7 +81,7 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
     )?;
     let inventory = read_inventory_file(&args.inventory)?;
     let base = args.inventory.parent().unwrap_or(Path::new("."));
-    let today = crate::review_cmd::review_date(args.today);
+    let today = crate::review_cmd::review_date(args.today, out);
     let advisories = crate::files::read_advisories(&args.advisories)?;
     let collected = collect(&inventory, base, &advisories, today);
     let lines = kaiji_model::mhlw::mhlw_lines(&inventory, &collected, registry, today)?;

@@ -111,6 +111,16 @@ impl Out {
         )
     }
 
+    /// A warning on standard error: the command goes on, its output (and exit code) unchanged.
+    pub(crate) fn warn(&self, text: &Text) {
+        let label = Text::new("警告", "warning");
+        let line = format!("kaiji: {}: {}\n", self.t(&label), self.t(text));
+        // Nothing sensible is left to do if stderr itself is gone.
+        let _ = io::stderr()
+            .lock()
+            .write_all(escape_controls(&line).as_bytes());
+    }
+
     pub(crate) fn json(&mut self, value: &impl Serialize) {
         let text = serde_json::to_string_pretty(value).expect("report data always serialises");
         self.write(text.as_bytes());

@@ -1,6 +1,6 @@
 //! `kaiji review` and `kaiji policy`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{
@@ -50,9 +50,19 @@ fn load_policy(registry: &Registry, name_or_path: &str) -> Result<Policy, UserEr
 /// A file's document and its review, or why it could not be read.
 type Reviewed = Result<(Disclosure, Review), Text>;
 
-/// `--today`, or the clock's date.
-pub(crate) fn review_date(today: Option<IsoDate>) -> jiff::civil::Date {
-    today.map_or_else(|| jiff::Zoned::now().date(), IsoDate::date)
+/// `--today`, or the clock's date. A `--today` more than 20 years after the clock's date
+/// (9999-12-31) is warned about: every expiry and end of support before it looks past.
+pub(crate) fn review_date(today: Option<IsoDate>, out: &Out) -> jiff::civil::Date {
+    let clock = jiff::Zoned::now().date();
+    if let Some(given) = today
+        && kaiji_model::diag::far_future(given.date(), clock)
+    {
+        out.warn(&Text::new(
+            format!("--today {given} は今日({clock})の20年以上先です。期限やサポート終了はすべて過ぎたものとして扱われます"),
+            format!("--today {given} is more than 20 years after today ({clock}); every expiry and end of support before it counts as past"),
+        ));
+    }
+    today.map_or(clock, IsoDate::date)
 }
 
 /// The render layer's error as the user's: an unsupported format is a usage error.
@@ -60,8 +70,47 @@ pub(crate) fn render_error(e: &kaiji_report::Error) -> UserError {
     UserError::of(e.kind(), e.text())
 }
 
+/// A file as the file system knows it, so that `a.json` and `./a.json` are one.
+fn file_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Warns (standard error) about each file named again: it would be counted twice.
+pub(crate) fn warn_repeated_files(paths: &[PathBuf], out: &Out) {
+    let keys: Vec<PathBuf> = paths.iter().map(|p| file_key(p)).collect();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(first) = keys[..i].iter().position(|k| k == key) {
+            let (a, b) = (paths[first].display(), paths[i].display());
+            out.warn(&Text::new(
+                format!("同じファイルが2回指定されています: {a} と {b}"),
+                format!("the same file is named twice: {a} and {b}"),
+            ));
+        }
+    }
+}
+
+/// Warns (standard error) about two files (not one file named twice) that disclose the same
+/// organisation, product and version: a review or comparison would count that release twice.
+pub(crate) fn warn_repeated_products(docs: &[(&Path, &Disclosure)], out: &Out) {
+    for (i, (path, doc)) in docs.iter().enumerate() {
+        let earlier = docs[..i].iter().find(|(p, d)| {
+            file_key(p) != file_key(path)
+                && kaiji_model::disclosure::same_release(&d.subject, &doc.subject)
+        });
+        if let Some((first, _)) = earlier {
+            let s = &doc.subject;
+            let release = format!("{} {} {}", s.organisation, s.product, s.version);
+            let (a, b) = (first.display(), path.display());
+            out.warn(&Text::new(
+                format!("{a} と {b} は同じ製品・バージョンの開示書です({release})"),
+                format!("{a} and {b} disclose the same product and version ({release})"),
+            ));
+        }
+    }
+}
+
 /// Reads disclosures; every unreadable file is reported, then the command fails.
-fn read_documents(paths: &[std::path::PathBuf]) -> Result<Vec<Disclosure>, UserError> {
+fn read_documents(paths: &[PathBuf]) -> Result<Vec<Disclosure>, UserError> {
     let mut docs = Vec::new();
     let (mut failed, mut failed_en) = (Vec::new(), Vec::new());
     for path in paths {
@@ -92,10 +141,14 @@ pub(crate) fn compare(
         .choose("compare", kaiji_report::COMPARE_FORMATS, Choice::Text)?;
     let policy = load_policy(registry, &args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
-        today: review_date(args.today),
+        today: review_date(args.today, out),
         max_age_days: None,
     };
+    warn_repeated_files(&args.files, out);
     let docs = read_documents(&args.files)?;
+    let named: Vec<(&Path, &Disclosure)> =
+        args.files.iter().map(PathBuf::as_path).zip(&docs).collect();
+    warn_repeated_products(&named, out);
     let c = kaiji_model::review::compare(&docs, registry, &policy, options)?;
     let lang = out.lang;
     let bytes: Vec<u8> = match choice {
@@ -226,9 +279,10 @@ pub(crate) fn review(
         .choose("review", kaiji_report::REVIEW_FORMATS, Choice::Text)?;
     let policy = load_policy(registry, &args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
-        today: review_date(args.today),
+        today: review_date(args.today, out),
         max_age_days: args.max_age,
     };
+    warn_repeated_files(&args.files, out);
     // The vendors' remote service profiles: their connection checks join the reviews of their
     // disclosures (the reviewer decides which).
     let advisories = crate::files::read_advisories(&args.advisories)?;
@@ -261,6 +315,13 @@ pub(crate) fn review(
             (path.display().to_string(), reviewed.map_err(|e| e.text))
         })
         .collect();
+    let read: Vec<(&Path, &Disclosure)> = args
+        .files
+        .iter()
+        .zip(&results)
+        .filter_map(|(path, (_, r))| Some((path.as_path(), &r.as_ref().ok()?.0)))
+        .collect();
+    warn_repeated_products(&read, out);
     let mut reviews: Vec<(String, &Disclosure, &Review)> = Vec::new();
     let mut failed: Vec<&Text> = Vec::new();
     for (file, result) in &results {
@@ -389,8 +450,13 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
             )
         ));
         for touch in &review.gl {
-            let title = touch.title.as_ref().map_or("", |t| out.t(t));
-            out.line(format!("    {} {title} ({})", touch.id, touch.departures));
+            // A part's title begins with its name; a chapter is named by its name and title.
+            let label = match &touch.title {
+                Some(title) if !touch.id.contains(' ') => out.t(title).to_owned(),
+                Some(title) => format!("{} {}", out.t(&touch.name), out.t(title)),
+                None => out.t(&touch.name).to_owned(),
+            };
+            out.line(format!("    {label} ({})", touch.departures));
         }
     }
     for f in &review.findings {

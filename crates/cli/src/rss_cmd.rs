@@ -40,7 +40,7 @@ fn sla(args: &SlaArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, Us
         }
         None => kaiji_model::rss::Terms::default(),
     };
-    let today = crate::review_cmd::review_date(args.today);
+    let today = crate::review_cmd::review_date(args.today, out);
     let threats = kaiji_model::rss::threats_in(registry)?;
     let reg = kaiji_model::rss::register(&profile, &threats, RiskSettings::default(), today);
     let s = kaiji_model::rss::sla(&profile, &terms, &reg);
@@ -90,7 +90,7 @@ fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome,
     )?;
     let catalog = crate::catalog_cmd::resolve(registry, &args.catalog)?;
     crate::cli::expect_extension("rss sds", &args.output, &["json", "xlsx"])?;
-    let today = crate::review_cmd::review_date(args.today);
+    let today = crate::review_cmd::review_date(args.today, out);
     let generated = kaiji_model::rss::rss_sds(&profile, catalog, registry, today)?;
     let is_workbook = args
         .output
@@ -138,7 +138,7 @@ fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome,
 
 fn check(args: &RssCheckArgs, out: &mut Out) -> Result<Outcome, UserError> {
     let advisories = crate::files::read_advisories(&args.advisories)?;
-    let today = crate::review_cmd::review_date(args.today);
+    let today = crate::review_cmd::review_date(args.today, out);
     let mut checked = Vec::new();
     for path in &args.profiles {
         let profile = Profile::parse(&path.display().to_string(), &read_text(path)?)?;
@@ -202,7 +202,10 @@ fn risk(args: &RiskArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
         formula,
         threshold: args.threshold.unwrap_or(formula.default_threshold()),
     };
-    let today = crate::review_cmd::review_date(args.today);
+    if let Some(warning) = settings.threshold_warning() {
+        out.warn(&warning);
+    }
+    let today = crate::review_cmd::review_date(args.today, out);
     let reg = kaiji_model::rss::register(&profile, &threats, settings, today);
     let lang = out.lang;
     let bytes: Vec<u8> = match choice {

@@ -54,6 +54,7 @@ pub(crate) fn validate(
     registry: &Registry,
     out: &mut Out,
 ) -> Result<Outcome, UserError> {
+    crate::review_cmd::warn_repeated_files(&args.files, out);
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {

@@ -247,6 +247,106 @@ fn diff_exits_1_on_a_regression_and_names_it() {
 }
 
 #[test]
+fn diff_against_its_own_migration_shows_no_regression_and_no_empty_change() {
+    let dir = kaiji_test_support::temp_dir();
+    let migrated = dir.path().join("m.json");
+    kaiji()
+        .args(["migrate", "examples/pacs-mds-4.1.kaiji.json"])
+        .args(["--to", "jahis-mds-sds@5.0", "-o"])
+        .arg(&migrated)
+        .assert()
+        .success();
+    let out = kaiji()
+        .args(["diff", "examples/pacs-mds-4.1.kaiji.json"])
+        .arg(&migrated)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("後退 0、改善 0、変更 0、新規 0、削除 2、要確認 5"),
+        "{text}"
+    );
+    assert!(!text.contains("- → -"), "{text}");
+    assert!(!text.contains("[後退]"), "{text}");
+    assert!(
+        text.contains("[要確認] MDS-C16-02 (旧 MDS-6.5-08, 分割) 回答: はい → -"),
+        "{text}"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_of_two_products_warns_and_shows_both_names_and_versions() {
+    let dir = kaiji_test_support::temp_dir();
+    let mut other = kaiji_test_support::json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    other["subject"]["organisation"] = "株式会社ほかのメーカー".into();
+    other["subject"]["product"] = "OtherView RIS".into();
+    other["subject"]["version"] = "2.0".into();
+    let path = dir.path().join("other.kaiji.json");
+    std::fs::write(&path, other.to_string()).unwrap();
+    kaiji()
+        .args(["diff", "examples/pacs-mds-5.0h.kaiji.json"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "株式会社サンプルメディカルイメージング SampleView PACS 9.2.0 → 株式会社ほかのメーカー OtherView RIS 2.0",
+        ))
+        .stdout(predicate::str::contains("警告[diff-other-product]"))
+        .stderr(predicate::str::contains("kaiji: 警告: 2つの開示書は別の製品のものです"));
+    kaiji()
+        .args(["diff", "--lang", "en", "examples/pacs-mds-5.0h.kaiji.json"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "kaiji: warning: the two disclosures are for different products",
+        ));
+    let out = kaiji()
+        .args([
+            "diff",
+            "--format",
+            "json",
+            "examples/pacs-mds-5.0h.kaiji.json",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["findings"][0]["code"], "diff-other-product");
+    assert_eq!(d["findings"][0]["severity"], "warning");
+}
+
+#[test]
+fn diff_shows_where_two_long_remarks_differ() {
+    let dir = kaiji_test_support::temp_dir();
+    let base = kaiji_test_support::json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    let common = "監査ログは院内の syslog サーバへ転送し、保守員の操作は全て記録する。".repeat(3);
+    let (mut old, mut new) = (base.clone(), base);
+    old["answers"]["MDS-C14-05"]["remark"] = format!("{common}保存期間は1年。").into();
+    new["answers"]["MDS-C14-05"]["remark"] = format!("{common}保存期間は5年。").into();
+    let (o, n) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    std::fs::write(&o, old.to_string()).unwrap();
+    std::fs::write(&n, new.to_string()).unwrap();
+    kaiji()
+        .arg("diff")
+        .args([&o, &n])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("保存期間は1年。 → …"))
+        .stdout(
+            predicate::str::is_match("備考: …[^→]*保存期間は1年。 → …[^→]*保存期間は5年。\n")
+                .unwrap(),
+        );
+}
+
+#[test]
 fn migrate_writes_a_document_and_lists_open_items() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pacs-5.0h.kaiji.json");
@@ -895,6 +995,151 @@ fn vendor_text_is_escaped_on_the_terminal() {
         "{shown}"
     );
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{202e}'));
+}
+
+#[test]
+fn english_review_names_gl_parts_in_english() {
+    let review = [
+        "review",
+        "--policy",
+        "strict",
+        "--lang",
+        "en",
+        "--today",
+        "2026-11-27",
+    ];
+    let out = kaiji()
+        .args(review)
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("    Control part 14 Authentication and authorisation controls"),
+        "{text}"
+    );
+    assert!(text.contains("[GL 6.0: Control part 14]"), "{text}");
+    assert!(!text.contains("システム運用編"), "{text}");
+    // The HTML report (the PDF is built from the same report): the chart and the findings table.
+    let dir = kaiji_test_support::temp_dir();
+    let html = dir.path().join("r.html");
+    kaiji()
+        .args(review)
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .arg("-o")
+        .arg(&html)
+        .assert()
+        .code(1);
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        html.contains("Control part 7 Information handling"),
+        "{html}"
+    );
+    assert!(!html.contains("システム運用編"), "{html}");
+    // In Japanese the ids read as they are.
+    kaiji()
+        .args(["review", "--policy", "strict", "--today", "2026-11-27"])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("    システム運用編 14 認証・認可"))
+        .stdout(predicate::str::contains("Control part").not());
+}
+
+#[test]
+fn the_same_file_or_release_twice_is_warned_about_and_the_exit_code_stays() {
+    let dir = kaiji_test_support::temp_dir();
+    let copy = dir.path().join("copy.kaiji.json");
+    std::fs::copy(root().join("examples/pacs-mds-5.0h.kaiji.json"), &copy).unwrap();
+    let doc = "examples/pacs-mds-5.0h.kaiji.json";
+    let twice = "examples/../examples/pacs-mds-5.0h.kaiji.json";
+    // review: the same file under two names, and a copy (another file, the same release).
+    kaiji()
+        .args(["review", "--today", "2026-11-27", doc, twice])
+        .arg(&copy)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(format!(
+            "kaiji: 警告: 同じファイルが2回指定されています: {doc} と {twice}"
+        )))
+        .stderr(predicate::str::contains(
+            "は同じ製品・バージョンの開示書です(株式会社サンプルメディカルイメージング SampleView PACS 9.2.0)",
+        ));
+    // compare, in English; the JSON on stdout stays clean.
+    let out = kaiji()
+        .args(["compare", "--lang", "en", "--format", "json", doc])
+        .arg(&copy)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "disclose the same product and version (株式会社サンプルメディカルイメージング SampleView PACS 9.2.0)",
+        ))
+        .stderr(predicate::str::contains("the same file").not())
+        .get_output()
+        .clone();
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    // validate and diff name a file twice.
+    kaiji()
+        .args(["validate", doc, doc])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "同じファイルが2回指定されています",
+        ));
+    kaiji()
+        .args(["diff", "--lang", "en", doc, twice])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("the same file is named twice"));
+    // Two releases of one product are not a repeat.
+    kaiji()
+        .args(["review", "--today", "2026-11-27"])
+        .args([doc, "examples/pacs-mds-4.1.kaiji.json"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn dates_far_ahead_are_warned_about_and_the_exit_code_stays() {
+    // --today far ahead: a warning on stderr, the review goes on.
+    kaiji()
+        .args(["review", "--today", "9999-12-31", "--lang", "en"])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "kaiji: warning: --today 9999-12-31 is more than 20 years after today",
+        ));
+    // A cover date after today: a warning finding of validate (exit 0).
+    let dir = kaiji_test_support::temp_dir();
+    let mut doc = kaiji_test_support::json(root().join("examples/pacs-mds-5.0h.kaiji.json"));
+    doc["subject"]["date"] = "9999-12-31".into();
+    let path = dir.path().join("future.kaiji.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    kaiji()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "/subject/date: 警告[future-date]: 作成日 9999-12-31 は今日より後の日付です",
+        ));
+    // A waiver without a real end: policy check names it.
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "id: p\ntitle: {ja: a, en: a}\napplies_to: [jahis-mds-sds]\nrules:\n  - {id: r, select: {sections: [C14]}, require: [yes]}\nwaivers:\n  - {item: MDS-C14-02, reason: r, expires: 9999-12-31}\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["policy", "check"])
+        .arg(&policy)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("[future-date]"));
 }
 
 /// Every comparison report says what its score and departures mean, and an unanswered cell is

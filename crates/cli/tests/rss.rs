@@ -413,3 +413,55 @@ fn validate_import_and_review_give_the_same_rss_findings() {
     assert_eq!(rss(&imported[0]["documents"][0]["findings"]), from_validate);
     assert_eq!(rss(&reviewed[0]["findings"]), from_validate);
 }
+
+#[test]
+fn a_threshold_off_the_scale_is_warned_about_on_stderr() {
+    kaiji()
+        .args(["rss", "risk", PROFILE, "--today", "2026-11-27", "--threshold", "999"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("8 件中 0 件が受容基準以上"))
+        .stderr(predicate::str::contains(
+            "kaiji: 警告: 受容基準 999 は算定式 asset-threat-vulnerability の最大値 27 を超えています",
+        ));
+    let out = kaiji()
+        .args([
+            "rss",
+            "risk",
+            PROFILE,
+            "--today",
+            "2026-11-27",
+            "--lang",
+            "en",
+        ])
+        .args([
+            "--formula",
+            "impact-likelihood",
+            "--threshold",
+            "0",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "kaiji: warning: the threshold 0 is below the minimum 1",
+        ))
+        .get_output()
+        .clone();
+    // The JSON on stdout stays clean.
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    kaiji()
+        .args([
+            "rss",
+            "risk",
+            PROFILE,
+            "--today",
+            "2026-11-27",
+            "--threshold",
+            "27",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+}

@@ -200,3 +200,37 @@ fn a_document_the_policy_is_not_for_gets_a_finding_not_a_crash() {
     );
     assert_eq!(r.findings[0].code, Code::UnknownCatalog);
 }
+
+#[test]
+fn a_waiver_that_never_ends_is_a_warning() {
+    let registry = Registry::builtin().unwrap();
+    let yaml = |expires: &str| {
+        format!(
+            "id: p\ntitle: {{ja: a, en: a}}\napplies_to: [jahis-mds-sds]\nrules:\n  - {{id: r, select: {{sections: [C14]}}, require: [yes]}}\nwaivers:\n  - {{item: MDS-C14-02, reason: r, expires: {expires}}}\n"
+        )
+    };
+    let policy = Policy::parse("p.yaml", &yaml("9999-12-31")).unwrap();
+    let found = policy.check(&registry);
+    let far: Vec<_> = found
+        .iter()
+        .filter(|f| f.code == Code::FutureDate)
+        .collect();
+    assert_eq!(far.len(), 1, "{found:?}");
+    assert_eq!(far[0].severity, Severity::Warning);
+    assert_eq!(far[0].location.to_string(), "/waivers/0/expires");
+    assert!(
+        far[0].message.en.contains("9999-12-31"),
+        "{:?}",
+        far[0].message
+    );
+    let next_year = jiff::Zoned::now().date().year() + 1;
+    let policy = Policy::parse("p.yaml", &yaml(&format!("{next_year}-03-31"))).unwrap();
+    assert!(
+        policy
+            .check(&registry)
+            .iter()
+            .all(|f| f.code != Code::FutureDate),
+        "{:?}",
+        policy.check(&registry)
+    );
+}

@@ -209,3 +209,108 @@ fn migration_without_a_mapping_is_an_error() {
         "{e}"
     );
 }
+
+#[test]
+fn a_document_against_its_own_migration_has_no_regression() {
+    let registry = registry();
+    let old = example("pacs-mds-4.1.kaiji.json");
+    let m = migrate(&old, &registry, &"jahis-mds-sds@5.0".parse().unwrap()).unwrap();
+    let d = diff(&old, &m.document, &registry);
+    assert_eq!(d.count(ChangeKind::Regressed), 0, "{:#?}", d.changes);
+    // New items nobody answered are not changes ("- → -").
+    assert!(
+        d.changes.iter().all(|c| c.old.is_some() || c.new.is_some()),
+        "{:#?}",
+        d.changes
+    );
+    assert_eq!(d.count(ChangeKind::New), 0);
+    // Each split item left unanswered for review is its own kind; the remark migrate wrote
+    // (the old answer, as context) is no change.
+    let split: Vec<&str> = m
+        .review
+        .iter()
+        .filter(|r| r.reason == ReviewReason::Split)
+        .filter(|r| {
+            r.from
+                .iter()
+                .any(|f| old.answers.get(f).is_some_and(|e| e.answer.is_some()))
+        })
+        .map(|r| r.item.as_str())
+        .collect();
+    let pending: Vec<&str> = d
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::NeedsReview)
+        .filter_map(|c| c.item.as_deref())
+        .collect();
+    assert_eq!(pending, split);
+    assert_eq!(d.count(ChangeKind::Modified), 0, "{:#?}", d.changes);
+    assert!(d.findings.is_empty());
+}
+
+#[test]
+fn a_new_item_answered_or_remarked_is_still_new() {
+    let registry = registry();
+    let old = example("pacs-mds-4.1.kaiji.json");
+    let mut new = migrate(&old, &registry, &"jahis-mds-sds@5.0".parse().unwrap())
+        .unwrap()
+        .document;
+    new.answers.get_mut("MDS-C14-06").unwrap().answer = Some(Answer::Yes);
+    new.answers.get_mut("MDS-C13-02").unwrap().remark = "確認中".into();
+    // A split item the vendor answers no: worse than the old yes.
+    new.answers.get_mut("MDS-C16-02").unwrap().answer = Some(Answer::No);
+    let d = diff(&old, &new, &registry);
+    let got: Vec<(ChangeKind, &str, &str)> = d
+        .changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Removed)
+        .map(|c| (c.kind, c.item.as_deref().unwrap(), c.field.as_str()))
+        .filter(|(k, _, _)| *k != ChangeKind::NeedsReview)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ChangeKind::New, "MDS-C13-02", "remark"),
+            (ChangeKind::New, "MDS-C14-06", "answer"),
+            (ChangeKind::Regressed, "MDS-C16-02", "answer"),
+        ]
+    );
+}
+
+#[test]
+fn diff_of_two_products_warns_and_names_both() {
+    let registry = registry();
+    let old = example("pacs-mds-5.0h.kaiji.json");
+    let mut other = old.clone();
+    other.subject.organisation = "株式会社ほかのメーカー".into();
+    other.subject.product = "OtherView RIS".into();
+    let d = diff(&old, &other, &registry);
+    assert_eq!(d.findings.len(), 1);
+    let f = &d.findings[0];
+    assert_eq!(f.code, Code::DiffOtherProduct);
+    assert_eq!(f.severity, kaiji_model::Severity::Warning);
+    for name in ["SampleView PACS", "OtherView RIS", "ほかのメーカー"] {
+        assert!(
+            f.message.ja.contains(name) && f.message.en.contains(name),
+            "{f:?}"
+        );
+    }
+    // Spacing, case and the company form do not make another product.
+    let mut same = old.clone();
+    same.subject.organisation = old.subject.organisation.replace("株式会社", "");
+    same.subject.product = old.subject.product.to_uppercase().replace(' ', "  ");
+    assert!(diff(&old, &same, &registry).findings.is_empty());
+}
+
+#[test]
+fn one_release_is_one_organisation_product_and_version() {
+    use kaiji_model::disclosure::{same_product, same_release};
+    let a = example("pacs-mds-5.0h.kaiji.json").subject;
+    let mut b = a.clone();
+    b.product = format!(" {} ", a.product.to_lowercase());
+    assert!(same_product(&a, &b) && same_release(&a, &b));
+    b.version = "9.2.1".into();
+    assert!(same_product(&a, &b) && !same_release(&a, &b));
+    b.organisation = "株式会社ほかのメーカー".into();
+    assert!(!same_product(&a, &b));
+}

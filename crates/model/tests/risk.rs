@@ -474,3 +474,46 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_threshold_off_the_scale_is_warned_about() {
+    let at = |formula: Formula, threshold| RiskSettings { formula, threshold }.threshold_warning();
+    for formula in [Formula::AssetThreatVulnerability, Formula::ImpactLikelihood] {
+        assert_eq!(at(formula, formula.default_threshold()), None);
+        assert_eq!(at(formula, 1), None);
+        assert_eq!(at(formula, formula.max()), None);
+        let above = at(formula, formula.max() + 1).expect("above the scale");
+        assert!(above.en.contains("no risk can reach it"), "{above:?}");
+        assert!(above.ja.contains(&formula.max().to_string()), "{above:?}");
+        let below = at(formula, 0).expect("below the scale");
+        assert!(below.en.contains("none is accepted"), "{below:?}");
+    }
+    // And it is true: above the scale every risk of the register is accepted.
+    let settings = RiskSettings {
+        formula: Formula::AssetThreatVulnerability,
+        threshold: 999,
+    };
+    let reg = register(&risky(), &threats().unwrap(), settings, date(2026, 11, 27));
+    assert!(!reg.risks.is_empty());
+    assert_eq!(reg.above_threshold(), 0);
+}
+
+#[test]
+fn an_end_of_support_decades_ahead_is_a_warning() {
+    let mut p = example();
+    p.devices[0].support_end = Some("9999-12-31".parse().unwrap());
+    let found = codes(&p);
+    assert!(
+        found.contains(&(
+            kaiji_model::Code::FutureDate,
+            "/devices/0/support_end".to_owned()
+        )),
+        "{found:?}"
+    );
+    // The example's 2030-03-31 is a plan, not a placeholder.
+    assert!(
+        !codes(&example())
+            .iter()
+            .any(|(c, _)| *c == kaiji_model::Code::FutureDate)
+    );
+}

@@ -148,6 +148,28 @@ fn types_the_model_rejects_are_findings() {
 }
 
 #[test]
+fn a_cover_date_after_today_is_a_warning() {
+    let text = include_str!("fixtures/clean.kaiji.json").replace("2026-01-31", "9999-12-31");
+    let findings = validate_str(&text, &registry()).unwrap();
+    assert_eq!(
+        codes_at(&findings),
+        [("future-date".to_owned(), "/subject/date".to_owned())]
+    );
+    assert_eq!(findings[0].severity, kaiji_model::Severity::Warning);
+    assert!(findings[0].message.en.contains("9999-12-31 is after today"));
+    // Today is no warning, nor tomorrow (a cover dated in Japan, read by a clock in UTC).
+    let today = jiff::Zoned::now().date();
+    for day in [today, today.tomorrow().unwrap()] {
+        let text =
+            include_str!("fixtures/clean.kaiji.json").replace("2026-01-31", &day.to_string());
+        assert!(
+            validate_str(&text, &registry()).unwrap().is_empty(),
+            "{day}"
+        );
+    }
+}
+
+#[test]
 fn duplicate_keys_are_reported() {
     let text = include_str!("fixtures/clean.kaiji.json").replace(
         "\"A-3\": {\"answer\": \"yes\", \"remark\": \"\"},",
@@ -217,6 +239,11 @@ fn every_code_is_exercised_by_these_tests() {
         Code::ThreatBadResponse,
         Code::ThreatUnknownControl,
     ]);
+    // diff: tests/revision.rs provokes it.
+    seen.push(Code::DiffOtherProduct);
+    // A cover date after today: a_cover_date_after_today_is_a_warning above; far-future waiver
+    // expiry and end of support: tests/review.rs and tests/risk.rs.
+    seen.push(Code::FutureDate);
     // MHLW lines: tests/inventory.rs provokes every mhlw-* code.
     seen.extend(Code::iter().filter(|c| c.as_str().starts_with("mhlw-")));
     for code in Code::iter() {

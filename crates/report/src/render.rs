@@ -535,6 +535,7 @@ mod tests {
             new_catalog: "a".into(),
             mapped: true,
             changes: Vec::new(),
+            findings: Vec::new(),
         };
         let e = render_diff("o", "n", &d, Format::Pdf, Lang::Ja).unwrap_err();
         assert!(matches!(

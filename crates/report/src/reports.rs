@@ -226,12 +226,12 @@ pub fn review_report(
                     .gl
                     .iter()
                     .map(|g| Bar {
-                        // A part is named by its id; a chapter by its id and title.
+                        // A part is named by its name; a chapter by its name and title.
                         label: match &g.title {
                             Some(title) if g.id.contains(' ') => {
-                                format!("{} {}", g.id, title.get(lang))
+                                format!("{} {}", g.name.get(lang), title.get(lang))
                             }
-                            _ => g.id.clone(),
+                            _ => g.name.get(lang).to_owned(),
                         },
                         value: g.departures as f64,
                         tone: if g.id.contains(' ') {
@@ -267,7 +267,13 @@ pub fn review_report(
                             Cell::tone(f.severity.label().get(lang), severity_tone(f.severity)),
                             Cell::new(f.code.as_str()),
                             Cell::new(f.item.clone().unwrap_or_else(|| f.location.to_string())),
-                            Cell::new(f.refs.join("\n")),
+                            Cell::new(
+                                f.refs
+                                    .iter()
+                                    .map(|r| gl_ref_name(review, r, lang))
+                                    .collect::<Vec<_>>()
+                                    .join("\n"),
+                            ),
                             Cell::new(f.message(lang)),
                         ]
                     })
@@ -655,4 +661,19 @@ pub fn sla_report(s: &kaiji_model::rss::Sla, today: &str, lang: Lang) -> Report 
         footer: format!("kaiji — {} SLA", s.service),
         blocks,
     }
+}
+
+/// A GL 6.0 reference as it reads in `lang`: the part's name (from the parts the review lists
+/// under `gl`) in place of its id (`システム運用編 13⑪` reads `Control part 13⑪` in English).
+fn gl_ref_name(review: &Review, reference: &str, lang: Lang) -> String {
+    review
+        .gl
+        .iter()
+        .filter(|g| !g.id.contains(' '))
+        .find_map(|part| {
+            let rest = reference.strip_prefix(part.id.as_str())?;
+            (rest.is_empty() || rest.starts_with(' '))
+                .then(|| format!("{}{rest}", part.name.get(lang)))
+        })
+        .unwrap_or_else(|| reference.to_owned())
 }

@@ -80,6 +80,8 @@ pub enum Code {
     MhlwOtherProduct,
     MhlwOlderRevision,
     MhlwOtherVersion,
+    DiffOtherProduct,
+    FutureDate,
 }
 
 impl Code {
@@ -102,7 +104,9 @@ impl Code {
             | Self::RssRemarkWithoutControl
             | Self::PolicySelectsNothing
             | Self::MhlwOlderRevision
-            | Self::MhlwOtherVersion => Severity::Warning,
+            | Self::MhlwOtherVersion
+            | Self::DiffOtherProduct
+            | Self::FutureDate => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -318,12 +322,31 @@ impl Code {
                 "開示書の製品バージョンが、台帳に記録された稼働中のバージョンと違います。",
                 "The disclosure is for another product version than the one the inventory records.",
             ),
+            Self::DiffOtherProduct => Text::new(
+                "kaiji diff で比べた2つの開示書の製造業者名/サービス事業者名または製品名が違います。同じ製品の旧版と新版を比べているか確認してください。",
+                "The two disclosures given to kaiji diff name another organisation or product. Check that you compare an old and a new version of one product.",
+            ),
+            Self::FutureDate => Text::new(
+                "日付が未来にあります: 開示書の作成日が今日より後、または免除の期限・機器のサポート終了日が確認日より20年以上先です。9999-12-31 のような日付は仮の値であることが多いため、実際の日付を確認してください。",
+                "A date lies in the future: a disclosure's cover date after today, or a waiver's expiry or a device's end of support more than 20 years after the review date. Dates such as 9999-12-31 are mostly placeholders; check the real date.",
+            ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",
                 "The document's structure is wrong: a required field is missing or has the wrong type (for example answers is not an object).",
             ),
         }
     }
+}
+
+/// How many years ahead of the review date an expiry or end of support may lie before it reads
+/// as a placeholder (9999-12-31) rather than a plan (`future-date`).
+pub const FAR_FUTURE_YEARS: i16 = 20;
+
+/// Whether `date` lies more than [`FAR_FUTURE_YEARS`] after `reference`.
+pub fn far_future(date: jiff::civil::Date, reference: jiff::civil::Date) -> bool {
+    reference
+        .checked_add(jiff::Span::new().years(FAR_FUTURE_YEARS))
+        .is_ok_and(|limit| date > limit)
 }
 
 /// How serious a finding is. Ordered: `Info` < `Warning` < `Error`.

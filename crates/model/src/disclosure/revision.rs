@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use strum::IntoEnumIterator;
 
+use crate::diag::{Code, Finding, Location};
 use crate::disclosure::{AnswerEntry, SubjectField};
 use crate::{CatalogId, Disclosure, Error};
 
@@ -65,6 +66,9 @@ pub enum ChangeKind {
     New,
     /// An item the new version no longer has.
     Removed,
+    /// An old answer that was not carried to its successor: a split item asks something
+    /// narrower, so it waits for an answer (as `kaiji migrate` leaves it). Not a regression.
+    NeedsReview,
 }
 
 impl ChangeKind {
@@ -75,6 +79,7 @@ impl ChangeKind {
             Self::Modified => Text::new("変更", "modified"),
             Self::New => Text::new("新規", "new"),
             Self::Removed => Text::new("削除", "removed"),
+            Self::NeedsReview => Text::new("要確認", "needs review"),
         }
     }
 }
@@ -108,6 +113,10 @@ pub struct DocDiff {
     /// False when the two revisions have no mapping file: items were compared by id.
     pub mapped: bool,
     pub changes: Vec<Change>,
+    /// Warnings about the comparison itself (`diff-other-product`: the two files are not
+    /// versions of one product).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 impl DocDiff {
@@ -120,11 +129,17 @@ fn answer_text(a: Option<Answer>) -> Option<String> {
     a.map(|a| a.to_string())
 }
 
-/// Compares two answers: better, worse or only different.
-fn answer_change(old: Option<Answer>, new: Option<Answer>) -> Option<ChangeKind> {
+/// Compares two answers: better, worse or only different. An answer that a split took away
+/// (the narrower successor is not answered yet) needs review; it is not a regression.
+fn answer_change(
+    old: Option<Answer>,
+    new: Option<Answer>,
+    relation: Option<Relation>,
+) -> Option<ChangeKind> {
     use Answer::{Na, No, Yes};
     Some(match (old, new) {
         (a, b) if a == b => return None,
+        (Some(_), None) if relation == Some(Relation::Split) => ChangeKind::NeedsReview,
         (Some(_), None) | (Some(Yes | Na), Some(No)) => ChangeKind::Regressed,
         (None, Some(Yes | Na)) | (Some(No), Some(Yes | Na)) => ChangeKind::Improved,
         _ => ChangeKind::Modified,
@@ -149,7 +164,7 @@ fn entry_changes(
         new: n,
         relation,
     };
-    if let Some(kind) = answer_change(old.answer, new.answer) {
+    if let Some(kind) = answer_change(old.answer, new.answer, relation) {
         out.push(change(
             kind,
             "answer",
@@ -267,8 +282,21 @@ pub fn diff(old: &Disclosure, new: &Disclosure, registry: &Registry) -> DocDiff 
                                         .is_some_and(|i| i.forms.contains(&new.kind.form()))
                                 })
                         };
+                        // A split item's remark as `migrate` wrote it repeats the old answer:
+                        // no change of its own.
+                        let note = (relation == Relation::Split)
+                            .then(|| split_note(old, &entry.from))
+                            .filter(|n| !n.is_empty());
                         for id in entry.to.iter().filter(in_form) {
-                            let new_entry = new.answers.get(id).unwrap_or(&empty);
+                            let mut new_entry = new.answers.get(id).unwrap_or(&empty);
+                            let unchanged;
+                            if note.as_deref() == Some(new_entry.remark.trim()) {
+                                unchanged = AnswerEntry {
+                                    remark: old_entry.remark.clone(),
+                                    ..new_entry.clone()
+                                };
+                                new_entry = &unchanged;
+                            }
                             entry_changes(
                                 id,
                                 &entry.from,
@@ -332,22 +360,86 @@ pub fn diff(old: &Disclosure, new: &Disclosure, registry: &Registry) -> DocDiff 
         }
     };
     changes.sort_by_key(|c| order(c));
+    // A new item nobody answered yet is not a change ("- → -").
+    changes.retain(|c| c.kind != ChangeKind::New || c.new.is_some());
     DocDiff {
         old_catalog: old.catalog.to_string(),
         new_catalog: new.catalog.to_string(),
         mapped,
         changes,
+        findings: other_product(old, new).into_iter().collect(),
     }
 }
 
+/// A name compared without spaces, letter case or the company form (株式会社 …).
+fn name_key(s: &str) -> String {
+    s.replace("株式会社", "")
+        .replace("有限会社", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '\u{ff08}' | '\u{ff09}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether two covers name one organisation and product (compared without spaces, letter case
+/// or the company form).
+pub fn same_product(a: &crate::disclosure::Subject, b: &crate::disclosure::Subject) -> bool {
+    name_key(&a.organisation) == name_key(&b.organisation)
+        && name_key(&a.product) == name_key(&b.product)
+}
+
+/// Whether two covers name one organisation, product and version: two disclosures of one
+/// release, which a review or comparison would count twice.
+pub fn same_release(a: &crate::disclosure::Subject, b: &crate::disclosure::Subject) -> bool {
+    same_product(a, b) && a.version.trim() == b.version.trim()
+}
+
+/// `diff-other-product` when the two documents name another organisation or product: what the
+/// diff shows then are not changes of one product.
+fn other_product(old: &Disclosure, new: &Disclosure) -> Option<Finding> {
+    let (o, n) = (&old.subject, &new.subject);
+    if same_product(o, n) {
+        return None;
+    }
+    let side = |s: &crate::disclosure::Subject| {
+        format!("{} {} {}", s.organisation, s.product, s.version)
+            .trim()
+            .to_owned()
+    };
+    let (was, is) = (side(o), side(n));
+    Some(Finding::new(
+        Code::DiffOtherProduct,
+        Location::pointer(["subject"]),
+        Text::new(
+            format!(
+                "2つの開示書は別の製品のものです(旧: {was}、新: {is})。差分は同じ製品の版どうしを比べたものではありません"
+            ),
+            format!(
+                "the two disclosures are for different products (old: {was}; new: {is}); the differences are not those between two versions of one product"
+            ),
+        ),
+    ))
+}
+
+/// A new item as a change: its answer, or (unanswered) its remark or evidence; `None` when the
+/// entry is empty.
 fn added(id: &str, entry: &AnswerEntry, relation: Option<Relation>) -> Change {
+    let (field, new) = if entry.answer.is_some() {
+        ("answer", answer_text(entry.answer))
+    } else if !entry.remark.trim().is_empty() {
+        ("remark", Some(entry.remark.clone()))
+    } else if !entry.evidence.is_empty() {
+        ("evidence", Some(entry.evidence.join("\n")))
+    } else {
+        ("answer", None)
+    };
     Change {
         kind: ChangeKind::New,
         item: Some(id.to_owned()),
         old_items: Vec::new(),
-        field: "answer".into(),
+        field: field.into(),
         old: None,
-        new: answer_text(entry.answer),
+        new,
         relation,
     }
 }
@@ -366,6 +458,26 @@ fn removed(id: &str, entry: &AnswerEntry, relation: Option<Relation>) -> Change 
 
 // ------------------------------------------------------------------------------------------
 // migrate
+
+/// What `migrate` writes in the remark of a split item: each old item's answer and remark, as
+/// context for the person who answers the narrower item.
+fn split_note(document: &Disclosure, from: &[String]) -> String {
+    let said: Vec<String> = from
+        .iter()
+        .filter_map(|f| document.answers.get(f).map(|e| (f, e)))
+        .map(|(f, e)| {
+            let answer = e.answer.map_or("-", |a| match a {
+                Answer::Yes => "はい",
+                Answer::No => "いいえ",
+                Answer::Na => "該当なし",
+            });
+            format!("[{} {f}: {answer}] {}", document.catalog, e.remark.trim())
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    said.join("\n")
+}
 
 /// Why a migrated item needs a person to look at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display, schemars::JsonSchema)]
@@ -501,22 +613,7 @@ pub fn migrate(
                 (!agreed).then_some(ReviewReason::MergedConflict)
             }
             Relation::Split => {
-                let said: Vec<String> = entry
-                    .from
-                    .iter()
-                    .filter_map(|f| document.answers.get(f).map(|e| (f, e)))
-                    .map(|(f, e)| {
-                        let answer = e.answer.map_or("-", |a| match a {
-                            Answer::Yes => "はい",
-                            Answer::No => "いいえ",
-                            Answer::Na => "該当なし",
-                        });
-                        format!("[{} {f}: {answer}] {}", document.catalog, e.remark.trim())
-                            .trim_end()
-                            .to_owned()
-                    })
-                    .collect();
-                new_entry.remark = said.join("\n");
+                new_entry.remark = split_note(document, &entry.from);
                 Some(ReviewReason::Split)
             }
             Relation::New => Some(ReviewReason::New),

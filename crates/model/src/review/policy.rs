@@ -438,8 +438,23 @@ impl Policy {
             }
         }
         let mut seen = BTreeSet::new();
+        let today = jiff::Zoned::now().date();
         for (j, w) in self.waivers.iter().enumerate() {
             let at = || vec!["waivers".to_owned(), j.to_string(), "item".into()];
+            if crate::diag::far_future(w.expires.date(), today) {
+                push(
+                    Code::FutureDate,
+                    vec!["waivers".to_owned(), j.to_string(), "expires".into()],
+                    format!(
+                        "免除: 項目 {} の期限 {} は今日({today})の20年以上先です。期限のない免除と同じです",
+                        w.item, w.expires
+                    ),
+                    format!(
+                        "waiver: the expiry {} of item {} is more than 20 years after today ({today}); it is a waiver without an end",
+                        w.expires, w.item
+                    ),
+                );
+            }
             if !known_item(&w.item) {
                 push(
                     Code::PolicyUnknownItem,

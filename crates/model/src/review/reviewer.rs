@@ -92,6 +92,9 @@ pub struct SectionScore {
 pub struct GlTouch {
     /// Entry id (`システム運用編`, `システム運用編 13`).
     pub id: String,
+    /// How the id reads: itself in Japanese, with the part's English name in English
+    /// (`Control part 13`).
+    pub name: Text,
     /// Its title, when the GL catalog is loaded.
     pub title: Option<Text>,
     /// Items departing from the policy that serve it.
@@ -402,7 +405,7 @@ impl<'a> Reviewer<'a> {
                         *gl_counts.entry(level).or_default() += 1;
                     }
                 }
-                let mut finding = departure(code, policy, rule, item, answer, refs);
+                let mut finding = departure(registry, code, policy, rule, item, answer, refs);
                 finding.severity = rule.severity;
                 findings.push(finding);
             }
@@ -417,6 +420,7 @@ impl<'a> Reviewer<'a> {
             .into_iter()
             .map(|(id, departures)| GlTouch {
                 title: gl_title(registry, &id),
+                name: gl_name(registry, &id),
                 id,
                 departures,
             })
@@ -497,7 +501,16 @@ fn gl_title(registry: &Registry, id: &str) -> Option<Text> {
         .map(|e| e.title.clone())
 }
 
+/// An entry id as it reads in each language (see `Reference::id_text`); the id itself when the
+/// GL catalog is not loaded.
+fn gl_name(registry: &Registry, id: &str) -> Text {
+    let r: Option<CatalogRef> = GL_CATALOG.parse().ok();
+    r.and_then(|r| registry.resolve(&r)?.as_reference().map(|g| g.id_text(id)))
+        .unwrap_or_else(|| Text::new(id, id))
+}
+
 fn departure(
+    registry: &Registry,
     code: Code,
     policy: &Policy,
     rule: &PolicyRule,
@@ -521,7 +534,13 @@ fn departure(
     } else {
         (
             format!("[GL 6.0: {}]", refs.join(", ")),
-            format!(" [GL 6.0: {}]", refs.join(", ")),
+            format!(
+                " [GL 6.0: {}]",
+                refs.iter()
+                    .map(|r| gl_name(registry, r).en)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         )
     };
     let (ja, en) = match code {

@@ -87,6 +87,14 @@ pub fn check_profile(profile: &Profile, advisories: &[Advisory], today: Date) ->
                     format!("the end of support of {name} is not recorded"),
                 ),
             )),
+            Some(end) if crate::diag::far_future(end.date(), today) => out.push(Finding::new(
+                Code::FutureDate,
+                at(&["devices", &index, "support_end"]),
+                Text::new(
+                    format!("{name} のサポート終了日 {end} は確認日 {today} の20年以上先です。仮の日付でないか確認してください"),
+                    format!("the end of support of {name}, {end}, is more than 20 years after the review date {today}; check that it is not a placeholder"),
+                ),
+            )),
             Some(_) => {}
         }
         let firmware = d.firmware.parse().ok();

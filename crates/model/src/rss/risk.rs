@@ -313,6 +313,35 @@ impl Default for RiskSettings {
     }
 }
 
+impl RiskSettings {
+    /// Why the threshold makes no sense on the formula's scale (1 to its maximum): above it no
+    /// risk can reach the threshold and every risk is accepted; below 1 every risk reaches it.
+    pub fn threshold_warning(&self) -> Option<Text> {
+        let (t, max, f) = (self.threshold, self.formula.max(), self.formula);
+        if t > max {
+            Some(Text::new(
+                format!(
+                    "受容基準 {t} は算定式 {f} の最大値 {max} を超えています。どのリスクも基準に届かず、すべて受容になります"
+                ),
+                format!(
+                    "the threshold {t} is above the maximum {max} of the formula {f}: no risk can reach it, so every risk is accepted"
+                ),
+            ))
+        } else if t < 1 {
+            Some(Text::new(
+                format!(
+                    "受容基準 {t} は算定式 {f} の最小値 1 を下回っています。すべてのリスクが基準以上になり、受容されるリスクはありません"
+                ),
+                format!(
+                    "the threshold {t} is below the minimum 1 of the formula {f}: every risk reaches it, so none is accepted"
+                ),
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 /// Risk treatment (リスク対応): reduce, avoid, transfer or accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
