@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(policy) = Policy::read("fuzz.yaml", text) else {
         return;
     };
-    let _ = policy.check(&REGISTRY);
+    let _ = policy.check(&REGISTRY, jiff::civil::date(2026, 11, 27));
     let options = ReviewOptions {
         today: jiff::civil::date(2026, 11, 27),
         max_age_days: None,

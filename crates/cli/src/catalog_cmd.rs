@@ -467,7 +467,7 @@ fn check(
     // The catalog crate checks what every catalog shares; the domain checks the threat
     // catalogues and policies, whose fields only it understands.
     let issues = kaiji_catalog::check(&registry, only);
-    let findings = kaiji_model::data::check(&registry, only)?;
+    let findings = kaiji_model::data::check(&registry, only, jiff::Zoned::now().date())?;
     let rows: Vec<CheckRow<'_>> = issues
         .iter()
         .map(|i| CheckRow {

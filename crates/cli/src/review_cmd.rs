@@ -525,7 +525,7 @@ pub(crate) fn policy(
                         continue;
                     }
                 };
-                let problems = policy.check(registry);
+                let problems = policy.check(registry, jiff::Zoned::now().date());
                 for p in &problems {
                     out.line(format!("{file}: {}", out.finding(p)));
                 }

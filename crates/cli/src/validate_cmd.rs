@@ -58,8 +58,16 @@ pub(crate) fn validate(
     let mut results = Vec::new();
     for path in &args.files {
         let outcome = crate::files::read_text(path).and_then(|text| {
-            kaiji_model::disclosure::validate_str(&text, registry)
-                .map_err(|e| crate::files::in_file(path, e))
+            let mut findings = kaiji_model::disclosure::validate_str(&text, registry)
+                .map_err(|e| crate::files::in_file(path, e))?;
+            // A cover dated after today, by this machine's clock.
+            if let Ok(doc) = kaiji_model::Disclosure::from_json(&text) {
+                findings.extend(kaiji_model::disclosure::future_cover_date(
+                    doc.subject.date,
+                    jiff::Zoned::now().date(),
+                ));
+            }
+            Ok(findings)
         });
         results.push((path.display().to_string(), outcome));
     }

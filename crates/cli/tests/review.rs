@@ -1125,7 +1125,7 @@ fn dates_far_ahead_are_warned_about_and_the_exit_code_stays() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "/subject/date: 警告[future-date]: 作成日 9999-12-31 は今日より後の日付です",
+            "/subject/date: 警告[future-date]: 作成日 9999-12-31 は今日(",
         ));
     // A waiver without a real end: policy check names it.
     let policy = dir.path().join("p.yaml");

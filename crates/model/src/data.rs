@@ -27,7 +27,11 @@ pub struct DataFinding {
 /// `None`): a threat's scales and controls (each an entry of the Annex A control list), what
 /// [`crate::review::Policy::check`] finds in a policy. A catalog whose fields do not read as its
 /// kind is an error, as a catalog file that does not parse is.
-pub fn check(registry: &Registry, only: Option<&[String]>) -> Result<Vec<DataFinding>, Error> {
+pub fn check(
+    registry: &Registry,
+    only: Option<&[String]>,
+    today: jiff::civil::Date,
+) -> Result<Vec<DataFinding>, Error> {
     let annex_a = CatalogRef::new(crate::rss::ANNEX_A_ID.to_owned(), None)
         .ok()
         .and_then(|r| registry.resolve(&r));
@@ -40,7 +44,7 @@ pub fn check(registry: &Registry, only: Option<&[String]>) -> Result<Vec<DataFin
             Kind::Threats => {
                 crate::rss::threat_findings(&crate::rss::read_threats(catalog)?, annex_a)
             }
-            Kind::Policy => crate::review::Policy::from_catalog(catalog)?.check(registry),
+            Kind::Policy => crate::review::Policy::from_catalog(catalog)?.check(registry, today),
             _ => continue,
         };
         all.extend(findings.into_iter().map(|finding| DataFinding {

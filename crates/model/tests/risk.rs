@@ -60,7 +60,10 @@ fn the_shipped_catalogue_has_enough_threats_with_known_controls() {
 #[test]
 fn the_data_check_finds_every_problem_of_a_threat_catalogue() {
     let mut registry = kaiji_catalog::Registry::builtin().unwrap();
-    assert_eq!(kaiji_model::data::check(&registry, None).unwrap(), []);
+    assert_eq!(
+        kaiji_model::data::check(&registry, None, date(2026, 11, 27)).unwrap(),
+        []
+    );
     let yaml = THREATS_YAML
         .replacen(
             r#"controls: ["8.8", "5.22", "8.20"]"#,
@@ -74,18 +77,19 @@ fn the_data_check_finds_every_problem_of_a_threat_catalogue() {
         .add(kaiji_catalog::parse("mine.yaml", &yaml).unwrap())
         .unwrap();
     assert_eq!(registry.of_kind(kaiji_catalog::Kind::Threats).count(), 1);
-    let found: Vec<(String, String, String, String)> = kaiji_model::data::check(&registry, None)
-        .unwrap()
-        .into_iter()
-        .map(|f| {
-            (
-                f.origin,
-                f.catalog,
-                f.finding.code.to_string(),
-                f.finding.location.to_string(),
-            )
-        })
-        .collect();
+    let found: Vec<(String, String, String, String)> =
+        kaiji_model::data::check(&registry, None, date(2026, 11, 27))
+            .unwrap()
+            .into_iter()
+            .map(|f| {
+                (
+                    f.origin,
+                    f.catalog,
+                    f.finding.code.to_string(),
+                    f.finding.location.to_string(),
+                )
+            })
+            .collect();
     let expected = [
         ("threat-bad-response", "/threats/0/response"),
         ("threat-unknown-control", "/threats/0/controls/1"),

@@ -149,24 +149,28 @@ fn types_the_model_rejects_are_findings() {
 
 #[test]
 fn a_cover_date_after_today_is_a_warning() {
-    let text = include_str!("fixtures/clean.kaiji.json").replace("2026-01-31", "9999-12-31");
-    let findings = validate_str(&text, &registry()).unwrap();
-    assert_eq!(
-        codes_at(&findings),
-        [("future-date".to_owned(), "/subject/date".to_owned())]
+    use kaiji_model::disclosure::future_cover_date;
+    let today = jiff::civil::date(2026, 11, 27);
+    let date = |s: &str| Some(s.parse::<kaiji_model::IsoDate>().unwrap());
+    let f = future_cover_date(date("9999-12-31"), today).unwrap();
+    assert_eq!(f.code, Code::FutureDate);
+    assert_eq!(f.location.to_string(), "/subject/date");
+    assert_eq!(f.severity, kaiji_model::Severity::Warning);
+    assert!(
+        f.message
+            .en
+            .contains("9999-12-31 is after today (2026-11-27)")
     );
-    assert_eq!(findings[0].severity, kaiji_model::Severity::Warning);
-    assert!(findings[0].message.en.contains("9999-12-31 is after today"));
-    // Today is no warning, nor tomorrow (a cover dated in Japan, read by a clock in UTC).
-    let today = jiff::Zoned::now().date();
-    for day in [today, today.tomorrow().unwrap()] {
-        let text =
-            include_str!("fixtures/clean.kaiji.json").replace("2026-01-31", &day.to_string());
-        assert!(
-            validate_str(&text, &registry()).unwrap().is_empty(),
-            "{day}"
-        );
+    // Today is no warning, nor tomorrow (a cover dated in Japan, read by a clock in UTC); no
+    // date is no warning either (that is missing-subject-field).
+    for day in ["2026-11-27", "2026-11-28"] {
+        assert_eq!(future_cover_date(date(day), today), None, "{day}");
     }
+    assert!(future_cover_date(date("2026-11-29"), today).is_some());
+    assert_eq!(future_cover_date(None, today), None);
+    // Validation itself reads no clock: the same text gives the same findings on any day.
+    let text = include_str!("fixtures/clean.kaiji.json").replace("2026-01-31", "9999-12-31");
+    assert!(validate_str(&text, &registry()).unwrap().is_empty());
 }
 
 #[test]

@@ -17,4 +17,6 @@ pub use revision::{
 };
 pub use rss_rules::validate_rss;
 pub use skeleton::skeleton;
-pub use validate::{missing_subject_field, validate_document, validate_str, validate_value};
+pub use validate::{
+    future_cover_date, missing_subject_field, validate_document, validate_str, validate_value,
+};

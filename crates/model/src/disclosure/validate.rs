@@ -297,28 +297,26 @@ fn check_subject(root: &Map<String, Value>, kind: Option<DocKind>, out: &mut Vec
                     format!("date {s:?} is not a YYYY-MM-DD date"),
                 ),
             ));
-        } else if field == SubjectField::Date
-            && let Some(Value::String(s)) = subject.get(key)
-            && let Ok(date) = s.parse::<IsoDate>()
-            && after_today(date.date())
-        {
-            out.push(Finding::new(
-                Code::FutureDate,
-                Location::pointer(["subject", key]),
-                Text::new(
-                    format!("作成日 {date} は今日より後の日付です"),
-                    format!("the date {date} is after today"),
-                ),
-            ));
         }
     }
 }
 
-/// Whether a date lies after today by the clock. A day of slack: a vendor in Tokyo dates its
-/// cover by Japanese time, which can be tomorrow for a clock set to UTC.
-fn after_today(date: jiff::civil::Date) -> bool {
-    let today = jiff::Zoned::now().date();
-    today.tomorrow().is_ok_and(|tomorrow| date > tomorrow)
+/// A cover dated after `today` (the review or validation date, given by the caller: the library
+/// reads no clock). A day of slack: a vendor in Tokyo dates its cover by Japanese time, which can
+/// be tomorrow for a clock set to UTC.
+pub fn future_cover_date(date: Option<IsoDate>, today: jiff::civil::Date) -> Option<Finding> {
+    let date = date?;
+    let tomorrow = today.tomorrow().ok()?;
+    (date.date() > tomorrow).then(|| {
+        Finding::new(
+            Code::FutureDate,
+            Location::pointer(["subject", "date"]),
+            Text::new(
+                format!("作成日 {date} は今日({today})より後の日付です"),
+                format!("the date {date} is after today ({today})"),
+            ),
+        )
+    })
 }
 
 /// The finding for an empty cover field.

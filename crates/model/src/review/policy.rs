@@ -312,7 +312,7 @@ impl Policy {
     /// Checks the policy against the loaded catalogs: ids, sections and GL entries it names that
     /// no catalog knows (most often typos), rules that select no item, duplicate waivers. Each
     /// finding points into the policy (`/rules/0/select/items/2`).
-    pub fn check(&self, registry: &Registry) -> Vec<Finding> {
+    pub fn check(&self, registry: &Registry, today: jiff::civil::Date) -> Vec<Finding> {
         let mut problems = Vec::new();
         let mut push = |code: Code, at: Vec<String>, ja: String, en: String| {
             problems.push(Finding::new(
@@ -438,7 +438,6 @@ impl Policy {
             }
         }
         let mut seen = BTreeSet::new();
-        let today = jiff::Zoned::now().date();
         for (j, w) in self.waivers.iter().enumerate() {
             let at = || vec!["waivers".to_owned(), j.to_string(), "item".into()];
             if crate::diag::far_future(w.expires.date(), today) {
@@ -538,6 +537,8 @@ pub fn policy_schema() -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The review date of these tests.
+    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 27);
     use super::*;
 
     #[test]
@@ -551,10 +552,14 @@ mod tests {
         for name in names {
             let policy = Policy::builtin(name).unwrap();
             assert_eq!(policy.id, name);
-            assert_eq!(policy.check(&registry), Vec::<Finding>::new(), "{name}");
+            assert_eq!(
+                policy.check(&registry, TODAY),
+                Vec::<Finding>::new(),
+                "{name}"
+            );
         }
         let template = Policy::parse("template", POLICY_TEMPLATE).unwrap();
-        assert_eq!(template.check(&registry), Vec::<Finding>::new());
+        assert_eq!(template.check(&registry, TODAY), Vec::<Finding>::new());
     }
 
     #[test]
@@ -650,7 +655,7 @@ mod tests {
         )
         .unwrap();
         let problems: Vec<(String, String, String)> = policy
-            .check(&registry)
+            .check(&registry, TODAY)
             .into_iter()
             .map(|f| (f.code.to_string(), f.location.to_string(), f.message.en))
             .collect();
@@ -693,7 +698,11 @@ mod tests {
             "id: p\ntitle: {ja: a, en: a}\napplies_to: [no-such-checklist]\nrules:\n  - {id: r, select: {items: ['*']}, require: [yes]}\n",
         )
         .unwrap();
-        let codes: Vec<Code> = other.check(&registry).iter().map(|f| f.code).collect();
+        let codes: Vec<Code> = other
+            .check(&registry, TODAY)
+            .iter()
+            .map(|f| f.code)
+            .collect();
         assert_eq!(codes, [Code::PolicyNoChecklist]);
     }
 }

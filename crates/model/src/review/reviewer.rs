@@ -208,6 +208,10 @@ impl<'a> Reviewer<'a> {
         let (registry, policy) = (self.registry, self.policy);
         let mut findings = validate_document(document, registry);
         findings.extend(self.remote_findings(document, options));
+        findings.extend(crate::disclosure::future_cover_date(
+            document.subject.date,
+            options.today,
+        ));
         let mut review = Review {
             policy: policy.id.clone(),
             findings: Vec::new(),
