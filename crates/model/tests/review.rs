@@ -210,7 +210,7 @@ fn a_waiver_that_never_ends_is_a_warning() {
         )
     };
     let policy = Policy::parse("p.yaml", &yaml("9999-12-31")).unwrap();
-    let today = jiff::civil::date(2026, 11, 27);
+    let today = date(2026, 11, 27);
     let found = policy.check(&registry, today);
     let far: Vec<_> = found
         .iter()
