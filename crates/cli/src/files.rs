@@ -185,7 +185,18 @@ pub(crate) fn deliver(
                 format!("{format} needs an output file (-o)"),
             ));
         }
-        (None, None) => out.raw(&String::from_utf8_lossy(bytes)),
+        (None, None) => {
+            let text = String::from_utf8_lossy(bytes);
+            match choice {
+                // Text for people (a report, Markdown) is escaped as every terminal line is:
+                // a vendor's control characters never act on the terminal.
+                crate::cli::Choice::Text | crate::cli::Choice::File(Format::Markdown) => {
+                    out.raw(&crate::output::escape_controls(&text));
+                }
+                // Machine formats stay byte for byte what they are (JSON escapes controls itself).
+                crate::cli::Choice::File(_) => out.raw(&text),
+            }
+        }
     }
     Ok(())
 }

@@ -1183,3 +1183,50 @@ fn compare_reports_state_the_definitions() {
     let note = range.get_value((2, 0)).unwrap().to_string();
     assert!(note.starts_with("スコア: "), "{note}");
 }
+
+/// Every text report on the terminal escapes a vendor's control characters: compare, the MHLW
+/// lines and the risk register as well as review.
+#[test]
+fn every_text_report_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("examples/pacs-mds-5.0h.kaiji.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["subject"]["organisation"] = "株式会社\u{1b}[2J\u{202e}悪意".into();
+    let hostile = dir.path().join("hostile.kaiji.json");
+    std::fs::write(&hostile, serde_json::to_string(&doc).unwrap()).unwrap();
+    let shown = |args: &[&std::ffi::OsStr]| {
+        let out = kaiji().args(args).output().unwrap();
+        let s = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !s.contains('\u{1b}') && !s.contains('\u{202e}'),
+            "{args:?}: {s}"
+        );
+        s
+    };
+    let compare = shown(&[
+        "compare".as_ref(),
+        "--today".as_ref(),
+        "2026-11-27".as_ref(),
+        hostile.as_os_str(),
+        root()
+            .join("examples/cloud-share-sds-5.0h.kaiji.json")
+            .as_os_str(),
+    ]);
+    assert!(compare.contains("\\u{001b}[2J\\u{202e}"), "{compare}");
+    let profile = std::fs::read_to_string(root().join("examples/rss/pacs-remote-service.yaml"))
+        .unwrap()
+        .replace(
+            "SampleView リモート保守サービス",
+            "\"保守\\e[2J\\u202Eサービス\"",
+        );
+    let hostile_profile = dir.path().join("p.yaml");
+    std::fs::write(&hostile_profile, profile).unwrap();
+    let risk = shown(&[
+        "rss".as_ref(),
+        "risk".as_ref(),
+        "--today".as_ref(),
+        "2026-11-27".as_ref(),
+        hostile_profile.as_os_str(),
+    ]);
+    assert!(risk.contains("\\u{001b}[2J\\u{202e}"), "{risk}");
+}
