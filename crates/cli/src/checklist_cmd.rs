@@ -65,12 +65,8 @@ fn read_inventory_file(path: &Path) -> Result<Inventory, UserError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    kaiji_xlsx::read_inventory(&bytes, &stem, &kaiji_xlsx::Limits::default()).map_err(|e| {
-        UserError::new(
-            format!("{}: {}", path.display(), e.message(Lang::Ja)),
-            format!("{}: {}", path.display(), e.message(Lang::En)),
-        )
-    })
+    kaiji_xlsx::read_inventory(&bytes, &stem, &kaiji_xlsx::Limits::default())
+        .map_err(|e| crate::files::in_file(path, e))
 }
 
 fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, UserError> {

@@ -306,7 +306,7 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn io_reason_ja(e: &std::io::Error) -> String {
+pub(crate) fn io_reason_ja(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "ファイルがありません".to_owned(),
         std::io::ErrorKind::PermissionDenied => "アクセス権がありません".to_owned(),

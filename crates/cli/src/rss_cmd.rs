@@ -1,6 +1,6 @@
 //! `kaiji rss`: the remote service package.
 
-use kaiji_catalog::{Lang, Registry, Text};
+use kaiji_catalog::{Registry, Text};
 use kaiji_model::api::ProfileCheck;
 use kaiji_model::rss::{Formula, Profile, RiskSettings};
 
@@ -98,8 +98,7 @@ fn sds(args: &RssSdsArgs, registry: &Registry, out: &mut Out) -> Result<Outcome,
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let bytes = if is_workbook {
-        kaiji_xlsx::export(&generated.document, registry, out.lang)
-            .map_err(|e| UserError::new(e.message(Lang::Ja), e.message(Lang::En)))?
+        kaiji_xlsx::export(&generated.document, registry, out.lang)?
     } else {
         generated.document.to_json().into_bytes()
     };

@@ -57,7 +57,10 @@ fn workbooks(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, UserError> {
     for input in inputs {
         if input.is_dir() {
             walk(input, &mut out).map_err(|e| {
-                crate::files::in_file(input, UserError::new(e.to_string(), e.to_string()))
+                crate::files::in_file(
+                    input,
+                    UserError::new(crate::files::io_reason_ja(&e), e.to_string()),
+                )
             })?;
         } else {
             out.push(input.clone());
@@ -404,14 +407,12 @@ pub(crate) fn export(
 ) -> Result<Outcome, UserError> {
     let text = read_text(&args.input)?;
     let doc = Disclosure::from_json(&text).map_err(|e| {
-        let UserError { text: t, .. } = UserError::from(e);
-        crate::files::in_file(
-            &args.input,
-            UserError::new(
+        crate::files::in_file(&args.input, e).map_text(|t| {
+            Text::new(
                 format!("{}(`kaiji validate` で確認してください)", t.ja),
                 format!("{} (see `kaiji validate`)", t.en),
-            ),
-        )
+            )
+        })
     })?;
     match &args.into {
         None => {

@@ -26,6 +26,9 @@ pub enum Error {
     NothingToCompare,
     #[error("{}", Error::text(self).ja)]
     NoMapping { from: String, to: String },
+    /// What was collected does not match the inventory it is for (one entry per system).
+    #[error("{}", Error::text(self).ja)]
+    CollectedMismatch { systems: usize, collected: usize },
     /// A configuration file that does not parse (one problem: where the parser stopped) or
     /// makes no sense (every problem found in it).
     #[error("{}", Error::text(self).ja)]
@@ -209,6 +212,14 @@ impl Error {
                 format!("{from} から {to} への対応表(マッピングファイル)がありません"),
                 format!("no mapping file from {from} to {to}"),
             ),
+            Self::CollectedMismatch { systems, collected } => both(
+                format!(
+                    "台帳の {systems} システムに対し、集めた開示書の情報が {collected} 件です(1システムに1件)"
+                ),
+                format!(
+                    "the inventory has {systems} systems but {collected} collected entries were given (one per system)"
+                ),
+            ),
             Self::Config {
                 origin, problems, ..
             } => {
@@ -240,6 +251,7 @@ impl Error {
                 ErrorKind::Unsupported
             }
             Self::NothingToCompare => ErrorKind::BadInput,
+            Self::CollectedMismatch { .. } => ErrorKind::Internal,
         }
     }
 }

@@ -274,3 +274,30 @@ fn every_mhlw_code_is_provoked_with_its_place() {
     );
     assert_eq!(seen[&Code::MhlwOtherVersion], "/systems/1/version");
 }
+
+/// What was collected must match the inventory system by system: fewer entries are an error,
+/// never a line answered without looking at every system.
+#[test]
+fn collected_entries_must_match_the_systems() {
+    let registry = Registry::builtin().unwrap();
+    let inventory = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    let mut found = collected(&inventory);
+    found.pop();
+    let e = mhlw_lines(
+        &inventory,
+        &found,
+        &registry,
+        jiff::civil::date(2026, 11, 27),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            kaiji_model::Error::CollectedMismatch {
+                systems: 8,
+                collected: 7
+            }
+        ),
+        "{e}"
+    );
+}

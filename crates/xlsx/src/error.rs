@@ -128,6 +128,7 @@ impl Error {
         match self {
             Self::TooLarge(_) | Self::CellTooLong { .. } => ErrorKind::TooLarge,
             Self::UnknownCatalog(_) | Self::NoSuchSheet { .. } => ErrorKind::NotFound,
+            Self::Write(_) => ErrorKind::Internal,
             Self::Catalog(e) => e.kind(),
             _ => ErrorKind::BadInput,
         }

@@ -147,6 +147,13 @@ pub fn mhlw_lines(
     registry: &Registry,
     today: Date,
 ) -> Result<Vec<ChecklistLine>, Error> {
+    // A system without its entry would raise no gap, and its line could read はい unchecked.
+    if collected.len() != inventory.systems.len() {
+        return Err(Error::CollectedMismatch {
+            systems: inventory.systems.len(),
+            collected: collected.len(),
+        });
+    }
     let r: CatalogRef = MHLW_CHECKLIST
         .parse()
         .map_err(|_| Error::NotAChecklist(MHLW_CHECKLIST.into()))?;
