@@ -31,7 +31,7 @@ pub(crate) fn run(
         }
         CatalogCommand::Derive(args) => {
             if let Some(warning) = replaces_loaded(registry, &args.id, &args.revision) {
-                warn(&warning, out);
+                out.warn(&warning);
             }
             crate::xlsx_cmd::derive(&args, out)
         }
@@ -55,19 +55,6 @@ fn replaces_loaded(registry: &Registry, id: &str, revision: &str) -> Option<Text
             ),
         )
     })
-}
-
-/// A warning on standard error: the command goes on, and its output stays clean.
-fn warn(text: &Text, out: &Out) {
-    use std::io::Write;
-    let label = Text::new("警告", "warning");
-    // Nothing sensible is left to do if stderr itself is gone.
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "kaiji: {}: {}",
-        out.t(&label),
-        out.t(text)
-    );
 }
 
 /// Finds a catalog by `ID[@REVISION]`, with a helpful error.

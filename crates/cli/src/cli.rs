@@ -604,9 +604,12 @@ fn unsupported(
     } else {
         ("", "")
     };
-    crate::UserError::new(
-        format!("kaiji {command} は {asked} の形式を書けません。書ける形式: {list}{text_ja}"),
-        format!("kaiji {command} does not write {asked}; it writes: {list}{text_en}"),
+    crate::UserError::of(
+        kaiji_catalog::ErrorKind::Unsupported,
+        kaiji_catalog::Text::new(
+            format!("kaiji {command} は {asked} の形式を書けません。書ける形式: {list}{text_ja}"),
+            format!("kaiji {command} does not write {asked}; it writes: {list}{text_en}"),
+        ),
     )
 }
 

@@ -71,7 +71,8 @@ fn sla(args: &SlaArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, Us
     if s.missing.is_empty() {
         return Ok(Outcome::Clean);
     }
-    // Missing terms are reported on stderr-like summary line (stdout may hold the SLA).
+    // Missing terms are named: after the "wrote" line when the SLA went to a file, on standard
+    // error when it went to standard output (which holds the SLA itself).
     let listed = s.missing_text();
     let message = Text::new(
         format!("未合意の条件があります: {}", listed.ja),
@@ -79,6 +80,8 @@ fn sla(args: &SlaArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, Us
     );
     if args.out.output.is_some() {
         out.line(out.t(&message));
+    } else {
+        out.warn(&message);
     }
     Ok(Outcome::Findings)
 }

@@ -4,18 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use kaiji_test_support::{kaiji, root};
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn kaiji() -> Command {
-    let mut cmd = Command::cargo_bin("kaiji").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 const PACS: &str = "examples/pacs-mds-5.0h.kaiji.json";
 const PROFILE: &str = "examples/rss/pacs-remote-service.yaml";

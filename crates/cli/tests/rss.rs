@@ -465,3 +465,24 @@ fn a_threshold_off_the_scale_is_warned_about_on_stderr() {
         .success()
         .stderr(predicate::str::is_empty());
 }
+
+/// An SLA written to standard output still says which terms are not agreed: on standard error.
+#[test]
+fn sla_on_stdout_names_the_unagreed_terms_on_stderr() {
+    kaiji()
+        .args([
+            "rss",
+            "sla",
+            PROFILE,
+            "--terms",
+            "examples/rss/sla-terms.yaml",
+            "--format",
+            "md",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("未合意の条件があります").not())
+        .stderr(predicate::str::contains(
+            "未合意の条件があります: 契約期間 (period)",
+        ));
+}

@@ -112,15 +112,15 @@ impl Rendered {
 #[non_exhaustive]
 pub enum Error {
     /// The report is not written in this format; `supported` lists those it is written in.
-    #[error("{report}: {format} is not written (written: {})", list(supported))]
+    #[error("{}", Error::text(self).ja)]
     Unsupported {
         report: &'static str,
         format: Format,
         supported: &'static [Format],
     },
-    #[error("{0}")]
+    #[error("{}", Error::text(self).ja)]
     Pdf(#[from] PdfError),
-    #[error("cannot write the workbook: {0}")]
+    #[error("{}", Error::text(self).ja)]
     Xlsx(String),
 }
 
@@ -170,7 +170,10 @@ impl Error {
                     list(supported)
                 ),
             ),
-            Self::Pdf(e) => Text::new(e.to_string(), e.to_string()),
+            Self::Pdf(e) => Text::new(
+                format!("PDF を書けません: {e}"),
+                format!("cannot write the PDF: {e}"),
+            ),
             Self::Xlsx(e) => Text::new(
                 format!("ワークブックを書けません: {e}"),
                 format!("cannot write the workbook: {e}"),

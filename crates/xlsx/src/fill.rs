@@ -62,12 +62,9 @@ pub fn fill(
             "the blank must be .xlsx or .xlsm (.xls and .ods cannot be filled in place)",
         )));
     }
-    let catalog = registry
-        .resolve(&format!("{}@{}", doc.catalog.id, doc.catalog.revision).parse()?)
+    let (_, checklist) = registry
+        .checklist_for(&doc.catalog)
         .ok_or_else(|| Error::UnknownCatalog(doc.catalog.to_string()))?;
-    let checklist = catalog
-        .as_checklist()
-        .ok_or_else(|| Error::UnknownCatalog(catalog.key()))?;
 
     // The checklist sheet for the document's form: the one kaiji would import as this kind.
     let tables: Vec<(&Sheet, Layout)> = sheets

@@ -13,7 +13,7 @@
 //   2. sheet (the grid of cells), package (zip parts, relationships)
 //   3. read (sheet, package), layout (sheet, text)
 //   4. import, fill, derive, export, inventory
-// matrix, lines and risk_sheet (report workbooks) use error and export's font.
+// The report workbooks (comparison, MHLW lines, risk register) live in kaiji-report.
 mod error;
 mod limits;
 mod text;

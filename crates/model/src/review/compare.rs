@@ -105,34 +105,34 @@ pub fn compare(
     options: ReviewOptions,
 ) -> Result<Comparison, Error> {
     // The newest revision among the documents' checklists.
-    let mut target: Option<&kaiji_catalog::Catalog> = None;
+    let mut target: Option<(&kaiji_catalog::Catalog, &kaiji_catalog::Checklist)> = None;
     for doc in documents {
-        let (catalog, _) = registry
+        let found = registry
             .checklist_for(&doc.catalog)
             .ok_or_else(|| Error::NotAChecklist(doc.catalog.to_string()))?;
+        let catalog = found.0;
         target = Some(match target {
-            None => catalog,
-            Some(t) if t.header.id != catalog.header.id => {
+            None => found,
+            Some((t, _)) if t.header.id != catalog.header.id => {
                 return Err(Error::DifferentChecklists {
                     first: t.key(),
                     other: catalog.key(),
                 });
             }
             Some(t) => {
-                if kaiji_catalog::compare_versions(&catalog.header.revision, &t.header.revision)
+                if kaiji_catalog::compare_versions(&catalog.header.revision, &t.0.header.revision)
                     .is_gt()
                 {
-                    catalog
+                    found
                 } else {
                     t
                 }
             }
         });
     }
-    let Some(target) = target else {
+    let Some((target, checklist)) = target else {
         return Err(Error::NothingToCompare);
     };
-    let checklist = target.as_checklist().expect("resolved as a checklist");
     let target_ref = target
         .reference()
         .ok_or_else(|| Error::NotAChecklist(target.key()))?;
