@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use kaiji_catalog::{BUILTIN, Kind, Registry, check, parse};
+use kaiji_catalog::{BUILTIN, Confidence, Kind, MapEntry, Reference, Registry, check, parse};
 
 #[test]
 fn every_catalog_file_is_compiled_in_as_it_reads_from_yaml() {
@@ -223,4 +223,96 @@ fn gl_entries_read_with_an_english_part_name_in_english() {
     assert_eq!(gl.id_text("経営管理編").en, "Governance part");
     // Only a whole part name is replaced; unknown ids stay as they are.
     assert_eq!(gl.id_text("システム運用編X 1").en, "システム運用編X 1");
+}
+
+#[test]
+fn gl_7_has_five_parts_the_maintenance_part_and_a_chapter_map_from_6() {
+    let registry = Registry::builtin().unwrap();
+    let reference = |key: &str| {
+        registry
+            .resolve(&key.parse().unwrap())
+            .unwrap()
+            .as_reference()
+            .unwrap()
+    };
+    let (gl6, gl7) = (reference("mhlw-gl@6.0"), reference("mhlw-gl@7.0"));
+    // A bare id names the newest edition.
+    assert_eq!(
+        registry.resolve(&"mhlw-gl".parse().unwrap()).unwrap().key(),
+        "mhlw-gl@7.0"
+    );
+    let parts: Vec<&str> = gl7
+        .entries
+        .iter()
+        .filter(|e| e.parent.is_none())
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "概説編",
+            "経営管理編",
+            "企画管理編",
+            "システム運用編",
+            "保守委託機関編"
+        ]
+    );
+    for part in gl7.entries.iter().filter(|e| e.parent.is_none()) {
+        let name = part.name.as_ref().expect("a part has a name");
+        assert_eq!(name.ja, part.id);
+        assert!(name.en.is_ascii() && name.en.ends_with(" part"), "{name:?}");
+    }
+    // The reported 保守委託機関編 chapters and compliance items, below their parents.
+    for (id, parent) in [
+        ("保守委託機関編 9", "保守委託機関編"),
+        ("保守委託機関編 9④", "保守委託機関編 9"),
+        ("保守委託機関編 9⑤", "保守委託機関編 9"),
+        ("保守委託機関編 10", "保守委託機関編"),
+        ("保守委託機関編 別紙", "保守委託機関編"),
+    ] {
+        let entry = gl7.entry(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(entry.parent.as_deref(), Some(parent), "{id}");
+        // Only a secondary source has them: never V.
+        assert_eq!(entry.confidence, Confidence::I, "{id}");
+        assert!(
+            entry
+                .source
+                .as_deref()
+                .is_some_and(|s| s.contains("001716297")),
+            "{id}"
+        );
+    }
+    // Nothing in 7.0 is marked verified: none of its PDFs was read.
+    assert!(gl7.entries.iter().all(|e| e.confidence != Confidence::V));
+    // Every part and chapter of 6.0 has a relation in the 6.0 → 7.0 mapping, and what is new
+    // in 7.0 is accounted for too.
+    let map = registry
+        .catalogs()
+        .iter()
+        .filter_map(|c| c.as_mapping())
+        .find(|m| m.from.to_string() == "mhlw-gl@6.0" && m.to.to_string() == "mhlw-gl@7.0")
+        .expect("a mapping from mhlw-gl@6.0 to mhlw-gl@7.0");
+    let covered = |side: fn(&MapEntry) -> &Vec<String>| -> BTreeSet<String> {
+        map.entries.iter().flat_map(|e| side(e).clone()).collect()
+    };
+    let (from, to) = (covered(|e| &e.from), covered(|e| &e.to));
+    let chapters = |gl: &Reference| -> Vec<String> {
+        gl.entries
+            .iter()
+            .filter(|e| {
+                e.parent.is_none()
+                    || e.parent
+                        .as_deref()
+                        .is_some_and(|p| gl.entry(p).is_some_and(|p| p.parent.is_none()))
+            })
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    for id in chapters(gl6) {
+        assert!(from.contains(&id), "GL 6.0 {id} has no relation to 7.0");
+    }
+    for id in chapters(gl7) {
+        assert!(to.contains(&id), "GL 7.0 {id} is not in the mapping");
+    }
+    assert!(to.contains("保守委託機関編 9④") && to.contains("保守委託機関編 別紙"));
 }

@@ -10,7 +10,7 @@ use kaiji_catalog::{Answer, CatalogRef, Checklist, Item, Registry, Text};
 use serde::Serialize;
 
 use crate::disclosure::validate_document;
-use crate::review::policy::{GL_CATALOG, Policy, PolicyRule, Waiver, gl_refs, gl_under};
+use crate::review::policy::{GL_REVIEW_EDITION, Policy, PolicyRule, Waiver, gl_refs, gl_under};
 use crate::rss::{Profile, check_profile};
 use crate::{Code, Disclosure, Finding, Location, Severity};
 
@@ -497,7 +497,7 @@ fn gl_levels(id: &str) -> Vec<String> {
 }
 
 fn gl_title(registry: &Registry, id: &str) -> Option<Text> {
-    let r: CatalogRef = GL_CATALOG.parse().ok()?;
+    let r: CatalogRef = GL_REVIEW_EDITION.parse().ok()?;
     registry
         .resolve(&r)?
         .as_reference()?
@@ -508,7 +508,7 @@ fn gl_title(registry: &Registry, id: &str) -> Option<Text> {
 /// An entry id as it reads in each language (see `Reference::id_text`); the id itself when the
 /// GL catalog is not loaded.
 fn gl_name(registry: &Registry, id: &str) -> Text {
-    let r: Option<CatalogRef> = GL_CATALOG.parse().ok();
+    let r: Option<CatalogRef> = GL_REVIEW_EDITION.parse().ok();
     r.and_then(|r| registry.resolve(&r)?.as_reference().map(|g| g.id_text(id)))
         .unwrap_or_else(|| Text::new(id, id))
 }
