@@ -316,3 +316,110 @@ fn gl_7_has_five_parts_the_maintenance_part_and_a_chapter_map_from_6() {
     }
     assert!(to.contains("保守委託機関編 9④") && to.contains("保守委託機関編 別紙"));
 }
+
+/// The GL 6.0 chapters corrected in issue 11 (fidelity review of 2026-12): システム運用編 17 is the
+/// audit-trail chapter, 18 external attacks, 16 unknown; 企画管理編 13 is users' authentication and
+/// rights, 14 electronic signatures, 15 the management of technical controls.
+#[test]
+fn gl6_chapters_carry_the_corrected_titles_and_numbers() {
+    use kaiji_catalog::Confidence;
+    let registry = Registry::builtin().unwrap();
+    let gl = registry
+        .resolve(&"mhlw-gl@6.0".parse().unwrap())
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let entry = |id: &str| {
+        gl.entries
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    for (id, ja, confidence) in [
+        (
+            "システム運用編 17",
+            "証跡のレビュー・システム監査",
+            Confidence::V,
+        ),
+        (
+            "システム運用編 18",
+            "外部からの攻撃に対する安全管理措置",
+            Confidence::V,
+        ),
+        ("企画管理編 13", "認証と権限", Confidence::V),
+        ("企画管理編 14", "電子署名", Confidence::V),
+        ("企画管理編 15", "技術的な安全管理対策の管理", Confidence::V),
+    ] {
+        let e = entry(id);
+        assert!(e.title.ja.contains(ja), "{id}: {}", e.title.ja);
+        assert_eq!(e.confidence, confidence, "{id}");
+        assert!(
+            e.source.as_deref().is_some_and(|s| s.contains("https://")),
+            "{id} has no source URL"
+        );
+    }
+    assert_eq!(entry("システム運用編 16").confidence, Confidence::U);
+    assert!(!entry("システム運用編 16").title.ja.contains("証跡"));
+    for id in [
+        "企画管理編 13.1",
+        "企画管理編 13.1.1",
+        "企画管理編 13.1.2",
+        "企画管理編 13.1.3",
+        "企画管理編 13.2",
+        "企画管理編 14.1",
+        "企画管理編 14.2",
+    ] {
+        assert_eq!(entry(id).confidence, Confidence::V, "{id}");
+    }
+    // The verified compliance items are there, at V.
+    for id in [
+        "システム運用編 1①",
+        "システム運用編 2①",
+        "システム運用編 2⑤",
+        "システム運用編 10④",
+        "システム運用編 14①",
+        "システム運用編 14④",
+        "システム運用編 17①",
+        "システム運用編 17④",
+        "システム運用編 18①",
+    ] {
+        assert_eq!(entry(id).confidence, Confidence::V, "{id}");
+    }
+}
+
+#[test]
+fn mds_sds_5_0h_audit_trail_and_attack_items_serve_gl6_chapters_17_and_18() {
+    let registry = Registry::builtin().unwrap();
+    let mapping = registry
+        .catalogs()
+        .iter()
+        .find(|c| c.header.id == "jahis-mds-sds-5.0h-gl6")
+        .expect("the 5.0h→GL 6.0 mapping is shipped")
+        .as_mapping()
+        .unwrap();
+    let targets = |section: &str| -> BTreeSet<String> {
+        mapping
+            .entries
+            .iter()
+            .filter(|e| e.from.iter().any(|f| f[4..].starts_with(section)))
+            .flat_map(|e| e.to.iter().cloned())
+            .collect()
+    };
+    assert_eq!(
+        targets("C16-"),
+        BTreeSet::from(["システム運用編 17".to_owned()])
+    );
+    assert_eq!(
+        targets("C17-"),
+        BTreeSet::from(["システム運用編 18".to_owned()])
+    );
+    for e in &mapping.entries {
+        for to in &e.to {
+            assert!(
+                to != "システム運用編 16" && !to.starts_with("システム運用編 16"),
+                "{:?} maps to システム運用編 16, whose title is unknown",
+                e.from
+            );
+        }
+    }
+}

@@ -1017,7 +1017,7 @@ fn english_review_names_gl_parts_in_english() {
         .clone();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("    Control part 14 Authentication and authorisation controls"),
+        text.contains("    Control part 14 Authentication and authorisation security measures"),
         "{text}"
     );
     assert!(text.contains("[GL 6.0: Control part 14]"), "{text}");
