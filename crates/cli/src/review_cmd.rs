@@ -229,8 +229,7 @@ fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
             if ja { "逸脱" } else { "departures" },
             v.totals.departures,
             if ja { "スコア" } else { "score" },
-            s.percent()
-                .map_or_else(|| "-".to_owned(), |p| format!("{p}%")),
+            s,
         ));
     }
     text.push_str(if ja {
@@ -397,12 +396,6 @@ pub(crate) fn review(
     })
 }
 
-fn percent(score: kaiji_model::review::Score) -> String {
-    score
-        .percent()
-        .map_or_else(|| "-".to_owned(), |p| format!("{p}%"))
-}
-
 fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, out: &mut Out) {
     let s = &doc.subject;
     out.line(format!(
@@ -417,15 +410,11 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
     out.line(match out.lang {
         Lang::Ja => format!(
             "  方針 {}({}): スコア {}({met}/{total})",
-            policy.id,
-            policy.title.ja,
-            percent(review.score)
+            policy.id, policy.title.ja, review.score
         ),
         Lang::En => format!(
             "  policy {} ({}): score {} ({met}/{total})",
-            policy.id,
-            policy.title.en,
-            percent(review.score)
+            policy.id, policy.title.en, review.score
         ),
     });
     for section in &review.sections {
@@ -434,7 +423,7 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
             "    {} {} {} {}",
             section.id,
             crate::output::pad(title, 36),
-            crate::output::pad(&percent(section.score), 5),
+            crate::output::pad(&section.score.to_string(), 5),
             match out.lang {
                 Lang::Ja => format!("逸脱 {}/{}", section.departures, section.items),
                 Lang::En => format!("departures {}/{}", section.departures, section.items),

@@ -6,6 +6,25 @@ use predicates::prelude::*;
 
 const PROFILE: &str = "examples/rss/pacs-remote-service.yaml";
 
+/// `kaiji rss sds` of the example profile, dated 2026-11-27, written to `out`.
+fn rss_sds(out: &std::path::Path) -> assert_cmd::assert::Assert {
+    kaiji()
+        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
+        .arg(out)
+        .assert()
+}
+
+/// The first item an RSS SDS answers 該当なし (an item unrelated to the remote service).
+fn first_not_applicable(doc: &serde_json::Value) -> String {
+    doc["answers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, e)| e["answer"] == "na")
+        .map(|(id, _)| id.clone())
+        .unwrap()
+}
+
 #[test]
 fn risk_register_of_the_example_service() {
     kaiji()
@@ -261,10 +280,7 @@ fn advisories_come_from_several_files_and_directories() {
 fn rss_sds_is_generated_and_validated_by_the_rss_rules() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rss.kaiji.json");
-    kaiji()
-        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
-        .arg(&out)
-        .assert()
+    rss_sds(&out)
         .success()
         .stdout(predicate::str::contains("58 項目: 非該当 9、要回答 44"));
     let doc: serde_json::Value =
@@ -274,13 +290,7 @@ fn rss_sds_is_generated_and_validated_by_the_rss_rules() {
     assert_eq!(doc["answers"]["SDS-C13-04"]["answer"], "yes");
     // Validation applies the RSS rules: break rule 2 and see it named.
     let mut broken = doc;
-    let unrelated = broken["answers"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .find(|(_, e)| e["answer"] == "na")
-        .map(|(id, _)| id.clone())
-        .unwrap();
+    let unrelated = first_not_applicable(&broken);
     broken["answers"][&unrelated]["answer"] = "yes".into();
     let path = dir.path().join("broken.kaiji.json");
     std::fs::write(&path, serde_json::to_string(&broken).unwrap()).unwrap();
@@ -294,11 +304,7 @@ fn rss_sds_is_generated_and_validated_by_the_rss_rules() {
         )));
     // As a workbook in kaiji's layout.
     let xlsx = dir.path().join("rss.xlsx");
-    kaiji()
-        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    rss_sds(&xlsx).success();
     kaiji()
         .args(["import", "--force", "-o"])
         .arg(dir.path().join("back.kaiji.json"))
@@ -346,21 +352,11 @@ fn sla_in_markdown_and_pdf_with_missing_terms_reported() {
 fn validate_import_and_review_give_the_same_rss_findings() {
     let dir = tempfile::tempdir().unwrap();
     let generated = dir.path().join("rss.kaiji.json");
-    kaiji()
-        .args(["rss", "sds", PROFILE, "--today", "2026-11-27", "-o"])
-        .arg(&generated)
-        .assert()
-        .success();
+    rss_sds(&generated).success();
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&generated).unwrap()).unwrap();
     // Break rule 2 (an unrelated item answered) and the relevant-na rule.
-    let unrelated = doc["answers"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .find(|(_, e)| e["answer"] == "na")
-        .map(|(id, _)| id.clone())
-        .unwrap();
+    let unrelated = first_not_applicable(&doc);
     doc["answers"][&unrelated]["answer"] = "yes".into();
     doc["answers"]["SDS-C13-04"]["answer"] = "na".into();
     let broken = dir.path().join("broken.kaiji.json");

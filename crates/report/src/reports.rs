@@ -24,11 +24,12 @@ fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
+/// `92% (63/68)`, or `-`.
 fn percent(score: kaiji_model::review::Score) -> String {
-    score.percent().map_or_else(
-        || "-".to_owned(),
-        |p| format!("{p}% ({}/{})", score.met, score.total),
-    )
+    match score.percent() {
+        Some(_) => format!("{score} ({}/{})", score.met, score.total),
+        None => score.to_string(),
+    }
 }
 
 fn score_tone(score: kaiji_model::review::Score) -> Tone {

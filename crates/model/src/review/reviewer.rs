@@ -62,6 +62,16 @@ pub struct Score {
     pub total: u32,
 }
 
+impl std::fmt::Display for Score {
+    /// `92%`, or `-` when the policy covers nothing.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.percent() {
+            Some(p) => write!(f, "{p}%"),
+            None => f.write_str("-"),
+        }
+    }
+}
+
 impl Score {
     /// The score in percent, rounded down; `None` when the policy covers nothing.
     pub fn percent(self) -> Option<u32> {
