@@ -500,3 +500,41 @@ fn mds_sds_5_0h_audit_trail_and_attack_items_serve_gl6_chapters_17_and_18() {
         }
     }
 }
+
+/// `superseded_by` must name another loaded edition of the same id; a former id (`aliases`)
+/// may not clash with an id; a mapping may name an entry by its former id.
+#[test]
+fn superseding_editions_and_former_ids_are_checked() {
+    let mut registry = Registry::builtin().unwrap();
+    let header = |rev: &str, extra: &str| {
+        format!(
+            "id: mhlw-cyber-checklist\nkind: reference\nversion: x\nrevision: {rev}\ntitle: {{ja: t, en: t}}\npublisher: p\nsource: s\nconfidence: U\n{extra}"
+        )
+    };
+    let bad = header(
+        "R6-local",
+        "superseded_by: mhlw-cyber-checklist@R99\nentries:\n  - {id: a, title: {ja: a, en: a}, confidence: U, aliases: [b]}\n  - {id: b, title: {ja: b, en: b}, confidence: U}\n",
+    );
+    registry.add(parse("bad.yaml", &bad).unwrap()).unwrap();
+    let other = "id: other\nkind: reference\nversion: '1'\nrevision: '1'\ntitle: {ja: t, en: t}\npublisher: p\nsource: s\nconfidence: U\nsuperseded_by: mhlw-gl@7.0\nentries: []\n";
+    registry.add(parse("other.yaml", other).unwrap()).unwrap();
+    let map = "id: m\nkind: mapping\nversion: '1'\nrevision: '1'\ntitle: {ja: t, en: t}\npublisher: p\nsource: s\nconfidence: U\nfrom: mhlw-cyber-checklist@R7\nto: mhlw-cyber-checklist@R8\nentries:\n  - {from: ['hospital:?-運用管理規程'], to: ['facility:operational-rules'], relation: renamed, confidence: U}\n";
+    registry.add(parse("m.yaml", map).unwrap()).unwrap();
+    let only = [
+        "mhlw-cyber-checklist@R6-local".to_owned(),
+        "other@1".to_owned(),
+        "m@1".to_owned(),
+    ];
+    let lines: Vec<String> = check(&registry, Some(&only))
+        .iter()
+        .map(|i| format!("{} {} {}: {}", i.code, i.origin, i.place, i.message.en))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "unknown-catalog bad.yaml superseded_by: the superseding catalog mhlw-cyber-checklist@R99 is not loaded",
+            "duplicate-id bad.yaml b: entry b occurs 2 times",
+            "unknown-catalog other.yaml superseded_by: mhlw-gl@7.0 is not another edition of the same id",
+        ]
+    );
+}
