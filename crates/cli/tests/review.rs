@@ -537,7 +537,7 @@ fn mhlw_checklist_lines_for_the_example_hospital() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "この版は mhlw-cyber-checklist@R8 に置き換えられています(引き続き使えます)",
+            "令和8年度は mhlw-cyber-checklist@R8 に置き換えられています(この版も引き続き使えます)",
         ))
         .stdout(predicate::str::contains(
             "2-② リモート保守を使う機器があるか事業者に確かめ",

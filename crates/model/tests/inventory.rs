@@ -113,7 +113,18 @@ fn the_example_hospital_gets_the_same_answers_in_r8_and_r7() {
         r7.edition.superseded_by.as_deref(),
         Some("mhlw-cyber-checklist@R8")
     );
-    assert!(r7.edition.describe().ja.contains("置き換えられています"));
+    assert!(
+        r7.edition
+            .describe()
+            .ja
+            .contains("令和8年度は mhlw-cyber-checklist@R8 に置き換えられています")
+    );
+    assert!(
+        r7.edition
+            .describe()
+            .en
+            .contains("superseded by mhlw-cyber-checklist@R8 for 令和8年度")
+    );
     let ids = |a: &kaiji_model::mhlw::Answered| -> Vec<(String, Option<String>, Vec<String>)> {
         a.lines
             .iter()

@@ -131,6 +131,9 @@ pub struct Edition {
     /// The newer edition that replaces this one (`mhlw-cyber-checklist@R8`); this one stays usable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
+    /// The edition (year) from which the newer one applies (`令和8年度`), when it is loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_from: Option<String>,
 }
 
 impl Edition {
@@ -141,11 +144,16 @@ impl Edition {
             format!("{} ({})", self.title.en, self.catalog),
         );
         if let Some(newer) = &self.superseded_by {
+            let (ja_from, en_from) = match &self.superseded_from {
+                Some(year) => (format!("{year}は "), format!(" for {year}")),
+                None => (String::new(), String::new()),
+            };
             text.ja.push_str(&format!(
-                "。この版は {newer} に置き換えられています(引き続き使えます)"
+                "。{ja_from}{newer} に置き換えられています(この版も引き続き使えます)"
             ));
-            text.en
-                .push_str(&format!("; superseded by {newer} (still usable)"));
+            text.en.push_str(&format!(
+                "; superseded by {newer}{en_from} (this edition is still usable)"
+            ));
         }
         text
     }
@@ -347,6 +355,12 @@ pub fn mhlw_lines(
                 .superseded_by
                 .as_ref()
                 .map(ToString::to_string),
+            superseded_from: checklist
+                .header
+                .superseded_by
+                .as_ref()
+                .and_then(|r| registry.resolve(r))
+                .map(|newer| newer.header.version.clone()),
         },
         lines,
     })
