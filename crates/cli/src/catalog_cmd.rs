@@ -229,8 +229,13 @@ fn show(catalog: &Catalog, format: Format, out: &mut Out) {
         Body::Reference(reference) => {
             for entry in &reference.entries {
                 let depth = ancestors(reference, &entry.id);
+                let unnumbered = if entry.unnumbered {
+                    out.pick("  [番号未確認]", "  [number unknown]")
+                } else {
+                    ""
+                };
                 out.line(format!(
-                    "{}{}  {}  [{}]",
+                    "{}{}  {}  [{}]{unnumbered}",
                     "  ".repeat(depth),
                     entry.id,
                     out.t(&entry.title),

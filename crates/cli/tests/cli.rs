@@ -674,6 +674,14 @@ fn catalog_outputs_in_json_and_for_every_kind() {
     for (catalog, expect) in [
         ("mhlw-gl@6.0", "システム運用編 13⑪"),
         ("mhlw-cyber-checklist@R7", "hospital:2-③"),
+        (
+            "mhlw-cyber-checklist@R8",
+            "facility:remote-maintenance  リモート保守を使う機器があるか事業者に確かめ、記録する  [I]  [番号未確認]",
+        ),
+        (
+            "mhlw-cyber-checklist@R7",
+            "置き換え先: mhlw-cyber-checklist@R8(この版も引き続き使えます)",
+        ),
         ("iso27001-annex-a", "8.34"),
         ("jira-rss-sds@4.1-rev1", "jahis-mds-sds@4.1"),
         ("jahis-mds-sds-4.1-5.0h", "MDS-6.5-03"),
