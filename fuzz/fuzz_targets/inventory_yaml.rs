@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         &inventory,
         &none,
         &REGISTRY,
+        None,
         jiff::civil::date(2026, 11, 27),
     );
 });

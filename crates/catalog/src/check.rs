@@ -131,6 +131,24 @@ pub fn check(registry: &Registry, only: Option<&[String]>) -> Vec<Issue> {
             catalog,
             issues: &mut issues,
         };
+        if let Some(newer) = &catalog.header.superseded_by {
+            match registry.resolve(newer) {
+                None => ctx.push(
+                    IssueCode::UnknownCatalog,
+                    "superseded_by",
+                    format!("置き換え先のカタログ {newer} が見つかりません"),
+                    format!("the superseding catalog {newer} is not loaded"),
+                ),
+                Some(c) if c.key() == catalog.key() || c.header.id != catalog.header.id => ctx
+                    .push(
+                        IssueCode::UnknownCatalog,
+                        "superseded_by",
+                        format!("{newer} は同じ id の別の版ではありません"),
+                        format!("{newer} is not another edition of the same id"),
+                    ),
+                Some(_) => {}
+            }
+        }
         match &catalog.body {
             Body::Checklist(c) => check_checklist(&mut ctx, c),
             Body::Overlay(o) => check_overlay(&mut ctx, registry, o),
@@ -306,7 +324,11 @@ fn check_reference(ctx: &mut Ctx<'_>, reference: &Reference) {
     check_parent_cycles(ctx, reference);
     ctx.unique(
         ("エントリ", "entry"),
-        reference.entries.iter().map(|e| e.id.as_str()),
+        reference
+            .entries
+            .iter()
+            .flat_map(|e| std::iter::once(&e.id).chain(&e.aliases))
+            .map(String::as_str),
     );
     let ids: BTreeSet<&str> = reference.entries.iter().map(|e| e.id.as_str()).collect();
     for entry in &reference.entries {

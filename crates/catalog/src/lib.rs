@@ -18,9 +18,9 @@ pub use check::{Issue, IssueCode, check};
 pub use id::{CatalogId, CatalogRef, ItemId, compare_versions};
 pub use load::parse;
 pub use model::{
-    Answer, AnswerKind, Body, Catalog, Checklist, Condition, Confidence, Data, Entry, Evidence,
-    Form, Header, Item, Kind, MapEntry, Mapping, Overlay, OverlayItem, Reference, Relation, Rule,
-    Section,
+    Answer, AnswerKind, Body, Catalog, Checklist, Condition, Confidence, ConfidenceCounts, Data,
+    Entry, Evidence, Form, Header, Item, Kind, MapEntry, Mapping, Overlay, OverlayItem, Reference,
+    Relation, Rule, Section,
 };
 pub use registry::{ItemView, Registry, RssMark};
 pub use syntax::{ErrorKind, Position, SyntaxError, parse_json, parse_yaml, strip_bom};

@@ -116,6 +116,8 @@ macro_rules! catalog_file {
             confidence: Confidence,
             #[serde(default)]
             note: Option<String>,
+            #[serde(default)]
+            superseded_by: Option<CatalogRef>,
             $($(#[$meta])* $field: $ty,)*
         }
 
@@ -132,6 +134,7 @@ macro_rules! catalog_file {
                     source: self.source,
                     confidence: self.confidence,
                     note: self.note,
+                    superseded_by: self.superseded_by,
                 };
                 (header, ($(self.$field,)*))
             }
@@ -159,6 +162,8 @@ struct DataFile {
     confidence: Confidence,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    superseded_by: Option<CatalogRef>,
     #[serde(flatten)]
     fields: serde_json::Map<String, serde_json::Value>,
 }
@@ -175,6 +180,7 @@ impl DataFile {
             source: self.source,
             confidence: self.confidence,
             note: self.note,
+            superseded_by: self.superseded_by,
         };
         (header, self.fields)
     }

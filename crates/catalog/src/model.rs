@@ -43,6 +43,43 @@ impl Confidence {
     }
 }
 
+/// How many entries of a catalog stand at each confidence.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[allow(non_snake_case, reason = "the marks are written V, D, I, U everywhere")]
+pub struct ConfidenceCounts {
+    pub V: usize,
+    pub D: usize,
+    pub I: usize,
+    pub U: usize,
+}
+
+impl ConfidenceCounts {
+    fn get_mut(&mut self, c: Confidence) -> &mut usize {
+        match c {
+            Confidence::V => &mut self.V,
+            Confidence::D => &mut self.D,
+            Confidence::I => &mut self.I,
+            Confidence::U => &mut self.U,
+        }
+    }
+
+    /// `V 82 / D 27 / I 15 / U 1`, marks without entries left out (`—` when there are none).
+    pub fn mix(&self) -> String {
+        let parts: Vec<String> = [("V", self.V), ("D", self.D), ("I", self.I), ("U", self.U)]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(m, n)| format!("{m} {n}"))
+            .collect();
+        if parts.is_empty() {
+            "—".to_owned()
+        } else {
+            parts.join(" / ")
+        }
+    }
+}
+
 /// The disclosure forms of the JAHIS/JIRA checklist.
 #[derive(
     Debug,
@@ -174,6 +211,9 @@ pub struct Header {
     pub source: String,
     pub confidence: Confidence,
     pub note: Option<String>,
+    /// The newer edition that replaces this one (`mhlw-cyber-checklist@R8`): this one stays
+    /// loaded and usable, and says so where it is listed or cited.
+    pub superseded_by: Option<CatalogRef>,
 }
 
 impl Header {
@@ -365,6 +405,37 @@ impl Catalog {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many entries the catalog holds at each confidence; an entry without a confidence of
+    /// its own (an overlay mark, a threat, a policy rule) counts at the catalog's.
+    pub fn confidence_counts(&self) -> ConfidenceCounts {
+        let own = self.header.confidence;
+        let marks: Vec<Confidence> = match &self.body {
+            Body::Checklist(c) => c.items().map(|i| i.confidence).collect(),
+            Body::Overlay(o) => o
+                .items
+                .iter()
+                .map(|i| i.confidence.unwrap_or(own))
+                .collect(),
+            Body::Reference(r) => r.entries.iter().map(|e| e.confidence).collect(),
+            Body::Mapping(m) => m.entries.iter().map(|e| e.confidence).collect(),
+            Body::Data(d) => d
+                .entries()
+                .iter()
+                .map(|e| {
+                    e.get("confidence")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(own)
+                })
+                .collect(),
+        };
+        let mut counts = ConfidenceCounts::default();
+        for c in marks {
+            *counts.get_mut(c) += 1;
+        }
+        counts
     }
 
     /// Whether the entry `id` exists in this catalog (item id, or reference entry id).
@@ -574,8 +645,31 @@ pub struct Reference {
 }
 
 impl Reference {
+    /// The entry with this id, or with this former id (`aliases`).
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.entries.iter().find(|e| e.id == id).or_else(|| {
+            self.entries
+                .iter()
+                .find(|e| e.aliases.iter().any(|a| a == id))
+        })
+    }
+
+    /// The top entry of a form (an MHLW checklist's `hospital`, `facility`, `vendor`): the entry
+    /// without a parent whose id is the form's.
+    pub fn form_entry(&self, form: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.parent.is_none() && e.id == form && e.form.as_deref() == Some(form))
+    }
+
+    /// The form a facility of this kind (`hospital`, `pharmacy`) answers: the form whose top
+    /// entry lists it under `facilities`, else the form named like it.
+    pub fn form_for_facility(&self, facility: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.parent.is_none() && e.form.as_deref() == Some(e.id.as_str()))
+            .find(|e| e.facilities.iter().any(|f| f == facility))
+            .or_else(|| self.form_entry(facility))
     }
 
     /// How an entry id reads in each language: in Japanese the id itself; in English the id
@@ -615,6 +709,17 @@ pub struct Entry {
     /// an inventory and the collected disclosures answer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
+    /// The number printed on the form is not known: the id after the form (`facility:remote-maintenance`)
+    /// is kaiji's stable name for the line, not its number.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unnumbered: bool,
+    /// On a form's top entry: the kinds of facility (a kaiji inventory's `form:`, `hospital` or
+    /// `pharmacy`) that answer this form, when it is not only the one named like it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilities: Vec<String>,
+    /// Former ids of this entry, still accepted wherever an entry id is read (mappings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// Evidence kaiji can produce for a checklist line from a hospital's system inventory and the

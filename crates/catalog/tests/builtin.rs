@@ -53,6 +53,7 @@ fn shipped_catalogs_cover_what_the_foundation_promises() {
         "jira-rss-sds@4.1-rev1",
         "mhlw-gl@6.0",
         "mhlw-cyber-checklist@R7",
+        "mhlw-cyber-checklist@R8",
         "iso27001-annex-a@2022",
     ] {
         assert!(has(key), "{key} missing");
@@ -78,6 +79,82 @@ fn shipped_catalogs_cover_what_the_foundation_promises() {
         ["hospital", "pharmacy", "vendor"].map(String::from).into()
     );
     insta::assert_yaml_snapshot!("builtin-catalogs", counts);
+}
+
+/// Issue 11 item 5: the R7 vendor form carries 1-① and 2-①…⑬ (no pseudo-line), the
+/// operational-rules lines have a stable id (the old one still found) and no known number, R7
+/// says R8 supersedes it; R8 has two forms, every line unnumbered, and its evidenced lines.
+#[test]
+fn the_mhlw_checklist_editions_r7_and_r8() {
+    let registry = Registry::builtin().unwrap();
+    let edition = |rev: &str| {
+        registry
+            .resolve(&format!("mhlw-cyber-checklist@{rev}").parse().unwrap())
+            .unwrap()
+    };
+    let (r7, r8) = (edition("R7"), edition("R8"));
+    assert_eq!(
+        registry
+            .resolve(&"mhlw-cyber-checklist".parse().unwrap())
+            .unwrap()
+            .key(),
+        "mhlw-cyber-checklist@R8",
+        "R8 is the newest edition"
+    );
+    assert_eq!(
+        r7.header.superseded_by.as_ref().map(ToString::to_string),
+        Some("mhlw-cyber-checklist@R8".to_owned())
+    );
+    assert_eq!(r8.header.superseded_by, None);
+    let r7 = r7.as_reference().unwrap();
+    let vendor: Vec<&str> = r7
+        .entries
+        .iter()
+        .filter(|e| e.form.as_deref() == Some("vendor") && e.id.contains('-'))
+        .map(|e| e.id.as_str())
+        .collect();
+    let mut want = vec!["vendor:1-①".to_owned()];
+    want.extend("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬".chars().map(|c| format!("vendor:2-{c}")));
+    assert_eq!(vendor, want);
+    assert!(r7.entry("vendor:2-⑦/⑧").is_none(), "no pseudo-line");
+    for form in ["hospital", "pharmacy"] {
+        let rules = r7.entry(&format!("{form}:?-運用管理規程")).unwrap();
+        assert_eq!(rules.id, format!("{form}:operational-rules"));
+        assert!(rules.unnumbered);
+    }
+    // No R7 number is raised above D.
+    assert!(
+        r7.entries
+            .iter()
+            .filter(|e| e.id.contains('-') && e.parent.is_some())
+            .all(|e| e.confidence >= Confidence::D)
+    );
+    let r8 = r8.as_reference().unwrap();
+    let forms: BTreeSet<&str> = r8
+        .entries
+        .iter()
+        .filter_map(|e| e.form.as_deref())
+        .collect();
+    assert_eq!(forms, ["facility", "vendor"].into());
+    assert_eq!(r8.form_for_facility("hospital").unwrap().id, "facility");
+    assert_eq!(r8.form_for_facility("pharmacy").unwrap().id, "facility");
+    assert_eq!(r7.form_for_facility("pharmacy").unwrap().id, "pharmacy");
+    let lines: Vec<&kaiji_catalog::Entry> =
+        r8.entries.iter().filter(|e| e.parent.is_some()).collect();
+    assert!(lines.iter().all(|e| e.unnumbered), "R8 numbers are unknown");
+    assert!(
+        lines.iter().all(|e| e.confidence >= Confidence::I),
+        "nothing in R8 is V or D"
+    );
+    let evidenced: Vec<&str> = lines
+        .iter()
+        .filter(|e| e.evidence.is_some())
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(
+        evidenced,
+        ["facility:remote-maintenance", "facility:disclosure"]
+    );
 }
 
 #[test]
@@ -422,4 +499,42 @@ fn mds_sds_5_0h_audit_trail_and_attack_items_serve_gl6_chapters_17_and_18() {
             );
         }
     }
+}
+
+/// `superseded_by` must name another loaded edition of the same id; a former id (`aliases`)
+/// may not clash with an id; a mapping may name an entry by its former id.
+#[test]
+fn superseding_editions_and_former_ids_are_checked() {
+    let mut registry = Registry::builtin().unwrap();
+    let header = |rev: &str, extra: &str| {
+        format!(
+            "id: mhlw-cyber-checklist\nkind: reference\nversion: x\nrevision: {rev}\ntitle: {{ja: t, en: t}}\npublisher: p\nsource: s\nconfidence: U\n{extra}"
+        )
+    };
+    let bad = header(
+        "R6-local",
+        "superseded_by: mhlw-cyber-checklist@R99\nentries:\n  - {id: a, title: {ja: a, en: a}, confidence: U, aliases: [b]}\n  - {id: b, title: {ja: b, en: b}, confidence: U}\n",
+    );
+    registry.add(parse("bad.yaml", &bad).unwrap()).unwrap();
+    let other = "id: other\nkind: reference\nversion: '1'\nrevision: '1'\ntitle: {ja: t, en: t}\npublisher: p\nsource: s\nconfidence: U\nsuperseded_by: mhlw-gl@7.0\nentries: []\n";
+    registry.add(parse("other.yaml", other).unwrap()).unwrap();
+    let map = "id: m\nkind: mapping\nversion: '1'\nrevision: '1'\ntitle: {ja: t, en: t}\npublisher: p\nsource: s\nconfidence: U\nfrom: mhlw-cyber-checklist@R7\nto: mhlw-cyber-checklist@R8\nentries:\n  - {from: ['hospital:?-運用管理規程'], to: ['facility:operational-rules'], relation: renamed, confidence: U}\n";
+    registry.add(parse("m.yaml", map).unwrap()).unwrap();
+    let only = [
+        "mhlw-cyber-checklist@R6-local".to_owned(),
+        "other@1".to_owned(),
+        "m@1".to_owned(),
+    ];
+    let lines: Vec<String> = check(&registry, Some(&only))
+        .iter()
+        .map(|i| format!("{} {} {}: {}", i.code, i.origin, i.place, i.message.en))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "unknown-catalog bad.yaml superseded_by: the superseding catalog mhlw-cyber-checklist@R99 is not loaded",
+            "duplicate-id bad.yaml b: entry b occurs 2 times",
+            "unknown-catalog other.yaml superseded_by: mhlw-gl@7.0 is not another edition of the same id",
+        ]
+    );
 }

@@ -88,37 +88,53 @@ fn list(registry: &Registry, format: Format, out: &mut Out) {
     let header = [
         out.pick("カタログ", "catalog"),
         out.pick("種類", "kind"),
+        out.pick("版", "edition"),
         out.pick("件数", "entries"),
         out.pick("確度", "conf."),
+        out.pick("確度別の件数", "entries by confidence"),
         out.pick("名称", "title"),
     ];
-    let key_width = rows
-        .iter()
-        .map(|r| width(&r.key))
-        .chain([width(header[0])])
-        .max()
-        .unwrap_or(0);
-    let kind_width = rows
-        .iter()
-        .map(|r| width(&r.kind.to_string()))
-        .chain([width(header[1])])
-        .max()
-        .unwrap_or(0);
+    let column = |i: usize, cell: &dyn Fn(&kaiji_model::api::CatalogRow) -> String| {
+        rows.iter()
+            .map(|r| width(&cell(r)))
+            .chain([width(header[i])])
+            .max()
+            .unwrap_or(0)
+    };
+    let key_width = column(0, &|r| r.key.clone());
+    let kind_width = column(1, &|r| r.kind.to_string());
+    let edition_width = column(2, &|r| r.version.clone());
+    let mix_width = column(5, &|r| r.confidence_counts.mix());
     out.line(format!(
-        "{}  {}  {}  {}  {}",
+        "{}  {}  {}  {}  {}  {}  {}",
         pad(header[0], key_width),
         pad(header[1], kind_width),
-        pad(header[2], 5),
+        pad(header[2], edition_width),
         pad(header[3], 5),
-        header[4]
+        pad(header[4], 5),
+        pad(header[5], mix_width),
+        header[6]
     ));
     for r in &rows {
+        let superseded = r
+            .superseded_by
+            .as_ref()
+            .map(|newer| {
+                out.pick(
+                    &format!("  [{newer} に置き換え済み・引き続き使用可]"),
+                    &format!("  [superseded by {newer}; still usable]"),
+                )
+                .to_owned()
+            })
+            .unwrap_or_default();
         out.line(format!(
-            "{}  {}  {:>5}  {}  {}",
+            "{}  {}  {}  {:>5}  {}  {}  {}{superseded}",
             pad(&r.key, key_width),
             pad(&r.kind.to_string(), kind_width),
+            pad(&r.version, edition_width),
             r.entries,
             pad(&r.confidence.to_string(), 5),
+            pad(&r.confidence_counts.mix(), mix_width),
             r.title
         ));
     }
@@ -153,6 +169,19 @@ fn show(catalog: &Catalog, format: Format, out: &mut Out) {
             format!("{} ({})", h.confidence, out.t(&h.confidence.describe())),
         ),
         (out.pick("注記", "note"), h.note.clone().unwrap_or_default()),
+        (
+            out.pick("置き換え先", "superseded by"),
+            h.superseded_by
+                .as_ref()
+                .map(|newer| {
+                    out.pick(
+                        &format!("{newer}(この版も引き続き使えます)"),
+                        &format!("{newer} (this edition stays usable)"),
+                    )
+                    .to_owned()
+                })
+                .unwrap_or_default(),
+        ),
         (out.pick("読込元", "origin"), catalog.origin.clone()),
     ];
     for (label, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
@@ -200,8 +229,13 @@ fn show(catalog: &Catalog, format: Format, out: &mut Out) {
         Body::Reference(reference) => {
             for entry in &reference.entries {
                 let depth = ancestors(reference, &entry.id);
+                let unnumbered = if entry.unnumbered {
+                    out.pick("  [番号未確認]", "  [number unknown]")
+                } else {
+                    ""
+                };
                 out.line(format!(
-                    "{}{}  {}  [{}]",
+                    "{}{}  {}  [{}]{unnumbered}",
                     "  ".repeat(depth),
                     entry.id,
                     out.t(&entry.title),

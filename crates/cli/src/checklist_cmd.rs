@@ -9,7 +9,7 @@ use crate::{
     output::Out,
 };
 use kaiji_catalog::{Lang, Registry, Text};
-use kaiji_model::mhlw::{ChecklistLine, Collected, Inventory};
+use kaiji_model::mhlw::{Answered, Collected, Inventory};
 
 pub(crate) fn run(
     cmd: ChecklistCommand,
@@ -75,21 +75,43 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
         kaiji_report::CHECKLIST_FORMATS,
         Choice::Text,
     )?;
+    let editions = kaiji_model::mhlw::mhlw_editions(registry);
+    if !editions.contains(&args.edition) {
+        return Err(UserError::new(
+            format!(
+                "チェックリストの版 {} はありません。使える版: {}",
+                args.edition,
+                editions.join(", ")
+            ),
+            format!(
+                "no checklist edition {}; editions loaded: {}",
+                args.edition,
+                editions.join(", ")
+            ),
+        ));
+    }
     let inventory = read_inventory_file(&args.inventory)?;
     let base = args.inventory.parent().unwrap_or(Path::new("."));
     let today = crate::review_cmd::review_date(args.today, out);
     let advisories = crate::files::read_advisories(&args.advisories)?;
     let collected = collect(&inventory, base, &advisories, today);
-    let lines = kaiji_model::mhlw::mhlw_lines(&inventory, &collected, registry, today)?;
+    let answered = kaiji_model::mhlw::mhlw_lines(
+        &inventory,
+        &collected,
+        registry,
+        Some(&args.edition),
+        today,
+    )?;
     let lang = out.lang;
     let bytes: Vec<u8> = match choice {
         Choice::File(format) => {
-            kaiji_report::render_checklist(&inventory, &lines, format, lang)
+            kaiji_report::render_checklist(&inventory, &answered, format, lang)
                 .map_err(|e| crate::review_cmd::render_error(&e))?
                 .bytes
         }
-        Choice::Text => lines_text(&inventory, &lines, lang).into_bytes(),
+        Choice::Text => lines_text(&inventory, &answered, lang).into_bytes(),
     };
+    let lines = &answered.lines;
     deliver(out, &args.out, choice, &bytes, |path| {
         Text::new(
             format!("{} を作成しました({} 項目)", path.display(), lines.len()),
@@ -103,18 +125,21 @@ fn mhlw(args: &MhlwArgs, registry: &Registry, out: &mut Out) -> Result<Outcome, 
     })
 }
 
-fn lines_text(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> String {
+fn lines_text(inventory: &Inventory, answered: &Answered, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
     let mut text = format!(
-        "{} — {}\n",
+        "{} — {} — {}{}\n{}\n",
         inventory.facility,
+        answered.edition.title.get(lang),
+        answered.edition.form_title.get(lang),
         if ja {
-            "医療機関におけるサイバーセキュリティ対策チェックリスト(kaiji が回答できる項目)"
+            "(kaiji が回答できる項目)"
         } else {
-            "MHLW cybersecurity checklist (the lines kaiji can answer)"
-        }
+            " (the lines kaiji can answer)"
+        },
+        kaiji_report::edition_text(answered, lang)
     );
-    for line in lines {
+    for line in &answered.lines {
         let answer = match (line.yes, ja) {
             (true, true) => "はい",
             (false, true) => "いいえ",
@@ -126,11 +151,27 @@ fn lines_text(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> Str
         } else {
             format!(" (checked {})", line.checked)
         };
+        let number = match &line.number {
+            Some(n) => n.clone(),
+            None => format!("[{}] {}", line.number_text().get(lang), line.id),
+        };
         text.push_str(&format!(
-            "{} {}: {answer}{checked}\n",
-            line.number,
-            line.title.get(lang)
+            "{number} {} ({} {}): {answer}{checked}\n",
+            line.title.get(lang),
+            if ja { "確度" } else { "confidence" },
+            line.confidence
         ));
+        if !line.counterparts.is_empty() {
+            text.push_str(&format!(
+                "    {}: {}\n",
+                if ja {
+                    "他の版の対応項目"
+                } else {
+                    "counterpart"
+                },
+                line.counterparts.join(", ")
+            ));
+        }
         for g in &line.missing {
             text.push_str(&format!(
                 "    {}: {}: [{}] {}\n",

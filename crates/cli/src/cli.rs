@@ -227,6 +227,9 @@ pub(crate) struct MhlwArgs {
     /// システム台帳: YAML または Excel (system inventory: YAML, or a workbook)
     #[arg(value_name = "INVENTORY.yaml|.xlsx")]
     pub(crate) inventory: PathBuf,
+    /// チェックリストの版: R8(令和8年度版)または R7(令和7年度版、令和8年度には R8 に置き換え済み) (checklist edition: R8, FY2026, or R7, FY2025, superseded by R8 for FY2026)
+    #[arg(long, value_name = "R7|R8", default_value = "R8")]
+    pub(crate) edition: String,
     /// 接続点の点検に使う脆弱性情報: CISA KEV・OSV の JSON ファイル、または *.json を含むディレクトリ(複数可。ほかの引数の後に置く) (advisories for the connection checks: CISA KEV or OSV JSON files, or directories of *.json; several may follow one --advisories, so put it after the other arguments)
     #[arg(long = "advisories", value_name = "PATH", num_args = 1..)]
     pub(crate) advisories: Vec<PathBuf>,

@@ -162,11 +162,45 @@ fn catalog_list_shows_the_shipped_catalogs() {
         "jira-rss-sds@4.1-rev1",
         "mhlw-gl@6.0",
         "mhlw-cyber-checklist@R7",
+        "mhlw-cyber-checklist@R8",
         "iso27001-annex-a@2022",
         "jahis-mds-sds-4.1-5.0h@1",
     ] {
         assert!(text.contains(key), "{key} not listed");
     }
+    // The edition, the confidence mix and the superseded editions (issue 11 item 6).
+    let row = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("no row {key}"))
+            .to_owned()
+    };
+    let gl6 = row("mhlw-gl@6.0");
+    assert!(gl6.contains("V 82 / D 27 / I 15 / U 1"), "{gl6}");
+    assert!(
+        gl6.contains("[mhlw-gl@7.0 に置き換え済み・引き続き使用可]"),
+        "{gl6}"
+    );
+    let r7 = row("mhlw-cyber-checklist@R7");
+    assert!(
+        r7.contains("令和7年度") && r7.contains("mhlw-cyber-checklist@R8 に置き換え済み"),
+        "{r7}"
+    );
+    let r8 = row("mhlw-cyber-checklist@R8");
+    assert!(
+        r8.contains("令和8年度") && !r8.contains("置き換え済み"),
+        "{r8}"
+    );
+    let en = kaiji()
+        .args(["--lang", "en", "catalog", "list"])
+        .output()
+        .unwrap();
+    let en = String::from_utf8(en.stdout).unwrap();
+    assert!(en.contains("entries by confidence"), "{en}");
+    assert!(
+        en.contains("[superseded by mhlw-cyber-checklist@R8; still usable]"),
+        "{en}"
+    );
 }
 
 #[test]
@@ -331,6 +365,75 @@ fn schema_command_prints_the_checked_in_schema() {
     let checked_in =
         std::fs::read_to_string(root().join("schemas/disclosure.schema.json")).unwrap();
     kaiji().arg("schema").assert().success().stdout(checked_in);
+}
+
+/// The table of shipped catalogs, as `kaiji catalog list --format json` gives them: edition,
+/// entries, confidence and the count at each confidence, superseded editions marked.
+fn catalog_table() -> String {
+    let out = kaiji()
+        .args(["catalog", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut table = String::from(
+        "| catalog | kind | edition | entries | confidence | entries by confidence (V / D / I / U) | title |\n|---|---|---|---|---|---|---|\n",
+    );
+    for r in rows.as_array().unwrap() {
+        let counts = &r["confidence_counts"];
+        let mix: Vec<String> = ["V", "D", "I", "U"]
+            .iter()
+            .filter(|m| counts[**m].as_u64().unwrap() > 0)
+            .map(|m| format!("{m} {}", counts[*m]))
+            .collect();
+        let superseded = r["superseded_by"]
+            .as_str()
+            .map(|newer| format!(" — superseded by `{newer}` (still usable)"))
+            .unwrap_or_default();
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {}{superseded} |\n",
+            r["key"].as_str().unwrap(),
+            r["kind"].as_str().unwrap(),
+            r["version"].as_str().unwrap(),
+            r["entries"],
+            r["confidence"].as_str().unwrap(),
+            mix.join(" / "),
+            r["title"].as_str().unwrap(),
+        ));
+    }
+    table
+}
+
+/// The README and the manual list every shipped catalog exactly as `kaiji catalog list` does
+/// (between `<!-- catalogs -->` and `<!-- /catalogs -->`).
+/// `KAIJI_BLESS=1 cargo test -p kaiji-cli --test cli catalog_tables` rewrites them.
+#[test]
+fn catalog_tables_match_catalog_list() {
+    let table = catalog_table();
+    assert!(table.contains("`mhlw-cyber-checklist@R8`"), "{table}");
+    assert!(
+        table.contains("superseded by `mhlw-cyber-checklist@R8` (still usable)"),
+        "{table}"
+    );
+    for file in ["README.md", "docs/manual.md"] {
+        let path = root().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (before, rest) = text
+            .split_once("<!-- catalogs -->\n")
+            .unwrap_or_else(|| panic!("{file} has no <!-- catalogs --> table"));
+        let (current, after) = rest.split_once("<!-- /catalogs -->").unwrap();
+        if std::env::var_os("KAIJI_BLESS").is_some() {
+            std::fs::write(
+                &path,
+                format!("{before}<!-- catalogs -->\n{table}<!-- /catalogs -->{after}"),
+            )
+            .unwrap();
+            continue;
+        }
+        assert_eq!(
+            current, table,
+            "{file}: the catalog table differs from `kaiji catalog list`: run `KAIJI_BLESS=1 cargo test -p kaiji-cli --test cli catalog_tables`"
+        );
+    }
 }
 
 /// The README's `$ kaiji … --help` blocks are the real help output.
@@ -571,6 +674,14 @@ fn catalog_outputs_in_json_and_for_every_kind() {
     for (catalog, expect) in [
         ("mhlw-gl@6.0", "システム運用編 13⑪"),
         ("mhlw-cyber-checklist@R7", "hospital:2-③"),
+        (
+            "mhlw-cyber-checklist@R8",
+            "facility:remote-maintenance  リモート保守を使う機器があるか事業者に確かめ、記録する  [I]  [番号未確認]",
+        ),
+        (
+            "mhlw-cyber-checklist@R7",
+            "置き換え先: mhlw-cyber-checklist@R8(この版も引き続き使えます)",
+        ),
         ("iso27001-annex-a", "8.34"),
         ("jira-rss-sds@4.1-rev1", "jahis-mds-sds@4.1"),
         ("jahis-mds-sds-4.1-5.0h", "MDS-6.5-03"),

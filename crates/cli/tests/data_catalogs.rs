@@ -121,7 +121,7 @@ fn catalog_check_checks_threats_and_policies() {
         .args(["catalog", "check", "--lang", "en"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("checked 15 catalogs: no problems"));
+        .stdout(predicate::str::contains("checked 17 catalogs: no problems"));
     // A control that is not an Annex A id, and a scale out of range.
     let threats = write(
         dir.path(),

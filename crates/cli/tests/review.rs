@@ -497,6 +497,8 @@ fn compare_writes_html_xlsx_csv_and_text() {
 
 #[test]
 fn mhlw_checklist_lines_for_the_example_hospital() {
+    // R8 (the default): the same two topics, by kaiji's line names, their numbers unknown, on
+    // the 医療機関・薬局 form, each with the R7 line it takes over.
     kaiji()
         .args([
             "checklist",
@@ -508,11 +510,56 @@ fn mhlw_checklist_lines_for_the_example_hospital() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "2-② リモート保守を使う機器があるか事業者に確かめ",
+            "医療機関・薬局におけるサイバーセキュリティ対策チェックリスト(令和8年度版) — 医療機関・薬局確認用",
+        ))
+        .stdout(predicate::str::contains("(mhlw-cyber-checklist@R8)。2 項目は番号が未確認です"))
+        .stdout(predicate::str::contains(
+            "[番号未確認] facility:remote-maintenance リモート保守を使う機器があるか事業者に確かめ",
+        ))
+        .stdout(predicate::str::contains(
+            "他の版の対応項目: mhlw-cyber-checklist@R7 hospital:2-②",
         ))
         .stdout(predicate::str::contains("いいえ(確認日 2026-11-27)"))
         .stdout(predicate::str::contains(
             "不足: 電子カルテ: [mhlw-no-disclosure] 株式会社サンプルシステムズ から MDS/SDS を受け取っていません",
+        ));
+    // R7 still works, by its numbers, and says R8 supersedes it.
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--edition",
+            "R7",
+            "--today",
+            "2026-11-27",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "令和8年度は mhlw-cyber-checklist@R8 に置き換えられています(この版も引き続き使えます)",
+        ))
+        .stdout(predicate::str::contains(
+            "2-② リモート保守を使う機器があるか事業者に確かめ",
+        ))
+        .stdout(predicate::str::contains(
+            "不足: 電子カルテ: [mhlw-no-disclosure] 株式会社サンプルシステムズ から MDS/SDS を受け取っていません",
+        ));
+    // An edition that is not loaded is a usage error naming the ones that are.
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--edition",
+            "R6",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no checklist edition R6; editions loaded: R7, R8",
         ));
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("mhlw.xlsx");
@@ -537,7 +584,21 @@ fn mhlw_checklist_lines_for_the_example_hospital() {
             .map(|v| v.to_string())
             .unwrap_or_default()
     };
-    assert_eq!((cell(3, 0), cell(3, 2)), ("2-②".into(), "いいえ".into()));
+    assert!(cell(0, 0).contains("令和8年度版"), "{}", cell(0, 0));
+    assert!(
+        cell(1, 0).contains("mhlw-cyber-checklist@R8"),
+        "{}",
+        cell(1, 0)
+    );
+    assert_eq!(
+        (cell(3, 0), cell(3, 2), cell(3, 7)),
+        ("番号未確認".into(), "いいえ".into(), "I".into())
+    );
+    assert_eq!(
+        cell(3, 8),
+        "mhlw-cyber-checklist@R7 hospital:2-②",
+        "the R7 counterpart"
+    );
     // 確認日 is a date cell (2026-11-27 is Excel's day 46353), not text.
     match range.get_value((3, 3)) {
         Some(calamine::Data::DateTime(d)) => assert_eq!(d.as_f64(), 46353.0),
@@ -700,6 +761,8 @@ fn mhlw_checklist_as_pdf() {
             "checklist",
             "mhlw",
             "examples/hospital/inventory.yaml",
+            "--edition",
+            "R7",
             "--today",
             "2026-11-27",
             "-o",
@@ -712,6 +775,7 @@ fn mhlw_checklist_as_pdf() {
     for expected in [
         "医療機関におけるサイバーセキュリティ対策チェック",
         "サンプル総合病院",
+        "mhlw-cyber-checklist@R7",
         "2-② リモート保守を使う機器があるか事業者に確かめ",
         "検体検査システム",
         "システム台帳",
@@ -720,6 +784,29 @@ fn mhlw_checklist_as_pdf() {
             text.contains(expected),
             "PDF text lacks {expected:?}:\n{text}"
         );
+    }
+    // R8, the default: the edition and the unknown numbers are stated.
+    let html = dir.path().join("mhlw.html");
+    kaiji()
+        .args([
+            "checklist",
+            "mhlw",
+            "examples/hospital/inventory.yaml",
+            "--today",
+            "2026-11-27",
+            "-o",
+        ])
+        .arg(&html)
+        .assert()
+        .code(1);
+    let page = std::fs::read_to_string(&html).unwrap();
+    for expected in [
+        "医療機関・薬局におけるサイバーセキュリティ対策チェックリスト(令和8年度版)",
+        "mhlw-cyber-checklist@R8",
+        "番号未確認 リモート保守を使う機器があるか事業者に確かめ",
+        "2 項目は番号が未確認です",
+    ] {
+        assert!(page.contains(expected), "HTML lacks {expected:?}");
     }
 }
 

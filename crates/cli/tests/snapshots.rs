@@ -133,6 +133,12 @@ fn checklist_mhlw_json() {
     let out = run_json(&dir, &args, 1);
     assert_matches_api_schema("checklist-mhlw", &out);
     insta::assert_json_snapshot!("checklist-mhlw", out);
+    // The superseded R7 edition, on request.
+    let mut r7 = args.to_vec();
+    r7.extend(["--edition", "R7"]);
+    let out = run_json(&dir, &r7, 1);
+    assert_matches_api_schema("checklist-mhlw", &out);
+    insta::assert_json_snapshot!("checklist-mhlw-r7", out);
 }
 
 #[test]

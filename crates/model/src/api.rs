@@ -186,19 +186,22 @@ impl FileReview {
 pub struct ChecklistReport {
     /// The facility of the inventory.
     pub facility: String,
-    /// The checklist form the inventory answers (`hospital`, …).
+    /// The kind of facility the inventory is of (`hospital`, `pharmacy`).
     pub form: crate::mhlw::Form,
+    /// The checklist edition the lines come from, and its form the facility answers.
+    pub edition: crate::mhlw::Edition,
     /// The lines kaiji answered, in checklist order.
     pub lines: Vec<ChecklistLine>,
 }
 
 impl ChecklistReport {
     /// The lines answered for `inventory`.
-    pub fn new(inventory: &Inventory, lines: &[ChecklistLine]) -> Self {
+    pub fn new(inventory: &Inventory, answered: &crate::mhlw::Answered) -> Self {
         Self {
             facility: inventory.facility.clone(),
             form: inventory.form,
-            lines: lines.to_vec(),
+            edition: answered.edition.clone(),
+            lines: answered.lines.clone(),
         }
     }
 }
@@ -301,6 +304,12 @@ pub struct CatalogRow {
     pub entries: usize,
     /// How sure the catalog is of its source.
     pub confidence: kaiji_catalog::Confidence,
+    /// How many of its entries stand at each confidence (an entry without its own counts at
+    /// the catalog's).
+    pub confidence_counts: kaiji_catalog::ConfidenceCounts,
+    /// The newer edition that replaces this one (it stays usable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
     /// Its title in the language asked for.
     pub title: String,
     /// Where it was loaded from: `builtin:FILE` or a path.
@@ -319,6 +328,8 @@ impl CatalogRow {
             revision: h.revision.clone(),
             entries: catalog.len(),
             confidence: h.confidence,
+            confidence_counts: catalog.confidence_counts(),
+            superseded_by: h.superseded_by.as_ref().map(ToString::to_string),
             title: h.title.get(lang).to_owned(),
             origin: catalog.origin.clone(),
         }

@@ -38,14 +38,16 @@ fn the_example_hospital_gets_two_answered_lines() {
         &inventory,
         &collected(&inventory),
         &registry,
+        Some("R7"),
         jiff::civil::date(2026, 11, 27),
     )
-    .unwrap();
+    .unwrap()
+    .lines;
     let summary: Vec<(&str, bool, Vec<&str>, Vec<&str>)> = lines
         .iter()
         .map(|l| {
             (
-                l.number.as_str(),
+                l.number.as_deref().unwrap_or("?"),
                 l.yes,
                 l.missing.iter().map(|g| g.system.as_str()).collect(),
                 l.notes.iter().map(|g| g.system.as_str()).collect(),
@@ -91,6 +93,105 @@ fn the_example_hospital_gets_two_answered_lines() {
     );
 }
 
+/// R8 (the default) answers the same two topics as R7 on the example hospital, by kaiji's stable
+/// line names (their numbers are unknown), on the single 医療機関・薬局 form, with the R7 line each
+/// takes over; the remote-maintenance line finds the serving MDS/SDS items through R7 → R8.
+#[test]
+fn the_example_hospital_gets_the_same_answers_in_r8_and_r7() {
+    let registry = Registry::builtin().unwrap();
+    let inventory = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    let today = jiff::civil::date(2026, 11, 27);
+    let found = collected(&inventory);
+    let r8 = mhlw_lines(&inventory, &found, &registry, None, today).unwrap();
+    let r7 = mhlw_lines(&inventory, &found, &registry, Some("R7"), today).unwrap();
+    assert_eq!(
+        (r8.edition.catalog.as_str(), r8.edition.form.as_str()),
+        ("mhlw-cyber-checklist@R8", "facility")
+    );
+    assert_eq!(r8.edition.superseded_by, None);
+    assert_eq!(
+        r7.edition.superseded_by.as_deref(),
+        Some("mhlw-cyber-checklist@R8")
+    );
+    assert!(
+        r7.edition
+            .describe()
+            .ja
+            .contains("令和8年度は mhlw-cyber-checklist@R8 に置き換えられています")
+    );
+    assert!(
+        r7.edition
+            .describe()
+            .en
+            .contains("superseded by mhlw-cyber-checklist@R8 for 令和8年度")
+    );
+    let ids = |a: &kaiji_model::mhlw::Answered| -> Vec<(String, Option<String>, Vec<String>)> {
+        a.lines
+            .iter()
+            .map(|l| (l.id.clone(), l.number.clone(), l.counterparts.clone()))
+            .collect()
+    };
+    assert_eq!(
+        ids(&r8),
+        [
+            (
+                "facility:remote-maintenance".to_owned(),
+                None,
+                vec!["mhlw-cyber-checklist@R7 hospital:2-②".to_owned()]
+            ),
+            (
+                "facility:disclosure".to_owned(),
+                None,
+                vec!["mhlw-cyber-checklist@R7 hospital:2-③".to_owned()]
+            ),
+        ]
+    );
+    assert_eq!(r7.lines[0].number.as_deref(), Some("2-②"));
+    assert_eq!(
+        r7.lines[0].counterparts,
+        ["mhlw-cyber-checklist@R8 facility:remote-maintenance"]
+    );
+    // The same systems are missing in both editions: the PACS and the cloud are confirmed by
+    // their disclosures' answers in R8 as in R7.
+    for (a, b) in r8.lines.iter().zip(&r7.lines) {
+        let systems = |l: &kaiji_model::mhlw::ChecklistLine| {
+            l.missing
+                .iter()
+                .chain(&l.notes)
+                .map(|g| (g.system.clone(), g.finding.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(systems(a), systems(b), "{}", a.id);
+        assert_eq!(a.yes, b.yes);
+    }
+    assert_eq!(r8.lines[0].missing.len(), 2);
+    // A pharmacy answers the same R8 form; in R7 it has its own.
+    let mut pharmacy = inventory.clone();
+    pharmacy.form = kaiji_model::mhlw::Form::Pharmacy;
+    let p8 = mhlw_lines(&pharmacy, &found, &registry, Some("R8"), today).unwrap();
+    assert_eq!(p8.edition.form, "facility");
+    assert_eq!(
+        p8.lines.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        ["facility:remote-maintenance", "facility:disclosure"]
+    );
+    assert_eq!(
+        p8.lines[0].counterparts,
+        ["mhlw-cyber-checklist@R7 pharmacy:2-②"],
+        "the counterpart on the pharmacy's own R7 form"
+    );
+    let p7 = mhlw_lines(&pharmacy, &found, &registry, Some("R7"), today).unwrap();
+    assert_eq!(p7.lines[0].id, "pharmacy:2-②");
+    assert_eq!(
+        p7.lines[0].counterparts,
+        ["mhlw-cyber-checklist@R8 facility:remote-maintenance"]
+    );
+    assert_eq!(
+        kaiji_model::mhlw::mhlw_editions(&registry),
+        ["R7".to_owned(), "R8".to_owned()]
+    );
+    assert!(mhlw_lines(&inventory, &found, &registry, Some("R9"), today).is_err());
+}
+
 #[test]
 fn inconsistencies_between_inventory_and_disclosure_are_missing_evidence() {
     let registry = Registry::builtin().unwrap();
@@ -101,9 +202,11 @@ fn inconsistencies_between_inventory_and_disclosure_are_missing_evidence() {
         &inventory,
         &collected(&inventory),
         &registry,
+        Some("R7"),
         jiff::civil::date(2026, 11, 27),
     )
-    .unwrap();
+    .unwrap()
+    .lines;
     assert!(!lines[0].yes);
     assert!(
         lines[0].missing[0]
@@ -119,9 +222,11 @@ fn inconsistencies_between_inventory_and_disclosure_are_missing_evidence() {
         &inventory,
         &collected(&inventory),
         &registry,
+        Some("R7"),
         jiff::civil::date(2026, 11, 27),
     )
-    .unwrap();
+    .unwrap()
+    .lines;
     assert!(
         lines[1].missing[0]
             .finding
@@ -170,7 +275,7 @@ proptest! {
             Ok(inventory) => {
                 let registry = Registry::builtin().unwrap();
                 let none: Vec<Collected> = inventory.systems.iter().map(|_| Collected::default()).collect();
-                let lines = mhlw_lines(&inventory, &none, &registry, jiff::civil::date(2026, 11, 27)).unwrap();
+                let lines = mhlw_lines(&inventory, &none, &registry, None, jiff::civil::date(2026, 11, 27)).unwrap().lines;
                 for l in lines {
                     prop_assert_eq!(l.yes, l.missing.is_empty());
                 }
@@ -200,9 +305,11 @@ fn remote_service_profiles_confirm_remote_maintenance_and_their_checks_are_noted
             &inventory,
             &collected,
             &registry,
+            Some("R7"),
             jiff::civil::date(2026, 11, 27),
         )
         .unwrap()
+        .lines
     };
     let lines = with(Ok(vec![finding]));
     assert!(lines[0].yes, "{:?}", lines[0].missing);
@@ -232,7 +339,10 @@ fn every_mhlw_code_is_provoked_with_its_place() {
     let today = jiff::civil::date(2026, 11, 27);
     let mut seen: BTreeMap<Code, String> = BTreeMap::new();
     let mut run = |inventory: &Inventory, collected: &[Collected]| {
-        for line in mhlw_lines(inventory, collected, &registry, today).unwrap() {
+        for line in mhlw_lines(inventory, collected, &registry, None, today)
+            .unwrap()
+            .lines
+        {
             for g in line.missing.iter().chain(&line.notes) {
                 seen.entry(g.finding.code)
                     .or_insert_with(|| g.finding.location.to_string());
@@ -287,6 +397,7 @@ fn collected_entries_must_match_the_systems() {
         &inventory,
         &found,
         &registry,
+        None,
         jiff::civil::date(2026, 11, 27),
     )
     .unwrap_err();

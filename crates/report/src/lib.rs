@@ -18,7 +18,7 @@ pub use render::{
     Rendered, SLA_FORMATS, list, render_checklist, render_compare, render_diff, render_review,
     render_risk, render_sla,
 };
-pub use reports::{checklist_report, review_report, risk_report, sla_report};
+pub use reports::{checklist_report, edition_text, review_report, risk_report, sla_report};
 
 mod reports;
 

@@ -9,7 +9,7 @@ use kaiji_model::{
     Disclosure,
     api::{ChecklistReport, DiffReport, FileReview},
     disclosure::DocDiff,
-    mhlw::{ChecklistLine, Inventory},
+    mhlw::{Answered, Inventory},
     review::{Comparison, Policy, Review},
     rss::{Register, Sla},
 };
@@ -360,29 +360,31 @@ fn compare_csv(c: &Comparison, lang: Lang) -> Vec<u8> {
 /// The MHLW checklist lines kaiji answered as a workbook, PDF, HTML, CSV or JSON.
 pub fn render_checklist(
     inventory: &Inventory,
-    lines: &[ChecklistLine],
+    answered: &Answered,
     format: Format,
     lang: Lang,
 ) -> Result<Rendered, Error> {
     let bytes = match format {
-        Format::Xlsx => workbook::checklist_workbook(&inventory.facility, lines, lang)?,
-        Format::Json => json(&ChecklistReport::new(inventory, lines)),
+        Format::Xlsx => workbook::checklist_workbook(&inventory.facility, answered, lang)?,
+        Format::Json => json(&ChecklistReport::new(inventory, answered)),
         Format::Html => {
-            crate::to_html(&crate::checklist_report(inventory, lines, lang)).into_bytes()
+            crate::to_html(&crate::checklist_report(inventory, answered, lang)).into_bytes()
         }
-        Format::Pdf => crate::to_pdf(&crate::checklist_report(inventory, lines, lang))?,
-        Format::Csv => lines_csv(lines, lang),
+        Format::Pdf => crate::to_pdf(&crate::checklist_report(inventory, answered, lang))?,
+        Format::Csv => lines_csv(answered, lang),
         other => return Err(unsupported("checklist mhlw", other, CHECKLIST_FORMATS)),
     };
     Ok(Rendered::new(format, bytes))
 }
 
-fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> Vec<u8> {
+fn lines_csv(answered: &Answered, lang: Lang) -> Vec<u8> {
     let mut csv = Csv::new();
     csv.row(match lang {
         Lang::Ja => [
+            "版",
             "項目",
             "内容",
+            "確度",
             "回答",
             "確認日",
             "区分",
@@ -391,10 +393,23 @@ fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> Vec<u8> {
             "内容の詳細",
         ],
         Lang::En => [
-            "line", "asks", "answer", "checked", "kind", "system", "code", "detail",
+            "edition",
+            "line",
+            "asks",
+            "confidence",
+            "answer",
+            "checked",
+            "kind",
+            "system",
+            "code",
+            "detail",
         ],
     });
-    for line in lines {
+    let edition = answered.edition.catalog.as_str();
+    for line in &answered.lines {
+        let number = line.number_text();
+        let number = number.get(lang);
+        let confidence = line.confidence.to_string();
         let answer = if line.yes {
             pick(lang, "はい", "yes")
         } else {
@@ -410,8 +425,10 @@ fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> Vec<u8> {
         for (kind, g) in gaps {
             any = true;
             csv.row([
-                line.number.as_str(),
+                edition,
+                number,
                 line.title.get(lang),
+                &confidence,
                 answer,
                 &checked,
                 kind,
@@ -422,8 +439,10 @@ fn lines_csv(lines: &[ChecklistLine], lang: Lang) -> Vec<u8> {
         }
         if !any {
             csv.row([
-                line.number.as_str(),
+                edition,
+                number,
                 line.title.get(lang),
+                &confidence,
                 answer,
                 &checked,
                 "",

@@ -4,7 +4,7 @@
 use kaiji_catalog::Lang;
 use kaiji_model::{
     Code, Disclosure, Severity,
-    mhlw::{ChecklistLine, Inventory},
+    mhlw::{Answered, Inventory},
     review::{Policy, Review},
 };
 
@@ -321,10 +321,43 @@ pub fn review_report(
     }
 }
 
+/// Which edition the lines come from, how sure its data is, whether a newer edition replaces
+/// it, and whether its numbers are known: one paragraph for every checklist output.
+pub fn edition_text(answered: &Answered, lang: Lang) -> String {
+    let edition = &answered.edition;
+    let mut text = format!(
+        "{}: {}",
+        pick(lang, "使用した版", "Edition used"),
+        edition.describe().get(lang)
+    );
+    let unnumbered = answered.lines.iter().filter(|l| l.number.is_none()).count();
+    if unnumbered > 0 {
+        text.push_str(&pick(
+            lang,
+            &format!("。{unnumbered} 項目は番号が未確認です(公式の番号が読めていないため、kaiji の項目名で示します)"),
+            &format!("; {unnumbered} lines have no known number (the official numbering was not readable; they are shown by kaiji's line name)"),
+        ));
+    }
+    text.push_str(&pick(
+        lang,
+        &format!(
+            "。確度 {}(V 公式資料で確認 / D 案のみ / I 二次資料・推定 / U 未確認)。",
+            edition.confidence
+        ),
+        &format!(
+            "; confidence {} (V official copy / D draft only / I secondary or inferred / U unverified).",
+            edition.confidence
+        ),
+    ));
+    text
+}
+
 /// The MHLW checklist lines of a facility: each line with its answer and date, and what is
 /// missing for which system.
-pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: Lang) -> Report {
+pub fn checklist_report(inventory: &Inventory, answered: &Answered, lang: Lang) -> Report {
     let t = |ja: &str, en: &str| pick(lang, ja, en);
+    let lines = &answered.lines;
+    let edition = &answered.edition;
     let mut blocks = vec![
         Block::Heading {
             level: 1,
@@ -334,22 +367,28 @@ pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: La
             "システム台帳と受け取った開示書から kaiji が回答できる項目です。いいえの項目には、不足しているものをシステムごとに示します。目標日は施設が記入します。",
             "The lines kaiji can answer from the system inventory and the disclosures received. For a no, what is missing is listed per system; the facility writes the target date.",
         )),
+        Block::Paragraph(edition_text(answered, lang)),
     ];
     blocks.push(Block::Table(Table {
         headers: vec![
             t("項目", "Line"),
             t("内容(kaiji の要約)", "What it asks (kaiji's paraphrase)"),
+            t("確度", "Conf."),
             t("回答", "Answer"),
             t("確認日", "Checked"),
             t("目標日", "Target date"),
         ],
-        widths: vec![1.0, 6.0, 1.2, 1.6, 1.6],
+        widths: vec![1.4, 6.0, 0.8, 1.2, 1.6, 1.6],
         rows: lines
             .iter()
             .map(|l| {
                 vec![
-                    Cell::new(l.number.clone()),
+                    match &l.number {
+                        Some(n) => Cell::new(n.clone()),
+                        None => Cell::tone(l.number_text().get(lang), Tone::Warn),
+                    },
                     Cell::new(l.title.get(lang)),
+                    Cell::new(l.confidence.to_string()),
                     if l.yes {
                         Cell::tone(t("はい", "Yes"), Tone::Good)
                     } else {
@@ -364,8 +403,15 @@ pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: La
     for line in lines {
         blocks.push(Block::Heading {
             level: 1,
-            text: format!("{} {}", line.number, line.title.get(lang)),
+            text: format!("{} {}", line.number_text().get(lang), line.title.get(lang)),
         });
+        if !line.counterparts.is_empty() {
+            blocks.push(Block::Paragraph(format!(
+                "{}: {}",
+                t("他の版の対応項目", "Counterpart in other editions"),
+                line.counterparts.join(", ")
+            )));
+        }
         if line.missing.is_empty() && line.notes.is_empty() {
             blocks.push(Block::Paragraph(t(
                 "不足はありません。",
@@ -436,16 +482,18 @@ pub fn checklist_report(inventory: &Inventory, lines: &[ChecklistLine], lang: La
     }));
     Report {
         lang: lang_code(lang),
-        title: t(
-            "医療機関におけるサイバーセキュリティ対策チェックリスト",
-            "MHLW cybersecurity checklist",
-        ),
-        subtitle: t(
-            "kaiji がシステム台帳と開示書から回答できる項目(令和7年度版、番号は 2025年3月の案による)",
-            "Lines kaiji answers from the inventory and the disclosures (FY2025 edition; numbering of the March 2025 draft)",
+        title: edition.title.get(lang).to_owned(),
+        subtitle: format!(
+            "{} — {}",
+            t(
+                "kaiji がシステム台帳と開示書から回答できる項目",
+                "Lines kaiji answers from the inventory and the disclosures",
+            ),
+            edition.form_title.get(lang)
         ),
         meta: vec![
             (t("施設", "Facility"), inventory.facility.clone()),
+            (t("版", "Edition"), edition.catalog.clone()),
             (
                 t("確認日", "Checked"),
                 lines

@@ -1,7 +1,9 @@
 //! A hospital's inventory of vendor systems, and the lines of the MHLW cybersecurity checklist
 //! that the inventory and the collected disclosures can evidence (the lines a reference catalog
 //! marks with `evidence:`, e.g. hospital 2-② remote maintenance confirmed with vendors and 2-③
-//! MDS/SDS obtained). For a いいえ the line says what is missing for which system.
+//! MDS/SDS obtained in R7, their topic lines in R8). Which edition is chosen by revision
+//! (`R7`, `R8`; the newest by default), which form of it by the inventory's `form:` and the
+//! form's `facilities:`. For a いいえ the line says what is missing for which system.
 
 use jiff::civil::Date;
 use kaiji_catalog::{Answer, Catalog, CatalogRef, Evidence, Registry, Relation, Text};
@@ -109,13 +111,69 @@ pub struct Collected {
     pub profile_checks: Option<Result<Vec<Finding>, Text>>,
 }
 
+/// The edition of the checklist a facility's lines were answered from, and the form of it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Edition {
+    /// The catalog (`mhlw-cyber-checklist@R8`).
+    pub catalog: String,
+    /// The edition as people say it (`令和8年度`).
+    pub version: String,
+    /// The revision (`R8`): what `--edition` takes.
+    pub revision: String,
+    /// The edition's title (kaiji's rendering of it).
+    pub title: Text,
+    /// The form of this edition the facility answers (`hospital`, `facility` …).
+    pub form: String,
+    /// That form's name.
+    pub form_title: Text,
+    /// How sure the catalog is of the edition as a whole.
+    pub confidence: kaiji_catalog::Confidence,
+    /// The newer edition that replaces this one (`mhlw-cyber-checklist@R8`); this one stays usable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+    /// The edition (year) from which the newer one applies (`令和8年度`), when it is loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_from: Option<String>,
+}
+
+impl Edition {
+    /// 「令和8年度版(mhlw-cyber-checklist@R8)」, with the superseding edition where there is one.
+    pub fn describe(&self) -> Text {
+        let mut text = Text::new(
+            format!("{}({})", self.title.ja, self.catalog),
+            format!("{} ({})", self.title.en, self.catalog),
+        );
+        if let Some(newer) = &self.superseded_by {
+            let (ja_from, en_from) = match &self.superseded_from {
+                Some(year) => (format!("{year}は "), format!(" for {year}")),
+                None => (String::new(), String::new()),
+            };
+            text.ja.push_str(&format!(
+                "。{ja_from}{newer} に置き換えられています(この版も引き続き使えます)"
+            ));
+            text.en.push_str(&format!(
+                "; superseded by {newer}{en_from} (this edition is still usable)"
+            ));
+        }
+        text
+    }
+}
+
+/// The lines of one edition that kaiji answered for a facility.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Answered {
+    pub edition: Edition,
+    pub lines: Vec<ChecklistLine>,
+}
+
 /// One line of the checklist, answered.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChecklistLine {
-    /// Catalog id of the line (`hospital:2-③`).
+    /// Catalog id of the line (`hospital:2-③`, `facility:disclosure`).
     pub id: String,
-    /// The number as printed (`2-③`).
-    pub number: String,
+    /// The number as printed (`2-③`); absent where the edition's numbering is not known
+    /// (the id is then kaiji's stable name for the line).
+    pub number: Option<String>,
     /// kaiji's paraphrase of what the line asks.
     pub title: Text,
     /// はい (`true`) or いいえ.
@@ -128,6 +186,20 @@ pub struct ChecklistLine {
     pub notes: Vec<Gap>,
     /// How sure the catalog is of this line's number and meaning.
     pub confidence: kaiji_catalog::Confidence,
+    /// The same line in other editions of the checklist (`mhlw-cyber-checklist@R7 hospital:2-②`),
+    /// from the edition-to-edition mappings, for the form the facility answers there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counterparts: Vec<String>,
+}
+
+impl ChecklistLine {
+    /// The number as printed, or 「番号未確認」 / "number unknown".
+    pub fn number_text(&self) -> Text {
+        match &self.number {
+            Some(n) => Text::new(n.clone(), n.clone()),
+            None => Text::new("番号未確認", "number unknown"),
+        }
+    }
 }
 
 /// A finding about one system of the inventory (its location points into the inventory:
@@ -139,14 +211,49 @@ pub struct Gap {
     pub finding: Finding,
 }
 
-/// Answers the checklist lines kaiji can evidence. `collected` holds each system's disclosure
-/// in inventory order (the caller reads the files).
+/// The edition `revision` (`R8`) of the MHLW checklist, or the newest one when `None`.
+pub fn mhlw_edition<'r>(
+    registry: &'r Registry,
+    revision: Option<&str>,
+) -> Result<&'r Catalog, Error> {
+    let text = match revision {
+        Some(rev) => format!("{MHLW_CHECKLIST}@{rev}"),
+        None => MHLW_CHECKLIST.to_owned(),
+    };
+    let r: CatalogRef = text
+        .parse()
+        .map_err(|_| Error::NotAChecklist(text.clone()))?;
+    let catalog = registry
+        .resolve(&r)
+        .filter(|c| c.as_reference().is_some())
+        .ok_or_else(|| Error::NotAChecklist(text.clone()))?;
+    Ok(catalog)
+}
+
+/// The revisions of the MHLW checklist that are loaded (`R7`, `R8`), oldest first.
+pub fn mhlw_editions(registry: &Registry) -> Vec<String> {
+    let mut editions: Vec<&Catalog> = registry
+        .catalogs()
+        .iter()
+        .filter(|c| c.header.id == MHLW_CHECKLIST && c.as_reference().is_some())
+        .collect();
+    editions.sort_by(|a, b| {
+        kaiji_catalog::compare_versions(&a.header.version, &b.header.version)
+            .then_with(|| kaiji_catalog::compare_versions(&a.header.revision, &b.header.revision))
+    });
+    editions.iter().map(|c| c.header.revision.clone()).collect()
+}
+
+/// Answers the checklist lines kaiji can evidence in one edition of the checklist (`R8`; the
+/// newest when `None`). `collected` holds each system's disclosure in inventory order (the
+/// caller reads the files).
 pub fn mhlw_lines(
     inventory: &Inventory,
     collected: &[Collected],
     registry: &Registry,
+    edition: Option<&str>,
     today: Date,
-) -> Result<Vec<ChecklistLine>, Error> {
+) -> Result<Answered, Error> {
     // A system without its entry would raise no gap, and its line could read はい unchecked.
     if collected.len() != inventory.systems.len() {
         return Err(Error::CollectedMismatch {
@@ -154,21 +261,24 @@ pub fn mhlw_lines(
             collected: collected.len(),
         });
     }
-    let r: CatalogRef = MHLW_CHECKLIST
-        .parse()
-        .map_err(|_| Error::NotAChecklist(MHLW_CHECKLIST.into()))?;
-    let checklist = registry
-        .resolve(&r)
-        .ok_or_else(|| Error::NotAChecklist(MHLW_CHECKLIST.into()))?;
+    let checklist = mhlw_edition(registry, edition)?;
     let reference = checklist
         .as_reference()
         .ok_or_else(|| Error::NotAChecklist(checklist.key()))?;
+    let facility = inventory.form.as_str();
+    let form = reference
+        .form_for_facility(facility)
+        .ok_or_else(|| Error::FormNotInCatalog {
+            catalog: checklist.key(),
+            form: facility.to_owned(),
+        })?;
+    let form_id = form.id.as_str();
     let mut lines = Vec::new();
     for entry in &reference.entries {
         let Some(evidence) = entry.evidence else {
             continue;
         };
-        if entry.form.as_deref() != Some(inventory.form.as_str()) {
+        if entry.form.as_deref() != Some(form_id) {
             continue;
         }
         let (mut missing, mut notes) = (Vec::new(), Vec::new());
@@ -215,43 +325,158 @@ pub fn mhlw_lines(
         }
         lines.push(ChecklistLine {
             id: entry.id.clone(),
-            number: entry
-                .id
-                .split_once(':')
-                .map_or(entry.id.as_str(), |(_, n)| n)
-                .to_owned(),
+            number: (!entry.unnumbered).then(|| {
+                entry
+                    .id
+                    .split_once(':')
+                    .map_or(entry.id.as_str(), |(_, n)| n)
+                    .to_owned()
+            }),
             title: entry.title.clone(),
             yes: missing.is_empty(),
             checked: IsoDate::new(today),
             missing,
             notes,
             confidence: entry.confidence,
+            counterparts: counterparts(registry, checklist, &entry.id, facility),
         });
     }
-    Ok(lines)
+    Ok(Answered {
+        edition: Edition {
+            catalog: checklist.key(),
+            version: checklist.header.version.clone(),
+            revision: checklist.header.revision.clone(),
+            title: checklist.header.title.clone(),
+            form: form_id.to_owned(),
+            form_title: form.title.clone(),
+            confidence: checklist.header.confidence,
+            superseded_by: checklist
+                .header
+                .superseded_by
+                .as_ref()
+                .map(ToString::to_string),
+            superseded_from: checklist
+                .header
+                .superseded_by
+                .as_ref()
+                .and_then(|r| registry.resolve(r))
+                .map(|newer| newer.header.version.clone()),
+        },
+        lines,
+    })
+}
+
+/// The mappings between two editions of the checklist `mhlw`'s id (R7 → R8), with the
+/// catalogs on each side.
+fn edition_mappings<'r>(
+    registry: &'r Registry,
+    mhlw: &Catalog,
+) -> impl Iterator<Item = (&'r kaiji_catalog::Mapping, &'r Catalog, &'r Catalog)> {
+    let id = mhlw.header.id.clone();
+    registry.catalogs().iter().filter_map(move |c| {
+        let m = c.as_mapping()?;
+        let from = registry.resolve(&m.from)?;
+        let to = registry.resolve(&m.to)?;
+        (from.header.id == id && to.header.id == id && from.key() != to.key())
+            .then_some((m, from, to))
+    })
+}
+
+/// Whether `id` names the entry `line` of `catalog` (by its id or a former one).
+fn names(catalog: &Catalog, id: &str, line: &str) -> bool {
+    catalog
+        .as_reference()
+        .and_then(|r| r.entry(id))
+        .is_some_and(|e| e.id == line)
+}
+
+/// The lines of other editions that map to or from `line`, for the form a `facility` answers
+/// in each (`mhlw-cyber-checklist@R7 hospital:2-②`).
+fn counterparts(registry: &Registry, mhlw: &Catalog, line: &str, facility: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (m, from, to) in edition_mappings(registry, mhlw) {
+        let (here, there, other) = if to.key() == mhlw.key() {
+            (true, false, from)
+        } else if from.key() == mhlw.key() {
+            (false, true, to)
+        } else {
+            continue;
+        };
+        let Some(other_ref) = other.as_reference() else {
+            continue;
+        };
+        let form = other_ref.form_for_facility(facility).map(|e| e.id.as_str());
+        for e in &m.entries {
+            let (mine, theirs) = match (here, there) {
+                (true, _) => (&e.to, &e.from),
+                _ => (&e.from, &e.to),
+            };
+            if !mine.iter().any(|i| names(mhlw, i, line)) {
+                continue;
+            }
+            for id in theirs {
+                let Some(entry) = other_ref.entry(id) else {
+                    continue;
+                };
+                if form.is_some() && entry.form.as_deref() != form {
+                    continue;
+                }
+                let text = format!("{} {}", other.key(), entry.id);
+                if !found.contains(&text) {
+                    found.push(text);
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The checklist items that serve a line (through the mapping files), with the checklist they
-/// belong to.
+/// belong to; a line of a newer edition is served by what served its counterparts in the
+/// edition it was mapped from (R8 ← R7 ← MDS/SDS 5.0h).
 fn serving<'r>(registry: &'r Registry, mhlw: &Catalog, line: &str) -> Vec<(&'r Catalog, String)> {
     let mut items = Vec::new();
-    for c in registry.catalogs() {
-        let Some(m) = c.as_mapping() else { continue };
-        if registry
-            .resolve(&m.to)
-            .is_none_or(|t| t.key() != mhlw.key())
-        {
+    let mut todo = vec![(mhlw.key(), line.to_owned())];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some((key, line)) = todo.pop() {
+        if !seen.insert((key.clone(), line.clone())) {
             continue;
         }
-        let Some(from) = registry.resolve(&m.from) else {
+        let Some(target) = registry.catalogs().iter().find(|c| c.key() == key) else {
             continue;
         };
-        for e in m
-            .entries
-            .iter()
-            .filter(|e| e.relation == Relation::Serves && e.to.iter().any(|t| t == line))
-        {
-            items.extend(e.from.iter().map(|i| (from, i.clone())));
+        for c in registry.catalogs() {
+            let Some(m) = c.as_mapping() else { continue };
+            if registry
+                .resolve(&m.to)
+                .is_none_or(|t| t.key() != target.key())
+            {
+                continue;
+            }
+            let Some(from) = registry.resolve(&m.from) else {
+                continue;
+            };
+            let edition = from.header.id == target.header.id;
+            for e in m
+                .entries
+                .iter()
+                .filter(|e| e.to.iter().any(|t| names(target, t, &line)))
+            {
+                match e.relation {
+                    Relation::Serves if !edition => {
+                        items.extend(e.from.iter().map(|i| (from, i.clone())));
+                    }
+                    Relation::Same | Relation::Renamed | Relation::Split | Relation::Merged
+                        if edition =>
+                    {
+                        todo.extend(e.from.iter().filter_map(|i| {
+                            let entry = from.as_reference()?.entry(i)?;
+                            Some((from.key(), entry.id.clone()))
+                        }));
+                    }
+                    _ => {}
+                }
+            }
         }
     }
     items

@@ -4,6 +4,6 @@
 pub mod inventory;
 
 pub use inventory::{
-    ChecklistLine, Collected, Form, Gap, Inventory, MHLW_CHECKLIST, SystemEntry, inventory_schema,
-    mhlw_lines,
+    Answered, ChecklistLine, Collected, Edition, Form, Gap, Inventory, MHLW_CHECKLIST, SystemEntry,
+    inventory_schema, mhlw_edition, mhlw_editions, mhlw_lines,
 };

@@ -3,7 +3,7 @@
 //! missing per system.
 
 use kaiji_catalog::Lang;
-use kaiji_model::mhlw::ChecklistLine;
+use kaiji_model::mhlw::Answered;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, Workbook, XlsxError};
 
 use super::{FONT, table_formats};
@@ -11,9 +11,10 @@ use super::{FONT, table_formats};
 /// Writes the answered lines: 確認日 as a date cell, the heading row frozen.
 pub(crate) fn checklist_workbook(
     facility: &str,
-    lines: &[ChecklistLine],
+    answered: &Answered,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
+    let lines = &answered.lines;
     let ja = lang == Lang::Ja;
     let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
     let (base, head) = table_formats();
@@ -29,13 +30,21 @@ pub(crate) fn checklist_workbook(
         0,
         0,
         format!(
-            "{facility} — {}",
+            "{facility} — {} — {} ({})",
+            answered.edition.title.get(lang),
+            answered.edition.form_title.get(lang),
             pick(
-                "医療機関におけるサイバーセキュリティ対策チェックリスト(kaiji が台帳と開示書から回答できる項目)",
-                "MHLW cybersecurity checklist (the lines kaiji answers from the inventory and the disclosures)"
+                "kaiji が台帳と開示書から回答できる項目",
+                "the lines kaiji answers from the inventory and the disclosures"
             )
         ),
         &Format::new().set_font_name(FONT).set_bold(),
+    )?;
+    sheet.write_string_with_format(
+        1,
+        0,
+        crate::edition_text(answered, lang),
+        &Format::new().set_font_name(FONT),
     )?;
     let headings = [
         pick("項目", "Line"),
@@ -48,6 +57,8 @@ pub(crate) fn checklist_workbook(
             "What is missing, per system",
         ),
         pick("補足", "Notes"),
+        pick("確度", "Confidence"),
+        pick("他の版の対応項目", "Counterpart in other editions"),
     ];
     for (c, h) in headings.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *h, &head)?;
@@ -60,7 +71,7 @@ pub(crate) fn checklist_workbook(
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        sheet.write_string_with_format(r, 0, &line.number, &base)?;
+        sheet.write_string_with_format(r, 0, line.number_text().get(lang), &base)?;
         sheet.write_string_with_format(r, 1, line.title.get(lang), &base)?;
         let (answer, format) = if line.yes {
             (pick("はい", "Yes"), &base)
@@ -78,8 +89,13 @@ pub(crate) fn checklist_workbook(
         sheet.write_blank(r, 4, &base)?;
         sheet.write_string_with_format(r, 5, list(&line.missing), &base)?;
         sheet.write_string_with_format(r, 6, list(&line.notes), &base)?;
+        sheet.write_string_with_format(r, 7, line.confidence.to_string(), &base)?;
+        sheet.write_string_with_format(r, 8, line.counterparts.join("\n"), &base)?;
     }
-    for (c, w) in [8.0, 40.0, 8.0, 11.0, 11.0, 60.0, 40.0].iter().enumerate() {
+    for (c, w) in [12.0, 40.0, 8.0, 11.0, 11.0, 60.0, 40.0, 8.0, 30.0]
+        .iter()
+        .enumerate()
+    {
         sheet.set_column_width(c as u16, *w)?;
     }
     sheet.set_freeze_panes(3, 0)?;
