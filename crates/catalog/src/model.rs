@@ -674,8 +674,9 @@ pub enum Relation {
     New,
     Removed,
     Serves,
-    /// No item of `from` answers the `to` entry (a line of the GL 7.0 別紙 that the disclosure's
-    /// checklist has no item for); `from` is empty.
+    // No item of `from` answers the `to` entry (a line of the GL 7.0 別紙 that the disclosure's
+    // checklist has no item for); `from` is empty. (A plain comment: a doc comment on one
+    // variant would make the JSON Schema of the enum a oneOf.)
     NoItem,
 }
 
