@@ -1,0 +1,214 @@
+//! `kaiji betsushi` on the examples: exit codes, the template round trip, every output format
+//! (the JSON against its schema, the inspector's workbook read back), bad records with their
+//! place, and the same check a vendor runs on its own disclosure.
+
+use calamine::{Reader, open_workbook_auto};
+use kaiji_test_support::{assert_matches_api_schema, kaiji, temp_dir};
+use predicates::prelude::*;
+
+const PASS: &str = "examples/betsushi/pacs-mds-9.3.kaiji.json";
+const TWO_NO: &str = "examples/betsushi/cloud-share-sds.kaiji.json";
+const RECORD: &str = "examples/betsushi/risk-record.yaml";
+const TODAY: &str = "2026-12-01";
+
+#[test]
+fn exit_codes_follow_the_open_lines() {
+    // A vendor answering はい/該当なし everywhere: clean (a vendor runs this before sending).
+    kaiji()
+        .args(["betsushi", PASS, "--today", TODAY])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("すべて はい または 対象外"));
+    // Two いいえ, no record: findings, both lines named.
+    kaiji()
+        .args(["betsushi", TWO_NO, "--today", TODAY, "--lang", "en"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("BS-SDS-13"))
+        .stdout(predicate::str::contains("BS-SDS-26"))
+        .stdout(predicate::str::contains("betsushi-unassessed"));
+    // With the record one remains; after its review date the record is a finding too.
+    let out = kaiji()
+        .args(["betsushi", TWO_NO, "--risk-record", RECORD])
+        .args(["--today", TODAY, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_matches_api_schema("betsushi", &json);
+    let open: Vec<&str> = json["disclosures"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "betsushi-unassessed")
+        .filter_map(|f| f["item"].as_str())
+        .collect();
+    assert_eq!(open, ["BS-SDS-26"]);
+    assert_eq!(json["facility"], "サンプル総合病院");
+    kaiji()
+        .args([
+            "betsushi",
+            TWO_NO,
+            "--risk-record",
+            RECORD,
+            "--today",
+            "2027-07-01",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("betsushi-review-expired"));
+    // Warnings alone (no disclosure item for three SDS lines) fail only with --deny warning.
+    kaiji()
+        .args(["betsushi", TWO_NO, "--today", TODAY, "--deny", "warning"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn the_template_names_the_open_lines_and_refuses_to_be_read_unfilled() {
+    let dir = temp_dir();
+    let template = dir.path().join("record.yaml");
+    kaiji()
+        .args([
+            "betsushi",
+            TWO_NO,
+            "--facility",
+            "サンプル総合病院",
+            "--write-template",
+        ])
+        .arg(&template)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2 行"));
+    let text = std::fs::read_to_string(&template).unwrap();
+    assert!(text.contains("line: BS-SDS-13") && text.contains("line: BS-SDS-26"));
+    // Not replaced without --force.
+    kaiji()
+        .args(["betsushi", TWO_NO, "--write-template"])
+        .arg(&template)
+        .assert()
+        .code(2);
+    // Unfilled: exit 2 naming file, line and column.
+    kaiji()
+        .args(["betsushi", TWO_NO, "--risk-record"])
+        .arg(&template)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("record.yaml"))
+        .stderr(predicate::str::contains("行"))
+        .stderr(predicate::str::contains("assessments[0].likelihood"));
+    let filled = text
+        .replace("likelihood: ~", "likelihood: 1")
+        .replace("impact: ~", "impact: 2")
+        .replace("treatment: ~", "treatment: accept")
+        .replace("owner: \"\"", "owner: 情報システム課")
+        .replace("due: ~", "due: 2027-01-31")
+        .replace("review: ~", "review: 2027-12-31");
+    std::fs::write(&template, filled).unwrap();
+    kaiji()
+        .args(["betsushi", TWO_NO, "--today", TODAY, "--risk-record"])
+        .arg(&template)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("記録なし").not());
+}
+
+#[test]
+fn every_format_is_written_and_the_workbook_reads_back() {
+    let dir = temp_dir();
+    for ext in ["xlsx", "pdf", "html", "csv", "json"] {
+        let path = dir.path().join(format!("betsushi.{ext}"));
+        kaiji()
+            .args([
+                "betsushi",
+                PASS,
+                TWO_NO,
+                "--risk-record",
+                RECORD,
+                "--today",
+                TODAY,
+            ])
+            .arg("-o")
+            .arg(&path)
+            .assert()
+            .code(1);
+        assert!(std::fs::metadata(&path).unwrap().len() > 0, "{ext}");
+    }
+    let pdf = std::fs::read(dir.path().join("betsushi.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let html = std::fs::read_to_string(dir.path().join("betsushi.html")).unwrap();
+    assert!(html.contains("BS-SDS-26") && html.contains("記録なし"));
+    // CSV: a heading and one row per line of each disclosure (41 + 58).
+    let csv = std::fs::read_to_string(dir.path().join("betsushi.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 41 + 58);
+    // The inspector's sheet: the assessed line carries the facility's risk value and owner.
+    let mut book = open_workbook_auto(dir.path().join("betsushi.xlsx")).unwrap();
+    let range = book.worksheet_range("別紙の確認").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    let row = rows
+        .iter()
+        .find(|r| r.get(4).map(String::as_str) == Some("BS-SDS-13"))
+        .unwrap();
+    assert_eq!(row[9], "いいえ");
+    assert_eq!(row[14], "6");
+    assert_eq!(row[17], "医療情報部 情報システム課");
+    assert_eq!(rows.len(), 4 + 41 + 58);
+    // Markdown is not one of its formats.
+    kaiji()
+        .args(["betsushi", PASS, "--format", "md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".xlsx .pdf .html .csv .json"));
+}
+
+#[test]
+fn a_bad_record_and_an_unmapped_disclosure_exit_2() {
+    let dir = temp_dir();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "facility: F\nassessments:\n  - {vendor: V, product: P, line: BS-SDS-13, likelihood: 9, impact: 1, treatment: reduce, measures: m, owner: o, due: 2027-01-01, review: 2027-01-01}\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["betsushi", TWO_NO, "--risk-record"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("assessments[0].likelihood"));
+    kaiji()
+        .args(["betsushi", "examples/pacs-mds-4.1.kaiji.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("mhlw-gl7-betsushi"));
+    kaiji()
+        .args(["schema", "risk-record"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("facility risk record"));
+}
+
+#[test]
+fn review_with_the_shipped_policy_lists_the_betsushi_departures() {
+    kaiji()
+        .args([
+            "review",
+            TWO_NO,
+            "--policy",
+            "gl7-betsushi",
+            "--today",
+            TODAY,
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("SDS-C07-02"))
+        .stdout(predicate::str::contains("SDS-C11-02"))
+        .stdout(predicate::str::contains("policy-violation"));
+    kaiji()
+        .args(["review", PASS, "--policy", "gl7-betsushi", "--today", TODAY])
+        .assert()
+        .code(0);
+}
