@@ -212,3 +212,127 @@ fn review_with_the_shipped_policy_lists_the_betsushi_departures() {
         .assert()
         .code(0);
 }
+
+/// The official 別紙 transcribed into a workbook (one sheet per form, area rows between the
+/// items, はい / いいえ / 対象外 mark columns), as a facility would type it from the PDF.
+fn transcribed_betsushi() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (sheet, areas) in [
+        ("別紙 MDS", vec![("認証", vec!["1", "2"])]),
+        (
+            "別紙 SDS",
+            vec![
+                ("情報管理", vec!["1", "2"]),
+                ("システム運用管理", vec!["3"]),
+            ],
+        ),
+    ] {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        ws.write_string(0, 0, "安全管理GL 第7.0版 保守委託機関編【別紙】")
+            .unwrap();
+        for (c, h) in ["番号", "確認項目", "はい", "いいえ", "対象外"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(1, c as u16, *h).unwrap();
+        }
+        let mut r = 2;
+        for (area, numbers) in areas {
+            ws.write_string(r, 0, area).unwrap();
+            r += 1;
+            for no in numbers {
+                ws.write_string(r, 0, no).unwrap();
+                ws.write_string(r, 1, format!("(項目 {no} の文)")).unwrap();
+                r += 1;
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn an_official_betsushi_from_a_workbook_and_a_mapping_replace_the_shipped_ones() {
+    let dir = temp_dir();
+    let workbook = dir.path().join("betsushi.xlsx");
+    std::fs::write(&workbook, transcribed_betsushi()).unwrap();
+    let catalog = dir.path().join("betsushi.yaml");
+    kaiji()
+        .args(["catalog", "derive"])
+        .arg(&workbook)
+        .args([
+            "--id",
+            "mhlw-gl7-betsushi",
+            "--version",
+            "7.0",
+            "--revision",
+            "7.0",
+        ])
+        .arg("-o")
+        .arg(&catalog)
+        .assert()
+        .success();
+    let yaml = std::fs::read_to_string(&catalog).unwrap();
+    for id in ["MDS-1", "MDS-2", "SDS-1", "SDS-2", "SDS-3"] {
+        assert!(yaml.contains(&format!("id: {id}\n")), "{id}: {yaml}");
+    }
+    // The user's own mapping, with the shipped mapping's key so that it replaces it.
+    let mapping = dir.path().join("mapping.yaml");
+    std::fs::write(
+        &mapping,
+        "id: jahis-mds-sds-5.0h-gl7-betsushi\nkind: mapping\nversion: \"1\"\nrevision: \"1\"\n\
+         title: {ja: 公式の別紙への対応表, en: mapping to the official annex}\npublisher: 病院\n\
+         source: 別紙 PDF\nconfidence: V\nfrom: jahis-mds-sds@5.0h\nto: mhlw-gl7-betsushi@7.0\nentries:\n\
+         \x20 - {from: [MDS-C14-01], to: [MDS-1], relation: serves, confidence: V}\n\
+         \x20 - {from: [MDS-C14-02], to: [MDS-2], relation: serves, confidence: V}\n\
+         \x20 - {from: [SDS-C07-01], to: [SDS-1], relation: serves, confidence: V}\n\
+         \x20 - {from: [SDS-C07-02], to: [SDS-2], relation: serves, confidence: V}\n\
+         \x20 - {from: [], to: [SDS-3], relation: no-item, confidence: V}\n",
+    )
+    .unwrap();
+    let with = |cmd: &mut assert_cmd::Command| {
+        cmd.arg("--catalog-file")
+            .arg(&catalog)
+            .arg("--catalog-file")
+            .arg(&mapping);
+    };
+    let mut check = kaiji();
+    with(&mut check);
+    check
+        .args(["catalog", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("問題はありません"));
+    let mut run = kaiji();
+    with(&mut run);
+    let out = run
+        .args(["betsushi", TWO_NO, "--today", TODAY, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["disclosures"][0];
+    assert_eq!(d["lines"].as_array().unwrap().len(), 3);
+    assert_eq!(d["needs_assessment"], serde_json::json!(["SDS-2"]));
+    assert_eq!(d["no_item"], serde_json::json!(["SDS-3"]));
+    // A mapping that leaves a line of the 別紙 out is a catalog-check finding.
+    let gap = dir.path().join("gap.yaml");
+    std::fs::write(
+        &gap,
+        std::fs::read_to_string(&mapping).unwrap().replace(
+            "  - {from: [], to: [SDS-3], relation: no-item, confidence: V}\n",
+            "",
+        ),
+    )
+    .unwrap();
+    kaiji()
+        .arg("--catalog-file")
+        .arg(&catalog)
+        .arg("--catalog-file")
+        .arg(&gap)
+        .args(["catalog", "check", "--lang", "en"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("mapping-gap"))
+        .stdout(predicate::str::contains("SDS-3"));
+}
