@@ -524,6 +524,32 @@ fn diff_csv(d: &DocDiff, lang: Lang) -> Vec<u8> {
     csv.into_bytes()
 }
 
+/// The GL 7.0 別紙 check (every line of each disclosure, with the facility's assessment) as a
+/// workbook for inspectors, PDF, HTML, CSV (one row per line) or JSON.
+pub fn render_betsushi(
+    outcome: &kaiji_model::betsushi::Outcome,
+    today: &str,
+    format: Format,
+    lang: Lang,
+) -> Result<Rendered, Error> {
+    let bytes = match format {
+        Format::Xlsx => workbook::betsushi_workbook(outcome, today, lang)?,
+        Format::Json => json(outcome),
+        Format::Html => crate::to_html(&crate::betsushi_report(outcome, today, lang)).into_bytes(),
+        Format::Pdf => crate::to_pdf(&crate::betsushi_report(outcome, today, lang))?,
+        Format::Csv => {
+            let mut csv = Csv::new();
+            csv.row(crate::betsushi::headings(lang));
+            for row in crate::betsushi::rows(outcome, lang) {
+                csv.row(row);
+            }
+            csv.into_bytes()
+        }
+        other => return Err(unsupported("betsushi", other, BETSUSHI_FORMATS)),
+    };
+    Ok(Rendered::new(format, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,30 +594,4 @@ mod tests {
         let ok = render_diff("o", "n", &d, Format::Json, Lang::En).unwrap();
         assert_eq!(ok.media_type, "application/json");
     }
-}
-
-/// The GL 7.0 別紙 check (every line of each disclosure, with the facility's assessment) as a
-/// workbook for inspectors, PDF, HTML, CSV (one row per line) or JSON.
-pub fn render_betsushi(
-    outcome: &kaiji_model::betsushi::Outcome,
-    today: &str,
-    format: Format,
-    lang: Lang,
-) -> Result<Rendered, Error> {
-    let bytes = match format {
-        Format::Xlsx => workbook::betsushi_workbook(outcome, today, lang)?,
-        Format::Json => json(outcome),
-        Format::Html => crate::to_html(&crate::betsushi_report(outcome, today, lang)).into_bytes(),
-        Format::Pdf => crate::to_pdf(&crate::betsushi_report(outcome, today, lang))?,
-        Format::Csv => {
-            let mut csv = Csv::new();
-            csv.row(crate::betsushi::headings(lang));
-            for row in crate::betsushi::rows(outcome, lang) {
-                csv.row(row);
-            }
-            csv.into_bytes()
-        }
-        other => return Err(unsupported("betsushi", other, BETSUSHI_FORMATS)),
-    };
-    Ok(Rendered::new(format, bytes))
 }
