@@ -24,7 +24,20 @@ pub(crate) fn betsushi(
     crate::review_cmd::warn_repeated_files(&args.files, out);
     let mut documents = Vec::new();
     for path in &args.files {
-        documents.push((path.display().to_string(), read_document(path)?));
+        let document = read_document(path)?;
+        kaiji_model::betsushi::readable(registry, &document).map_err(|e| {
+            let hint = matches!(e, kaiji_model::Error::NoMapping { .. }).then(|| {
+                Text::new(
+                    "(kaiji migrate で 5.0 に移すか、対応表を --catalog-file で読み込んでください)",
+                    " (carry it to 5.0 with kaiji migrate, or load a mapping with --catalog-file)",
+                )
+            });
+            crate::files::in_file(path, e).map_text(|t| match &hint {
+                Some(h) => Text::new(format!("{}{}", t.ja, h.ja), format!("{}{}", t.en, h.en)),
+                None => t,
+            })
+        })?;
+        documents.push((path.display().to_string(), document));
     }
     let record = match &args.risk_record {
         Some(path) => {

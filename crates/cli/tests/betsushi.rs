@@ -180,10 +180,13 @@ fn a_bad_record_and_an_unmapped_disclosure_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("assessments[0].likelihood"));
     kaiji()
-        .args(["betsushi", "examples/pacs-mds-4.1.kaiji.json"])
+        .args(["betsushi", PASS, "examples/pacs-mds-4.1.kaiji.json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("mhlw-gl7-betsushi"));
+        .stderr(predicate::str::contains(
+            "examples/pacs-mds-4.1.kaiji.json: jahis-mds-sds@4.1 から mhlw-gl7-betsushi@7.0",
+        ))
+        .stderr(predicate::str::contains("kaiji migrate"));
     kaiji()
         .args(["schema", "risk-record"])
         .assert()

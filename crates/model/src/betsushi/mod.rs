@@ -276,6 +276,23 @@ fn item_answer(
     }
 }
 
+/// Whether the 別紙 check can read `document`: its checklist is loaded and a mapping from it
+/// to the 別紙 is ([`Error::NoMapping`] otherwise: migrate the document, or load a mapping).
+/// [`check`] asks the same of every disclosure; a caller that reads several files asks per file
+/// to name the one that fails.
+pub fn readable(registry: &Registry, document: &Disclosure) -> Result<(), Error> {
+    let betsushi = betsushi_catalog(registry)?;
+    let (from, _) = registry
+        .checklist_for(&document.catalog)
+        .ok_or_else(|| Error::NotAChecklist(document.catalog.to_string()))?;
+    answering(registry, from, betsushi)
+        .map(|_| ())
+        .ok_or_else(|| Error::NoMapping {
+            from: from.key(),
+            to: betsushi.key(),
+        })
+}
+
 /// Checks each disclosure against the 別紙 and the facility's risk record, on `today` (the
 /// record's review dates are compared with it). A disclosure whose checklist has no mapping to
 /// the 別紙 is an error ([`Error::NoMapping`]): migrate it, or load a mapping.
