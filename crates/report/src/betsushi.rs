@@ -186,14 +186,20 @@ pub fn betsushi_report(outcome: &Outcome, today: &str, lang: Lang) -> Report {
                 .trim()
                 .to_owned(),
         });
-        blocks.push(Block::Paragraph(format!(
-            "{}: {}({})。{}: {}",
-            t("判定", "Verdict"),
-            d.verdict.label().get(lang),
-            d.file,
-            t("開示書のチェックリスト", "Disclosure checklist"),
-            d.catalog
-        )));
+        blocks.push(Block::Paragraph(match lang {
+            Lang::Ja => format!(
+                "判定: {}({})。開示書のチェックリスト: {}",
+                d.verdict.label().ja,
+                d.file,
+                d.catalog
+            ),
+            Lang::En => format!(
+                "Verdict: {} ({}). Disclosure checklist: {}",
+                d.verdict.label().en,
+                d.file,
+                d.catalog
+            ),
+        }));
         blocks.push(Block::Table(Table {
             headers: vec![
                 t("行", "Line"),
