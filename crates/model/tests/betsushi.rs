@@ -162,6 +162,20 @@ fn an_expired_review_date_is_a_finding() {
         expired[0].location.to_string(),
         "risk-record.yaml: /assessments/0/review"
     );
+    // A review date decades ahead is a placeholder, not a plan: future-date.
+    let never = RiskRecord::parse(
+        "r.yaml",
+        &std::fs::read_to_string(format!("{DIR}/risk-record.yaml"))
+            .unwrap()
+            .replace("review: 2027-06-30", "review: 9999-12-31"),
+    )
+    .unwrap();
+    let far = run(&[&doc], Some(&never), TODAY);
+    assert!(
+        codes(&far)
+            .iter()
+            .any(|(c, l)| *c == Code::FutureDate && l == "BS-SDS-13")
+    );
     // On the review day itself the record still holds.
     let on_the_day = run(&[&doc], Some(&record), jiff::civil::date(2027, 6, 30));
     assert!(
@@ -310,6 +324,14 @@ fn bad_records_name_the_place() {
     let err = RiskRecord::parse("r.yaml", &atv).unwrap_err();
     assert!(
         problem_text(&err).contains("assessments[0].asset"),
+        "{}",
+        problem_text(&err)
+    );
+    // A threshold off the formula's scale: no risk could reach it.
+    let off = "facility: F\nthreshold: 26\nassessments: []\n";
+    let err = RiskRecord::parse("r.yaml", off).unwrap_err();
+    assert!(
+        problem_text(&err).contains("threshold"),
         "{}",
         problem_text(&err)
     );

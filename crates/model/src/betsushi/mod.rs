@@ -412,6 +412,25 @@ pub fn check(
                             .with_item(id),
                         );
                     }
+                    if crate::diag::far_future(a.review.date(), today) {
+                        findings.push(
+                            Finding::new(
+                                Code::FutureDate,
+                                place("review"),
+                                Text::new(
+                                    format!(
+                                        "{id}: 見直し日 {} は確認日({today})の20年以上先です。見直しのない記録と同じです",
+                                        a.review
+                                    ),
+                                    format!(
+                                        "{id}: the review date {} is more than 20 years after the date checked ({today}); the record is never reviewed",
+                                        a.review
+                                    ),
+                                ),
+                            )
+                            .with_item(id),
+                        );
+                    }
                     if above && a.treatment == Treatment::Accept {
                         findings.push(
                             Finding::new(

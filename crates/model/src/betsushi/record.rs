@@ -152,6 +152,13 @@ impl RiskRecord {
                 ));
             }
         }
+        if let Some(warning) = record.settings().threshold_warning() {
+            problems.push(Problem {
+                position: None,
+                field: Some("threshold".into()),
+                message: warning,
+            });
+        }
         checked(record, ConfigFile::RiskRecord, origin, problems)
     }
 

@@ -335,8 +335,8 @@ impl Code {
                 "The two disclosures given to kaiji diff name another organisation or product. Check that you compare an old and a new version of one product.",
             ),
             Self::FutureDate => Text::new(
-                "日付が未来にあります: 開示書の作成日が今日より後、または免除の期限・機器のサポート終了日が確認日より20年以上先です。9999-12-31 のような日付は仮の値であることが多いため、実際の日付を確認してください。",
-                "A date lies in the future: a disclosure's cover date after today, or a waiver's expiry or a device's end of support more than 20 years after the review date. Dates such as 9999-12-31 are mostly placeholders; check the real date.",
+                "日付が未来にあります: 開示書の作成日が今日より後、または免除の期限・機器のサポート終了日・リスク評価の見直し日(kaiji betsushi)が確認日より20年以上先です。9999-12-31 のような日付は仮の値であることが多いため、実際の日付を確認してください。",
+                "A date lies in the future: a disclosure's cover date after today, or a waiver's expiry, a device's end of support or a risk record's review date (kaiji betsushi) more than 20 years after the review date. Dates such as 9999-12-31 are mostly placeholders; check the real date.",
             ),
             Self::BetsushiUnassessed => Text::new(
                 "GL 第7.0版 保守委託機関編【別紙】の行に、事業者の開示書が「はい」でも「対象外」でもない回答(いいえ、または未回答)をしています。医療機関はそのリスクを自ら評価して対応を決め、立入検査に備えて記録します。リスク評価の記録(kaiji betsushi --risk-record、ひな形は kaiji betsushi template)にこの行の評価がありません。",
