@@ -45,7 +45,8 @@ pub enum IssueCode {
     BadParent,
     /// A mapping entry's relation does not fit its ids.
     BadRelation,
-    /// A revision-to-revision mapping leaves an item out.
+    /// A revision-to-revision mapping leaves an item out, or a mapping onto a checklist's lines
+    /// (serves, no-item) leaves a line out.
     MappingGap,
 }
 
@@ -94,8 +95,8 @@ impl IssueCode {
                 "A parent is missing, or parents form a cycle.",
             ),
             Self::BadRelation => (
-                "対応表の関係(same、renamed、split、merged、new、removed)が id の数と合いません。",
-                "A mapping entry's relation (same, renamed, split, merged, new, removed) does not fit its ids.",
+                "対応表の関係(same、renamed、split、merged、new、removed、serves、no-item)が id の数と合いません。",
+                "A mapping entry's relation (same, renamed, split, merged, new, removed, serves, no-item) does not fit its ids.",
             ),
             Self::MappingGap => (
                 "版から版への対応表が、ある項目を扱っていません。移行でその項目が失われないよう、関係を書いてください。",
@@ -413,6 +414,7 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
             Relation::New => f == 0 && t >= 1,
             Relation::Removed => f >= 1 && t == 0,
             Relation::Serves => f >= 1 && t >= 1,
+            Relation::NoItem => f == 0 && t >= 1,
         };
         if !shape_ok && entry.relation == Relation::Same && f == 1 && t == 1 {
             ctx.push(
@@ -441,8 +443,34 @@ fn check_mapping(ctx: &mut Ctx<'_>, registry: &Registry, mapping: &Mapping) {
             }
         }
     }
-    // A revision-to-revision mapping must account for every item on both sides.
-    if let (Some(Body::Checklist(a)), Some(Body::Checklist(b))) =
+    // A revision-to-revision mapping must account for every item on both sides; a mapping that
+    // says which items answer the lines of another checklist (serves, no-item: the GL 7.0 別紙)
+    // must account for every line of that checklist.
+    let answers_lines = mapping
+        .entries
+        .iter()
+        .any(|e| matches!(e.relation, Relation::Serves | Relation::NoItem));
+    if let (true, Some(Body::Checklist(b))) = (answers_lines, to.map(|c| &c.body)) {
+        let covered: BTreeSet<&str> = mapping
+            .entries
+            .iter()
+            .flat_map(|e| e.to.iter().map(String::as_str))
+            .collect();
+        for item in b.items().filter(|i| !covered.contains(i.id.as_str())) {
+            ctx.push(
+                IssueCode::MappingGap,
+                item.id.as_str(),
+                format!(
+                    "{} は対応表にありません(答える項目がなければ relation: no-item と書きます)",
+                    item.id
+                ),
+                format!(
+                    "{} is missing from the mapping (write relation: no-item when no item answers it)",
+                    item.id
+                ),
+            );
+        }
+    } else if let (Some(Body::Checklist(a)), Some(Body::Checklist(b))) =
         (from.map(|c| &c.body), to.map(|c| &c.body))
     {
         let covered_from: BTreeSet<&str> = mapping

@@ -779,6 +779,10 @@ pub enum Relation {
     New,
     Removed,
     Serves,
+    // No item of `from` answers the `to` entry (a line of the GL 7.0 別紙 that the disclosure's
+    // checklist has no item for); `from` is empty. (A plain comment: a doc comment on one
+    // variant would make the JSON Schema of the enum a oneOf.)
+    NoItem,
 }
 
 impl Relation {
@@ -791,6 +795,7 @@ impl Relation {
             Self::New => Text::new("新設", "new"),
             Self::Removed => Text::new("削除", "removed"),
             Self::Serves => Text::new("対応", "serves"),
+            Self::NoItem => Text::new("対応項目なし", "no item"),
         }
     }
 }

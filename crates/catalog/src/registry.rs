@@ -216,6 +216,26 @@ impl Registry {
         })
     }
 
+    /// Whether `checklist` is an annex: a list of lines that the items of another checklist
+    /// answer (the `to` side of a `serves` / `no-item` mapping from a checklist, as the GL 7.0
+    /// 別紙 is). No document answers an annex directly, so workbook import never takes one for
+    /// the checklist a workbook names.
+    pub fn is_annex(&self, checklist: &Catalog) -> bool {
+        let key = checklist.key();
+        self.catalogs
+            .iter()
+            .filter_map(Catalog::as_mapping)
+            .any(|m| {
+                m.entries
+                    .iter()
+                    .any(|e| matches!(e.relation, Relation::Serves | Relation::NoItem))
+                    && self.resolve(&m.to).is_some_and(|t| t.key() == key)
+                    && self
+                        .resolve(&m.from)
+                        .is_some_and(|f| f.as_checklist().is_some())
+            })
+    }
+
     /// The newest overlay whose base is `checklist`.
     pub fn overlay_for(&self, checklist: &Catalog) -> Option<&Catalog> {
         let key = checklist.key();

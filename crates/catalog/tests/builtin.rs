@@ -166,7 +166,7 @@ fn a_command_can_load_only_the_kinds_it_needs() {
             .iter()
             .all(|c| c.kind() == Kind::Checklist)
     );
-    assert_eq!(registry.catalogs().len(), 2);
+    assert_eq!(registry.catalogs().len(), 3);
 }
 
 #[test]

@@ -53,6 +53,8 @@ pub(crate) enum Command {
     /// リモートサービス(RSS)のリスクアセスメントなど (remote service: risk register)
     #[command(subcommand)]
     Rss(RssCommand),
+    /// GL 第7.0版 保守委託機関編【別紙】の確認とリスク評価の記録 (the GL 7.0 annex check of vendors' disclosures)
+    Betsushi(BetsushiArgs),
     /// 同じ製品の開示書の2つの版を比べる (what changed between two versions of a disclosure)
     Diff(DiffArgs),
     /// 開示書を新しい版のチェックリストに移す (carry a disclosure to a newer checklist revision)
@@ -77,6 +79,31 @@ pub(crate) enum SchemaOf {
     Inventory,
     Profile,
     Terms,
+    RiskRecord,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BetsushiArgs {
+    /// 開示書ファイル (disclosures, *.kaiji.json)
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// 医療機関のリスク評価の記録 (YAML) (the facility's risk record)
+    #[arg(long = "risk-record", value_name = "RECORD.yaml")]
+    pub(crate) risk_record: Option<PathBuf>,
+    /// 評価が必要でまだ記録のない行のひな形を書く (write a risk-record template for the lines still needing an assessment)
+    #[arg(long = "write-template", value_name = "RECORD.yaml")]
+    pub(crate) write_template: Option<PathBuf>,
+    /// ひな形に書く医療機関名 (facility name for the template)
+    #[arg(long, value_name = "NAME", requires = "write_template")]
+    pub(crate) facility: Option<String>,
+    /// 確認日 YYYY-MM-DD(見直し期限の判定。省略時は今日) (date checked, for review dates; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<IsoDate>,
+    /// この重大度以上の指摘があれば終了コード 1 (exit 1 on findings at or above this level)
+    #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
+    pub(crate) deny: Severity,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

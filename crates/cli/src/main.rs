@@ -1,6 +1,7 @@
 //! `kaiji`: the command line. Parses arguments, calls the libraries, presents what they return,
 //! and chooses the exit code: 0 clean, 1 findings at or above the threshold, 2 bad input or usage.
 
+mod betsushi_cmd;
 mod catalog_cmd;
 mod checklist_cmd;
 mod cli;
@@ -146,6 +147,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Checklist(cmd) => checklist_cmd::run(cmd, &registry, out),
         Command::Compare(args) => review_cmd::compare(&args, &registry, out),
         Command::Rss(cmd) => rss_cmd::run(cmd, &registry, out),
+        Command::Betsushi(args) => betsushi_cmd::betsushi(&args, &registry, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Schema(args) => {
@@ -155,6 +157,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
                 cli::SchemaOf::Inventory => kaiji_model::mhlw::inventory_schema(),
                 cli::SchemaOf::Profile => kaiji_model::rss::profile_schema(),
                 cli::SchemaOf::Terms => kaiji_model::rss::terms_schema(),
+                cli::SchemaOf::RiskRecord => kaiji_model::betsushi::risk_record_schema(),
             });
             Ok(Outcome::Clean)
         }

@@ -156,7 +156,9 @@ fn a_bad_policy_file_names_line_and_field() {
         ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("gl6-baseline, strict"));
+        .stderr(predicate::str::contains(
+            "gl6-baseline, gl7-betsushi, strict",
+        ));
 }
 
 #[test]

@@ -142,6 +142,26 @@ fn checklist_mhlw_json() {
 }
 
 #[test]
+fn betsushi_json() {
+    let dir = examples_copy();
+    let args = [
+        "betsushi",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--risk-record",
+        "examples/betsushi/risk-record.yaml",
+        "examples/betsushi/pacs-mds-9.3.kaiji.json",
+        "examples/betsushi/cloud-share-sds.kaiji.json",
+    ];
+    // BS-SDS-26 of the cloud SDS has no record yet: exit 1.
+    let out = run_json(&dir, &args, 1);
+    assert_matches_api_schema("betsushi", &out);
+    insta::assert_json_snapshot!("betsushi", out);
+}
+
+#[test]
 fn rss_risk_json() {
     let dir = examples_copy();
     let args = ["rss", "risk", "--today", TODAY, "--format", "json", PROFILE];

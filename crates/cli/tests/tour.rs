@@ -102,7 +102,7 @@ fn every_tour_line_runs_as_written() {
         while let Some(word) = rest.next() {
             match word.as_str() {
                 ">" => stdout_to = Some(rest.next().expect("a file after >").clone()),
-                "-o" | "--output" | "--out-dir" => {
+                "-o" | "--output" | "--out-dir" | "--write-template" => {
                     let target = rest.next().expect("a path after -o").clone();
                     outputs.push(target.clone());
                     args.push(word.clone());
@@ -147,7 +147,10 @@ fn the_tour_uses_only_shipped_files_or_files_it_made_before() {
         let words = words(&line);
         let mut rest = words.iter().skip(1).peekable();
         while let Some(word) = rest.next() {
-            if matches!(word.as_str(), ">" | "-o" | "--output" | "--out-dir") {
+            if matches!(
+                word.as_str(),
+                ">" | "-o" | "--output" | "--out-dir" | "--write-template"
+            ) {
                 made.push(rest.next().unwrap().trim_end_matches('/').to_owned());
                 continue;
             }

@@ -336,6 +336,10 @@ impl CatalogRow {
     }
 }
 
+/// `kaiji betsushi`: the GL 7.0 保守委託機関編【別紙】 check, every line of each disclosure
+/// with the vendor's answer, the verdict and the facility's recorded assessment.
+pub use crate::betsushi::Outcome as BetsushiReport;
+
 /// The JSON Schema of every output, by the name of its file under `schemas/api/`
 /// (`validate` → `schemas/api/validate.schema.json`), each pretty-printed with a final newline.
 /// The schemas describe the JSON as kaiji writes it (draft 2020-12, serialisation contract:
@@ -353,6 +357,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("rss-check", schema::<Vec<ProfileCheck>>()),
         ("rss-risk", schema::<Register>()),
         ("rss-sla", schema::<Sla>()),
+        ("betsushi", schema::<BetsushiReport>()),
     ]
 }
 

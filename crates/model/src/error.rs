@@ -49,6 +49,7 @@ pub enum ConfigFile {
     Threats,
     Terms,
     SlaTemplate,
+    RiskRecord,
 }
 
 impl ConfigFile {
@@ -60,6 +61,7 @@ impl ConfigFile {
             Self::Threats => Text::new("脅威カタログ", "threat catalogue"),
             Self::Terms => Text::new("SLA の合意条件", "SLA terms"),
             Self::SlaTemplate => Text::new("SLA のひな形", "SLA template"),
+            Self::RiskRecord => Text::new("リスク評価の記録", "risk record"),
         }
     }
 }

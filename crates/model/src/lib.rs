@@ -5,6 +5,8 @@
 //! - [`review`]: hospital policies, the review against them, and the comparison of vendors.
 //! - [`mhlw`]: a hospital's system inventory and the MHLW checklist lines it evidences.
 //! - [`rss`]: remote service profiles, their checks, risk register, SLA and the RSS SDS.
+//! - [`betsushi`]: the GL 7.0 保守委託機関編【別紙】 check of vendors' disclosures and the
+//!   facility's risk record.
 //! - [`api`]: the output shapes the CLI prints as JSON and the REST API returns, with their JSON
 //!   Schemas.
 //!
@@ -12,6 +14,7 @@
 //! server present what it returns.
 
 pub mod api;
+pub mod betsushi;
 pub mod data;
 pub mod diag;
 pub mod disclosure;

@@ -44,6 +44,14 @@ fn checked_in_terms_schema_is_current() {
 }
 
 #[test]
+fn checked_in_risk_record_schema_is_current() {
+    check(
+        "risk-record.schema.json",
+        &kaiji_model::betsushi::risk_record_schema(),
+    );
+}
+
+#[test]
 fn checked_in_api_schemas_are_current() {
     let generated = kaiji_model::api::schemas();
     for (name, schema) in &generated {

@@ -5,18 +5,20 @@
 //!
 //! Library crate: it takes the model's results and returns bytes; it never touches files.
 
+mod betsushi;
 mod csv;
 mod doc;
 mod pdf;
 mod render;
 mod workbook;
 
+pub use betsushi::betsushi_report;
 pub use doc::{Bar, Block, Cell, Chart, Report, Stacked, Table, Tone};
 pub use pdf::{PdfError, to_pdf};
 pub use render::{
-    CHECKLIST_FORMATS, COMPARE_FORMATS, DIFF_FORMATS, Error, Format, REVIEW_FORMATS, RISK_FORMATS,
-    Rendered, SLA_FORMATS, list, render_checklist, render_compare, render_diff, render_review,
-    render_risk, render_sla,
+    BETSUSHI_FORMATS, CHECKLIST_FORMATS, COMPARE_FORMATS, DIFF_FORMATS, Error, Format,
+    REVIEW_FORMATS, RISK_FORMATS, Rendered, SLA_FORMATS, list, render_betsushi, render_checklist,
+    render_compare, render_diff, render_review, render_risk, render_sla,
 };
 pub use reports::{checklist_report, edition_text, review_report, risk_report, sla_report};
 

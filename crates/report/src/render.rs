@@ -196,6 +196,14 @@ pub const CHECKLIST_FORMATS: &[Format] = &[
 ];
 /// The formats `kaiji rss risk` writes.
 pub const RISK_FORMATS: &[Format] = &[Format::Xlsx, Format::Pdf, Format::Html, Format::Json];
+/// The formats `kaiji betsushi` writes.
+pub const BETSUSHI_FORMATS: &[Format] = &[
+    Format::Xlsx,
+    Format::Pdf,
+    Format::Html,
+    Format::Csv,
+    Format::Json,
+];
 /// The formats `kaiji rss sla` writes.
 pub const SLA_FORMATS: &[Format] = &[Format::Markdown, Format::Html, Format::Pdf, Format::Json];
 /// The formats `kaiji diff` writes.
@@ -533,6 +541,32 @@ fn diff_csv(d: &DocDiff, lang: Lang) -> Vec<u8> {
         ]);
     }
     csv.into_bytes()
+}
+
+/// The GL 7.0 別紙 check (every line of each disclosure, with the facility's assessment) as a
+/// workbook for inspectors, PDF, HTML, CSV (one row per line) or JSON.
+pub fn render_betsushi(
+    outcome: &kaiji_model::betsushi::Outcome,
+    today: &str,
+    format: Format,
+    lang: Lang,
+) -> Result<Rendered, Error> {
+    let bytes = match format {
+        Format::Xlsx => workbook::betsushi_workbook(outcome, today, lang)?,
+        Format::Json => json(outcome),
+        Format::Html => crate::to_html(&crate::betsushi_report(outcome, today, lang)).into_bytes(),
+        Format::Pdf => crate::to_pdf(&crate::betsushi_report(outcome, today, lang))?,
+        Format::Csv => {
+            let mut csv = Csv::new();
+            csv.row(crate::betsushi::headings(lang));
+            for row in crate::betsushi::rows(outcome, lang) {
+                csv.row(row);
+            }
+            csv.into_bytes()
+        }
+        other => return Err(unsupported("betsushi", other, BETSUSHI_FORMATS)),
+    };
+    Ok(Rendered::new(format, bytes))
 }
 
 #[cfg(test)]

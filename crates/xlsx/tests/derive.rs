@@ -66,3 +66,31 @@ fn a_note_row_is_not_an_item() {
         .collect();
     assert!(titles.contains(&"Note 1"), "{titles:?}");
 }
+
+/// The GL 7.0 別紙 is a checklist of lines that disclosure items answer (an annex): a workbook
+/// whose title names "第7.0版" (the guideline edition) is still read as an MDS/SDS checklist, never
+/// as the 別紙.
+#[test]
+fn an_annex_is_never_the_checklist_a_workbook_names() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("MDS").unwrap();
+    ws.write_string(0, 0, "MDS チェックリスト(安全管理GL 第7.0版対応)")
+        .unwrap();
+    for (c, h) in ["項番", "確認項目", "回答", "備考"].iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    ws.write_string(2, 0, "C14-02").unwrap();
+    ws.write_string(2, 2, "はい").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let registry = kaiji_catalog::Registry::builtin().unwrap();
+    let betsushi = registry
+        .resolve(&"mhlw-gl7-betsushi".parse().unwrap())
+        .unwrap();
+    assert!(registry.is_annex(betsushi));
+    let jahis = registry.resolve(&"jahis-mds-sds".parse().unwrap()).unwrap();
+    assert!(!registry.is_annex(jahis));
+    let imported =
+        kaiji_xlsx::import(&bytes, &registry, &kaiji_xlsx::ImportOptions::default()).unwrap();
+    assert_eq!(imported[0].document.catalog.id, "jahis-mds-sds");
+}

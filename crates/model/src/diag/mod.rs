@@ -82,6 +82,11 @@ pub enum Code {
     MhlwOtherVersion,
     DiffOtherProduct,
     FutureDate,
+    BetsushiUnassessed,
+    BetsushiReviewExpired,
+    BetsushiRecordNotNeeded,
+    BetsushiNoItem,
+    BetsushiAcceptedAboveThreshold,
 }
 
 impl Code {
@@ -106,7 +111,10 @@ impl Code {
             | Self::MhlwOlderRevision
             | Self::MhlwOtherVersion
             | Self::DiffOtherProduct
-            | Self::FutureDate => Severity::Warning,
+            | Self::FutureDate
+            | Self::BetsushiRecordNotNeeded
+            | Self::BetsushiNoItem
+            | Self::BetsushiAcceptedAboveThreshold => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -327,8 +335,28 @@ impl Code {
                 "The two disclosures given to kaiji diff name another organisation or product. Check that you compare an old and a new version of one product.",
             ),
             Self::FutureDate => Text::new(
-                "日付が未来にあります: 開示書の作成日が今日より後、または免除の期限・機器のサポート終了日が確認日より20年以上先です。9999-12-31 のような日付は仮の値であることが多いため、実際の日付を確認してください。",
-                "A date lies in the future: a disclosure's cover date after today, or a waiver's expiry or a device's end of support more than 20 years after the review date. Dates such as 9999-12-31 are mostly placeholders; check the real date.",
+                "日付が未来にあります: 開示書の作成日が今日より後、または免除の期限・機器のサポート終了日・リスク評価の見直し日(kaiji betsushi)が確認日より20年以上先です。9999-12-31 のような日付は仮の値であることが多いため、実際の日付を確認してください。",
+                "A date lies in the future: a disclosure's cover date after today, or a waiver's expiry, a device's end of support or a risk record's review date (kaiji betsushi) more than 20 years after the review date. Dates such as 9999-12-31 are mostly placeholders; check the real date.",
+            ),
+            Self::BetsushiUnassessed => Text::new(
+                "GL 第7.0版 保守委託機関編【別紙】の行に、事業者の開示書が「はい」でも「対象外」でもない回答(いいえ、または未回答)をしています。医療機関はそのリスクを自ら評価して対応を決め、立入検査に備えて記録します。リスク評価の記録(kaiji betsushi --risk-record、ひな形は kaiji betsushi template)にこの行の評価がありません。",
+                "A line of the GL 7.0 maintenance-outsourcing annex (別紙) is not answered yes or not applicable by the vendor's disclosure (no, or not answered). The facility assesses and treats that risk itself and keeps the record for inspection; the risk record (kaiji betsushi --risk-record; template: kaiji betsushi template) has no assessment of this line.",
+            ),
+            Self::BetsushiReviewExpired => Text::new(
+                "別紙の行についての医療機関のリスク評価の見直し日(review)が確認日(--today)より前です。評価を見直し、次の見直し日を記録してください。",
+                "The review date of the facility's risk assessment of a 別紙 line lies before the date checked (--today). Review the assessment and record the next review date.",
+            ),
+            Self::BetsushiRecordNotNeeded => Text::new(
+                "リスク評価の記録に、評価の要らない行があります: 開示書がその行に「はい」か「対象外」と回答している、または確認した開示書にその事業者・製品の行がありません。記録は消さずに残します。",
+                "The risk record assesses a line that needs no assessment: the disclosure answers it yes or not applicable, or no disclosure checked has that line for the vendor and product. The record is kept as it is.",
+            ),
+            Self::BetsushiNoItem => Text::new(
+                "別紙の行に答える項目が、開示書のチェックリストにありません(対応表で no-item)。開示書からは確認できないため、事業者に直接確認し、必要ならリスク評価の記録に書いてください。kaiji の別紙の行は公式の項目文を読めていない仮の構成です。",
+                "No item of the disclosure's checklist answers this 別紙 line (no-item in the mapping), so the disclosure cannot evidence it. Ask the vendor directly and, where needed, record it in the risk record. kaiji's 別紙 lines are a placeholder layout: the official item texts were not available.",
+            ),
+            Self::BetsushiAcceptedAboveThreshold => Text::new(
+                "医療機関のリスク評価で、リスク値が受容基準(threshold)以上なのに対応が受容(accept)です。低減・回避・移転を検討するか、受容の理由を記録してください。",
+                "In the facility's risk assessment, the risk value is at or above the threshold but the treatment is accept. Consider reducing, avoiding or transferring it, or record why it is accepted.",
             ),
             Self::InvalidField => Text::new(
                 "文書の構造が正しくありません: 必須のフィールドがない、または型が違います(例: answers がオブジェクトでない)。",

@@ -89,6 +89,10 @@ pub struct Select {
     /// also selects items serving `システム運用編 13⑪`); `"*"` selects every item serving GL 6.0.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gl: Vec<Selector<String>>,
+    /// Every item that answers a line of the GL 7.0 保守委託機関編【別紙】 (through the mapping
+    /// files; the shipped policy `gl7-betsushi`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub betsushi: bool,
 }
 
 impl<T> Selector<T> {
@@ -208,7 +212,7 @@ impl Policy {
                 ));
             }
             let s = &rule.select;
-            if s.items.is_empty() && s.sections.is_empty() && s.gl.is_empty() {
+            if s.items.is_empty() && s.sections.is_empty() && s.gl.is_empty() && !s.betsushi {
                 problems.push(Problem::field(
                     format!("rules[{i}].select"),
                     format!("何も選んでいません(規則 {id})"),
@@ -430,6 +434,11 @@ impl Policy {
                     selects_any = true;
                 }
             }
+            selects_any |= rule.select.betsushi
+                && checklists.iter().any(|(c, l)| {
+                    l.items()
+                        .any(|i| !crate::betsushi::lines_of(registry, c, i.id.as_str()).is_empty())
+                });
             if !selects_any && !checklists.is_empty() {
                 push(
                     Code::PolicySelectsNothing,
@@ -553,7 +562,7 @@ mod tests {
             .of_kind(Kind::Policy)
             .map(|c| c.header.id.as_str())
             .collect();
-        assert_eq!(names, ["gl6-baseline", "strict"]);
+        assert_eq!(names, ["gl6-baseline", "gl7-betsushi", "strict"]);
         for name in names {
             let policy = Policy::builtin(name).unwrap();
             assert_eq!(policy.id, name);

@@ -171,7 +171,9 @@ impl<'a> Reviewer<'a> {
                 .items()
                 .map(|item| {
                     let refs = gl_refs(registry, catalog, item.id.as_str());
-                    let rule = governing_rule(policy, checklist, item, &refs);
+                    let betsushi =
+                        !crate::betsushi::lines_of(registry, catalog, item.id.as_str()).is_empty();
+                    let rule = governing_rule(policy, checklist, item, &refs, betsushi);
                     (item.id.to_string(), (rule, refs))
                 })
                 .collect();
@@ -467,6 +469,7 @@ fn governing_rule(
     checklist: &Checklist,
     item: &Item,
     refs: &[String],
+    betsushi: bool,
 ) -> Option<usize> {
     let id = item.id.as_str();
     let section = checklist.section_of(id).map(|s| s.id.as_str());
@@ -480,6 +483,7 @@ fn governing_rule(
                 None => !refs.is_empty(),
                 Some(prefix) => refs.iter().any(|r| gl_under(r, prefix)),
             })
+            || (s.betsushi && betsushi)
     })
 }
 

@@ -392,15 +392,62 @@ impl Register {
     }
 }
 
+/// What a formula values: the asset's value (max of C/I/A, 1-3), threat and weakness (1-3),
+/// impact and likelihood (1-5). The RSS register takes them from a threat; a facility's risk
+/// record of the GL 7.0 別紙 (`crate::betsushi`) from its own assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scores {
+    pub asset: u32,
+    pub threat: u32,
+    pub weakness: u32,
+    pub impact: u32,
+    pub likelihood: u32,
+}
+
+impl Formula {
+    /// The risk value under this formula, and its residual once the treatment's controls are
+    /// in place (weakness, or likelihood, down to 1).
+    pub fn value(self, s: &Scores) -> (u32, u32) {
+        match self {
+            Self::AssetThreatVulnerability => {
+                let v = s.asset * s.threat;
+                (v * s.weakness, v)
+            }
+            Self::ImpactLikelihood => (s.impact * s.likelihood, s.impact),
+        }
+    }
+
+    /// The scales this formula reads: name, value and maximum (each scale runs from 1).
+    pub fn scales(self, s: &Scores) -> Vec<(&'static str, u32, u32)> {
+        match self {
+            Self::AssetThreatVulnerability => vec![
+                ("asset", s.asset, 3),
+                ("threat", s.threat, 3),
+                ("weakness", s.weakness, 3),
+            ],
+            Self::ImpactLikelihood => {
+                vec![("likelihood", s.likelihood, 5), ("impact", s.impact, 5)]
+            }
+        }
+    }
+}
+
+impl Threat {
+    /// The numbers the formulas value.
+    pub fn scores(&self) -> Scores {
+        Scores {
+            asset: self.asset.value(),
+            threat: self.threat,
+            weakness: self.weakness,
+            impact: self.impact,
+            likelihood: self.likelihood,
+        }
+    }
+}
+
 /// The value of a threat under a formula, and its residual.
 pub fn value(t: &Threat, formula: Formula) -> (u32, u32) {
-    match formula {
-        Formula::AssetThreatVulnerability => {
-            let v = t.asset.value() * t.threat;
-            (v * t.weakness, v)
-        }
-        Formula::ImpactLikelihood => (t.impact * t.likelihood, t.impact),
-    }
+    formula.value(&t.scores())
 }
 
 /// Selects the threats that apply to the profile and values them.

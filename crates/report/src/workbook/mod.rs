@@ -1,10 +1,12 @@
 //! The report workbooks (compare matrix, MHLW checklist lines, risk register), written with
 //! rust_xlsxwriter: bordered tables, frozen headings, filters, numbers and dates as such.
 
+mod betsushi;
 mod compare;
 mod lines;
 mod risk;
 
+pub(crate) use betsushi::betsushi_workbook;
 pub(crate) use compare::compare_workbook;
 pub(crate) use lines::checklist_workbook;
 pub(crate) use risk::risk_workbook;

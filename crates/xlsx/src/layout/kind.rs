@@ -71,7 +71,7 @@ pub(crate) fn detect_catalog<'r>(sheets: &[Sheet], registry: &'r Registry) -> Op
     let checklists: Vec<&Catalog> = registry
         .catalogs()
         .iter()
-        .filter(|c| c.as_checklist().is_some())
+        .filter(|c| c.as_checklist().is_some() && !registry.is_annex(c))
         .collect();
     let keys: Vec<String> = checklists.iter().map(|c| text::key(&c.key())).collect();
     let mut by_version = None;
