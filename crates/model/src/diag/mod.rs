@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use kaiji_catalog::{Lang, Text};
+use kaiji_catalog::{Confidence, Lang, Text};
 use serde::Serialize;
 
 /// Stable, documented finding codes. The kebab-case name is part of kaiji's interface: it appears
@@ -448,6 +448,45 @@ impl fmt::Display for Location {
     }
 }
 
+/// A guideline entry a finding or report cites, in the cited edition of the guideline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+pub struct GlRef {
+    /// The entry's id (`システム運用編 13`); for a removed entry, its id in the edition the
+    /// citation came from.
+    pub id: String,
+    /// How sure kaiji is of the citation: the weakest of the entry's own mark in the cited
+    /// edition and the marks of the edition-to-edition mapping entries followed to reach it.
+    pub confidence: Confidence,
+    /// The edition-to-edition mapping says the entry was removed in the cited edition: `id` is
+    /// the entry of this older edition (`mhlw-gl@6.0`), and the cited edition has nothing for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+}
+
+impl GlRef {
+    /// How the citation reads, given how its id reads (`name`, e.g. from
+    /// `Reference::id_text`) and the cited edition's version: `システム運用編 13⑪ (確度 I)`, the
+    /// mark left out when it is V; `(第7.0版で削除)` for a removed entry.
+    pub fn text(&self, name: &Text, cited_version: &str) -> Text {
+        let with = |ja: String, en: String| {
+            Text::new(format!("{} ({ja})", name.ja), format!("{} ({en})", name.en))
+        };
+        if self.removed.is_some() {
+            with(
+                format!("第{cited_version}版で削除"),
+                format!("removed in {cited_version}"),
+            )
+        } else if self.confidence == Confidence::V {
+            name.clone()
+        } else {
+            with(
+                format!("確度 {}", self.confidence),
+                format!("confidence {}", self.confidence),
+            )
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
@@ -457,9 +496,10 @@ pub struct Finding {
     /// The checklist item concerned, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    /// Guideline entries the finding cites (安全管理GL 6.0 ids such as `システム運用編 13⑪`).
+    /// Guideline entries the finding cites, in the edition the review cites (安全管理GL ids such
+    /// as `システム運用編 13⑪`), each with how sure kaiji is of it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refs: Vec<String>,
+    pub refs: Vec<GlRef>,
     pub message: Text,
 }
 
