@@ -37,7 +37,8 @@ pub struct Comparison {
     pub catalog: String,
     /// The policy the departures are judged by.
     pub policy: String,
-    /// The edition of 安全管理GL the policy's selectors are applied in.
+    /// The edition of 安全管理GL the comparison cites (a policy without its own `guideline`
+    /// selects entries of it).
     pub guideline: Guideline,
     pub vendors: Vec<Vendor>,
     pub rows: Vec<MatrixRow>,

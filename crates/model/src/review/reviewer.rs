@@ -441,10 +441,14 @@ impl<'a> Reviewer<'a> {
                 }
                 score.departures += 1;
                 score.score.add(rule.weight, false);
-                for r in refs.iter().filter(|r| r.removed.is_none()) {
-                    for level in gl_levels(&r.id) {
-                        *gl_counts.entry(level).or_default() += 1;
-                    }
+                // Each departing item counts once per part and chapter it serves.
+                let levels: BTreeSet<String> = refs
+                    .iter()
+                    .filter(|r| r.removed.is_none())
+                    .flat_map(|r| gl_levels(&r.id))
+                    .collect();
+                for level in levels {
+                    *gl_counts.entry(level).or_default() += 1;
                 }
                 let mut finding = departure(
                     registry,
