@@ -175,8 +175,8 @@ impl Code {
                 "The checklist revision (such as Rev.5.0h or Ver.4.1) could not be read from the workbook, so the newest was assumed. Give --catalog if that is wrong.",
             ),
             Self::PolicyViolation => Text::new(
-                "回答が病院の方針(kaiji review --policy)の求める回答ではありません。指摘には項目が対応する安全管理GL 6.0 の箇所を示します。ベンダーに確認し、受け入れる場合は方針に期限付きの免除(waivers)を書きます。kaiji は方針からの逸脱を示すだけで、適合を判定しません。",
-                "The answer is not one the hospital's policy (kaiji review --policy) accepts. The finding cites the parts of the MHLW guideline 6.0 the item serves. Ask the vendor; to accept the departure, add a waiver with an expiry date to the policy. kaiji flags departures; it never declares compliance.",
+                "回答が病院の方針(kaiji review --policy)の求める回答ではありません。指摘には項目が対応する安全管理GL の箇所を、引用する版(--guideline、既定は第7.0版)で示します(確度が V でなければ確度も)。ベンダーに確認し、受け入れる場合は方針に期限付きの免除(waivers)を書きます。kaiji は方針からの逸脱を示すだけで、適合を判定しません。",
+                "The answer is not one the hospital's policy (kaiji review --policy) accepts. The finding cites the parts of the MHLW guideline the item serves, in the cited edition (--guideline, 7.0 by default), with their confidence where it is not V. Ask the vendor; to accept the departure, add a waiver with an expiry date to the policy. kaiji flags departures; it never declares compliance.",
             ),
             Self::RemarkMissingJustification => Text::new(
                 "方針はこの回答を、理由を示す備考があれば受け入れますが、備考が空です。ベンダーに理由(代替策や対応予定)を備考に書いてもらってください。",
@@ -255,8 +255,8 @@ impl Code {
                 "A rule of the policy names a section id that no checklist has.",
             ),
             Self::PolicyUnknownGlEntry => Text::new(
-                "方針の規則が、安全管理GL にない項目を挙げています。`kaiji catalog show mhlw-gl` で項目の id を確認してください。",
-                "A rule of the policy names a guideline entry that does not exist. See `kaiji catalog show mhlw-gl` for the entry ids.",
+                "方針の規則が、その GL 選択の版(方針の guideline、なければ引用する版)にない安全管理GL の項目を挙げているか、方針の guideline が読み込まれていない版です。`kaiji catalog show mhlw-gl@7.0`(または @6.0)で項目の id を確認してください。",
+                "A rule of the policy names a guideline entry that does not exist in the edition its selectors name (the policy's `guideline`, else the cited edition), or the policy's `guideline` is not a loaded edition. See `kaiji catalog show mhlw-gl@7.0` (or @6.0) for the entry ids.",
             ),
             Self::PolicySelectsNothing => Text::new(
                 "方針の規則が、読み込まれたどのチェックリストの項目も選びません。その規則はスコアにも指摘にも効きません。",

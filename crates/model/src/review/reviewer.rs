@@ -547,7 +547,10 @@ fn gl_levels(id: &str) -> Vec<String> {
     vec![part.to_owned(), format!("{part} {chapter}")]
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one departure message, each from a different owner"
+)]
 fn departure(
     registry: &Registry,
     guideline: &Guideline,
