@@ -1368,6 +1368,21 @@ fn reviews_and_their_pdf_cite_gl7_by_default_and_gl6_on_request() {
         "{six}"
     );
     assert!(flat.contains("システム運用編15(確度I)"), "{six}");
+    // The HTML page of the same report.
+    let out = kaiji()
+        .args(review)
+        .args(["--format", "html"])
+        .arg(doc)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "mhlw-gl@7.0",
+        "システム運用編 14 (確度 U)",
+        "保守委託機関編 9⑤ (確度 I)",
+    ] {
+        assert!(html.contains(expected), "HTML lacks {expected:?}");
+    }
     // CSV: the column is named by the edition, the cells carry the marks.
     let out = kaiji()
         .args(review)
@@ -1473,6 +1488,15 @@ fn gl7_baseline_is_the_default_and_holds_the_two_factor_rule() {
         .code(0)
         .stdout(predicate::str::contains("方針 gl7-baseline"))
         .stdout(predicate::str::contains("引用する安全管理GL: 医療情報システムの安全管理に関するガイドライン 第7.0版 (mhlw-gl@7.0)"));
+    let out = kaiji()
+        .args(["compare", "--today", "2026-11-27", "--format", "html", doc])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains("引用する安全管理GL: 医療情報システムの安全管理に関するガイドライン 第7.0版 (mhlw-gl@7.0)"),
+        "{html}"
+    );
     let out = kaiji()
         .args([
             "compare",
