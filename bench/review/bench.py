@@ -131,17 +131,17 @@ def main():
         print(f"cores: {os.cpu_count()}, best of {REPEAT} runs each")
         measure(
             "review 10,000 (gl6-baseline)",
-            [KAIJI, "review", "--today", TODAY, "--format", "json", *files],
+            [KAIJI, "review", "--policy", "gl6-baseline", "--today", TODAY, "--format", "json", *files],
             [sys.executable, "-c", BASELINE, ROOT, "review", *files],
         )
         measure(
             "review 10,000, one core",
-            ["taskset", "-c", "0", KAIJI, "review", "--today", TODAY, "--format", "json", *files],
+            ["taskset", "-c", "0", KAIJI, "review", "--policy", "gl6-baseline", "--today", TODAY, "--format", "json", *files],
             [sys.executable, "-c", BASELINE, ROOT, "review", *files],
         )
         measure(
             "compare 200 vendors",
-            [KAIJI, "compare", "--today", TODAY, "--format", "json", *vendors],
+            [KAIJI, "compare", "--policy", "gl6-baseline", "--today", TODAY, "--format", "json", *vendors],
             [sys.executable, "-c", BASELINE, ROOT, "compare", *vendors],
         )
     finally:

@@ -111,9 +111,12 @@ pub(crate) struct ReviewArgs {
     /// 開示書ファイル (*.kaiji.json)
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
-    /// 方針: 同梱の名前 (gl6-baseline, strict) または YAML ファイル (shipped policy name or file)
-    #[arg(long, default_value = "gl6-baseline", value_name = "NAME|FILE")]
+    /// 方針: 同梱の名前 (gl7-baseline, gl6-baseline, strict) または YAML ファイル (shipped policy name or file)
+    #[arg(long, default_value = "gl7-baseline", value_name = "NAME|FILE")]
     pub(crate) policy: String,
+    /// 引用する安全管理GL の版: mhlw-gl@7.0 または mhlw-gl@6.0 (the edition of the MHLW guideline the findings cite)
+    #[arg(long, default_value = kaiji_model::review::DEFAULT_GUIDELINE, value_name = "EDITION")]
+    pub(crate) guideline: String,
     /// この日数より古い開示書を指摘する(方針の max_age_days より優先) (stale after DAYS)
     #[arg(long, value_name = "DAYS")]
     pub(crate) max_age: Option<u32>,
@@ -139,8 +142,11 @@ pub(crate) struct CompareArgs {
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
     /// 方針: 同梱の名前または YAML ファイル (policy that marks departures)
-    #[arg(long, default_value = "gl6-baseline", value_name = "NAME|FILE")]
+    #[arg(long, default_value = "gl7-baseline", value_name = "NAME|FILE")]
     pub(crate) policy: String,
+    /// 引用する安全管理GL の版: mhlw-gl@7.0 または mhlw-gl@6.0 (the edition of the MHLW guideline cited; a policy that names no edition selects its entries)
+    #[arg(long, default_value = kaiji_model::review::DEFAULT_GUIDELINE, value_name = "EDITION")]
+    pub(crate) guideline: String,
     /// 確認日 YYYY-MM-DD(省略時は今日) (review date; today when omitted)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub(crate) today: Option<IsoDate>,
@@ -331,6 +337,9 @@ pub(crate) struct PolicyCheckArgs {
     /// 方針ファイル (policy files)
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
+    /// 版を指定しない方針の GL 項目を照らす安全管理GL の版: mhlw-gl@7.0 または mhlw-gl@6.0 (the guideline edition a policy without its own `guideline` is checked against)
+    #[arg(long, default_value = kaiji_model::review::DEFAULT_GUIDELINE, value_name = "EDITION")]
+    pub(crate) guideline: String,
 }
 
 #[derive(Debug, Subcommand)]

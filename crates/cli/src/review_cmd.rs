@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use kaiji_catalog::{Lang, Registry, Text};
 use kaiji_model::{
     Disclosure, IsoDate, Severity,
-    review::{POLICY_TEMPLATE, Policy, Review},
+    review::{Guideline, POLICY_TEMPLATE, Policy, Review},
 };
 use rayon::prelude::*;
 
@@ -45,6 +45,26 @@ fn load_policy(registry: &Registry, name_or_path: &str) -> Result<Policy, UserEr
     }
     let text = read_text(path)?;
     Ok(Policy::read(&path.display().to_string(), &text)?)
+}
+
+/// The cited edition (`--guideline`) and the policy, with the edition the policy's selectors name
+/// checked: an edition that is not loaded is a usage error (exit 2) listing the loaded ones.
+fn load_guideline_and_policy(
+    registry: &Registry,
+    guideline: &str,
+    policy: &str,
+) -> Result<(Guideline, Policy), UserError> {
+    let guideline = Guideline::resolve(registry, guideline)
+        .map_err(|e| UserError::from(e).map_text(|t| with_option("--guideline", t)))?;
+    let policy = load_policy(registry, policy)?;
+    policy.selector_edition(registry, &guideline).map_err(|e| {
+        UserError::from(e).map_text(|t| with_option(&format!("policy {}: guideline", policy.id), t))
+    })?;
+    Ok((guideline, policy))
+}
+
+fn with_option(what: &str, t: Text) -> Text {
+    Text::new(format!("{what}: {}", t.ja), format!("{what}: {}", t.en))
 }
 
 /// A file's document and its review, or why it could not be read.
@@ -139,7 +159,7 @@ pub(crate) fn compare(
     let choice = args
         .out
         .choose("compare", kaiji_report::COMPARE_FORMATS, Choice::Text)?;
-    let policy = load_policy(registry, &args.policy)?;
+    let (guideline, policy) = load_guideline_and_policy(registry, &args.guideline, &args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
         today: review_date(args.today, out),
         max_age_days: None,
@@ -149,7 +169,7 @@ pub(crate) fn compare(
     let named: Vec<(&Path, &Disclosure)> =
         args.files.iter().map(PathBuf::as_path).zip(&docs).collect();
     warn_repeated_products(&named, out);
-    let c = kaiji_model::review::compare(&docs, registry, &policy, options)?;
+    let c = kaiji_model::review::compare(&docs, registry, &policy, &guideline, options)?;
     let lang = out.lang;
     let bytes: Vec<u8> = match choice {
         Choice::File(format) => {
@@ -204,6 +224,16 @@ fn compare_text(c: &kaiji_model::review::Comparison, lang: Lang) -> String {
         c.catalog,
         if ja { "方針" } else { "policy" },
         c.policy
+    ));
+    text.push_str(&format!(
+        "  {}: {} ({})\n",
+        if ja {
+            "引用する安全管理GL"
+        } else {
+            "guideline cited"
+        },
+        c.guideline.title.get(lang),
+        c.guideline.key
     ));
     text.push_str(&format!(
         "  {}\n",
@@ -276,7 +306,7 @@ pub(crate) fn review(
     let choice = args
         .out
         .choose("review", kaiji_report::REVIEW_FORMATS, Choice::Text)?;
-    let policy = load_policy(registry, &args.policy)?;
+    let (guideline, policy) = load_guideline_and_policy(registry, &args.guideline, &args.policy)?;
     let options = kaiji_model::review::ReviewOptions {
         today: review_date(args.today, out),
         max_age_days: args.max_age,
@@ -301,8 +331,8 @@ pub(crate) fn review(
         .collect();
     // Documents are read and reviewed on all cores; a file that cannot be read is reported with
     // the others, then the run exits 2.
-    let reviewer =
-        kaiji_model::review::Reviewer::new(registry, &policy).with_remote_services(&services);
+    let reviewer = kaiji_model::review::Reviewer::new(registry, &policy, &guideline)
+        .with_remote_services(&services);
     let results: Vec<(String, Reviewed)> = args
         .files
         .par_iter()
@@ -409,12 +439,12 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
     let (met, total) = (review.score.met, review.score.total);
     out.line(match out.lang {
         Lang::Ja => format!(
-            "  方針 {}({}): スコア {}({met}/{total})",
-            policy.id, policy.title.ja, review.score
+            "  方針 {}({}): スコア {}({met}/{total})。引用: {}",
+            policy.id, policy.title.ja, review.score, review.guideline.key
         ),
         Lang::En => format!(
-            "  policy {} ({}): score {} ({met}/{total})",
-            policy.id, policy.title.en, review.score
+            "  policy {} ({}): score {} ({met}/{total}); cites {}",
+            policy.id, policy.title.en, review.score, review.guideline.key
         ),
     });
     for section in &review.sections {
@@ -431,13 +461,11 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
         ));
     }
     if !review.gl.is_empty() {
-        out.line(format!(
-            "  {}",
-            out.pick(
-                "逸脱のある安全管理GL 6.0 の箇所:",
-                "MHLW guideline 6.0 entries with departures:"
-            )
-        ));
+        let label = review.guideline.label();
+        out.line(match out.lang {
+            Lang::Ja => format!("  逸脱のある{}の箇所:", label.ja),
+            Lang::En => format!("  {} entries with departures:", label.en),
+        });
         for touch in &review.gl {
             // A part's title begins with its name; a chapter is named by its name and title.
             let label = match &touch.title {
@@ -445,7 +473,12 @@ fn print_review(file: &str, doc: &Disclosure, review: &Review, policy: &Policy, 
                 Some(title) => format!("{} {}", out.t(&touch.name), out.t(title)),
                 None => out.t(&touch.name).to_owned(),
             };
-            out.line(format!("    {label} ({})", touch.departures));
+            let mark = match (touch.confidence, out.lang) {
+                (kaiji_catalog::Confidence::V, _) => String::new(),
+                (c, Lang::Ja) => format!(" (確度 {c})"),
+                (c, Lang::En) => format!(" (confidence {c})"),
+            };
+            out.line(format!("    {label}{mark} ({})", touch.departures));
         }
     }
     for f in &review.findings {
@@ -501,6 +534,8 @@ pub(crate) fn policy(
             Ok(Outcome::Clean)
         }
         PolicyCommand::Check(args) => {
+            let guideline = Guideline::resolve(registry, &args.guideline)
+                .map_err(|e| UserError::from(e).map_text(|t| with_option("--guideline", t)))?;
             let mut problems_found = false;
             let mut unreadable = 0;
             for path in &args.files {
@@ -514,7 +549,7 @@ pub(crate) fn policy(
                         continue;
                     }
                 };
-                let problems = policy.check(registry, jiff::Zoned::now().date());
+                let problems = policy.check(registry, &guideline, jiff::Zoned::now().date());
                 for p in &problems {
                     out.line(format!("{file}: {}", out.finding(p)));
                 }

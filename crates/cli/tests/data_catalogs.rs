@@ -95,6 +95,12 @@ fn the_threat_catalogue_and_policies_are_listed_with_the_catalogs() {
             "builtin:policy-gl6-baseline.yaml",
         ),
         (
+            "gl7-baseline@1",
+            "policy",
+            3,
+            "builtin:policy-gl7-baseline.yaml",
+        ),
+        (
             "gl7-betsushi@1",
             "policy",
             1,
@@ -127,7 +133,7 @@ fn catalog_check_checks_threats_and_policies() {
         .args(["catalog", "check", "--lang", "en"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("checked 20 catalogs: no problems"));
+        .stdout(predicate::str::contains("checked 22 catalogs: no problems"));
     // A control that is not an Annex A id, and a scale out of range.
     let threats = write(
         dir.path(),
@@ -331,6 +337,6 @@ fn review_policy_finds_a_policy_by_id_and_catalog_file_replaces_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "gl6-baseline, gl7-betsushi, strict",
+            "gl6-baseline, gl7-baseline, gl7-betsushi, strict",
         ));
 }

@@ -7,7 +7,8 @@ use predicates::prelude::*;
 
 #[test]
 fn baseline_review_of_the_examples_is_clean_but_for_the_old_one() {
-    // The 4.1 example is outdated and stale: warnings, not errors, so exit 0.
+    // The 4.1 example is outdated and stale, and the PACS has no two-factor authentication
+    // (gl7-baseline's 2FA rule, a warning until its deadline): warnings, not errors, so exit 0.
     kaiji()
         .args(["review", "--today", "2026-11-27"])
         .args([
@@ -19,6 +20,20 @@ fn baseline_review_of_the_examples_is_clean_but_for_the_old_one() {
         .code(0)
         .stdout(predicate::str::contains("警告[outdated-revision]"))
         .stdout(predicate::str::contains("警告[stale-disclosure]"))
+        .stdout(predicate::str::contains("警告[policy-violation]"))
+        .stdout(predicate::str::contains("スコア 95%(65/68)"));
+    // Under gl6-baseline (no 2FA rule) the PACS's justified いいえ is accepted.
+    kaiji()
+        .args([
+            "review",
+            "--today",
+            "2026-11-27",
+            "--policy",
+            "gl6-baseline",
+        ])
+        .arg("examples/pacs-mds-5.0h.kaiji.json")
+        .assert()
+        .code(0)
         .stdout(predicate::str::contains("スコア 100%(68/68)"));
     // With --deny warning the same warnings fail the run.
     kaiji()
@@ -57,7 +72,7 @@ fn strict_review_names_item_code_and_gl_reference() {
             (
                 f["item"].as_str().unwrap().to_owned(),
                 f["code"].as_str().unwrap().to_owned(),
-                f["refs"][0].as_str().unwrap().to_owned(),
+                f["refs"][0]["id"].as_str().unwrap().to_owned(),
             )
         })
         .collect();
@@ -107,8 +122,10 @@ fn csv_output_opens_in_excel() {
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 4, "{text}");
     assert!(
-        rows[2]
-            .contains("policy-violation,MDS-C14-02,/answers/MDS-C14-02/answer,システム運用編 14,")
+        rows[2].contains(
+            "policy-violation,MDS-C14-02,/answers/MDS-C14-02/answer,システム運用編 14 (confidence U) / 保守委託機関編 9④ (confidence I) / 保守委託機関編 9⑤ (confidence I),"
+        ),
+        "{text}"
     );
 }
 
@@ -157,7 +174,7 @@ fn a_bad_policy_file_names_line_and_field() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "gl6-baseline, gl7-betsushi, strict",
+            "gl6-baseline, gl7-baseline, gl7-betsushi, strict",
         ));
 }
 
@@ -684,7 +701,7 @@ fn review_report_as_pdf_and_html() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("3 件の開示書"));
-    assert_eq!(pages(&pdf), 5);
+    assert_eq!(pages(&pdf), 6);
     let info = poppler("pdfinfo", &[], &pdf);
     assert!(info.contains("A4"), "{info}");
     let fonts = poppler("pdffonts", &[], &pdf);
@@ -699,7 +716,7 @@ fn review_report_as_pdf_and_html() {
         "概要",
         "セクション別の回答",
         "セクション別のスコア",
-        "逸脱のある安全管理GL 6.0 の部・章",
+        "逸脱のある安全管理GL 第7.0版の部・章",
         "株式会社サンプルメディカルイメージング SampleView PACS 9.2.0",
         "MDS-C14-02",
         "policy-violation",
@@ -710,7 +727,7 @@ fn review_report_as_pdf_and_html() {
         );
     }
     // Page numbers in the footer (pdftotext drops the spaces around the slash).
-    assert!(text.replace(' ', "").contains("1/5") && text.replace(' ', "").contains("5/5"));
+    assert!(text.replace(' ', "").contains("1/6") && text.replace(' ', "").contains("6/6"));
     // English on request.
     let en = dir.path().join("review-en.pdf");
     kaiji()
@@ -1085,6 +1102,8 @@ fn english_review_names_gl_parts_in_english() {
         "review",
         "--policy",
         "strict",
+        "--guideline",
+        "mhlw-gl@6.0",
         "--lang",
         "en",
         "--today",
@@ -1311,4 +1330,291 @@ fn every_text_report_escapes_control_characters() {
         hostile_profile.as_os_str(),
     ]);
     assert!(risk.contains("\\u{001b}[2J\\u{202e}"), "{risk}");
+}
+
+/// Issue 11: reviews cite GL 7.0 by default and GL 6.0 with `--guideline mhlw-gl@6.0`, in the
+/// text, the JSON and the PDF; each cited entry carries its confidence where it is not V, and
+/// each output names the edition it cites.
+#[test]
+fn reviews_and_their_pdf_cite_gl7_by_default_and_gl6_on_request() {
+    let doc = "examples/pacs-mds-5.0h.kaiji.json";
+    let review = ["review", "--policy", "strict", "--today", "2026-11-27"];
+    // Text.
+    let text = |extra: &[&str]| {
+        let out = kaiji().args(review).args(extra).arg(doc).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let seven = text(&[]);
+    assert!(seven.contains("引用: mhlw-gl@7.0"), "{seven}");
+    assert!(
+        seven.contains("逸脱のある安全管理GL 第7.0版の箇所:"),
+        "{seven}"
+    );
+    assert!(
+        seven.contains("[GL 7.0: システム運用編 14 (確度 U), 保守委託機関編 9④ (確度 I), 保守委託機関編 9⑤ (確度 I)]"),
+        "{seven}"
+    );
+    assert!(
+        seven.contains("    システム運用編 14 認証・認可の安全管理 (確度 U) (1)"),
+        "{seven}"
+    );
+    let six = text(&["--guideline", "mhlw-gl@6.0"]);
+    assert!(six.contains("引用: mhlw-gl@6.0"), "{six}");
+    assert!(six.contains("[GL 6.0: システム運用編 14]"), "{six}");
+    assert!(
+        !six.contains("保守委託機関編") && !six.contains("確度 V"),
+        "{six}"
+    );
+    assert!(
+        six.contains("[GL 6.0: システム運用編 15 (確度 I)]"),
+        "{six}"
+    );
+    let en = text(&["--lang", "en"]);
+    assert!(
+        en.contains(
+            "[GL 7.0: Control part 14 (confidence U), Outsourced-maintenance part 9④ (confidence I)"
+        ),
+        "{en}"
+    );
+    // JSON: the edition and each reference's confidence.
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = kaiji()
+            .args(review)
+            .args(["--format", "json"])
+            .args(extra)
+            .arg(doc)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let mfa = |files: &serde_json::Value| {
+        files[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["item"] == "MDS-C14-02")
+            .unwrap()["refs"]
+            .clone()
+    };
+    let seven = json(&[]);
+    assert_eq!(seven[0]["guideline"]["key"], "mhlw-gl@7.0");
+    assert_eq!(
+        mfa(&seven),
+        serde_json::json!([
+            {"id": "システム運用編 14", "confidence": "U"},
+            {"id": "保守委託機関編 9④", "confidence": "I"},
+            {"id": "保守委託機関編 9⑤", "confidence": "I"},
+        ])
+    );
+    let six = json(&["--guideline", "mhlw-gl@6.0"]);
+    assert_eq!(six[0]["guideline"]["key"], "mhlw-gl@6.0");
+    assert_eq!(
+        mfa(&six),
+        serde_json::json!([{"id": "システム運用編 14", "confidence": "V"}])
+    );
+    // The PDF (and so the HTML: one report model): the edition on the cover and in the summary,
+    // the chart title, the table column and the confidence marks.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_text = |name: &str, extra: &[&str]| {
+        let pdf = dir.path().join(name);
+        kaiji()
+            .args(review)
+            .args(extra)
+            .arg("-o")
+            .arg(&pdf)
+            .arg(doc)
+            .assert()
+            .code(1);
+        poppler("pdftotext", &[], &pdf)
+    };
+    let seven = pdf_text("seven.pdf", &[]);
+    let flat = seven.replace(['\n', ' '], "");
+    for expected in [
+        "引用する安全管理GL",
+        "mhlw-gl@7.0",
+        "逸脱のある安全管理GL第7.0版の部・章",
+        "GL7.0",
+        "システム運用編14(確度U)",
+        "保守委託機関編9④(確度I)",
+    ] {
+        assert!(flat.contains(expected), "PDF lacks {expected:?}:\n{seven}");
+    }
+    let six = pdf_text("six.pdf", &["--guideline", "mhlw-gl@6.0"]);
+    let flat = six.replace(['\n', ' '], "");
+    for expected in [
+        "mhlw-gl@6.0",
+        "逸脱のある安全管理GL第6.0版の部・章",
+        "GL6.0",
+    ] {
+        assert!(flat.contains(expected), "PDF lacks {expected:?}:\n{six}");
+    }
+    // V entries carry no mark (6.0 システム運用編 14 is V; 15, titled by inference, is I).
+    assert!(
+        !flat.contains("保守委託機関編") && !flat.contains("システム運用編14(確度"),
+        "{six}"
+    );
+    assert!(flat.contains("システム運用編15(確度I)"), "{six}");
+    // The HTML page of the same report.
+    let out = kaiji()
+        .args(review)
+        .args(["--format", "html"])
+        .arg(doc)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "mhlw-gl@7.0",
+        "システム運用編 14 (確度 U)",
+        "保守委託機関編 9⑤ (確度 I)",
+    ] {
+        assert!(html.contains(expected), "HTML lacks {expected:?}");
+    }
+    // CSV: the column is named by the edition, the cells carry the marks.
+    let out = kaiji()
+        .args(review)
+        .args(["--format", "csv"])
+        .arg(doc)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.lines().next().unwrap().contains(",GL 7.0,"), "{csv}");
+    assert!(
+        csv.contains("システム運用編 14 (確度 U) / 保守委託機関編 9④ (確度 I)"),
+        "{csv}"
+    );
+}
+
+/// `--guideline` names a loaded edition; anything else is a usage error listing them, for
+/// review, compare and policy check alike. A policy naming an edition that is not loaded is one
+/// too.
+#[test]
+fn an_unknown_guideline_edition_exits_2_and_lists_the_loaded_ones() {
+    let doc = "examples/pacs-mds-5.0h.kaiji.json";
+    for args in [
+        vec!["review", "--guideline", "mhlw-gl@5.2", doc],
+        vec!["compare", "--guideline", "jahis-mds-sds@5.0h", doc],
+        vec![
+            "policy",
+            "check",
+            "--guideline",
+            "gl7",
+            "examples/hospital/policy.yaml",
+        ],
+    ] {
+        kaiji()
+            .args(&args)
+            .args(["--lang", "en"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--guideline"))
+            .stderr(predicate::str::contains(
+                "loaded editions: mhlw-gl@7.0, mhlw-gl@6.0",
+            ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "id: p\ntitle: {ja: p, en: p}\nguideline: mhlw-gl@9.0\nrules:\n  - {id: r, select: {gl: ['*']}, require: [yes]}\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["review", "--lang", "en", "--policy"])
+        .arg(&policy)
+        .arg(doc)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("policy p: guideline"))
+        .stderr(predicate::str::contains("mhlw-gl@9.0"));
+    // policy check reports it as a finding at /guideline.
+    kaiji()
+        .args(["policy", "check", "--lang", "en"])
+        .arg(&policy)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("/guideline"))
+        .stdout(predicate::str::contains("policy-unknown-gl-entry"));
+}
+
+/// The shipped gl7-baseline is the default policy: its 保守委託機関編 two-factor rule does not
+/// accept the PACS's justified いいえ (a warning until the 令和9年度 deadline), which gl6-baseline
+/// accepts; compare names the edition.
+#[test]
+fn gl7_baseline_is_the_default_and_holds_the_two_factor_rule() {
+    let doc = "examples/pacs-mds-5.0h.kaiji.json";
+    kaiji()
+        .args(["review", "--today", "2026-11-27", doc])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("方針 gl7-baseline"))
+        .stdout(predicate::str::contains("警告[policy-violation]"))
+        .stdout(predicate::str::contains("規則 gl7-2fa"));
+    // A warning until the deadline: --deny warning fails the run.
+    kaiji()
+        .args(["review", "--today", "2026-11-27", "--deny", "warning", doc])
+        .assert()
+        .code(1);
+    for guideline in ["mhlw-gl@7.0", "mhlw-gl@6.0"] {
+        kaiji()
+            .args([
+                "review",
+                "--today",
+                "2026-11-27",
+                "--policy",
+                "gl6-baseline",
+            ])
+            .args(["--guideline", guideline, doc])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("スコア 100%(68/68)"));
+    }
+    kaiji()
+        .args(["compare", "--today", "2026-11-27", doc])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("方針 gl7-baseline"))
+        .stdout(predicate::str::contains("引用する安全管理GL: 医療情報システムの安全管理に関するガイドライン 第7.0版 (mhlw-gl@7.0)"));
+    let out = kaiji()
+        .args(["compare", "--today", "2026-11-27", "--format", "html", doc])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains("引用する安全管理GL: 医療情報システムの安全管理に関するガイドライン 第7.0版 (mhlw-gl@7.0)"),
+        "{html}"
+    );
+    let out = kaiji()
+        .args([
+            "compare",
+            "--today",
+            "2026-11-27",
+            "--format",
+            "json",
+            "--guideline",
+            "mhlw-gl@6.0",
+            doc,
+        ])
+        .output()
+        .unwrap();
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(c["guideline"]["key"], "mhlw-gl@6.0");
+    assert_eq!(c["policy"], "gl7-baseline");
+    // The policy check of a 7.0 policy naming a 6.0-only 遵守事項.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "id: p\ntitle: {ja: p, en: p}\nguideline: mhlw-gl@7.0\nrules:\n  - {id: r, select: {gl: ['システム運用編 8⑤', '保守委託機関編 9④']}, require: [yes]}\n",
+    )
+    .unwrap();
+    kaiji()
+        .args(["policy", "check", "--lang", "en"])
+        .arg(&policy)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "/rules/0/select/gl/0: error[policy-unknown-gl-entry]: rule r: GL entry システム運用編 8⑤ does not exist in MHLW guideline 7.0",
+        ))
+        .stdout(predicate::str::contains("/rules/0/select/gl/1").not());
 }

@@ -25,7 +25,7 @@ pub struct DataFinding {
 
 /// Checks the threat catalogues and policies of `registry` whose keys are in `only` (all when
 /// `None`): a threat's scales and controls (each an entry of the Annex A control list), what
-/// [`crate::review::Policy::check`] finds in a policy. A catalog whose fields do not read as its
+/// [`crate::review::Policy::check`] finds in a policy (citing the default GL edition). A catalog whose fields do not read as its
 /// kind is an error, as a catalog file that does not parse is.
 pub fn check(
     registry: &Registry,
@@ -44,7 +44,10 @@ pub fn check(
             Kind::Threats => {
                 crate::rss::threat_findings(&crate::rss::read_threats(catalog)?, annex_a)
             }
-            Kind::Policy => crate::review::Policy::from_catalog(catalog)?.check(registry, today),
+            Kind::Policy => {
+                let cited = crate::review::Guideline::default_in(registry)?;
+                crate::review::Policy::from_catalog(catalog)?.check(registry, &cited, today)
+            }
             _ => continue,
         };
         all.extend(findings.into_iter().map(|finding| DataFinding {

@@ -26,6 +26,9 @@ pub enum Error {
     NothingToCompare,
     #[error("{}", Error::text(self).ja)]
     NoMapping { from: String, to: String },
+    /// `--guideline` (or a policy's `guideline`) names no loaded edition of 安全管理GL.
+    #[error("{}", Error::text(self).ja)]
+    UnknownGuideline { given: String, loaded: Vec<String> },
     /// What was collected does not match the inventory it is for (one entry per system).
     #[error("{}", Error::text(self).ja)]
     CollectedMismatch { systems: usize, collected: usize },
@@ -214,6 +217,16 @@ impl Error {
                 format!("{from} から {to} への対応表(マッピングファイル)がありません"),
                 format!("no mapping file from {from} to {to}"),
             ),
+            Self::UnknownGuideline { given, loaded } => both(
+                format!(
+                    "安全管理GL の版 {given:?} は読み込まれていません(読み込み済みの版: {})",
+                    loaded.join(", ")
+                ),
+                format!(
+                    "no loaded edition of the MHLW guideline is {given:?} (loaded editions: {})",
+                    loaded.join(", ")
+                ),
+            ),
             Self::CollectedMismatch { systems, collected } => both(
                 format!(
                     "台帳の {systems} システムに対し、集めた開示書の情報が {collected} 件です(1システムに1件)"
@@ -252,7 +265,7 @@ impl Error {
             Self::FormNotInCatalog { .. } | Self::DifferentChecklists { .. } => {
                 ErrorKind::Unsupported
             }
-            Self::NothingToCompare => ErrorKind::BadInput,
+            Self::NothingToCompare | Self::UnknownGuideline { .. } => ErrorKind::BadInput,
             Self::CollectedMismatch { .. } => ErrorKind::Internal,
         }
     }

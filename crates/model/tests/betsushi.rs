@@ -424,13 +424,14 @@ fn the_template_lists_the_open_lines_and_reads_back_once_filled_in() {
 #[test]
 fn the_policy_flag_selects_the_items_answering_betsushi_lines() {
     let policy = kaiji_model::review::Policy::builtin("gl7-betsushi").unwrap();
-    assert!(policy.check(&REGISTRY, TODAY).is_empty());
+    let guideline = kaiji_model::review::Guideline::default_in(&REGISTRY).unwrap();
+    assert!(policy.check(&REGISTRY, &guideline, TODAY).is_empty());
     let doc = example("cloud-share-sds.kaiji.json");
     let options = kaiji_model::review::ReviewOptions {
         today: TODAY,
         max_age_days: None,
     };
-    let review = kaiji_model::review::review(&doc, &REGISTRY, &policy, options);
+    let review = kaiji_model::review::review(&doc, &REGISTRY, &policy, &guideline, options);
     let departures: Vec<&str> = review
         .findings
         .iter()
@@ -439,7 +440,7 @@ fn the_policy_flag_selects_the_items_answering_betsushi_lines() {
         .collect();
     assert_eq!(departures, ["SDS-C07-02", "SDS-C11-02"]);
     let pass = example("pacs-mds-9.3.kaiji.json");
-    let review = kaiji_model::review::review(&pass, &REGISTRY, &policy, options);
+    let review = kaiji_model::review::review(&pass, &REGISTRY, &policy, &guideline, options);
     assert!(
         review
             .findings

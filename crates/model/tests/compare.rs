@@ -3,8 +3,21 @@
 use kaiji_catalog::{Answer, Registry};
 use kaiji_model::{
     Code, Disclosure, Error,
-    review::{Policy, ReviewOptions, compare},
+    review::{DEFAULT_GUIDELINE, Guideline, Policy, ReviewOptions},
 };
+
+/// The comparison citing the default edition (GL 7.0).
+fn compare(
+    docs: &[Disclosure],
+    registry: &Registry,
+    policy: &Policy,
+    options: ReviewOptions,
+) -> Result<kaiji_model::review::Comparison, Error> {
+    let guideline = Guideline::resolve(registry, DEFAULT_GUIDELINE).unwrap();
+    let c = kaiji_model::review::compare(docs, registry, policy, &guideline, options)?;
+    assert_eq!(c.guideline.key, "mhlw-gl@7.0");
+    Ok(c)
+}
 
 fn example(name: &str) -> Disclosure {
     let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -107,7 +120,8 @@ fn compare_and_review_agree_on_score_and_departures() {
         example("pacs-mds-5.0h.kaiji.json"),
     ];
     let c = compare(&docs, &registry, &policy, options()).unwrap();
-    let reviewer = kaiji_model::review::Reviewer::new(&registry, &policy);
+    let guideline = Guideline::resolve(&registry, DEFAULT_GUIDELINE).unwrap();
+    let reviewer = kaiji_model::review::Reviewer::new(&registry, &policy, &guideline);
     for (i, doc) in docs.iter().enumerate() {
         let review = reviewer.review(doc, options());
         assert_eq!(c.vendors[i].totals.score, review.score, "vendor {i}");

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use kaiji_catalog::Registry;
 use kaiji_model::{
     Disclosure,
-    review::{POLICY_TEMPLATE, Policy, ReviewOptions, review},
+    review::{DEFAULT_GUIDELINE, Guideline, POLICY_TEMPLATE, Policy, ReviewOptions, review},
 };
 use proptest::prelude::*;
 
@@ -27,23 +27,28 @@ fn review_all(policy: &Policy) {
         today: jiff::civil::date(2026, 11, 27),
         max_age_days: None,
     };
+    let guideline = Guideline::resolve(&REGISTRY, DEFAULT_GUIDELINE).unwrap();
     for doc in EXAMPLES.iter() {
-        let r = review(doc, &REGISTRY, policy, options);
+        let r = review(doc, &REGISTRY, policy, &guideline, options);
         assert!(r.score.met <= r.score.total);
         for s in &r.sections {
             assert!(s.departures <= s.items && s.score.met <= s.score.total);
         }
     }
-    let _ = policy.check(&REGISTRY, jiff::civil::date(2026, 11, 27));
+    let _ = policy.check(&REGISTRY, &guideline, jiff::civil::date(2026, 11, 27));
 }
 
 /// The shipped policies (catalog files of kind `policy`) and the plain template.
 static SOURCES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalogs");
-    let mut all: Vec<String> = ["policy-gl6-baseline.yaml", "policy-strict.yaml"]
-        .iter()
-        .map(|f| std::fs::read_to_string(format!("{dir}/{f}")).unwrap())
-        .collect();
+    let mut all: Vec<String> = [
+        "policy-gl6-baseline.yaml",
+        "policy-gl7-baseline.yaml",
+        "policy-strict.yaml",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(format!("{dir}/{f}")).unwrap())
+    .collect();
     all.push(POLICY_TEMPLATE.to_owned());
     all
 });

@@ -2,11 +2,38 @@
 //! GL reference), scores, waivers, stale and outdated documents.
 
 use jiff::civil::date;
+use kaiji_catalog::Confidence;
 use kaiji_catalog::{Answer, Registry};
 use kaiji_model::{
     Code, Disclosure, Severity,
-    review::{Policy, ReviewOptions, review},
+    diag::GlRef,
+    review::{Guideline, Policy, Review, ReviewOptions},
 };
+
+/// The review citing GL 6.0, as the tests below that name 6.0 entries want.
+fn review(
+    doc: &Disclosure,
+    registry: &Registry,
+    policy: &Policy,
+    options: ReviewOptions,
+) -> Review {
+    citing("mhlw-gl@6.0", doc, registry, policy, options)
+}
+
+fn citing(
+    edition: &str,
+    doc: &Disclosure,
+    registry: &Registry,
+    policy: &Policy,
+    options: ReviewOptions,
+) -> Review {
+    let guideline = Guideline::resolve(registry, edition).unwrap();
+    kaiji_model::review::review(doc, registry, policy, &guideline, options)
+}
+
+fn ids(refs: &[GlRef]) -> Vec<&str> {
+    refs.iter().map(|r| r.id.as_str()).collect()
+}
 
 fn example(name: &str) -> Disclosure {
     let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -20,7 +47,7 @@ fn options() -> ReviewOptions {
     }
 }
 
-fn codes(r: &kaiji_model::review::Review) -> Vec<(Code, Option<&str>, Severity)> {
+fn codes(r: &Review) -> Vec<(Code, Option<&str>, Severity)> {
     r.findings
         .iter()
         .map(|f| (f.code, f.item.as_deref(), f.severity))
@@ -54,7 +81,8 @@ fn baseline_accepts_a_justified_no_and_strict_does_not() {
         .find(|f| f.item.as_deref() == Some("MDS-C14-02"))
         .unwrap();
     assert_eq!(violation.code, Code::PolicyViolation);
-    assert_eq!(violation.refs, ["システム運用編 14"]);
+    assert_eq!(ids(&violation.refs), ["システム運用編 14"]);
+    assert_eq!(violation.refs[0].confidence, Confidence::V);
     assert_eq!(
         violation.location.pointer.as_deref(),
         Some("/answers/MDS-C14-02/answer")
@@ -92,12 +120,12 @@ fn a_no_without_a_remark_needs_a_justification() {
         .findings
         .iter()
         .filter(|f| f.item.as_deref() == Some("MDS-C13-01"))
-        .map(|f| (f.code, f.refs.clone()))
+        .map(|f| (f.code, ids(&f.refs).join(",")))
         .collect();
     assert!(
         found.contains(&(
             Code::RemarkMissingJustification,
-            vec!["システム運用編 13".to_owned()]
+            "システム運用編 13".to_owned()
         )),
         "{found:?}"
     );
@@ -211,7 +239,8 @@ fn a_waiver_that_never_ends_is_a_warning() {
     };
     let policy = Policy::parse("p.yaml", &yaml("9999-12-31")).unwrap();
     let today = date(2026, 11, 27);
-    let found = policy.check(&registry, today);
+    let gl7 = Guideline::resolve(&registry, "mhlw-gl@7.0").unwrap();
+    let found = policy.check(&registry, &gl7, today);
     let far: Vec<_> = found
         .iter()
         .filter(|f| f.code == Code::FutureDate)
@@ -227,10 +256,105 @@ fn a_waiver_that_never_ends_is_a_warning() {
     let policy = Policy::parse("p.yaml", &yaml("2027-03-31")).unwrap();
     assert!(
         policy
-            .check(&registry, today)
+            .check(&registry, &gl7, today)
             .iter()
             .all(|f| f.code != Code::FutureDate),
         "{:?}",
-        policy.check(&registry, today)
+        policy.check(&registry, &gl7, today)
     );
+}
+
+/// Reviews cite GL 7.0 or 6.0 as asked; the entries' confidence goes with them; gl6-baseline
+/// (whose selectors name 6.0 entries) selects the same items whichever edition is cited, and
+/// gl7-baseline adds the 保守委託機関編 two-factor rule.
+#[test]
+fn reviews_cite_the_edition_asked_for() {
+    let registry = Registry::builtin().unwrap();
+    let doc = example("pacs-mds-5.0h.kaiji.json");
+    let strict = Policy::builtin("strict").unwrap();
+    let seven = citing("mhlw-gl@7.0", &doc, &registry, &strict, options());
+    let six = review(&doc, &registry, &strict, options());
+    assert_eq!(seven.guideline.key, "mhlw-gl@7.0");
+    assert_eq!(six.guideline.key, "mhlw-gl@6.0");
+    let mfa = |r: &Review| {
+        r.findings
+            .iter()
+            .find(|f| f.item.as_deref() == Some("MDS-C14-02"))
+            .cloned()
+            .unwrap()
+    };
+    let (f7, f6) = (mfa(&seven), mfa(&six));
+    assert_eq!(
+        ids(&f7.refs),
+        [
+            "システム運用編 14",
+            "保守委託機関編 9④",
+            "保守委託機関編 9⑤"
+        ]
+    );
+    assert_eq!(
+        f7.refs.iter().map(|r| r.confidence).collect::<Vec<_>>(),
+        [Confidence::U, Confidence::I, Confidence::I]
+    );
+    assert!(
+        f7.message
+            .ja
+            .contains("[GL 7.0: システム運用編 14 (確度 U), 保守委託機関編 9④ (確度 I)"),
+        "{}",
+        f7.message.ja
+    );
+    assert!(
+        f7.message
+            .en
+            .contains("[GL 7.0: Control part 14 (confidence U)"),
+        "{}",
+        f7.message.en
+    );
+    assert!(
+        f6.message.ja.contains("[GL 6.0: システム運用編 14]"),
+        "{}",
+        f6.message.ja
+    );
+    // The same items, the same scores: the selectors of strict name 6.0 entries.
+    assert_eq!(seven.score, six.score);
+    assert_eq!(seven.findings.len(), six.findings.len());
+    let touched = |r: &Review| -> Vec<(String, Confidence)> {
+        r.gl.iter().map(|g| (g.id.clone(), g.confidence)).collect()
+    };
+    assert!(touched(&seven).contains(&("保守委託機関編 9".to_owned(), Confidence::I)));
+    assert!(touched(&seven).contains(&("システム運用編 14".to_owned(), Confidence::U)));
+    assert!(
+        !touched(&six)
+            .iter()
+            .any(|(id, _)| id.starts_with("保守委託機関編"))
+    );
+    assert!(touched(&six).contains(&("システム運用編 14".to_owned(), Confidence::V)));
+
+    // gl6-baseline accepts the justified no under either citation; gl7-baseline's 2FA rule
+    // (保守委託機関編 9④⑤) does not accept a no, remark or not.
+    for edition in ["mhlw-gl@7.0", "mhlw-gl@6.0"] {
+        let r = citing(
+            edition,
+            &doc,
+            &registry,
+            &Policy::builtin("gl6-baseline").unwrap(),
+            options(),
+        );
+        assert_eq!(codes(&r), [], "{edition}");
+    }
+    let gl7 = Policy::builtin("gl7-baseline").unwrap();
+    let r = citing("mhlw-gl@7.0", &doc, &registry, &gl7, options());
+    assert_eq!(
+        codes(&r),
+        [(Code::PolicyViolation, Some("MDS-C14-02"), Severity::Warning)]
+    );
+    assert!(
+        r.findings[0].message.ja.contains("規則 gl7-2fa"),
+        "{}",
+        r.findings[0].message.ja
+    );
+    // Citing 6.0, gl7-baseline (its selectors name 7.0 entries) still selects through the mapping.
+    let r6 = citing("mhlw-gl@6.0", &doc, &registry, &gl7, options());
+    assert_eq!(codes(&r6), codes(&r));
+    assert_eq!(ids(&r6.findings[0].refs), ["システム運用編 14"]);
 }

@@ -10,7 +10,7 @@ use kaiji_model::{
     api::{ChecklistReport, DiffReport, FileReview},
     disclosure::DocDiff,
     mhlw::{Answered, Inventory},
-    review::{Comparison, Policy, Review},
+    review::{Comparison, Guideline, Policy, Review},
     rss::{Register, Sla},
 };
 use serde::Serialize;
@@ -259,6 +259,8 @@ pub fn render_review(
 
 fn review_csv(reviews: &[(String, &Disclosure, &Review)], lang: Lang) -> Vec<u8> {
     let mut csv = Csv::new();
+    // The GL column is named by the edition the reviews cite (`GL 7.0`).
+    let gl = crate::reports::cited(reviews).map_or_else(|| "GL".to_owned(), Guideline::short);
     csv.row(match lang {
         Lang::Ja => [
             "ファイル",
@@ -271,7 +273,7 @@ fn review_csv(reviews: &[(String, &Disclosure, &Review)], lang: Lang) -> Vec<u8>
             "コード",
             "項目",
             "場所",
-            "GL 6.0",
+            &gl,
             "内容",
         ],
         Lang::En => [
@@ -285,7 +287,7 @@ fn review_csv(reviews: &[(String, &Disclosure, &Review)], lang: Lang) -> Vec<u8>
             "code",
             "item",
             "location",
-            "GL 6.0",
+            &gl,
             "message",
         ],
     });
@@ -294,7 +296,20 @@ fn review_csv(reviews: &[(String, &Disclosure, &Review)], lang: Lang) -> Vec<u8>
         let catalog = doc.catalog.to_string();
         for f in &review.findings {
             let location = f.location.to_string();
-            let refs = f.refs.join(" / ");
+            let refs = f
+                .refs
+                .iter()
+                // The ids as they are (data to filter on), with the mark in the language.
+                .map(|r| {
+                    r.text(
+                        &Text::new(r.id.clone(), r.id.clone()),
+                        &review.guideline.version,
+                    )
+                    .get(lang)
+                    .to_owned()
+                })
+                .collect::<Vec<_>>()
+                .join(" / ");
             let severity = f.severity.label();
             csv.row([
                 file.as_str(),

@@ -1,11 +1,12 @@
 //! The reports kaiji writes, built as [`Report`]s: the review of disclosures against a policy,
 //! and the MHLW checklist lines of a facility.
 
-use kaiji_catalog::Lang;
+use kaiji_catalog::{Confidence, Lang, Text};
 use kaiji_model::{
     Code, Disclosure, Severity,
+    diag::GlRef,
     mhlw::{Answered, Inventory},
-    review::{Policy, Review},
+    review::{Guideline, Policy, Review},
 };
 
 use crate::doc::{Bar, Block, Cell, Chart, Report, Stacked, Table, Tone};
@@ -58,8 +59,9 @@ fn disclaimer(lang: Lang) -> String {
 }
 
 /// The review of one or more disclosures against a policy: a summary of all documents, then a
-/// chapter per document with its score per section (chart), the GL 6.0 parts its departures
-/// touch (chart) and every finding.
+/// chapter per document with its score per section (chart), the parts of the cited GL edition
+/// its departures touch (chart) and every finding, each GL entry with its confidence where it is
+/// not V.
 pub fn review_report(
     reviews: &[(String, &Disclosure, &Review)],
     policy: &Policy,
@@ -72,8 +74,9 @@ pub fn review_report(
         level: 1,
         text: t("概要", "Summary"),
     });
+    let guideline = cited(reviews);
     blocks.push(Block::Paragraph(format!(
-        "{} {}",
+        "{} {} {}",
         t(
             &format!(
                 "方針 {}({})で {} 件の開示書を確認しました。",
@@ -88,6 +91,7 @@ pub fn review_report(
                 policy.title.en
             ),
         ),
+        guideline_sentence(guideline, lang),
         disclaimer(lang)
     )));
     let mut summary = Table {
@@ -218,8 +222,11 @@ pub fn review_report(
             let max = review.gl.iter().map(|g| g.departures).max().unwrap_or(1) as f64;
             blocks.push(Block::Bars(Chart {
                 title: t(
-                    "逸脱のある安全管理GL 6.0 の部・章",
-                    "MHLW guideline 6.0 parts and chapters with departures",
+                    &format!("逸脱のある{}の部・章", review.guideline.label().ja),
+                    &format!(
+                        "{} parts and chapters with departures",
+                        review.guideline.label().en
+                    ),
                 ),
                 max,
                 unit: t("件", ""),
@@ -228,12 +235,16 @@ pub fn review_report(
                     .iter()
                     .map(|g| Bar {
                         // A part is named by its name; a chapter by its name and title.
-                        label: match &g.title {
-                            Some(title) if g.id.contains(' ') => {
-                                format!("{} {}", g.name.get(lang), title.get(lang))
-                            }
-                            _ => g.name.get(lang).to_owned(),
-                        },
+                        label: format!(
+                            "{}{}",
+                            match &g.title {
+                                Some(title) if g.id.contains(' ') => {
+                                    format!("{} {}", g.name.get(lang), title.get(lang))
+                                }
+                                _ => g.name.get(lang).to_owned(),
+                            },
+                            confidence_mark(g.confidence, lang)
+                        ),
                         value: g.departures as f64,
                         tone: if g.id.contains(' ') {
                             Tone::Bad
@@ -256,7 +267,7 @@ pub fn review_report(
                     t("重大度", "Severity"),
                     t("コード", "Code"),
                     t("項目", "Item"),
-                    t("GL 6.0", "GL 6.0"),
+                    review.guideline.short(),
                     t("内容", "Message"),
                 ],
                 widths: vec![1.0, 2.4, 1.6, 1.8, 6.0],
@@ -271,7 +282,7 @@ pub fn review_report(
                             Cell::new(
                                 f.refs
                                     .iter()
-                                    .map(|r| gl_ref_name(review, r, lang))
+                                    .map(|r| gl_ref_text(review, r, lang))
                                     .collect::<Vec<_>>()
                                     .join("\n"),
                             ),
@@ -313,6 +324,10 @@ pub fn review_report(
         meta: vec![
             (t("確認日", "Review date"), today.to_owned()),
             (t("方針", "Policy"), policy.id.clone()),
+            (
+                t("引用する安全管理GL", "Guideline cited"),
+                guideline.map_or_else(|| "-".to_owned(), |g| g.key.clone()),
+            ),
             (t("開示書", "Disclosures"), reviews.len().to_string()),
         ],
         contents: t("目次", "Contents"),
@@ -712,7 +727,47 @@ pub fn sla_report(s: &kaiji_model::rss::Sla, today: &str, lang: Lang) -> Report 
     }
 }
 
-/// A GL 6.0 reference as it reads in `lang`: the part's name (from the parts the review lists
+/// The GL edition the reviews cite (one per run: the first review's).
+pub(crate) fn cited<'a>(reviews: &[(String, &Disclosure, &'a Review)]) -> Option<&'a Guideline> {
+    reviews.first().map(|(_, _, r)| &r.guideline)
+}
+
+/// The sentence saying which edition a report cites and what the confidence marks mean.
+pub(crate) fn guideline_sentence(guideline: Option<&Guideline>, lang: Lang) -> String {
+    let Some(g) = guideline else {
+        return String::new();
+    };
+    match lang {
+        Lang::Ja => format!(
+            "引用する安全管理GL: {}({})。確度が V(公式資料で確認済み)でない箇所には確度を添えます(D 案のみ、I 二次資料・推定、U 未確認の作業仮説)。",
+            g.title.ja, g.key
+        ),
+        Lang::En => format!(
+            "Guideline cited: {} ({}). Entries not verified in an official copy carry their confidence (D draft only, I secondary source or inference, U unverified working assumption).",
+            g.title.en, g.key
+        ),
+    }
+}
+
+/// ` (確度 U)`, or nothing for V.
+fn confidence_mark(c: Confidence, lang: Lang) -> String {
+    match (c, lang) {
+        (Confidence::V, _) => String::new(),
+        (c, Lang::Ja) => format!(" (確度 {c})"),
+        (c, Lang::En) => format!(" (confidence {c})"),
+    }
+}
+
+/// A citation as it reads in `lang`: the name (see [`gl_ref_name`]) with its confidence where it
+/// is not V, or that the cited edition removed it.
+pub(crate) fn gl_ref_text(review: &Review, r: &GlRef, lang: Lang) -> String {
+    let name = gl_ref_name(review, &r.id, lang);
+    r.text(&Text::new(name.clone(), name), &review.guideline.version)
+        .get(lang)
+        .to_owned()
+}
+
+/// A GL reference as it reads in `lang`: the part's name (from the parts the review lists
 /// under `gl`) in place of its id (`システム運用編 13⑪` reads `Control part 13⑪` in English).
 fn gl_ref_name(review: &Review, reference: &str, lang: Lang) -> String {
     review

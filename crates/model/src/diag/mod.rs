@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use kaiji_catalog::{Lang, Text};
+use kaiji_catalog::{Confidence, Lang, Text};
 use serde::Serialize;
 
 /// Stable, documented finding codes. The kebab-case name is part of kaiji's interface: it appears
@@ -183,8 +183,8 @@ impl Code {
                 "The checklist revision (such as Rev.5.0h or Ver.4.1) could not be read from the workbook, so the newest was assumed. Give --catalog if that is wrong.",
             ),
             Self::PolicyViolation => Text::new(
-                "回答が病院の方針(kaiji review --policy)の求める回答ではありません。指摘には項目が対応する安全管理GL 6.0 の箇所を示します。ベンダーに確認し、受け入れる場合は方針に期限付きの免除(waivers)を書きます。kaiji は方針からの逸脱を示すだけで、適合を判定しません。",
-                "The answer is not one the hospital's policy (kaiji review --policy) accepts. The finding cites the parts of the MHLW guideline 6.0 the item serves. Ask the vendor; to accept the departure, add a waiver with an expiry date to the policy. kaiji flags departures; it never declares compliance.",
+                "回答が病院の方針(kaiji review --policy)の求める回答ではありません。指摘には項目が対応する安全管理GL の箇所を、引用する版(--guideline、既定は第7.0版)で示します(確度が V でなければ確度も)。ベンダーに確認し、受け入れる場合は方針に期限付きの免除(waivers)を書きます。kaiji は方針からの逸脱を示すだけで、適合を判定しません。",
+                "The answer is not one the hospital's policy (kaiji review --policy) accepts. The finding cites the parts of the MHLW guideline the item serves, in the cited edition (--guideline, 7.0 by default), with their confidence where it is not V. Ask the vendor; to accept the departure, add a waiver with an expiry date to the policy. kaiji flags departures; it never declares compliance.",
             ),
             Self::RemarkMissingJustification => Text::new(
                 "方針はこの回答を、理由を示す備考があれば受け入れますが、備考が空です。ベンダーに理由(代替策や対応予定)を備考に書いてもらってください。",
@@ -263,8 +263,8 @@ impl Code {
                 "A rule of the policy names a section id that no checklist has.",
             ),
             Self::PolicyUnknownGlEntry => Text::new(
-                "方針の規則が、安全管理GL にない項目を挙げています。`kaiji catalog show mhlw-gl` で項目の id を確認してください。",
-                "A rule of the policy names a guideline entry that does not exist. See `kaiji catalog show mhlw-gl` for the entry ids.",
+                "方針の規則が、その GL 選択の版(方針の guideline、なければ引用する版)にない安全管理GL の項目を挙げているか、方針の guideline が読み込まれていない版です。`kaiji catalog show mhlw-gl@7.0`(または @6.0)で項目の id を確認してください。",
+                "A rule of the policy names a guideline entry that does not exist in the edition its selectors name (the policy's `guideline`, else the cited edition), or the policy's `guideline` is not a loaded edition. See `kaiji catalog show mhlw-gl@7.0` (or @6.0) for the entry ids.",
             ),
             Self::PolicySelectsNothing => Text::new(
                 "方針の規則が、読み込まれたどのチェックリストの項目も選びません。その規則はスコアにも指摘にも効きません。",
@@ -476,6 +476,45 @@ impl fmt::Display for Location {
     }
 }
 
+/// A guideline entry a finding or report cites, in the cited edition of the guideline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+pub struct GlRef {
+    /// The entry's id (`システム運用編 13`); for a removed entry, its id in the edition the
+    /// citation came from.
+    pub id: String,
+    /// How sure kaiji is of the citation: the weakest of the entry's own mark in the cited
+    /// edition and the marks of the edition-to-edition mapping entries followed to reach it.
+    pub confidence: Confidence,
+    /// The edition-to-edition mapping says the entry was removed in the cited edition: `id` is
+    /// the entry of this older edition (`mhlw-gl@6.0`), and the cited edition has nothing for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+}
+
+impl GlRef {
+    /// How the citation reads, given how its id reads (`name`, e.g. from
+    /// `Reference::id_text`) and the cited edition's version: `システム運用編 13⑪ (確度 I)`, the
+    /// mark left out when it is V; `(第7.0版で削除)` for a removed entry.
+    pub fn text(&self, name: &Text, cited_version: &str) -> Text {
+        let with = |ja: String, en: String| {
+            Text::new(format!("{} ({ja})", name.ja), format!("{} ({en})", name.en))
+        };
+        if self.removed.is_some() {
+            with(
+                format!("第{cited_version}版で削除"),
+                format!("removed in {cited_version}"),
+            )
+        } else if self.confidence == Confidence::V {
+            name.clone()
+        } else {
+            with(
+                format!("確度 {}", self.confidence),
+                format!("confidence {}", self.confidence),
+            )
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
@@ -485,9 +524,10 @@ pub struct Finding {
     /// The checklist item concerned, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    /// Guideline entries the finding cites (安全管理GL 6.0 ids such as `システム運用編 13⑪`).
+    /// Guideline entries the finding cites, in the edition the review cites (安全管理GL ids such
+    /// as `システム運用編 13⑪`), each with how sure kaiji is of it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refs: Vec<String>,
+    pub refs: Vec<GlRef>,
     pub message: Text,
 }
 

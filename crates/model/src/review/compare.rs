@@ -7,8 +7,8 @@ use kaiji_catalog::{Answer, Registry, Text};
 use serde::Serialize;
 
 use crate::disclosure::migrate;
-use crate::review::Policy;
 use crate::review::reviewer::{ReviewOptions, Reviewer, Score};
+use crate::review::{Guideline, Policy};
 use crate::{Code, Disclosure, DocKind, Error};
 
 /// Whether a finding is a departure from the policy: an answer the policy does not accept.
@@ -37,6 +37,9 @@ pub struct Comparison {
     pub catalog: String,
     /// The policy the departures are judged by.
     pub policy: String,
+    /// The edition of 安全管理GL the comparison cites (a policy without its own `guideline`
+    /// selects entries of it).
+    pub guideline: Guideline,
     pub vendors: Vec<Vendor>,
     pub rows: Vec<MatrixRow>,
 }
@@ -102,6 +105,7 @@ pub fn compare(
     documents: &[Disclosure],
     registry: &Registry,
     policy: &Policy,
+    guideline: &Guideline,
     options: ReviewOptions,
 ) -> Result<Comparison, Error> {
     // The newest revision among the documents' checklists.
@@ -137,7 +141,7 @@ pub fn compare(
         .reference()
         .ok_or_else(|| Error::NotAChecklist(target.key()))?;
 
-    let reviewer = Reviewer::new(registry, policy);
+    let reviewer = Reviewer::new(registry, policy, guideline);
     let mut vendors = Vec::with_capacity(documents.len());
     let mut lined_up = Vec::with_capacity(documents.len());
     for doc in documents {
@@ -226,6 +230,7 @@ pub fn compare(
     Ok(Comparison {
         catalog: target.key(),
         policy: policy.id.clone(),
+        guideline: guideline.clone(),
         vendors,
         rows,
     })

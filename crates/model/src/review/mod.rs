@@ -2,13 +2,14 @@
 //! and the comparison of several vendors.
 
 pub mod compare;
+pub mod guideline;
 pub mod policy;
 pub mod reviewer;
 
 pub use compare::{Comparison, MatrixCell, MatrixRow, Totals, Vendor, compare};
+pub use guideline::{DEFAULT_GUIDELINE, GL_CATALOG, Guideline};
 pub use policy::{
-    GL_CATALOG, POLICY_TEMPLATE, Policy, PolicyRule, Select, Selector, Waiver, gl_under,
-    policy_schema,
+    POLICY_TEMPLATE, Policy, PolicyRule, Select, Selector, Waiver, gl_under, policy_schema,
 };
 pub use reviewer::{
     GlTouch, RemoteService, Review, ReviewOptions, Reviewer, Score, SectionAnswers, SectionScore,

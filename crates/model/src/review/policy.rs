@@ -1,19 +1,20 @@
-//! A hospital's policy: which answers it accepts per item or per 安全管理GL 6.0 reference, how
+//! A hospital's policy: which answers it accepts per item or per 安全管理GL reference, how
 //! serious a departure is, how much each item weighs, and the waivers it has granted.
 //!
 //! Policies are YAML. The shipped ones are catalogs of kind `policy` (`catalogs/policy-*.yaml`:
 //! the catalog header, then the policy's fields), found in the registry by id, so that a user's
 //! file with the same id loaded with `--catalog-file` replaces one ([`Policy::find`]); a plain
 //! policy file (no header; `kaiji policy init` writes one) is read too ([`Policy::read`]). Later rules override earlier ones for the items they both select, so a policy can start
-//! broad (every item serving GL 6.0) and then tighten or relax single items.
+//! broad (every item serving the guideline) and then tighten or relax single items.
 
 use std::{collections::BTreeSet, fmt, str::FromStr};
 
-use kaiji_catalog::{Answer, Catalog, ItemId, Kind, Registry, Relation, Text};
+use kaiji_catalog::{Answer, Catalog, ItemId, Kind, Registry, Text};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigFile, Problem, checked, parse_config};
+use crate::review::guideline::Guideline;
 use crate::{Code, Error, Finding, IsoDate, Location, Severity};
 
 /// A commented starting policy, for `kaiji policy init`.
@@ -34,6 +35,11 @@ pub struct Policy {
     /// Checklist ids the policy is written for (e.g. `jahis-mds-sds`); empty: every checklist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applies_to: Vec<String>,
+    /// The edition of 安全管理GL whose entries the `select.gl` lists name (`mhlw-gl@6.0`); when
+    /// absent, the edition the review cites (`--guideline`). A policy written for 6.0 keeps
+    /// selecting the same items when 7.0 is cited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guideline: Option<String>,
     /// A disclosure whose date is older than this many days is reported as stale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_days: Option<u32>,
@@ -74,8 +80,8 @@ fn default_weight() -> u32 {
     1
 }
 
-/// Items selected by id, by section, or by the 安全管理GL 6.0 entries they serve (through the
-/// mapping files). An item is selected when any of the lists selects it.
+/// Items selected by id, by section, or by the 安全管理GL entries they serve (through the
+/// mapping files, in the policy's `guideline` edition). An item is selected when any of the lists selects it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Select {
@@ -85,8 +91,9 @@ pub struct Select {
     /// Section ids of the checklist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<String>,
-    /// GL 6.0 entries: an id selects the items serving it or anything under it (`システム運用編 13`
-    /// also selects items serving `システム運用編 13⑪`); `"*"` selects every item serving GL 6.0.
+    /// GL entries of the policy's edition: an id selects the items serving it or anything under
+    /// it (`システム運用編 13` also selects items serving `システム運用編 13⑪`); `"*"` selects every
+    /// item serving the guideline.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gl: Vec<Selector<String>>,
     /// Every item that answers a line of the GL 7.0 保守委託機関編【別紙】 (through the mapping
@@ -181,14 +188,6 @@ pub struct Waiver {
     /// The last day the waiver holds (YYYY-MM-DD).
     pub expires: IsoDate,
 }
-
-/// The GL catalog id policies refer to with `select.gl`.
-pub const GL_CATALOG: &str = "mhlw-gl";
-
-/// The GL edition whose entry titles and names reviews show. The shipped mappings point at GL
-/// 6.0, so reviews stay on 6.0 for now, although a bare `mhlw-gl` resolves to 7.0 (issue 11 makes
-/// 7.0 the default in a later step, with `--guideline`).
-pub const GL_REVIEW_EDITION: &str = "mhlw-gl@6.0";
 
 impl Policy {
     /// Reads a policy. `origin` names the file in errors, which give line, column and field.
@@ -318,10 +317,29 @@ impl Policy {
         self.applies_to.is_empty() || self.applies_to.iter().any(|c| c == catalog_id)
     }
 
+    /// The edition the `select.gl` lists name: the policy's `guideline`, else `cited`.
+    /// [`Error::UnknownGuideline`] when the policy names an edition that is not loaded.
+    pub fn selector_edition(
+        &self,
+        registry: &Registry,
+        cited: &Guideline,
+    ) -> Result<Guideline, Error> {
+        match &self.guideline {
+            Some(edition) => Guideline::resolve(registry, edition),
+            None => Ok(cited.clone()),
+        }
+    }
+
     /// Checks the policy against the loaded catalogs: ids, sections and GL entries it names that
-    /// no catalog knows (most often typos), rules that select no item, duplicate waivers. Each
-    /// finding points into the policy (`/rules/0/select/items/2`).
-    pub fn check(&self, registry: &Registry, today: jiff::civil::Date) -> Vec<Finding> {
+    /// no catalog knows (most often typos; GL entries in the edition its selectors name, see
+    /// [`Policy::selector_edition`]), rules that select no item, duplicate waivers. Each finding
+    /// points into the policy (`/rules/0/select/items/2`).
+    pub fn check(
+        &self,
+        registry: &Registry,
+        cited: &Guideline,
+        today: jiff::civil::Date,
+    ) -> Vec<Finding> {
         let mut problems = Vec::new();
         let mut push = |code: Code, at: Vec<String>, ja: String, en: String| {
             problems.push(Finding::new(
@@ -351,28 +369,41 @@ impl Policy {
             );
         }
         let known_item = |id: &str| checklists.iter().any(|(_, l)| l.item(id).is_some());
-        let gl = registry
-            .catalogs()
-            .iter()
-            .filter(|c| c.header.id == GL_CATALOG)
-            .collect::<Vec<_>>();
+        let edition = match self.selector_edition(registry, cited) {
+            Ok(edition) => Some(edition),
+            Err(e) => {
+                push(
+                    Code::PolicyUnknownGlEntry,
+                    vec!["guideline".into()],
+                    e.text().ja,
+                    e.text().en,
+                );
+                None
+            }
+        };
+        // An edition that is not loaded is reported once (above), not once per selector.
         let gl_known = |entry: &str| {
-            gl.iter().any(|c| {
-                c.as_reference().is_some_and(|r| {
-                    r.entries
-                        .iter()
-                        .any(|e| e.id == entry || gl_under(&e.id, entry))
-                })
+            edition.as_ref().is_none_or(|g| {
+                g.catalog(registry)
+                    .and_then(Catalog::as_reference)
+                    .is_some_and(|r| {
+                        r.entries
+                            .iter()
+                            .any(|e| e.id == entry || gl_under(&e.id, entry))
+                    })
             })
         };
-        // Whether any item of a loaded checklist serves a GL entry under `entry` (or any, for
-        // `*`): the reviewer selects through the same mapping files.
+        // Whether any item of a loaded checklist serves an entry under `entry` of the selectors'
+        // edition (or any, for `*`): the reviewer selects through the same mapping files.
         let serving_gl = |entry: Option<&String>| {
-            checklists.iter().any(|(c, l)| {
-                l.items().any(|item| {
-                    gl_refs(registry, c, item.id.as_str())
-                        .iter()
-                        .any(|g| entry.is_none_or(|e| gl_under(g, e)))
+            edition.as_ref().is_some_and(|g| {
+                checklists.iter().any(|(c, l)| {
+                    l.items().any(|item| {
+                        g.cite(registry, c, item.id.as_str())
+                            .iter()
+                            .filter(|r| r.removed.is_none())
+                            .any(|r| entry.is_none_or(|e| gl_under(&r.id, e)))
+                    })
                 })
             })
         };
@@ -427,8 +458,18 @@ impl Policy {
                     push(
                         Code::PolicyUnknownGlEntry,
                         at("gl", j),
-                        format!("規則 {}: GL の項目 {e} はありません", rule.id),
-                        format!("rule {}: GL entry {e} does not exist", rule.id),
+                        format!(
+                            "規則 {}: GL の項目 {e} は{}にありません",
+                            rule.id,
+                            edition.as_ref().map_or_else(String::new, |g| g.label().ja)
+                        ),
+                        format!(
+                            "rule {}: GL entry {e} does not exist in {}",
+                            rule.id,
+                            edition
+                                .as_ref()
+                                .map_or_else(|| "the guideline".to_owned(), |g| g.label().en)
+                        ),
                     );
                 } else if serving_gl(entry.one()) {
                     selects_any = true;
@@ -489,41 +530,6 @@ impl Policy {
     }
 }
 
-/// The GL 6.0 entries an item serves, through the mapping files. An item of an older checklist
-/// (4.1) with no GL mapping of its own serves what its successors in the newer checklist serve
-/// (through the revision mapping: same, renamed, split, merged).
-pub(crate) fn gl_refs(registry: &Registry, catalog: &Catalog, id: &str) -> Vec<String> {
-    let Some(view) = registry.item_view(catalog, id) else {
-        return Vec::new();
-    };
-    let direct: Vec<String> = view
-        .refs_to(GL_CATALOG)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    if !direct.is_empty() {
-        return direct;
-    }
-    let mut refs = BTreeSet::new();
-    for link in view.links.iter().filter(|l| {
-        l.outgoing
-            && matches!(
-                l.relation,
-                Relation::Same | Relation::Renamed | Relation::Split | Relation::Merged
-            )
-    }) {
-        let Some(next) = link.other.filter(|c| c.as_checklist().is_some()) else {
-            continue;
-        };
-        for successor in link.ids {
-            if let Some(v) = registry.item_view(next, successor) {
-                refs.extend(v.refs_to(GL_CATALOG).into_iter().map(str::to_owned));
-            }
-        }
-    }
-    refs.into_iter().collect()
-}
-
 /// Whether GL entry `id` is `selector` or lies under it: `システム運用編 13⑪` is under
 /// `システム運用編 13` and under `システム運用編`, `システム運用編 13.1` under `システム運用編 13`; but
 /// `システム運用編 1` does not cover `システム運用編 13`.
@@ -555,6 +561,64 @@ mod tests {
     const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 27);
     use super::*;
 
+    fn gl7(registry: &Registry) -> Guideline {
+        Guideline::resolve(registry, "mhlw-gl@7.0").unwrap()
+    }
+
+    /// `select.gl` names entries of the policy's edition: a 6.0-only entry is unknown to a
+    /// policy of 7.0 (and to one without `guideline` when 7.0 is cited), a 7.0-only one to a
+    /// policy of 6.0; an edition that is not loaded is named.
+    #[test]
+    fn gl_selectors_are_checked_in_their_edition() {
+        let registry = Registry::builtin().unwrap();
+        let gl6 = Guideline::resolve(&registry, "mhlw-gl@6.0").unwrap();
+        let found = |edition: &str, entry: &str, cited: &Guideline| -> Vec<(String, String)> {
+            let line = if edition.is_empty() {
+                String::new()
+            } else {
+                format!("guideline: {edition}\n")
+            };
+            Policy::parse(
+                "p",
+                &format!("id: p\ntitle: {{ja: a, en: a}}\n{line}rules:\n  - {{id: r, select: {{gl: ['{entry}']}}, require: [yes]}}\n"),
+            )
+            .unwrap()
+            .check(&registry, cited, TODAY)
+            .into_iter()
+            .map(|f| (f.code.to_string(), f.location.to_string()))
+            .collect()
+        };
+        let unknown = |at: &str| vec![("policy-unknown-gl-entry".to_owned(), at.to_owned())];
+        let nothing = (
+            "policy-selects-nothing".to_owned(),
+            "/rules/0/select".to_owned(),
+        );
+        // 6.0 システム運用編 8⑤ is not an entry of 7.0 (whose chapters are listed without 遵守事項).
+        assert_eq!(
+            found("mhlw-gl@6.0", "システム運用編 8⑤", &gl7(&registry)),
+            []
+        );
+        let mut want = unknown("/rules/0/select/gl/0");
+        want.push(nothing.clone());
+        assert_eq!(found("mhlw-gl@7.0", "システム運用編 8⑤", &gl6), want);
+        assert_eq!(found("", "システム運用編 8⑤", &gl7(&registry)), want);
+        assert_eq!(found("", "システム運用編 8⑤", &gl6), []);
+        assert_eq!(
+            found("mhlw-gl@6.0", "保守委託機関編 9④", &gl7(&registry)),
+            want
+        );
+        assert_eq!(found("", "保守委託機関編 9④", &gl7(&registry)), []);
+        let mut want = unknown("/guideline");
+        want.push(nothing);
+        assert_eq!(found("mhlw-gl@9.9", "システム運用編 14", &gl6), want);
+        let p = Policy::parse("p", "id: p\ntitle: {ja: a, en: a}\nguideline: mhlw-gl@9.9\nrules:\n  - {id: r, select: {gl: ['システム運用編 14']}, require: [yes]}\n").unwrap();
+        let message = &p.check(&registry, &gl6, TODAY)[0].message.en;
+        assert!(
+            message.contains("mhlw-gl@9.9") && message.contains("mhlw-gl@7.0, mhlw-gl@6.0"),
+            "{message}"
+        );
+    }
+
     #[test]
     fn shipped_policies_parse_and_check_clean() {
         let registry = Registry::builtin().unwrap();
@@ -562,18 +626,27 @@ mod tests {
             .of_kind(Kind::Policy)
             .map(|c| c.header.id.as_str())
             .collect();
-        assert_eq!(names, ["gl6-baseline", "gl7-betsushi", "strict"]);
-        for name in names {
-            let policy = Policy::builtin(name).unwrap();
-            assert_eq!(policy.id, name);
+        assert_eq!(
+            names,
+            ["gl6-baseline", "gl7-baseline", "gl7-betsushi", "strict"]
+        );
+        for edition in ["mhlw-gl@7.0", "mhlw-gl@6.0"] {
+            let cited = Guideline::resolve(&registry, edition).unwrap();
+            for name in &names {
+                let policy = Policy::builtin(name).unwrap();
+                assert_eq!(&policy.id, name);
+                assert_eq!(
+                    policy.check(&registry, &cited, TODAY),
+                    Vec::<Finding>::new(),
+                    "{name} citing {edition}"
+                );
+            }
+            let template = Policy::parse("template", POLICY_TEMPLATE).unwrap();
             assert_eq!(
-                policy.check(&registry, TODAY),
-                Vec::<Finding>::new(),
-                "{name}"
+                template.check(&registry, &cited, TODAY),
+                Vec::<Finding>::new()
             );
         }
-        let template = Policy::parse("template", POLICY_TEMPLATE).unwrap();
-        assert_eq!(template.check(&registry, TODAY), Vec::<Finding>::new());
     }
 
     #[test]
@@ -669,7 +742,7 @@ mod tests {
         )
         .unwrap();
         let problems: Vec<(String, String, String)> = policy
-            .check(&registry, TODAY)
+            .check(&registry, &gl7(&registry), TODAY)
             .into_iter()
             .map(|f| (f.code.to_string(), f.location.to_string(), f.message.en))
             .collect();
@@ -682,7 +755,7 @@ mod tests {
             (
                 "policy-unknown-gl-entry",
                 "/rules/0/select/gl/0",
-                "rule r: GL entry システム運用編 99 does not exist",
+                "rule r: GL entry システム運用編 99 does not exist in MHLW guideline 7.0",
             ),
             (
                 "policy-selects-nothing",
@@ -713,7 +786,7 @@ mod tests {
         )
         .unwrap();
         let codes: Vec<Code> = other
-            .check(&registry, TODAY)
+            .check(&registry, &gl7(&registry), TODAY)
             .iter()
             .map(|f| f.code)
             .collect();

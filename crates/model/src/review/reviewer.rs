@@ -1,16 +1,18 @@
 //! Reviewing a disclosure against a hospital's policy: which answers depart from it (with the
-//! 安全管理GL 6.0 entries the item serves), a score per section and overall, and the GL parts
-//! touched. kaiji flags departures and cites the guideline; it never declares anything
+//! 安全管理GL entries the item serves, in the edition the review cites), a score per section and
+//! overall, and the GL parts touched. kaiji flags departures and cites the guideline; it never declares anything
 //! compliant.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
-use kaiji_catalog::{Answer, CatalogRef, Checklist, Item, Registry, Text};
+use kaiji_catalog::{Answer, Checklist, Confidence, Item, Registry, Text};
 use serde::Serialize;
 
+use crate::diag::GlRef;
 use crate::disclosure::validate_document;
-use crate::review::policy::{GL_REVIEW_EDITION, Policy, PolicyRule, Waiver, gl_refs, gl_under};
+use crate::review::guideline::Guideline;
+use crate::review::policy::{Policy, PolicyRule, Waiver, gl_under};
 use crate::rss::{Profile, check_profile};
 use crate::{Code, Disclosure, Finding, Location, Severity};
 
@@ -29,13 +31,16 @@ pub struct ReviewOptions {
 pub struct Review {
     /// The policy's id.
     pub policy: String,
+    /// The edition of 安全管理GL the review cites (findings' `refs`, `gl`).
+    pub guideline: Guideline,
     /// Validation findings and policy findings, in item order.
     pub findings: Vec<Finding>,
     /// Weighted score of the items the policy covers, overall.
     pub score: Score,
     /// The same per section of the checklist (sections the policy covers).
     pub sections: Vec<SectionScore>,
-    /// The GL 6.0 entries (parts and chapters) that departing items serve, with counts.
+    /// The entries (parts and chapters) of the cited GL edition that departing items serve, with
+    /// counts.
     pub gl: Vec<GlTouch>,
     /// Departures a waiver covers today.
     pub waived: Vec<Waived>,
@@ -97,7 +102,7 @@ pub struct SectionScore {
     pub departures: usize,
 }
 
-/// A GL 6.0 part or chapter touched by departures.
+/// A part or chapter of the cited GL edition touched by departures.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GlTouch {
     /// Entry id (`システム運用編`, `システム運用編 13`).
@@ -107,6 +112,8 @@ pub struct GlTouch {
     pub name: Text,
     /// Its title, when the GL catalog is loaded.
     pub title: Option<Text>,
+    /// How sure kaiji is of the entry in the cited edition (U when the edition does not list it).
+    pub confidence: Confidence,
     /// Items departing from the policy that serve it.
     pub departures: usize,
 }
@@ -125,18 +132,22 @@ pub fn review(
     document: &Disclosure,
     registry: &Registry,
     policy: &Policy,
+    guideline: &Guideline,
     options: ReviewOptions,
 ) -> Review {
-    Reviewer::new(registry, policy).review(document, options)
+    Reviewer::new(registry, policy, guideline).review(document, options)
 }
 
 /// A policy prepared for reviewing many documents: the rule that governs each item of each
-/// checklist the policy applies to, and the GL 6.0 entries each item serves, worked out once.
+/// checklist the policy applies to, and the entries of the cited GL edition each item serves,
+/// worked out once.
 /// It is `Sync`: documents can be reviewed on all cores.
 #[derive(Debug)]
 pub struct Reviewer<'a> {
     registry: &'a Registry,
     policy: &'a Policy,
+    /// The edition the review cites.
+    guideline: Guideline,
     /// Checklist key → its plan.
     plans: HashMap<String, Plan>,
     /// Vendors' remote service profiles whose connection checks join the reviews of that
@@ -154,11 +165,15 @@ pub struct RemoteService<'a> {
     pub advisories: &'a [kaiji_sbom::Advisory],
 }
 
-/// Item id → (index of the governing rule, GL entries the item serves).
-type Plan = HashMap<String, (Option<usize>, Vec<String>)>;
+/// Item id → (index of the governing rule, entries of the cited edition the item serves).
+type Plan = HashMap<String, (Option<usize>, Vec<GlRef>)>;
 
 impl<'a> Reviewer<'a> {
-    pub fn new(registry: &'a Registry, policy: &'a Policy) -> Self {
+    /// A reviewer citing `guideline`. The policy's `select.gl` lists name entries of its own
+    /// `guideline` edition when it declares one (an edition that is not loaded selects nothing:
+    /// callers check it first with [`Policy::selector_edition`]), else of `guideline`.
+    pub fn new(registry: &'a Registry, policy: &'a Policy, guideline: &Guideline) -> Self {
+        let selectors = policy.selector_edition(registry, guideline).ok();
         let mut plans = HashMap::new();
         for catalog in registry.catalogs() {
             let Some(checklist) = catalog.as_checklist() else {
@@ -170,10 +185,19 @@ impl<'a> Reviewer<'a> {
             let plan = checklist
                 .items()
                 .map(|item| {
-                    let refs = gl_refs(registry, catalog, item.id.as_str());
-                    let betsushi =
-                        !crate::betsushi::lines_of(registry, catalog, item.id.as_str()).is_empty();
-                    let rule = governing_rule(policy, checklist, item, &refs, betsushi);
+                    let id = item.id.as_str();
+                    let refs = guideline.cite(registry, catalog, id);
+                    let selected: Vec<String> = match &selectors {
+                        Some(s) if s == guideline => refs.clone(),
+                        Some(s) => s.cite(registry, catalog, id),
+                        None => Vec::new(),
+                    }
+                    .into_iter()
+                    .filter(|r| r.removed.is_none())
+                    .map(|r| r.id)
+                    .collect();
+                    let betsushi = !crate::betsushi::lines_of(registry, catalog, id).is_empty();
+                    let rule = governing_rule(policy, checklist, item, &selected, betsushi);
                     (item.id.to_string(), (rule, refs))
                 })
                 .collect();
@@ -182,6 +206,7 @@ impl<'a> Reviewer<'a> {
         Self {
             registry,
             policy,
+            guideline: guideline.clone(),
             plans,
             remote: Vec::new(),
         }
@@ -226,6 +251,7 @@ impl<'a> Reviewer<'a> {
         ));
         let mut review = Review {
             policy: policy.id.clone(),
+            guideline: self.guideline.clone(),
             findings: Vec::new(),
             score: Score::default(),
             sections: Vec::new(),
@@ -416,12 +442,25 @@ impl<'a> Reviewer<'a> {
                 }
                 score.departures += 1;
                 score.score.add(rule.weight, false);
-                for r in refs {
-                    for level in gl_levels(r) {
-                        *gl_counts.entry(level).or_default() += 1;
-                    }
+                // Each departing item counts once per part and chapter it serves.
+                let levels: BTreeSet<String> = refs
+                    .iter()
+                    .filter(|r| r.removed.is_none())
+                    .flat_map(|r| gl_levels(&r.id))
+                    .collect();
+                for level in levels {
+                    *gl_counts.entry(level).or_default() += 1;
                 }
-                let mut finding = departure(registry, code, policy, rule, item, answer, refs);
+                let mut finding = departure(
+                    registry,
+                    &self.guideline,
+                    code,
+                    policy,
+                    rule,
+                    item,
+                    answer,
+                    refs,
+                );
                 finding.severity = rule.severity;
                 findings.push(finding);
             }
@@ -435,8 +474,9 @@ impl<'a> Reviewer<'a> {
         review.gl = gl_counts
             .into_iter()
             .map(|(id, departures)| GlTouch {
-                title: gl_title(registry, &id),
-                name: gl_name(registry, &id),
+                title: self.guideline.entry_title(registry, &id),
+                name: self.guideline.id_text(registry, &id),
+                confidence: self.guideline.entry_confidence(registry, &id),
                 id,
                 departures,
             })
@@ -510,31 +550,19 @@ fn gl_levels(id: &str) -> Vec<String> {
     vec![part.to_owned(), format!("{part} {chapter}")]
 }
 
-fn gl_title(registry: &Registry, id: &str) -> Option<Text> {
-    let r: CatalogRef = GL_REVIEW_EDITION.parse().ok()?;
-    registry
-        .resolve(&r)?
-        .as_reference()?
-        .entry(id)
-        .map(|e| e.title.clone())
-}
-
-/// An entry id as it reads in each language (see `Reference::id_text`); the id itself when the
-/// GL catalog is not loaded.
-fn gl_name(registry: &Registry, id: &str) -> Text {
-    let r: Option<CatalogRef> = GL_REVIEW_EDITION.parse().ok();
-    r.and_then(|r| registry.resolve(&r)?.as_reference().map(|g| g.id_text(id)))
-        .unwrap_or_else(|| Text::new(id, id))
-}
-
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one departure message, each from a different owner"
+)]
 fn departure(
     registry: &Registry,
+    guideline: &Guideline,
     code: Code,
     policy: &Policy,
     rule: &PolicyRule,
     item: &Item,
     answer: Answer,
-    refs: &[String],
+    refs: &[GlRef],
 ) -> Finding {
     let id = item.id.as_str();
     let list = |answers: &[Answer], ja: bool| {
@@ -550,14 +578,23 @@ fn departure(
     let gl = if refs.is_empty() {
         (String::new(), String::new())
     } else {
+        let texts: Vec<Text> = refs
+            .iter()
+            .map(|r| guideline.ref_text(registry, r))
+            .collect();
+        let join = |lang| {
+            texts
+                .iter()
+                .map(|t| t.get(lang))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         (
-            format!("[GL 6.0: {}]", refs.join(", ")),
+            format!("[{}: {}]", guideline.short(), join(kaiji_catalog::Lang::Ja)),
             format!(
-                " [GL 6.0: {}]",
-                refs.iter()
-                    .map(|r| gl_name(registry, r).en)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                " [{}: {}]",
+                guideline.short(),
+                join(kaiji_catalog::Lang::En)
             ),
         )
     };

@@ -30,11 +30,14 @@ pub(crate) fn compare_workbook(c: &Comparison, lang: Lang) -> Result<Vec<u8>, Xl
         0,
         0,
         format!(
-            "{}: {} / {}: {}",
+            "{}: {} / {}: {} / {}: {} ({})",
             pick("チェックリスト", "Checklist"),
             c.catalog,
             pick("方針", "Policy"),
-            c.policy
+            c.policy,
+            pick("引用する安全管理GL", "Guideline cited"),
+            c.guideline.title.get(lang),
+            c.guideline.key
         ),
         &Format::new().set_font_name(FONT).set_bold(),
     )?;
