@@ -290,8 +290,10 @@ impl Store {
 
     /// Opens an embedded SQLite file, creating it (and its schema) on first open.
     pub async fn open_sqlite(path: &Path, options: Options) -> Result<Self> {
-        let url = format!("sqlite://{}", path.display());
-        Self::open_with(&url, options).await
+        let path = path
+            .to_str()
+            .ok_or_else(|| Error::UnsupportedUrl(format!("{} (not UTF-8)", path.display())))?;
+        Self::open_with(&sqlite_url(path, "rwc"), options).await
     }
 
     /// Opens the database at `url` with `options`.
@@ -308,13 +310,7 @@ impl Store {
         let pool = match backend {
             Backend::Sqlite => {
                 // The file is created, and switched to WAL (a setting the file keeps), before the pool opens.
-                let path = url
-                    .trim_start_matches("sqlite:")
-                    .trim_start_matches("//")
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let path = sqlite_path(url)?;
                 create_sqlite_file(&path, options.busy_timeout).await?;
                 let busy = options.busy_timeout.as_millis();
                 pool_options
@@ -331,7 +327,7 @@ impl Store {
                             Ok(())
                         })
                     })
-                    .connect(&format!("sqlite://{path}?mode=rw"))
+                    .connect(&sqlite_url(&path, "rw"))
                     .await?
             }
             Backend::Postgres => pool_options.connect(url).await?,
@@ -413,14 +409,32 @@ impl Store {
     }
 }
 
+/// The file a `sqlite:` URL names (percent-decoded, as sqlx reads it).
+fn sqlite_path(url: &str) -> Result<String> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| Error::UnsupportedUrl(format!("{url}: {e}")))?;
+    let path = options.get_filename().to_string_lossy().into_owned();
+    if path.is_empty() || path.starts_with("file:sqlx-in-memory") || path == ":memory:" {
+        return Err(Error::UnsupportedUrl(format!(
+            "{url} (the store needs a file, not an in-memory database)"
+        )));
+    }
+    Ok(path)
+}
+
+/// A `sqlite://` URL for a file, with the characters sqlx decodes (`%`, `?`, `#`) encoded.
+fn sqlite_url(path: &str, mode: &str) -> String {
+    let encoded = path
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    format!("sqlite://{encoded}?mode={mode}")
+}
+
 async fn create_sqlite_file(path: &str, busy_timeout: Duration) -> Result<()> {
     use sqlx::ConnectOptions as _;
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-    if path.is_empty() || path.starts_with(":memory:") {
-        return Err(Error::UnsupportedUrl(format!(
-            "sqlite:{path} (the store needs a file)"
-        )));
-    }
     let conn = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

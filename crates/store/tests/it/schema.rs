@@ -88,3 +88,32 @@ async fn sqlite_file_is_created_in_wal_with_foreign_keys() {
         Err(kaiji_store::Error::UnsupportedUrl(_))
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_paths_with_awkward_characters() {
+    let dir = kaiji_test_support::TempDir::new().unwrap();
+    let path = dir.path().join("データ 100%?#.d").join("kaiji 開示.sqlite");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let store = kaiji_store::Store::open_sqlite(&path, kaiji_store::Options::default())
+        .await
+        .unwrap();
+    store
+        .create_organisation(&crate::common::admin(0), kaiji_store::OrgKind::Vendor, "v")
+        .await
+        .unwrap();
+    store.close().await;
+    assert!(path.is_file());
+    let again = kaiji_store::Store::open_sqlite(&path, kaiji_store::Options::default())
+        .await
+        .unwrap();
+    assert_eq!(again.organisations(None).await.unwrap().len(), 1);
+    for url in ["sqlite::memory:", "sqlite:"] {
+        assert!(
+            matches!(
+                kaiji_store::Store::open(url).await,
+                Err(kaiji_store::Error::UnsupportedUrl(_))
+            ),
+            "{url}"
+        );
+    }
+}
