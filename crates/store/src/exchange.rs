@@ -269,7 +269,7 @@ impl Store {
         .map_err(|e| constraint(e, "share"))?;
         let share = share_from(&row)?;
         change
-            .commit(
+            .commit_event(
                 "share.create",
                 document.as_str(),
                 json!({"hospital": hospital.as_str()}),
@@ -465,6 +465,38 @@ impl Store {
             vendor: parsed(&row, "vendor_org_id")?,
             expires_at: ts(&row, "expires_at")?,
         })
+    }
+
+    /// The unexpired, unrevoked access links to one of the vendor's documents (never their secrets).
+    pub async fn access_links(
+        &self,
+        now: Timestamp,
+        vendor: &OrgId,
+        document: &DocumentId,
+    ) -> Result<Vec<(LinkGrant, String)>> {
+        self.document(vendor, document).await?;
+        let rows = sqlx::query(
+            "SELECT id, document_id, vendor_org_id, expires_at, label FROM access_links \
+             WHERE document_id = $1 AND vendor_org_id = $2 AND revoked_at IS NULL AND expires_at > $3 ORDER BY id",
+        )
+        .bind(document.as_str().to_owned())
+        .bind(vendor.as_str().to_owned())
+        .bind(ms(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    LinkGrant {
+                        link: parsed(row, "id")?,
+                        document: parsed(row, "document_id")?,
+                        vendor: parsed(row, "vendor_org_id")?,
+                        expires_at: ts(row, "expires_at")?,
+                    },
+                    text(row, "label")?,
+                ))
+            })
+            .collect()
     }
 
     /// Revokes one of the vendor's access links.
@@ -817,7 +849,7 @@ impl Store {
         .map_err(|e| constraint(e, "request"))?;
         let stored = request_from(&row)?;
         change
-            .commit(
+            .commit_event(
                 "request.create",
                 id.as_str(),
                 json!({"vendor": request.vendor.as_str(), "product": request.product,
@@ -877,7 +909,7 @@ impl Store {
         .ok_or(Error::NotFound("request"))?;
         let request = request_from(&row)?;
         change
-            .commit("request.answer", id.as_str(), json!({"document": document}))
+            .commit_event("request.answer", id.as_str(), json!({"document": document}))
             .await?;
         Ok(request)
     }
@@ -893,9 +925,13 @@ impl Store {
         .fetch_all(change.conn())
         .await?;
         let requests = rows.iter().map(request_from).collect::<Result<Vec<_>>>()?;
+        if requests.is_empty() {
+            // Nothing changed: the transaction (and its step of the audit head) is rolled back.
+            return Ok(requests);
+        }
         let ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
         change
-            .commit(
+            .commit_event(
                 "request.overdue",
                 "requests",
                 json!({"today": today.to_string(), "requests": ids}),
@@ -939,7 +975,7 @@ impl Store {
         .map_err(|e| constraint(e, "question"))?;
         insert_message(change.conn(), ctx, &id, hospital, body).await?;
         change
-            .commit(
+            .commit_event(
                 "question.ask",
                 id.as_str(),
                 json!({"document": document.as_str(), "version": version, "item": item}),
@@ -970,7 +1006,7 @@ impl Store {
         }
         insert_message(change.conn(), ctx, question, org, body).await?;
         change
-            .commit("question.reply", question.as_str(), json!({}))
+            .commit_event("question.reply", question.as_str(), json!({}))
             .await?;
         self.question(org, question).await
     }

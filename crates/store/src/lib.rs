@@ -446,6 +446,9 @@ async fn create_sqlite_file(path: &str, busy_timeout: Duration) -> Result<()> {
     Ok(())
 }
 
+/// How many times a worker may claim an event job before it fails for good.
+const EVENT_ATTEMPTS: i64 = 5;
+
 /// A change in progress: its transaction and the audit entry it will append.
 struct Change<'a> {
     tx: Transaction<'static, Any>,
@@ -457,6 +460,37 @@ struct Change<'a> {
 impl Change<'_> {
     fn conn(&mut self) -> &mut sqlx::AnyConnection {
         &mut self.tx
+    }
+
+    /// Like [`Change::commit`], and queues a job of kind `event:<action>` in the same transaction, for the
+    /// workers to act on (notifications, mail): an event is queued exactly when its change commits, once
+    /// (its dedupe key is the audit entry's number).
+    async fn commit_event(
+        mut self,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let payload = serde_json::json!({
+            "seq": self.seq,
+            "target": target,
+            "org": self.ctx.org.as_ref().map(OrgId::as_str),
+            "user": self.ctx.user.as_ref().map(UserId::as_str),
+            "details": details,
+        });
+        sqlx::query(
+            "INSERT INTO jobs (id, kind, payload, dedupe_key, state, run_at, attempts, max_attempts, created_at) \
+             VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $5)",
+        )
+        .bind(ids::new_id(self.ctx.now)?)
+        .bind(format!("event:{action}"))
+        .bind(kaiji_sign::canonical(&payload))
+        .bind(format!("audit:{}", self.seq))
+        .bind(self.ctx.now.as_millisecond())
+        .bind(EVENT_ATTEMPTS)
+        .execute(&mut *self.tx)
+        .await?;
+        self.commit(action, target, details).await
     }
 
     /// Appends the audit entry (`action` on `target`, with `details`) and commits.

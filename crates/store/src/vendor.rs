@@ -630,7 +630,7 @@ impl Store {
         .await
         .map_err(|e| constraint(e, "version"))?;
         change
-            .commit(
+            .commit_event(
                 "document.publish",
                 document.as_str(),
                 json!({"version": version, "content_address": address.as_str(),

@@ -449,6 +449,18 @@ impl Store {
             .await
     }
 
+    /// The names of the hospital's files of a kind, sorted.
+    pub async fn hospital_files(&self, org: &OrgId, kind: HospitalFileKind) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT name FROM hospital_files WHERE org_id = $1 AND kind = $2 ORDER BY name",
+        )
+        .bind(org.as_str().to_owned())
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| text(r, "name")).collect()
+    }
+
     /// One of the hospital's files.
     pub async fn hospital_file(
         &self,

@@ -264,6 +264,25 @@ async fn access_links_and_terms(db: Db) {
         db.access_link(at(60), &secret).await,
         Err(Error::NotFound(_))
     ));
+    let listed = db
+        .access_links(at(10), &w.vendor.id, &w.document)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed,
+        vec![(grant.clone(), "県立病院 (アカウントなし)".to_owned())]
+    );
+    assert!(
+        db.access_links(at(60), &w.vendor.id, &w.document)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        db.access_links(at(10), &w.other.id, &w.document)
+            .await
+            .is_err()
+    );
     assert!(matches!(
         db.create_access_link(&vctx, &w.other.id, &w.document, "x", at(60))
             .await,
@@ -409,11 +428,28 @@ async fn requests(db: Db) {
         swept.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
         vec![req.id.clone()]
     );
+    let entries = db.verify_audit().await.unwrap().entries;
     assert!(
         db.mark_overdue_requests(&admin(4), date(2026, 12, 12))
             .await
             .unwrap()
             .is_empty()
+    );
+    // A sweep that finds nothing writes nothing.
+    assert_eq!(db.verify_audit().await.unwrap().entries, entries);
+    let events: Vec<String> = sqlx::query_scalar::<_, String>("SELECT kind FROM jobs ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        [
+            "event:document.publish",
+            "event:share.create",
+            "event:request.create",
+            "event:request.create",
+            "event:request.overdue"
+        ]
     );
     assert_eq!(
         db.request(&w.hospital.id, &req.id).await.unwrap().status,

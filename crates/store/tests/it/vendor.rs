@@ -2,7 +2,7 @@ use jiff::civil::date;
 use kaiji_store::{Error, NewOriginal, OrgKind, OriginalRole, Publication, Role};
 use serde_json::json;
 
-use crate::common::{AWKWARD, Db, by, on_both, org_with, product};
+use crate::common::{AWKWARD, Db, at, by, on_both, org_with, product};
 
 on_both!(
     products_releases_documents,
@@ -220,6 +220,31 @@ async fn publish_versions(db: Db) {
         3
     );
     assert!(db.verify_audit().await.unwrap().broken.is_none());
+
+    // Each publication queued one event for the workers, in its own transaction.
+    let mut events = Vec::new();
+    while let Some(job) = db
+        .claim_job(at(10), "w", std::time::Duration::from_secs(60))
+        .await
+        .unwrap()
+    {
+        db.complete_job(at(10), "w", &job.id).await.unwrap();
+        events.push((
+            job.kind,
+            job.payload["details"]["version"].as_i64(),
+            job.payload["target"].clone(),
+        ));
+    }
+    let want: Vec<_> = (1..=3)
+        .map(|v| {
+            (
+                "event:document.publish".to_owned(),
+                Some(v),
+                json!(d.id.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(events, want);
 }
 
 async fn published_versions_are_immutable(db: Db) {

@@ -305,6 +305,33 @@ async fn hospital_files(db: Db) {
             .await
             .is_err()
     );
+    db.put_hospital_file(
+        &ctx,
+        &hospital.id,
+        HospitalFileKind::Inventory,
+        "機器台帳",
+        "systems: []\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.hospital_files(&hospital.id, HospitalFileKind::Policy)
+            .await
+            .unwrap(),
+        vec!["院内基準"]
+    );
+    assert_eq!(
+        db.hospital_files(&hospital.id, HospitalFileKind::Inventory)
+            .await
+            .unwrap(),
+        vec!["機器台帳"]
+    );
+    assert!(
+        db.hospital_files(&vendor.id, HospitalFileKind::Policy)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         db.hospital_file(&hospital.id, HospitalFileKind::Inventory, "院内基準")
             .await
