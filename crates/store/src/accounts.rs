@@ -920,3 +920,30 @@ impl Store {
 pub(crate) fn ts_round(t: Timestamp) -> Timestamp {
     Timestamp::from_millisecond(t.as_millisecond()).unwrap_or(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stand-in hash parses, so a login for an unknown account runs a full argon2id verification.
+    #[test]
+    fn dummy_hash_is_a_real_argon2id_hash() {
+        let parsed = PasswordHash::new(DUMMY_HASH).unwrap();
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        assert!(
+            Argon2::default()
+                .verify_password(b"anything", &parsed)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn roles_and_kinds_read_back() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+        }
+        assert!("admin".parse::<Role>().is_err());
+        assert_eq!("hospital".parse::<OrgKind>().unwrap(), OrgKind::Hospital);
+        assert!("Vendor".parse::<OrgKind>().is_err());
+    }
+}

@@ -140,4 +140,10 @@ async fn audit_tamper_is_named(db: Db) {
     db.raw("DELETE FROM audit_log WHERE seq = 5").await.unwrap();
     let broken = db.verify_audit().await.unwrap().broken.unwrap();
     assert_eq!(broken.seq, 5);
+
+    // An entry removed from the middle is named as missing.
+    db.raw("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    let broken = db.verify_audit().await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, 2);
+    assert!(broken.reason.contains("missing"), "{}", broken.reason);
 }

@@ -57,6 +57,49 @@ async fn both_dialects_have_the_same_columns() {
     );
 }
 
+async fn protected_tables(db: &Db) -> BTreeSet<String> {
+    let sql = match db.flavour() {
+        Flavour::Sqlite => {
+            "SELECT DISTINCT tbl_name AS t FROM sqlite_master WHERE type = 'trigger'"
+        }
+        Flavour::Postgres => {
+            "SELECT DISTINCT event_object_table::text AS t FROM information_schema.triggers \
+             WHERE trigger_schema = 'public'"
+        }
+    };
+    let rows = sqlx::query(sql).fetch_all(db.pool()).await.unwrap();
+    rows.iter().map(|r| r.get::<String, _>("t")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_dialects_protect_the_same_tables() {
+    let sqlite = Db::new(Flavour::Sqlite).await;
+    let postgres = Db::new(Flavour::Postgres).await;
+    let want: BTreeSet<String> = [
+        "access_terms",
+        "audit_log",
+        "document_versions",
+        "terms_acceptances",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(protected_tables(&sqlite).await, want);
+    assert_eq!(protected_tables(&postgres).await, want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_database_is_unavailable() {
+    for flavour in Flavour::ALL {
+        let db = Db::new(flavour).await;
+        db.ping().await.unwrap();
+        db.close().await;
+        let err = db.ping().await.unwrap_err();
+        assert!(err.is_unavailable(), "{flavour}: {err:?}");
+        assert_eq!(err.kind(), kaiji_catalog::ErrorKind::Internal);
+        assert!(!err.text().ja.is_empty());
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_file_is_created_in_wal_with_foreign_keys() {
     let db = Db::new(Flavour::Sqlite).await;
