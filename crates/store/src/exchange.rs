@@ -245,29 +245,13 @@ impl Store {
         hospital: &OrgId,
     ) -> Result<Share> {
         self.document(vendor, document).await?;
-        let id = ShareId::new(ctx.now)?;
         let mut change = self.begin(ctx).await?;
         if Self::org_kind_in(change.conn(), hospital).await? != OrgKind::Hospital {
             return Err(Error::BadInput(
                 "documents are shared with hospitals".into(),
             ));
         }
-        let row = sqlx::query(
-            "INSERT INTO shares (id, document_id, vendor_org_id, hospital_org_id, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (document_id, hospital_org_id) DO UPDATE SET revoked_at = NULL \
-             RETURNING id, document_id, vendor_org_id, hospital_org_id, created_at, revoked_at",
-        )
-        .bind(id.as_str().to_owned())
-        .bind(document.as_str().to_owned())
-        .bind(vendor.as_str().to_owned())
-        .bind(hospital.as_str().to_owned())
-        .bind(ms(ctx.now))
-        .bind(ctx.user.as_ref().map(|u| u.as_str().to_owned()))
-        .fetch_one(change.conn())
-        .await
-        .map_err(|e| constraint(e, "share"))?;
-        let share = share_from(&row)?;
+        let share = insert_share(change.conn(), ctx, vendor, document, hospital).await?;
         change
             .commit_event(
                 "share.create",
@@ -847,13 +831,46 @@ impl Store {
         .fetch_one(change.conn())
         .await
         .map_err(|e| constraint(e, "request"))?;
-        let stored = request_from(&row)?;
+        let mut stored = request_from(&row)?;
+        // Documents the vendor shares with whoever asks: the newest published one of this kind for the
+        // product answers the request, and every such document is shared with the hospital.
+        let mut auto_shared = Vec::new();
+        if let Some(product) = &request.product {
+            let rows = sqlx::query(
+                "SELECT d.id FROM documents d JOIN releases r ON r.id = d.release_id \
+                 WHERE d.org_id = $1 AND r.product_id = $2 AND d.kind = $3 AND d.share_on_request = 1 \
+                 AND d.latest_version > 0 ORDER BY r.id DESC, d.id DESC",
+            )
+            .bind(request.vendor.as_str().to_owned())
+            .bind(product.as_str().to_owned())
+            .bind(request.kind.clone())
+            .fetch_all(change.conn())
+            .await?;
+            for row in &rows {
+                let document: DocumentId = parsed(row, "id")?;
+                insert_share(change.conn(), ctx, &request.vendor, &document, hospital).await?;
+                auto_shared.push(document);
+            }
+            if let Some(first) = auto_shared.first() {
+                let row = sqlx::query(&format!(
+                    "UPDATE requests SET status = 'answered', answered_at = $1, answer_document_id = $2 \
+                     WHERE id = $3 RETURNING {REQUEST_COLUMNS}"
+                ))
+                .bind(ms(ctx.now))
+                .bind(first.as_str().to_owned())
+                .bind(id.as_str().to_owned())
+                .fetch_one(change.conn())
+                .await?;
+                stored = request_from(&row)?;
+            }
+        }
         change
             .commit_event(
                 "request.create",
                 id.as_str(),
                 json!({"vendor": request.vendor.as_str(), "product": request.product,
-                       "kind": request.kind, "due_date": request.due_date.to_string()}),
+                       "kind": request.kind, "due_date": request.due_date.to_string(),
+                       "shared": auto_shared}),
             )
             .await?;
         Ok(stored)
@@ -883,8 +900,8 @@ impl Store {
         request_from(&row)
     }
 
-    /// The vendor answers a request, with one of its documents (shared with the hospital by the caller) or
-    /// without one.
+    /// The vendor answers a request, with one of its documents (shared with the requesting hospital in the
+    /// same change) or without one.
     pub async fn answer_request(
         &self,
         ctx: &Ctx,
@@ -908,6 +925,9 @@ impl Store {
         .await?
         .ok_or(Error::NotFound("request"))?;
         let request = request_from(&row)?;
+        if let Some(document) = document {
+            insert_share(change.conn(), ctx, vendor, document, &request.hospital).await?;
+        }
         change
             .commit_event("request.answer", id.as_str(), json!({"document": document}))
             .await?;
@@ -1103,6 +1123,32 @@ impl Store {
             messages,
         })
     }
+}
+
+/// Shares a document with a hospital inside a change (again, if the share was revoked).
+async fn insert_share(
+    conn: &mut sqlx::AnyConnection,
+    ctx: &Ctx,
+    vendor: &OrgId,
+    document: &DocumentId,
+    hospital: &OrgId,
+) -> Result<Share> {
+    let row = sqlx::query(
+        "INSERT INTO shares (id, document_id, vendor_org_id, hospital_org_id, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (document_id, hospital_org_id) DO UPDATE SET revoked_at = NULL \
+         RETURNING id, document_id, vendor_org_id, hospital_org_id, created_at, revoked_at",
+    )
+    .bind(ShareId::new(ctx.now)?.as_str().to_owned())
+    .bind(document.as_str().to_owned())
+    .bind(vendor.as_str().to_owned())
+    .bind(hospital.as_str().to_owned())
+    .bind(ms(ctx.now))
+    .bind(ctx.user.as_ref().map(|u| u.as_str().to_owned()))
+    .fetch_one(conn)
+    .await
+    .map_err(|e| constraint(e, "share"))?;
+    share_from(&row)
 }
 
 async fn insert_message(

@@ -95,6 +95,8 @@ pub struct Document {
     pub draft_updated_at: Option<Timestamp>,
     /// 0 while nothing is published.
     pub latest_version: i64,
+    /// Shared at once with every hospital that requests this kind of document for the product.
+    pub share_on_request: bool,
     pub created_at: Timestamp,
 }
 
@@ -237,7 +239,7 @@ fn release_from(row: &AnyRow) -> Result<Release> {
 }
 
 const DOCUMENT_COLUMNS: &str = "d.id, d.release_id, d.org_id, d.kind, d.title, d.draft, d.draft_findings, \
-     d.draft_updated_at, d.latest_version, d.created_at";
+     d.draft_updated_at, d.latest_version, d.share_on_request, d.created_at";
 
 fn document_from(row: &AnyRow) -> Result<Document> {
     let optional_json = |column: &str| -> Result<Option<Value>> {
@@ -255,6 +257,7 @@ fn document_from(row: &AnyRow) -> Result<Document> {
         draft_findings: optional_json("draft_findings")?,
         draft_updated_at: ts_opt(row, "draft_updated_at")?,
         latest_version: row.try_get("latest_version")?,
+        share_on_request: row.try_get::<i64, _>("share_on_request")? == 1,
         created_at: ts(row, "created_at")?,
     })
 }
@@ -515,6 +518,7 @@ impl Store {
             draft_findings: None,
             draft_updated_at: None,
             latest_version: 0,
+            share_on_request: false,
             created_at: ts_round(ctx.now),
         })
     }
@@ -543,6 +547,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(document_from).collect()
+    }
+
+    /// Whether one of the vendor's documents is shared at once with every hospital that requests it (a
+    /// request for the product and the document's kind), besides the hospitals it is shared with by name.
+    pub async fn set_share_on_request(
+        &self,
+        ctx: &Ctx,
+        org: &OrgId,
+        document: &DocumentId,
+        on: bool,
+    ) -> Result<()> {
+        let mut change = self.begin(ctx).await?;
+        let done =
+            sqlx::query("UPDATE documents SET share_on_request = $1 WHERE id = $2 AND org_id = $3")
+                .bind(i64::from(on))
+                .bind(document.as_str().to_owned())
+                .bind(org.as_str().to_owned())
+                .execute(change.conn())
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound("document"));
+        }
+        change
+            .commit(
+                "document.share-on-request",
+                document.as_str(),
+                json!({"on": on}),
+            )
+            .await
     }
 
     /// Replaces a document's draft (and the findings its validation gave). Drafts are mutable; what is

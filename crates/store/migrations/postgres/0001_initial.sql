@@ -99,6 +99,7 @@ CREATE TABLE documents (
     draft_findings TEXT,
     draft_updated_at BIGINT,
     latest_version BIGINT NOT NULL DEFAULT 0,
+    share_on_request BIGINT NOT NULL DEFAULT 0 CHECK (share_on_request IN (0, 1)),
     created_at BIGINT NOT NULL,
     UNIQUE (release_id, kind, title)
 );

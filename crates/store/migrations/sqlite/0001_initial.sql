@@ -99,6 +99,7 @@ CREATE TABLE documents (
     draft_findings TEXT,
     draft_updated_at INTEGER,
     latest_version INTEGER NOT NULL DEFAULT 0,
+    share_on_request INTEGER NOT NULL DEFAULT 0 CHECK (share_on_request IN (0, 1)),
     created_at INTEGER NOT NULL,
     UNIQUE (release_id, kind, title)
 );

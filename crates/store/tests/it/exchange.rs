@@ -477,6 +477,46 @@ async fn requests(db: Db) {
         db.request(&w.vendor.id, &req2.id).await.unwrap().status,
         RequestStatus::Open
     );
+
+    // A document the vendor shares with whoever asks: the other hospital's request is answered at once and
+    // the document lands in its inbox; a request for another kind is not.
+    assert!(db.inbox(&w.other.id).await.unwrap().is_empty());
+    db.set_share_on_request(&vctx, &w.vendor.id, &w.document, true)
+        .await
+        .unwrap();
+    assert!(
+        db.document(&w.vendor.id, &w.document)
+            .await
+            .unwrap()
+            .share_on_request
+    );
+    assert!(
+        db.set_share_on_request(&vctx, &w.other.id, &w.document, true)
+            .await
+            .is_err()
+    );
+    let octx = by(&w.oscar, &w.other.id, 6);
+    let sds = db.create_request(&octx, &w.other.id, &new).await.unwrap();
+    assert_eq!(sds.status, RequestStatus::Open);
+    let mds = NewRequest {
+        kind: "mds".into(),
+        ..new.clone()
+    };
+    let auto = db.create_request(&octx, &w.other.id, &mds).await.unwrap();
+    assert_eq!(
+        (auto.status, auto.answer_document.clone()),
+        (RequestStatus::Answered, Some(w.document.clone()))
+    );
+    assert_eq!(db.inbox(&w.other.id).await.unwrap().len(), 1);
+    // Answering with a document shares it with the hospital that asked.
+    db.revoke_share(&vctx, &w.vendor.id, &w.document, &w.other.id)
+        .await
+        .unwrap();
+    db.answer_request(&vctx, &w.vendor.id, &sds.id, Some(&w.document))
+        .await
+        .unwrap();
+    assert_eq!(db.inbox(&w.other.id).await.unwrap().len(), 1);
+    assert!(db.verify_audit().await.unwrap().broken.is_none());
 }
 
 async fn questions(db: Db) {
