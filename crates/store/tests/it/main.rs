@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod audit;
 mod concurrency;
+mod durability;
 mod exchange;
 mod schema;
 mod vendor;
