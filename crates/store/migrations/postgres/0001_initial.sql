@@ -297,6 +297,17 @@ CREATE TABLE audit_log (
     hash TEXT NOT NULL
 );
 
+-- Indexes for the lookups the store makes by organisation and parent.
+CREATE INDEX memberships_user ON memberships (user_id);
+CREATE INDEX originals_document ON originals (document_id);
+CREATE INDEX requests_hospital ON requests (hospital_org_id);
+CREATE INDEX requests_vendor ON requests (vendor_org_id);
+CREATE INDEX questions_document ON questions (document_id);
+CREATE INDEX question_messages_question ON question_messages (question_id);
+CREATE INDEX terms_acceptances_terms ON terms_acceptances (terms_id);
+CREATE INDEX access_links_document ON access_links (document_id);
+CREATE INDEX audit_log_org ON audit_log (org_id, seq);
+
 -- The chain's head: one row, updated first in every change transaction, so that changes are serialised
 -- (SQLite takes its write lock at once, PostgreSQL locks the row) and each entry follows the one before.
 CREATE TABLE audit_head (

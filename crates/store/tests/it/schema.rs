@@ -87,6 +87,29 @@ async fn both_dialects_protect_the_same_tables() {
     assert_eq!(protected_tables(&postgres).await, want);
 }
 
+async fn indexes(db: &Db) -> BTreeSet<String> {
+    let sql = match db.flavour() {
+        Flavour::Sqlite => {
+            "SELECT name AS i FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        }
+        Flavour::Postgres => {
+            "SELECT indexname::text AS i FROM pg_indexes WHERE schemaname = 'public' \
+             AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'"
+        }
+    };
+    let rows = sqlx::query(sql).fetch_all(db.pool()).await.unwrap();
+    rows.iter().map(|r| r.get::<String, _>("i")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_dialects_have_the_same_indexes() {
+    let sqlite = Db::new(Flavour::Sqlite).await;
+    let postgres = Db::new(Flavour::Postgres).await;
+    let (a, b) = (indexes(&sqlite).await, indexes(&postgres).await);
+    assert!(a.contains("audit_log_org") && a.len() >= 15, "{a:?}");
+    assert_eq!(a, b);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_database_is_unavailable() {
     for flavour in Flavour::ALL {
