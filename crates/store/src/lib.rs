@@ -13,6 +13,42 @@
 //!
 //! Published versions, access terms, their acceptances and the audit log are append-only: the API has no
 //! way to change them and database triggers refuse an `UPDATE` or `DELETE`.
+//!
+//! ```no_run
+//! # async fn journey() -> kaiji_store::Result<()> {
+//! use jiff::Timestamp;
+//! use kaiji_store::{Ctx, NewProduct, OrgKind, Publication, Role, Store};
+//! use serde_json::json;
+//!
+//! let store = Store::open("sqlite://kaiji.sqlite").await?; // or postgres://…
+//! let now: Timestamp = "2026-12-01T09:00:00Z".parse().unwrap(); // the server reads its clock
+//! let admin = Ctx::system("admin", now);
+//! let vendor = store.create_organisation(&admin, OrgKind::Vendor, "カイジ医療").await?;
+//! let hospital = store.create_organisation(&admin, OrgKind::Hospital, "市立病院").await?;
+//! let alice = store.create_user(&admin, "alice@example.jp", "Alice", "a long password").await?;
+//! store.set_membership(&admin, &vendor.id, &alice.id, Role::Editor).await?;
+//!
+//! // Alice acts for her vendor: every change takes who, for which organisation, from where, when.
+//! let ctx = Ctx { user: Some(alice.id.clone()), org: Some(vendor.id.clone()),
+//!                 actor: alice.email.clone(), address: Some("192.0.2.1".into()), now };
+//! let product = NewProduct { maker: "カイジ医療".into(), name: "PACS".into(), model: "KJ-1".into(),
+//!                            device_id: None, purl: None };
+//! let product = store.create_product(&ctx, &vendor.id, &product).await?;
+//! let release = store.create_release(&ctx, &vendor.id, &product.id, "2.1").await?;
+//! let mds = store.create_document(&ctx, &vendor.id, &release.id, "mds", "MDS").await?;
+//! store.save_draft(&ctx, &vendor.id, &mds.id, &json!({"answers": {}}), &json!([])).await?;
+//! let v1 = store.publish(&ctx, &vendor.id, &mds.id, &Publication {
+//!     effective_date: jiff::civil::date(2026, 12, 1),
+//!     next_review_date: jiff::civil::date(2027, 12, 1),
+//!     update_reason: "初版".into(),
+//!     findings: json!([]),
+//! }).await?;
+//! store.share(&ctx, &vendor.id, &mds.id, &hospital.id).await?;
+//! assert_eq!(store.inbox(&hospital.id).await?[0].latest.content_address, v1.content_address);
+//! assert!(store.verify_audit().await?.broken.is_none());
+//! # Ok(())
+//! # }
+//! ```
 
 mod accounts;
 mod audit;
