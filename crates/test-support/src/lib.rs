@@ -456,3 +456,7 @@ mod tests {
         );
     }
 }
+
+/// Temporary databases for the store's and the server's tests (feature `db`).
+#[cfg(feature = "db")]
+pub mod db;
