@@ -151,7 +151,7 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Betsushi(args) => betsushi_cmd::betsushi(&args, &registry, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
-        Command::Serve(args) => server_cmd::serve(args, out),
+        Command::Serve(args) => server_cmd::serve(args, registry, out),
         Command::Admin(cmd) => server_cmd::admin(cmd, out),
         Command::Audit(cmd) => server_cmd::audit(cmd, out),
         Command::Schema(args) => {

@@ -49,9 +49,16 @@ fn say(line: &str) -> Result<(), UserError> {
         })
 }
 
-pub(crate) fn serve(args: ServeArgs, out: &Out) -> Result<Outcome, UserError> {
+/// Starts the server; drafts are validated against `registry` (the built-in catalogs and any
+/// `--catalog-file`).
+pub(crate) fn serve(
+    args: ServeArgs,
+    registry: kaiji_catalog::Registry,
+    out: &Out,
+) -> Result<Outcome, UserError> {
     let lang = out.lang();
     let mut config = kaiji_server::Config::new(args.database.url.clone(), args.bind);
+    config.registry = Some(std::sync::Arc::new(registry));
     config.demo = args.demo;
     config.secure_cookies = args.secure_cookies;
     runtime()?.block_on(async move {

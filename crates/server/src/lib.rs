@@ -36,6 +36,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The largest request body, in bytes (413 above it).
     pub body_limit: usize,
+    /// The checklists drafts are validated against; the built-in ones when `None`.
+    pub registry: Option<Arc<Registry>>,
 }
 
 impl Config {
@@ -47,6 +49,7 @@ impl Config {
             demo: false,
             secure_cookies: false,
             body_limit: 2 * 1024 * 1024,
+            registry: None,
         }
     }
 }
@@ -198,7 +201,10 @@ impl Server {
     /// binds the address.
     pub async fn bind(config: Config) -> Result<Self, Error> {
         let store = Store::open(&config.database_url).await?;
-        let registry = Registry::builtin()?;
+        let registry = match &config.registry {
+            Some(registry) => Arc::clone(registry),
+            None => Arc::new(Registry::builtin()?),
+        };
         let demo = if config.demo {
             demo::fill(&store, &registry).await?
         } else {
@@ -214,7 +220,7 @@ impl Server {
             listener,
             app: App {
                 store,
-                registry: Arc::new(registry),
+                registry,
                 config: Arc::new(config),
             },
             demo,

@@ -190,6 +190,82 @@ async fn journey(flavour: Flavour) {
     .await;
     assert_eq!(inbox[0]["acknowledged_version"], 1);
 
+    // A question on one item: the hospital asks, the vendor answers in the thread.
+    let (status, question) = answer(
+        c.post(server.url(&format!("{h}/received/{document}/questions")))
+            .header("cookie", &hcookie)
+            .header("x-csrf-token", &hcsrf)
+            .json(&json!({"version": 1, "item": "MDS-C07-01", "body": "回復キーの保管場所は? 🔑"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{question}");
+    let question = question["id"].as_str().unwrap().to_owned();
+    let (status, thread) = answer(
+        post(
+            format!("{v}/questions/{question}/messages"),
+            json!({"body": "施設の金庫です"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{thread}");
+    let (_, thread) = answer(
+        c.get(server.url(&format!("{h}/questions/{question}")))
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let bodies: Vec<&str> = thread["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["回復キーの保管場所は? 🔑", "施設の金庫です"]);
+
+    // A request for an SDS: the hospital asks, the vendor sees it and answers without a document.
+    let (status, request) = answer(
+        c.post(server.url(&format!("{h}/requests")))
+            .header("cookie", &hcookie)
+            .header("x-csrf-token", &hcsrf)
+            .json(&json!({"vendor": vendor.to_string(), "product": product, "subject": "SampleView PACS", "kind": "sds",
+                          "message": "SDS をお願いします", "due_date": "2027-01-31"}))
+            .send().await.unwrap(),
+    ).await;
+    assert_eq!(status, 201, "{request}");
+    let (_, received) = answer(
+        c.get(server.url(&format!("{v}/requests")))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(received[0]["status"], "open");
+    let request = request["id"].as_str().unwrap();
+    let (status, answered) = answer(
+        post(
+            format!("{v}/requests/{request}/answer"),
+            json!({"document": null}),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, answered["status"].as_str()),
+        (200, Some("answered")),
+        "{answered}"
+    );
+
     // The vendor's draft is not the hospital's to see, nor another vendor's.
     let (status, problem) = answer(
         c.get(server.url(&format!("{v}/documents/{document}")))
@@ -413,4 +489,66 @@ async fn bad_input_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_postgres() {
     bad_input(Flavour::Postgres).await;
+}
+
+/// Two instances on one database: a session made on one works on the other (with its CSRF token), a
+/// change made through one is read through the other, a logout on one ends the session on both, and
+/// the audit chain verifies; nothing the server needs is in one instance's memory.
+async fn two_instances(flavour: Flavour) {
+    let server = TestServer::start(flavour).await;
+    let (second, _stop) = server.another_instance().await;
+    let vendor = server.org(OrgKind::Vendor, "ベンダーA").await;
+    let pw = server
+        .user(&vendor, "editor@a.example.jp", Role::Editor)
+        .await;
+    let (cookie, csrf) = server.login("editor@a.example.jp", &pw).await;
+    let c = &server.client;
+    let products = format!("/api/v1/orgs/{vendor}/products");
+    let body =
+        json!({"maker": "a", "name": "二台目", "model": "2", "device_id": null, "purl": null});
+    let response = c
+        .post(format!("{second}{products}"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let (status, list) = answer(
+        c.get(server.url(&products))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["name"], "二台目");
+    let response = c
+        .delete(format!("{second}/api/v1/session"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let response = c
+        .get(server.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(server.store.verify_audit().await.unwrap().broken.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_sqlite() {
+    two_instances(Flavour::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_postgres() {
+    two_instances(Flavour::Postgres).await;
 }

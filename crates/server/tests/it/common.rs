@@ -11,6 +11,7 @@ pub(crate) struct TestServer {
     pub(crate) base: String,
     pub(crate) store: Store,
     pub(crate) client: reqwest::Client,
+    url: String,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     _db: TempDb,
 }
@@ -35,9 +36,22 @@ impl TestServer {
             base: format!("http://{addr}"),
             store,
             client: reqwest::Client::new(),
+            url: db.url().to_owned(),
             _shutdown: tx,
             _db: db,
         }
+    }
+
+    /// A second server instance on the same database: its base URL, and what stops it when dropped.
+    pub(crate) async fn another_instance(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let config = Config::new(&self.url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
+        let server = Server::bind(config).await.expect("second instance starts");
+        let addr = server.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(server.run(async {
+            rx.await.ok();
+        }));
+        (format!("http://{addr}"), tx)
     }
 
     pub(crate) fn url(&self, path: &str) -> String {
