@@ -707,3 +707,68 @@ pub(crate) async fn answer_request(
         .await?;
     ok(StatusCode::OK, &answered)
 }
+
+// ----- diff -----
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DiffQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// What changed in a received document: by default from the version this hospital last acknowledged
+/// (version 1 when it acknowledged none) to the newest; the diff is the model's, as `kaiji diff` prints it.
+pub(crate) async fn diff(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<DiffQuery>,
+) -> Answer {
+    let document = document_id(&document)?;
+    let org = caller.org()?;
+    let versions = app.store.received_versions(org, &document).await?;
+    let latest = versions.last().map_or(0, |v| v.version);
+    let acknowledged = app
+        .store
+        .acknowledgements(org, &document)
+        .await?
+        .iter()
+        .map(|a| a.version)
+        .max();
+    let from = match query.from.as_deref() {
+        Some(text) => version_number(text)?,
+        None => acknowledged.unwrap_or(1),
+    };
+    let to = match query.to.as_deref() {
+        Some(text) => version_number(text)?,
+        None => latest,
+    };
+    let read = |number: i64| {
+        let app = app.clone();
+        let document = document.clone();
+        let org = org.clone();
+        async move {
+            let version = app.store.received_version(&org, &document, number).await?;
+            serde_json::from_value::<kaiji_model::Disclosure>(version.content).map_err(|e| {
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "not-a-disclosure",
+                    format!("版 {number} は開示書として読めません: {e}"),
+                    format!("version {number} does not read as a disclosure: {e}"),
+                )
+            })
+        }
+    };
+    let old = read(from).await?;
+    let new = read(to).await?;
+    let diff = kaiji_model::disclosure::diff(&old, &new, &app.registry);
+    let report = kaiji_model::api::DiffReport::new(
+        format!("version {from}"),
+        format!("version {to}"),
+        &diff,
+    );
+    ok(
+        StatusCode::OK,
+        &json!({"from": from, "to": to, "acknowledged_version": acknowledged, "diff": report}),
+    )
+}

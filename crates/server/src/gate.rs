@@ -200,6 +200,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/diff",
+        access: HOSPITAL_READ,
+        summary: "what changed, from the version this hospital last acknowledged (or ?from=N) to the newest (or ?to=M)",
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/orgs/{org}/documents/{document}/questions",
         access: VENDOR_READ,
         summary: "every question on one of the vendor's documents",

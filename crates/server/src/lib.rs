@@ -149,6 +149,10 @@ pub fn router(app: App) -> Router {
             get(api::acknowledgements).merge(post(api::acknowledge)),
         ),
         (
+            "/api/v1/orgs/{org}/received/{document}/diff",
+            get(api::diff),
+        ),
+        (
             "/api/v1/orgs/{org}/documents/{document}/questions",
             get(api::document_questions),
         ),

@@ -266,6 +266,74 @@ async fn journey(flavour: Flavour) {
         "{answered}"
     );
 
+    // Versions 2 and 3: the hospital's diff runs from version 1, the one it acknowledged, to 3.
+    let mut changed = good.clone();
+    for (n, remark) in [
+        (2, "BitLocker (XTS-AES 256)。回復キーは施設の金庫に保管。"),
+        (3, "暗号化なし (第3版で廃止)"),
+    ] {
+        changed["answers"]["MDS-C07-01"]["remark"] = json!(remark);
+        if n == 3 {
+            changed["answers"]["MDS-C07-01"]["answer"] = json!("no");
+        }
+        let response = c
+            .put(server.url(&format!("{v}/documents/{document}/draft")))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"content": changed}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let (status, published) = answer(
+            post(format!("{v}/documents/{document}/versions"), json!({"effective_date": "2026-12-10", "next_review_date": "2027-12-01", "update_reason": format!("第{n}版")}))
+                .send().await.unwrap(),
+        ).await;
+        assert_eq!(
+            (status, published["version"].as_i64()),
+            (201, Some(n)),
+            "{published}"
+        );
+    }
+    let (status, diff) = answer(
+        c.get(server.url(&format!("{h}/received/{document}/diff")))
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{diff}");
+    assert_eq!(
+        (diff["from"].as_i64(), diff["to"].as_i64()),
+        (Some(1), Some(3))
+    );
+    let changes = diff["diff"]["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["item"] == "MDS-C07-01" && c["kind"] == "regressed"),
+        "{diff}"
+    );
+    let (_, diff23) = answer(
+        c.get(server.url(&format!("{h}/received/{document}/diff?from=2")))
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(diff23["from"], 2);
+    let (status, _) = answer(
+        c.get(server.url(&format!("{h}/received/{document}/diff?from=9")))
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404);
+
     // The vendor's draft is not the hospital's to see, nor another vendor's.
     let (status, problem) = answer(
         c.get(server.url(&format!("{v}/documents/{document}")))

@@ -28,6 +28,10 @@ async fn fixture(server: &TestServer) -> Fixture {
     let hospital = server.org(OrgKind::Hospital, "病院H").await;
     let other_hospital = server.org(OrgKind::Hospital, "病院H2").await;
     let ctx = admin();
+    let example: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(kaiji_test_support::example("pacs-mds-5.0h.kaiji.json")).unwrap(),
+    )
+    .unwrap();
     let product = store
         .create_product(
             &ctx,
@@ -51,13 +55,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         .await
         .unwrap();
     store
-        .save_draft(
-            &ctx,
-            &vendor,
-            &document.id,
-            &json!({"kind": "mds"}),
-            &json!([]),
-        )
+        .save_draft(&ctx, &vendor, &document.id, &example, &json!([]))
         .await
         .unwrap();
     store
