@@ -61,6 +61,30 @@ fn serve_demo_logins_work_and_the_audit_log_verifies() {
     assert_eq!(status, 200);
     let inbox: Value = serde_json::from_str(&inbox).unwrap();
     assert_eq!(inbox.as_array().unwrap().len(), 3, "{inbox}");
+    // The server's worker turns the demo's publications and shares into the hospital's notifications.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (status, _, notes) = http(
+            &served.addr,
+            "GET",
+            &format!("/api/v1/orgs/{org}/notifications"),
+            &[("cookie", &cookie)],
+            None,
+        );
+        assert_eq!(status, 200);
+        let notes: Value = serde_json::from_str(&notes).unwrap();
+        let published = notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "document.published")
+            .count();
+        if published == 3 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{notes}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     drop(served);
 
     // Again on the same database: nothing added, nothing printed twice.

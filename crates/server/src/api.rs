@@ -772,3 +772,23 @@ pub(crate) async fn diff(
         &json!({"from": from, "to": to, "acknowledged_version": acknowledged, "diff": report}),
     )
 }
+
+// ----- notifications -----
+
+pub(crate) async fn notifications(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+) -> Answer {
+    let org = caller.org()?;
+    // A user sees the organisation's notifications and their own; an API token is no user, so its id
+    // (which names no user) leaves only the organisation's.
+    let user: kaiji_store::UserId = match (&caller.user, &caller.token) {
+        (Some(user), _) => user.id.clone(),
+        (None, Some(token)) => id(token.token.as_str(), "ユーザー", "user")?,
+        (None, None) => return Err(Problem::unauthorised()),
+    };
+    ok(
+        StatusCode::OK,
+        &app.store.notifications(org, &user, false, 200).await?,
+    )
+}

@@ -200,6 +200,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/orgs/{org}/notifications",
+        access: Access::Org(&[(Vendor, ALL), (Hospital, ALL)]),
+        summary: "notifications of the organisation (and the caller), newest first: new versions, shares, requests, questions",
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/orgs/{org}/received/{document}/diff",
         access: HOSPITAL_READ,
         summary: "what changed, from the version this hospital last acknowledged (or ?from=N) to the newest (or ?to=M)",

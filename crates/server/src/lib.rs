@@ -13,6 +13,7 @@ mod body;
 pub mod demo;
 pub mod gate;
 pub mod problem;
+pub mod worker;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,6 +39,9 @@ pub struct Config {
     pub body_limit: usize,
     /// The checklists drafts are validated against; the built-in ones when `None`.
     pub registry: Option<Arc<Registry>>,
+    /// How often this instance's worker runs the due jobs; `None` runs no worker (tests that run
+    /// [`worker::run_due`] themselves).
+    pub worker_interval: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -50,6 +54,7 @@ impl Config {
             secure_cookies: false,
             body_limit: 2 * 1024 * 1024,
             registry: None,
+            worker_interval: Some(std::time::Duration::from_secs(1)),
         }
     }
 }
@@ -152,6 +157,7 @@ pub fn router(app: App) -> Router {
             "/api/v1/orgs/{org}/received/{document}/diff",
             get(api::diff),
         ),
+        ("/api/v1/orgs/{org}/notifications", get(api::notifications)),
         (
             "/api/v1/orgs/{org}/documents/{document}/questions",
             get(api::document_questions),
@@ -247,6 +253,23 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let router = router(self.app.clone());
+        // The worker of this instance: the due jobs at every tick (shared with other instances through
+        // the store's job claim). It stops with the server.
+        let store = self.app.store.clone();
+        let name = format!(
+            "kaiji-serve-{}",
+            self.listener.local_addr().map_err(Error::Serve)?
+        );
+        let worker = self.app.config.worker_interval.map(|interval| {
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(interval);
+                loop {
+                    tick.tick().await;
+                    // A failure (the database away) is retried at the next tick.
+                    let _ = worker::run_due(&store, &name).await;
+                }
+            })
+        });
         axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -254,6 +277,9 @@ impl Server {
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(Error::Serve)?;
+        if let Some(worker) = worker {
+            worker.abort();
+        }
         self.app.store.close().await;
         Ok(())
     }

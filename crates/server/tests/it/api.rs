@@ -334,6 +334,60 @@ async fn journey(flavour: Flavour) {
     .await;
     assert_eq!(status, 404);
 
+    // The workers turned the events into notifications, once each: the hospital heard of the share, of
+    // versions 1 to 3 (the worker ran after the share, so version 1 reached it too) and of the answers to
+    // its question and request; the vendor of the question and the request.
+    kaiji_server::worker::run_due(&server.store, "test")
+        .await
+        .unwrap();
+    let kinds = |body: &Value| -> Vec<String> {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, hospital_notes) = answer(
+        c.get(server.url(&format!("{h}/notifications")))
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mut hk = kinds(&hospital_notes);
+    hk.sort();
+    assert_eq!(
+        hk,
+        [
+            "document.published",
+            "document.published",
+            "document.published",
+            "document.shared",
+            "question.answered",
+            "request.answered"
+        ],
+        "{hospital_notes}"
+    );
+    let (_, vendor_notes) = answer(
+        c.get(server.url(&format!("{v}/notifications")))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let mut vk = kinds(&vendor_notes);
+    vk.sort();
+    assert_eq!(vk, ["question.asked", "request.received"], "{vendor_notes}");
+    assert_eq!(
+        kaiji_server::worker::run_due(&server.store, "test")
+            .await
+            .unwrap(),
+        0
+    );
+
     // The vendor's draft is not the hospital's to see, nor another vendor's.
     let (status, problem) = answer(
         c.get(server.url(&format!("{v}/documents/{document}")))

@@ -24,6 +24,8 @@ impl TestServer {
     pub(crate) async fn start_with(flavour: Flavour, change: impl FnOnce(&mut Config)) -> Self {
         let db = TempDb::new(flavour).await;
         let mut config = Config::new(db.url(), "127.0.0.1:0".parse::<SocketAddr>().unwrap());
+        // The tests run the worker themselves, when they want it.
+        config.worker_interval = None;
         change(&mut config);
         let server = Server::bind(config).await.expect("server starts");
         let addr = server.local_addr().unwrap();
@@ -44,7 +46,8 @@ impl TestServer {
 
     /// A second server instance on the same database: its base URL, and what stops it when dropped.
     pub(crate) async fn another_instance(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
-        let config = Config::new(&self.url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
+        let mut config = Config::new(&self.url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
+        config.worker_interval = None;
         let server = Server::bind(config).await.expect("second instance starts");
         let addr = server.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
