@@ -792,3 +792,48 @@ pub(crate) async fn notifications(
         &app.store.notifications(org, &user, false, 200).await?,
     )
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MarkRead {
+    read: bool,
+}
+
+pub(crate) async fn mark_read(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, notification)): Path<(String, String)>,
+    Json(body): Json<MarkRead>,
+) -> Answer {
+    let notification: kaiji_store::NotificationId = id(&notification, "通知", "notification")?;
+    if !body.read {
+        return Err(Problem::bad_request(
+            "既読を取り消すことはできません (read は true)",
+            "a notification cannot be marked unread (read must be true)",
+        ));
+    }
+    app.store
+        .mark_read(Timestamp::now(), caller.org()?, &notification)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Faq {
+    faq: bool,
+}
+
+pub(crate) async fn set_faq(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, question)): Path<(String, String)>,
+    Json(body): Json<Faq>,
+) -> Answer {
+    let question: kaiji_store::QuestionId = id(&question, "質問", "question")?;
+    let org = caller.org()?;
+    app.store
+        .set_faq(&caller.ctx(Timestamp::now()), org, &question, body.faq)
+        .await?;
+    ok(StatusCode::OK, &app.store.question(org, &question).await?)
+}

@@ -205,6 +205,18 @@ pub const ROUTES: &[Route] = &[
         summary: "notifications of the organisation (and the caller), newest first: new versions, shares, requests, questions",
     },
     Route {
+        method: "POST",
+        path: "/api/v1/orgs/{org}/notifications/{notification}/read",
+        access: Access::Org(&[(Vendor, ALL), (Hospital, ALL)]),
+        summary: "mark a notification read (body {\"read\": true})",
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/orgs/{org}/questions/{question}/faq",
+        access: VENDOR_WRITE,
+        summary: "publish a question and its thread to every recipient of the document as a FAQ, or take it back",
+    },
+    Route {
         method: "GET",
         path: "/api/v1/orgs/{org}/received/{document}/diff",
         access: HOSPITAL_READ,

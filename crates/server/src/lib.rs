@@ -159,6 +159,14 @@ pub fn router(app: App) -> Router {
         ),
         ("/api/v1/orgs/{org}/notifications", get(api::notifications)),
         (
+            "/api/v1/orgs/{org}/notifications/{notification}/read",
+            post(api::mark_read),
+        ),
+        (
+            "/api/v1/orgs/{org}/questions/{question}/faq",
+            put(api::set_faq),
+        ),
+        (
             "/api/v1/orgs/{org}/documents/{document}/questions",
             get(api::document_questions),
         ),
@@ -194,6 +202,14 @@ pub fn router(app: App) -> Router {
             gate::gate,
         ))
         .fallback(|| async { problem::Problem::not_found("ページ", "page") })
+        .method_not_allowed_fallback(|| async {
+            problem::Problem::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "このパスはこのメソッドを受け付けません",
+                "this path does not take this method",
+            )
+        })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(app)
 }

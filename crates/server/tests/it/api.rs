@@ -387,6 +387,31 @@ async fn journey(flavour: Flavour) {
             .unwrap(),
         0
     );
+    let first = hospital_notes[0]["id"].as_str().unwrap();
+    let read = format!("{h}/notifications/{first}/read");
+    for expected in [204, 404] {
+        let response = c
+            .post(server.url(&read))
+            .header("cookie", &hcookie)
+            .header("x-csrf-token", &hcsrf)
+            .json(&json!({"read": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected);
+    }
+
+    // The vendor publishes the thread as a FAQ.
+    let response = c
+        .put(server.url(&format!("{v}/questions/{question}/faq")))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"faq": true}))
+        .send()
+        .await
+        .unwrap();
+    let (status, faq) = answer(response).await;
+    assert_eq!((status, faq["faq"].as_bool()), (200, Some(true)), "{faq}");
 
     // The vendor's draft is not the hospital's to see, nor another vendor's.
     let (status, problem) = answer(
@@ -478,6 +503,18 @@ async fn bad_input(flavour: Flavour) {
         problem["detail"].as_str().unwrap().contains("3行11列"),
         "{problem}"
     );
+
+    let response = c
+        .delete(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(response.status(), 405);
 
     let big = format!("{{\"maker\": \"{}\"}}", "x".repeat(100 * 1024));
     let response = c

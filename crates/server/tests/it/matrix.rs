@@ -106,6 +106,18 @@ async fn fixture(server: &TestServer) -> Fixture {
         )
         .await
         .unwrap();
+    let notification = store
+        .notify(
+            jiff::Timestamp::now(),
+            &vendor,
+            None,
+            "test",
+            &json!({}),
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
     let mut tokens = BTreeMap::new();
     for org in [&vendor, &other_vendor, &hospital, &other_hospital] {
         for role in Role::ALL {
@@ -119,6 +131,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         ("version", "1".to_owned()),
         ("question", question.id.to_string()),
         ("request", request.id.to_string()),
+        ("notification", notification.to_string()),
     ]);
     Fixture {
         vendor,
