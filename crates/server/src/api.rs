@@ -485,12 +485,10 @@ pub(crate) async fn received_version(
 ) -> Answer {
     let document = document_id(&document)?;
     let version = version_number(&version)?;
-    ok(
-        StatusCode::OK,
-        &app.store
-            .received_version(caller.org()?, &document, version)
-            .await?,
-    )
+    let org = caller.org()?;
+    let found = app.store.received_version(org, &document, version).await?;
+    terms_accepted(&app, org, &document).await?;
+    ok(StatusCode::OK, &found)
 }
 
 pub(crate) async fn acknowledgements(
@@ -759,6 +757,7 @@ pub(crate) async fn diff(
             })
         }
     };
+    terms_accepted(&app, org, &document).await?;
     let old = read(from).await?;
     let new = read(to).await?;
     let diff = kaiji_model::disclosure::diff(&old, &new, &app.registry);
@@ -836,4 +835,128 @@ pub(crate) async fn set_faq(
         .set_faq(&caller.ctx(Timestamp::now()), org, &question, body.faq)
         .await?;
     ok(StatusCode::OK, &app.store.question(org, &question).await?)
+}
+
+// ----- access terms -----
+
+/// A document with access terms is read only after this hospital accepted their current version.
+async fn terms_accepted(
+    app: &App,
+    hospital: &kaiji_store::OrgId,
+    document: &DocumentId,
+) -> Result<(), Problem> {
+    if let Some(terms) = app.store.current_access_terms(document).await?
+        && !app.store.has_accepted(hospital, &terms.id).await?
+    {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "terms-not-accepted",
+            format!(
+                "この文書はアクセス条件 (第{}版) の承諾後に読めます",
+                terms.version
+            ),
+            format!(
+                "this document can be read once its access terms (version {}) are accepted",
+                terms.version
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SetTerms {
+    body: String,
+}
+
+pub(crate) async fn set_terms(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+    Json(body): Json<SetTerms>,
+) -> Answer {
+    let document = document_id(&document)?;
+    let terms = app
+        .store
+        .set_access_terms(
+            &caller.ctx(Timestamp::now()),
+            caller.org()?,
+            &document,
+            &body.body,
+        )
+        .await?;
+    ok(StatusCode::CREATED, &terms)
+}
+
+pub(crate) async fn acceptances(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+) -> Answer {
+    let document = document_id(&document)?;
+    ok(
+        StatusCode::OK,
+        &app.store.acceptances(caller.org()?, &document).await?,
+    )
+}
+
+pub(crate) async fn terms(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+) -> Answer {
+    let document = document_id(&document)?;
+    let org = caller.org()?;
+    app.store.received_versions(org, &document).await?;
+    let terms = app.store.current_access_terms(&document).await?;
+    let accepted = match &terms {
+        Some(t) => app.store.has_accepted(org, &t.id).await?,
+        None => true,
+    };
+    ok(
+        StatusCode::OK,
+        &json!({"terms": terms, "accepted": accepted}),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Accept {
+    terms: String,
+}
+
+pub(crate) async fn accept_terms(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+    Json(body): Json<Accept>,
+) -> Answer {
+    let document = document_id(&document)?;
+    let org = caller.org()?;
+    let terms: kaiji_store::TermsId = id(&body.terms, "アクセス条件", "access terms")?;
+    app.store.received_versions(org, &document).await?;
+    let current = app.store.current_access_terms(&document).await?;
+    // Only the document's current terms, and only by a person (a token is not one).
+    if current.as_ref().map(|t| &t.id) != Some(&terms) {
+        return Err(Problem::not_found("アクセス条件", "access terms"));
+    }
+    let user = caller.user.as_ref().ok_or_else(|| {
+        Problem::bad_request(
+            "アクセス条件はログインした人が承諾します (API トークンではできません)",
+            "access terms are accepted by a signed-in person, not an API token",
+        )
+    })?;
+    let acceptance = app
+        .store
+        .accept_terms(
+            &caller.ctx(Timestamp::now()),
+            &terms,
+            &kaiji_store::Acceptor::Member {
+                hospital: org.clone(),
+                user: user.id.clone(),
+            },
+        )
+        .await?;
+    ok(StatusCode::CREATED, &acceptance)
 }

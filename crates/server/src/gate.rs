@@ -217,6 +217,30 @@ pub const ROUTES: &[Route] = &[
         summary: "publish a question and its thread to every recipient of the document as a FAQ, or take it back",
     },
     Route {
+        method: "PUT",
+        path: "/api/v1/orgs/{org}/documents/{document}/terms",
+        access: VENDOR_WRITE,
+        summary: "set access terms (a new version; hospitals accept them before they read the content)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/acceptances",
+        access: VENDOR_READ,
+        summary: "every acceptance of the document's terms: who, when, from where",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/terms",
+        access: HOSPITAL_READ,
+        summary: "the received document's current access terms, and whether this hospital accepted them",
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/orgs/{org}/received/{document}/terms/acceptances",
+        access: Access::Org(&[(Hospital, &[Owner, Reviewer])]),
+        summary: "accept the current access terms (kept with who, when, from where)",
+    },
+    Route {
         method: "GET",
         path: "/api/v1/orgs/{org}/received/{document}/diff",
         access: HOSPITAL_READ,

@@ -159,6 +159,22 @@ pub fn router(app: App) -> Router {
         ),
         ("/api/v1/orgs/{org}/notifications", get(api::notifications)),
         (
+            "/api/v1/orgs/{org}/documents/{document}/terms",
+            put(api::set_terms),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/acceptances",
+            get(api::acceptances),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/terms",
+            get(api::terms),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/terms/acceptances",
+            post(api::accept_terms),
+        ),
+        (
             "/api/v1/orgs/{org}/notifications/{notification}/read",
             post(api::mark_read),
         ),

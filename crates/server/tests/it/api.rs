@@ -413,6 +413,82 @@ async fn journey(flavour: Flavour) {
     let (status, faq) = answer(response).await;
     assert_eq!((status, faq["faq"].as_bool()), (200, Some(true)), "{faq}");
 
+    // Access terms: once set, the hospital reads the content only after accepting them (kept with who,
+    // when, from where); an API token cannot accept for a person.
+    let response = c
+        .put(server.url(&format!("{v}/documents/{document}/terms")))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"body": "本開示書の内容を第三者に開示しないこと。"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, terms) = answer(response).await;
+    assert_eq!(status, 201, "{terms}");
+    let version3 = server.url(&format!("{h}/received/{document}/versions/3"));
+    let (status, problem) = answer(
+        c.get(&version3)
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("terms-not-accepted"))
+    );
+    let (_, shown) = answer(
+        c.get(server.url(&format!("{h}/received/{document}/terms")))
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (shown["accepted"].as_bool(), &shown["terms"]["id"]),
+        (Some(false), &terms["id"])
+    );
+    let accept = server.url(&format!("{h}/received/{document}/terms/acceptances"));
+    let hospital_token = server.token(&hospital, Role::Owner).await;
+    let response = c
+        .post(&accept)
+        .bearer_auth(&hospital_token)
+        .json(&json!({"terms": terms["id"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let response = c
+        .post(&accept)
+        .header("cookie", &hcookie)
+        .header("x-csrf-token", &hcsrf)
+        .json(&json!({"terms": terms["id"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let (status, _) = answer(
+        c.get(&version3)
+            .header("cookie", &hcookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, acceptances) = answer(
+        c.get(server.url(&format!("{v}/documents/{document}/acceptances")))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(acceptances.as_array().unwrap().len(), 1);
+    assert_eq!(acceptances[0]["address"], "127.0.0.1");
+
     // The vendor's draft is not the hospital's to see, nor another vendor's.
     let (status, problem) = answer(
         c.get(server.url(&format!("{v}/documents/{document}")))
