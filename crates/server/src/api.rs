@@ -960,3 +960,143 @@ pub(crate) async fn accept_terms(
         .await?;
     ok(StatusCode::CREATED, &acceptance)
 }
+
+// ----- access links -----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewLink {
+    label: String,
+    expires_at: Timestamp,
+}
+
+pub(crate) async fn create_link(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+    Json(body): Json<NewLink>,
+) -> Answer {
+    let document = document_id(&document)?;
+    let (secret, link) = app
+        .store
+        .create_access_link(
+            &caller.ctx(Timestamp::now()),
+            caller.org()?,
+            &document,
+            &body.label,
+            body.expires_at,
+        )
+        .await?;
+    ok(
+        StatusCode::CREATED,
+        &json!({"link": link, "path": format!("/api/v1/links/{}", secret.expose())}),
+    )
+}
+
+pub(crate) async fn links(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((_, document)): Path<(String, String)>,
+) -> Answer {
+    let document = document_id(&document)?;
+    let links: Vec<Value> = app
+        .store
+        .access_links(Timestamp::now(), caller.org()?, &document)
+        .await?
+        .into_iter()
+        .map(|(grant, label)| json!({"link": grant, "label": label}))
+        .collect();
+    ok(StatusCode::OK, &links)
+}
+
+/// The link a secret names, or 404 (expired, revoked or unknown alike).
+async fn link_of(app: &App, secret: &str) -> Result<kaiji_store::LinkGrant, Problem> {
+    app.store
+        .access_link(
+            Timestamp::now(),
+            &kaiji_store::Secret::from_presented(secret),
+        )
+        .await
+        .map_err(|e| {
+            if e.is_unavailable() {
+                Problem::unavailable()
+            } else {
+                Problem::not_found("アクセスリンク", "access link")
+            }
+        })
+}
+
+pub(crate) async fn open_link(State(app): State<App>, Path(secret): Path<String>) -> Answer {
+    let grant = link_of(&app, &secret).await?;
+    if let Some(terms) = app.store.current_access_terms(&grant.document).await? {
+        let accepted = app
+            .store
+            .acceptances(&grant.vendor, &grant.document)
+            .await?
+            .iter()
+            .any(|a| a.terms == terms.id && a.link.as_ref() == Some(&grant.link));
+        if !accepted {
+            let mut problem = Problem::new(
+                StatusCode::FORBIDDEN,
+                "terms-not-accepted",
+                format!(
+                    "この文書はアクセス条件 (第{}版) の承諾後に読めます",
+                    terms.version
+                ),
+                format!(
+                    "this document can be read once its access terms (version {}) are accepted",
+                    terms.version
+                ),
+            );
+            problem.terms = Some(Box::new(json!(terms)));
+            return Err(problem);
+        }
+    }
+    let document = app.store.document(&grant.vendor, &grant.document).await?;
+    if document.latest_version == 0 {
+        return Err(Problem::not_found("公開版", "published version"));
+    }
+    let version = app
+        .store
+        .version(&grant.vendor, &grant.document, document.latest_version)
+        .await?;
+    ok(
+        StatusCode::OK,
+        &json!({"title": document.title, "kind": document.kind, "version": version}),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AcceptByLink {
+    terms: String,
+    name: String,
+}
+
+pub(crate) async fn accept_by_link(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path(secret): Path<String>,
+    Json(body): Json<AcceptByLink>,
+) -> Answer {
+    let grant = link_of(&app, &secret).await?;
+    let terms: kaiji_store::TermsId = id(&body.terms, "アクセス条件", "access terms")?;
+    let current = app.store.current_access_terms(&grant.document).await?;
+    if current.as_ref().map(|t| &t.id) != Some(&terms) {
+        return Err(Problem::not_found("アクセス条件", "access terms"));
+    }
+    let mut ctx = caller.ctx(Timestamp::now());
+    ctx.actor = format!("link:{}", grant.link);
+    let acceptance = app
+        .store
+        .accept_terms(
+            &ctx,
+            &terms,
+            &kaiji_store::Acceptor::Link {
+                link: grant.link.clone(),
+                name: body.name,
+            },
+        )
+        .await?;
+    ok(StatusCode::CREATED, &acceptance)
+}

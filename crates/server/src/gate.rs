@@ -241,6 +241,30 @@ pub const ROUTES: &[Route] = &[
         summary: "accept the current access terms (kept with who, when, from where)",
     },
     Route {
+        method: "POST",
+        path: "/api/v1/orgs/{org}/documents/{document}/links",
+        access: VENDOR_WRITE,
+        summary: "an expiring access link to the document for a hospital without an account (the secret shown once)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/links",
+        access: VENDOR_READ,
+        summary: "the document's live access links (never their secrets)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/links/{secret}",
+        access: Access::Public,
+        summary: "what an access link opens: the newest version (after its terms are accepted, if any)",
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/links/{secret}/acceptances",
+        access: Access::Public,
+        summary: "accept the linked document's terms under a name (kept with when and from where)",
+    },
+    Route {
         method: "GET",
         path: "/api/v1/orgs/{org}/received/{document}/diff",
         access: HOSPITAL_READ,

@@ -159,6 +159,15 @@ pub fn router(app: App) -> Router {
         ),
         ("/api/v1/orgs/{org}/notifications", get(api::notifications)),
         (
+            "/api/v1/orgs/{org}/documents/{document}/links",
+            get(api::links).merge(post(api::create_link)),
+        ),
+        ("/api/v1/links/{secret}", get(api::open_link)),
+        (
+            "/api/v1/links/{secret}/acceptances",
+            post(api::accept_by_link),
+        ),
+        (
             "/api/v1/orgs/{org}/documents/{document}/terms",
             put(api::set_terms),
         ),

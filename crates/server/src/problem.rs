@@ -18,6 +18,8 @@ pub struct Problem {
     pub location: Option<Box<Text>>,
     /// Validation findings (their codes are `kaiji explain`'s).
     pub findings: Vec<Finding>,
+    /// The access terms to accept, when that is what stands in the way.
+    pub terms: Option<Box<serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -33,6 +35,8 @@ struct Body<'a> {
     location: Option<&'a Text>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     findings: &'a [Finding],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terms: Option<&'a serde_json::Value>,
 }
 
 impl Problem {
@@ -48,6 +52,7 @@ impl Problem {
             message: Box::new(Text::new(ja, en)),
             location: None,
             findings: Vec::new(),
+            terms: None,
         }
     }
 
@@ -130,6 +135,7 @@ impl From<kaiji_store::Error> for Problem {
             message: Box::new(e.text()),
             location: None,
             findings: Vec::new(),
+            terms: None,
         }
     }
 }
@@ -145,6 +151,7 @@ impl IntoResponse for Problem {
             message: &self.message,
             location: self.location.as_deref(),
             findings: &self.findings,
+            terms: self.terms.as_deref(),
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (self.status, bytes).into_response();

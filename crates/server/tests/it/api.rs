@@ -489,6 +489,50 @@ async fn journey(flavour: Flavour) {
     assert_eq!(acceptances.as_array().unwrap().len(), 1);
     assert_eq!(acceptances[0]["address"], "127.0.0.1");
 
+    // An access link for a hospital without an account: the terms first, accepted under a name, then the
+    // newest version; an unknown secret is 404.
+    let (status, link) = answer(
+        post(
+            format!("{v}/documents/{document}/links"),
+            json!({"label": "県立病院 情報システム課", "expires_at": "2099-01-01T00:00:00Z"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{link}");
+    let open = server.url(link["path"].as_str().unwrap());
+    let (status, problem) = answer(c.get(&open).send().await.unwrap()).await;
+    assert_eq!(
+        (status, &problem["terms"]["id"]),
+        (403, &terms["id"]),
+        "{problem}"
+    );
+    let (status, _) = answer(
+        c.post(format!("{open}/acceptances"))
+            .json(&json!({"terms": terms["id"], "name": "県立 花子"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, opened) = answer(c.get(&open).send().await.unwrap()).await;
+    assert_eq!(
+        (status, opened["version"]["version"].as_i64()),
+        (200, Some(3)),
+        "{opened}"
+    );
+    let (status, _) = answer(
+        c.get(server.url("/api/v1/links/kaiji_link_forged"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404);
+
     // The vendor's draft is not the hospital's to see, nor another vendor's.
     let (status, problem) = answer(
         c.get(server.url(&format!("{v}/documents/{document}")))

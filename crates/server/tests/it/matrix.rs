@@ -118,6 +118,16 @@ async fn fixture(server: &TestServer) -> Fixture {
         .await
         .unwrap()
         .unwrap();
+    let (link, _) = store
+        .create_access_link(
+            &ctx,
+            &vendor,
+            &document.id,
+            "リンク",
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1),
+        )
+        .await
+        .unwrap();
     let mut tokens = BTreeMap::new();
     for org in [&vendor, &other_vendor, &hospital, &other_hospital] {
         for role in Role::ALL {
@@ -132,6 +142,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         ("question", question.id.to_string()),
         ("request", request.id.to_string()),
         ("notification", notification.to_string()),
+        ("secret", link.expose().to_owned()),
     ]);
     Fixture {
         vendor,
