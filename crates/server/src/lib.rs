@@ -307,6 +307,8 @@ impl Server {
                 loop {
                     tick.tick().await;
                     // A failure (the database away) is retried at the next tick.
+                    let today = worker::today_in_japan(jiff::Timestamp::now());
+                    let _ = worker::sweep_overdue(&store, today).await;
                     let _ = worker::run_due(&store, &name).await;
                 }
             })

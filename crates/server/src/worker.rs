@@ -12,6 +12,23 @@ use serde_json::{Value, json};
 /// How long a claim holds before another worker may take the job again.
 const LEASE: Duration = Duration::from_secs(60);
 
+/// Marks the requests due before `today` overdue (their event job then notifies both sides); returns
+/// how many. The server calls it at every tick with today's date in Japan (UTC+9), since the due dates
+/// are Japanese calendar dates.
+pub async fn sweep_overdue(
+    store: &Store,
+    today: jiff::civil::Date,
+) -> Result<usize, kaiji_store::Error> {
+    let ctx = kaiji_store::Ctx::system("worker", Timestamp::now());
+    Ok(store.mark_overdue_requests(&ctx, today).await?.len())
+}
+
+/// Today's date in Japan (UTC+9, no daylight saving).
+pub fn today_in_japan(now: Timestamp) -> jiff::civil::Date {
+    now.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .date()
+}
+
 /// Runs every job that is due now; returns how many were done.
 pub async fn run_due(store: &Store, worker: &str) -> Result<usize, kaiji_store::Error> {
     let mut done = 0;

@@ -831,3 +831,87 @@ async fn two_instances_sqlite() {
 async fn two_instances_postgres() {
     two_instances(Flavour::Postgres).await;
 }
+
+/// A request past its due date turns overdue in the worker's sweep, once, and both sides are told.
+async fn overdue(flavour: Flavour) {
+    let server = TestServer::start(flavour).await;
+    let vendor = server.org(OrgKind::Vendor, "ベンダーA").await;
+    let hospital = server.org(OrgKind::Hospital, "病院H").await;
+    let token = server.token(&hospital, Role::Editor).await;
+    let vendor_token = server.token(&vendor, Role::Viewer).await;
+    let c = &server.client;
+    let body = json!({"vendor": vendor.to_string(), "product": null, "subject": "PACS", "kind": "mds",
+                      "message": "MDS をお願いします", "due_date": "2026-12-01"});
+    let response = c
+        .post(server.url(&format!("/api/v1/orgs/{hospital}/requests")))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let day_before = jiff::civil::date(2026, 12, 1);
+    assert_eq!(
+        kaiji_server::worker::sweep_overdue(&server.store, day_before)
+            .await
+            .unwrap(),
+        0
+    );
+    let after = jiff::civil::date(2026, 12, 2);
+    assert_eq!(
+        kaiji_server::worker::sweep_overdue(&server.store, after)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        kaiji_server::worker::sweep_overdue(&server.store, after)
+            .await
+            .unwrap(),
+        0
+    );
+    kaiji_server::worker::run_due(&server.store, "test")
+        .await
+        .unwrap();
+    let (_, requests) = answer(
+        c.get(server.url(&format!("/api/v1/orgs/{hospital}/requests")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(requests[0]["status"], "overdue");
+    for (org, token, expected) in [(&hospital, &token, 1), (&vendor, &vendor_token, 2)] {
+        let (_, notes) = answer(
+            c.get(server.url(&format!("/api/v1/orgs/{org}/notifications")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let kinds: Vec<&str> = notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds.len(), expected, "{kinds:?}");
+        assert!(kinds.contains(&"request.overdue"), "{kinds:?}");
+    }
+    assert_eq!(
+        kaiji_server::worker::today_in_japan("2026-12-01T15:30:00Z".parse().unwrap()),
+        jiff::civil::date(2026, 12, 2)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overdue_sqlite() {
+    overdue(Flavour::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overdue_postgres() {
+    overdue(Flavour::Postgres).await;
+}
