@@ -63,6 +63,137 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// 開示書・方針・台帳の JSON Schema を出力する (print the JSON Schema of a file format)
     Schema(SchemaArgs),
+    /// ベンダーと病院の交換サーバー (REST API) を起動する (start the server: REST API under /api/v1)
+    Serve(ServeArgs),
+    /// サーバーの組織・ユーザー・API トークンを管理する (administer organisations, users, API tokens)
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// 監査ログを検証する・書き出す (verify or export the hash-chained audit log)
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// The database of `kaiji serve`, `kaiji admin` and `kaiji audit`.
+#[derive(Debug, Args)]
+pub(crate) struct DatabaseArg {
+    /// データベース (既定: カレントディレクトリの SQLite ファイル kaiji.db) (sqlite:PATH or postgres://…; default sqlite:kaiji.db in the current directory)
+    #[arg(
+        long = "database-url",
+        value_name = "URL",
+        default_value = "sqlite:kaiji.db"
+    )]
+    pub(crate) url: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// 待ち受けるアドレス (ポート 0 で空きポート) (address to listen on; port 0 picks a free one)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub(crate) bind: std::net::SocketAddr,
+    /// 新しいデータベースにデモ用の組織・ユーザー・開示書を入れる (fill a fresh database with demo organisations, users and the shipped examples)
+    #[arg(long)]
+    pub(crate) demo: bool,
+    /// セッション Cookie に Secure を付ける (TLS の背後で) (mark the session cookie Secure, behind TLS)
+    #[arg(long = "secure-cookies")]
+    pub(crate) secure_cookies: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// ハッシュチェーンを再計算し、最初に壊れた記録を示す (recompute the chain; exit 1 naming the first broken entry)
+    Verify(DatabaseArg),
+    /// 監査ログを JSON Lines で書き出す (write the audit log as JSON Lines, for an inspector)
+    Export(DatabaseArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminCommand {
+    /// 組織を作る (create an organisation)
+    CreateOrg(CreateOrgArgs),
+    /// ユーザーを作る (パスワードは標準入力の1行目) (create a user; the password is the first line of stdin)
+    CreateUser(CreateUserArgs),
+    /// ユーザーを組織に役割付きで加える (add a user to an organisation with a role)
+    AddMember(AddMemberArgs),
+    /// パスワードを設定し直す (新しいパスワードは標準入力の1行目) (reset a password; the new one is the first line of stdin)
+    ResetPassword(ResetPasswordArgs),
+    /// API トークンを発行する (issue an API token for one organisation and role)
+    IssueToken(IssueTokenArgs),
+    /// API トークンを失効させる (revoke an API token)
+    RevokeToken(RevokeTokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateOrgArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// 種類 (kind)
+    #[arg(long, value_name = "vendor|hospital")]
+    pub(crate) kind: String,
+    /// 組織名 (name)
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateUserArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// メールアドレス (e-mail address, the login)
+    pub(crate) email: String,
+    /// 表示名 (display name)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AddMemberArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// 組織 ID (organisation id)
+    #[arg(long, value_name = "ID")]
+    pub(crate) org: String,
+    /// メールアドレス (the user's e-mail address)
+    pub(crate) email: String,
+    /// 役割 (role)
+    #[arg(long, value_name = "owner|editor|reviewer|viewer")]
+    pub(crate) role: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ResetPasswordArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// メールアドレス (the user's e-mail address)
+    pub(crate) email: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IssueTokenArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// 組織 ID (organisation id)
+    #[arg(long, value_name = "ID")]
+    pub(crate) org: String,
+    /// 役割 (role)
+    #[arg(long, value_name = "owner|editor|reviewer|viewer")]
+    pub(crate) role: String,
+    /// 有効日数 (days until it expires)
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub(crate) days: u32,
+    /// トークンの名前 (a name for the token)
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RevokeTokenArgs {
+    #[command(flatten)]
+    pub(crate) database: DatabaseArg,
+    /// 組織 ID (organisation id)
+    #[arg(long, value_name = "ID")]
+    pub(crate) org: String,
+    /// トークン ID (token id)
+    pub(crate) token: String,
 }
 
 #[derive(Debug, Args)]

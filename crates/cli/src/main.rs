@@ -10,6 +10,7 @@ mod output;
 mod review_cmd;
 mod revision_cmd;
 mod rss_cmd;
+mod server_cmd;
 mod validate_cmd;
 mod xlsx_cmd;
 
@@ -150,6 +151,9 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Betsushi(args) => betsushi_cmd::betsushi(&args, &registry, out),
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
+        Command::Serve(args) => server_cmd::serve(args, registry, out),
+        Command::Admin(cmd) => server_cmd::admin(cmd, out),
+        Command::Audit(cmd) => server_cmd::audit(cmd, out),
         Command::Schema(args) => {
             out.raw(&match args.of {
                 cli::SchemaOf::Disclosure => kaiji_model::disclosure::disclosure_schema(),

@@ -75,6 +75,11 @@ impl Out {
         }
     }
 
+    /// The language of messages.
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// Picks the text of the current language.
     pub(crate) fn t<'a>(&self, text: &'a Text) -> &'a str {
         text.get(self.lang)

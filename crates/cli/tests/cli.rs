@@ -494,6 +494,18 @@ fn readme_commands_are_true() {
     );
     // The run command's arguments after `--`, with the shell glob expanded.
     let args = run.split('#').next().unwrap().split(" -- ").nth(1).unwrap();
+    if let Some(rest) = args.trim().strip_prefix("serve") {
+        // The server runs until stopped: started in a fresh directory on a free port, it must print its
+        // address (and, with --demo, the logins; tests/server.rs logs in with one).
+        let dir = kaiji_test_support::TempDir::new().unwrap();
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let served = kaiji_test_support::serve::Served::start(dir.path(), &words);
+        assert!(!served.addr.is_empty(), "{:?}", served.lines);
+        if words.contains(&"--demo") {
+            assert_eq!(served.logins().len(), 16, "{:?}", served.lines);
+        }
+        return;
+    }
     let mut expanded = Vec::new();
     for word in args.split_whitespace() {
         if word == "examples/*.kaiji.json" {

@@ -129,3 +129,25 @@ impl Drop for TempDb {
         drop(joined);
     }
 }
+
+/// Runs raw SQL statements on a SQLite file, outside any async runtime (a test that tampers with a
+/// database the real binary wrote, to see `kaiji audit verify` name the change).
+pub fn sqlite_execute(path: &std::path::Path, sql: &str) {
+    let url = format!("sqlite://{}?mode=rw", path.display());
+    let sql = sql.to_owned();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("open SQLite file");
+            conn.execute(&*sql).await.expect("SQL runs");
+            conn.close().await.ok();
+        });
+    })
+    .join()
+    .expect("SQL thread");
+}

@@ -460,3 +460,5 @@ mod tests {
 /// Temporary databases for the store's and the server's tests (feature `db`).
 #[cfg(feature = "db")]
 pub mod db;
+/// The real `kaiji serve` as a child process and a minimal HTTP client (the CLI's server tests).
+pub mod serve;
