@@ -1,5 +1,6 @@
 //! `kaiji review` and `kaiji policy`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use kaiji_catalog::{Lang, Registry, Text};
@@ -98,29 +99,37 @@ fn file_key(path: &Path) -> PathBuf {
 /// Warns (standard error) about each file named again: it would be counted twice.
 pub(crate) fn warn_repeated_files(paths: &[PathBuf], out: &Out) {
     let keys: Vec<PathBuf> = paths.iter().map(|p| file_key(p)).collect();
+    let mut seen: HashMap<&PathBuf, usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
-        if let Some(first) = keys[..i].iter().position(|k| k == key) {
+        if let Some(&first) = seen.get(key) {
             let (a, b) = (paths[first].display(), paths[i].display());
             out.warn(&Text::new(
                 format!("同じファイルが2回指定されています: {a} と {b}"),
                 format!("the same file is named twice: {a} and {b}"),
             ));
         }
+        seen.entry(key).or_insert(i);
     }
 }
 
 /// Warns (standard error) about two files (not one file named twice) that disclose the same
 /// organisation, product and version: a review or comparison would count that release twice.
 pub(crate) fn warn_repeated_products(docs: &[(&Path, &Disclosure)], out: &Out) {
+    // Two documents of one release have the same trimmed version, so only those are compared
+    // (linear in the number of files when versions differ); each file's key is computed once.
+    let keys: Vec<PathBuf> = docs.iter().map(|(p, _)| file_key(p)).collect();
+    let mut by_version: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, (path, doc)) in docs.iter().enumerate() {
-        let earlier = docs[..i].iter().find(|(p, d)| {
-            file_key(p) != file_key(path)
-                && kaiji_model::disclosure::same_release(&d.subject, &doc.subject)
+        let same_version = by_version.entry(doc.subject.version.trim()).or_default();
+        let earlier = same_version.iter().copied().find(|&j| {
+            keys[j] != keys[i]
+                && kaiji_model::disclosure::same_release(&docs[j].1.subject, &doc.subject)
         });
-        if let Some((first, _)) = earlier {
+        same_version.push(i);
+        if let Some(first) = earlier {
             let s = &doc.subject;
             let release = format!("{} {} {}", s.organisation, s.product, s.version);
-            let (a, b) = (first.display(), path.display());
+            let (a, b) = (docs[first].0.display(), path.display());
             out.warn(&Text::new(
                 format!("{a} と {b} は同じ製品・バージョンの開示書です({release})"),
                 format!("{a} and {b} disclose the same product and version ({release})"),
