@@ -115,17 +115,15 @@ pub(crate) fn warn_repeated_files(paths: &[PathBuf], out: &Out) {
 /// Warns (standard error) about two files (not one file named twice) that disclose the same
 /// organisation, product and version: a review or comparison would count that release twice.
 pub(crate) fn warn_repeated_products(docs: &[(&Path, &Disclosure)], out: &Out) {
-    // Two documents of one release have the same trimmed version, so only those are compared
-    // (linear in the number of files when versions differ); each file's key is computed once.
+    // Documents of one release have one key, so they are grouped in one pass; each file's key is
+    // computed once.
     let keys: Vec<PathBuf> = docs.iter().map(|(p, _)| file_key(p)).collect();
-    let mut by_version: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_release: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
     for (i, (path, doc)) in docs.iter().enumerate() {
-        let same_version = by_version.entry(doc.subject.version.trim()).or_default();
-        let earlier = same_version.iter().copied().find(|&j| {
-            keys[j] != keys[i]
-                && kaiji_model::disclosure::same_release(&docs[j].1.subject, &doc.subject)
-        });
-        same_version.push(i);
+        let release = kaiji_model::disclosure::release_key(&doc.subject);
+        let same = by_release.entry(release).or_default();
+        let earlier = same.iter().copied().find(|&j| keys[j] != keys[i]);
+        same.push(i);
         if let Some(first) = earlier {
             let s = &doc.subject;
             let release = format!("{} {} {}", s.organisation, s.product, s.version);

@@ -13,7 +13,7 @@ pub use document::{
 };
 pub use revision::{
     Carried, Change, ChangeKind, DocDiff, Migration, NeedsReview, ReviewReason, diff, migrate,
-    same_product, same_release,
+    release_key, same_product, same_release,
 };
 pub use rss_rules::validate_rss;
 pub use skeleton::skeleton;

@@ -394,6 +394,16 @@ pub fn same_release(a: &crate::disclosure::Subject, b: &crate::disclosure::Subje
     same_product(a, b) && a.version.trim() == b.version.trim()
 }
 
+/// What [`same_release`] compares, as a key: two covers name one release exactly when their keys
+/// are equal, so many documents can be grouped in one pass instead of compared pairwise.
+pub fn release_key(s: &crate::disclosure::Subject) -> (String, String, String) {
+    (
+        name_key(&s.organisation),
+        name_key(&s.product),
+        s.version.trim().to_owned(),
+    )
+}
+
 /// `diff-other-product` when the two documents name another organisation or product: what the
 /// diff shows then are not changes of one product.
 fn other_product(old: &Disclosure, new: &Disclosure) -> Option<Finding> {
