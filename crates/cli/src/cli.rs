@@ -98,6 +98,12 @@ pub(crate) struct ServeArgs {
     /// セッション Cookie に Secure を付ける (TLS の背後で) (mark the session cookie Secure, behind TLS)
     #[arg(long = "secure-cookies")]
     pub(crate) secure_cookies: bool,
+    /// 通知をメールで送る SMTP サーバー (smtp://HOST:PORT、STARTTLS は ?tls=required、TLS は smtps://) (SMTP relay to mail notifications through: smtp://HOST:PORT, ?tls=required for STARTTLS, smtps:// for TLS)
+    #[arg(long = "smtp-url", value_name = "URL")]
+    pub(crate) smtp_url: Option<String>,
+    /// 通知メールの送信元 (sender of the notification mails; default kaiji <kaiji@localhost>)
+    #[arg(long = "mail-from", value_name = "ADDRESS")]
+    pub(crate) mail_from: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

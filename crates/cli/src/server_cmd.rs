@@ -61,6 +61,10 @@ pub(crate) fn serve(
     config.registry = Some(std::sync::Arc::new(registry));
     config.demo = args.demo;
     config.secure_cookies = args.secure_cookies;
+    config.smtp_url = args.smtp_url.clone();
+    if let Some(from) = &args.mail_from {
+        config.mail_from = from.clone();
+    }
     runtime()?.block_on(async move {
         let server = kaiji_server::Server::bind(config).await?;
         let addr = server
@@ -94,11 +98,7 @@ pub(crate) fn serve(
             )
             .get(lang))?;
         }
-        server
-            .run(async {
-                tokio::signal::ctrl_c().await.ok();
-            })
-            .await?;
+        server.run(kaiji_server::shutdown_signal()).await?;
         Ok(Outcome::Clean)
     })
 }

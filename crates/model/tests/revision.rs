@@ -152,6 +152,38 @@ fn diff_within_a_revision_labels_each_change() {
         ]
     );
     assert!(diff(&old, &old, &registry).changes.is_empty());
+    // What a question on an item of the old version is marked with: answer or remark changed, removed.
+    for item in ["MDS-C13-01", "MDS-C14-02", "MDS-C14-05", "MDS-C16-01"] {
+        assert!(d.answer_changed(item), "{item}");
+    }
+    assert!(!d.answer_changed("MDS-C00-01"));
+    let mut evidence_only = old.clone();
+    evidence_only
+        .answers
+        .get_mut("MDS-C00-01")
+        .unwrap()
+        .evidence
+        .push("新しい資料".into());
+    assert!(!diff(&old, &evidence_only, &registry).answer_changed("MDS-C00-01"));
+}
+
+/// Across revisions a question names the old version's item: it is marked when the item it became changed.
+#[test]
+fn answer_changed_follows_the_mapping_to_the_old_item() {
+    let registry = registry();
+    let d = diff(
+        &example("pacs-mds-4.1.kaiji.json"),
+        &example("pacs-mds-5.0h.kaiji.json"),
+        &registry,
+    );
+    let change = d
+        .changes
+        .iter()
+        .find(|c| !c.old_items.is_empty() && matches!(c.field.as_str(), "answer" | "remark"))
+        .expect("a mapped change of an answer or remark");
+    for old_item in &change.old_items {
+        assert!(d.answer_changed(old_item), "{old_item}");
+    }
 }
 
 #[test]

@@ -544,8 +544,13 @@ pub(crate) async fn document_questions(
 ) -> Answer {
     let document = document_id(&document)?;
     let org = caller.org()?;
-    app.store.document(org, &document).await?;
-    ok(StatusCode::OK, &app.store.questions(org, &document).await?)
+    let side = crate::questions::Side::Vendor;
+    let latest = crate::questions::latest(&app, side, org, &document).await?;
+    let questions = app.store.questions(org, &document).await?;
+    ok(
+        StatusCode::OK,
+        &crate::questions::annotate(&app, side, org, &document, latest, questions).await?,
+    )
 }
 
 pub(crate) async fn received_questions(
@@ -555,8 +560,13 @@ pub(crate) async fn received_questions(
 ) -> Answer {
     let document = document_id(&document)?;
     let org = caller.org()?;
-    app.store.received_versions(org, &document).await?;
-    ok(StatusCode::OK, &app.store.questions(org, &document).await?)
+    let side = crate::questions::Side::Hospital;
+    let latest = crate::questions::latest(&app, side, org, &document).await?;
+    let questions = app.store.questions(org, &document).await?;
+    ok(
+        StatusCode::OK,
+        &crate::questions::annotate(&app, side, org, &document, latest, questions).await?,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -594,10 +604,18 @@ pub(crate) async fn question(
     Path((_, question)): Path<(String, String)>,
 ) -> Answer {
     let question: kaiji_store::QuestionId = id(&question, "質問", "question")?;
-    ok(
-        StatusCode::OK,
-        &app.store.question(caller.org()?, &question).await?,
-    )
+    let org = caller.org()?;
+    let question = app.store.question(org, &question).await?;
+    let side = if &question.vendor == org {
+        crate::questions::Side::Vendor
+    } else {
+        crate::questions::Side::Hospital
+    };
+    let document = question.document.clone();
+    let latest = crate::questions::latest(&app, side, org, &document).await?;
+    let mut listed =
+        crate::questions::annotate(&app, side, org, &document, latest, vec![question]).await?;
+    ok(StatusCode::OK, &listed.pop())
 }
 
 #[derive(Debug, Deserialize)]

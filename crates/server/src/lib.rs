@@ -12,7 +12,9 @@ mod api;
 mod body;
 pub mod demo;
 pub mod gate;
+pub mod mail;
 pub mod problem;
+mod questions;
 pub mod worker;
 
 use std::net::SocketAddr;
@@ -42,6 +44,15 @@ pub struct Config {
     /// How often this instance's worker runs the due jobs; `None` runs no worker (tests that run
     /// [`worker::run_due`] themselves).
     pub worker_interval: Option<std::time::Duration>,
+    /// The SMTP relay notifications are mailed through (`smtp://host:port`, `?tls=required` for
+    /// STARTTLS, `smtps://` for TLS); `None` mails nothing (the outbox stays empty).
+    pub smtp_url: Option<String>,
+    /// The sender of those mails.
+    pub mail_from: String,
+    /// The delay before a failed mail is tried again (doubling at each failure).
+    pub mail_retry: std::time::Duration,
+    /// Attempts before a mail is marked failed.
+    pub mail_max_attempts: i64,
 }
 
 impl Config {
@@ -55,6 +66,10 @@ impl Config {
             body_limit: 2 * 1024 * 1024,
             registry: None,
             worker_interval: Some(std::time::Duration::from_secs(1)),
+            smtp_url: None,
+            mail_from: "kaiji <kaiji@localhost>".to_owned(),
+            mail_retry: std::time::Duration::from_secs(60),
+            mail_max_attempts: 6,
         }
     }
 }
@@ -82,6 +97,8 @@ pub enum Error {
     },
     #[error("serving: {0}")]
     Serve(std::io::Error),
+    #[error("{}", .0.en)]
+    Mail(Text),
 }
 
 impl Error {
@@ -95,6 +112,7 @@ impl Error {
                 self.to_string(),
             ),
             Self::Serve(e) => Text::new(format!("サーバーのエラー: {e}"), self.to_string()),
+            Self::Mail(text) => text.clone(),
         }
     }
 }
@@ -245,12 +263,22 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     app: App,
     demo: Option<demo::Demo>,
+    mailer: Option<mail::Mailer>,
 }
 
 impl Server {
     /// Opens the database (creating and migrating it), fills it for the demo when asked and fresh, and
     /// binds the address.
     pub async fn bind(config: Config) -> Result<Self, Error> {
+        let mailer = match &config.smtp_url {
+            Some(url) => {
+                let mut mailer = mail::Mailer::new(url, &config.mail_from).map_err(Error::Mail)?;
+                mailer.retry = config.mail_retry;
+                mailer.max_attempts = config.mail_max_attempts.max(1);
+                Some(mailer)
+            }
+            None => None,
+        };
         let store = Store::open(&config.database_url).await?;
         let registry = match &config.registry {
             Some(registry) => Arc::clone(registry),
@@ -275,6 +303,7 @@ impl Server {
                 config: Arc::new(config),
             },
             demo,
+            mailer,
         })
     }
 
@@ -301,6 +330,7 @@ impl Server {
             "kaiji-serve-{}",
             self.listener.local_addr().map_err(Error::Serve)?
         );
+        let mailer = self.mailer.clone();
         let worker = self.app.config.worker_interval.map(|interval| {
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(interval);
@@ -309,7 +339,10 @@ impl Server {
                     // A failure (the database away) is retried at the next tick.
                     let today = worker::today_in_japan(jiff::Timestamp::now());
                     let _ = worker::sweep_overdue(&store, today).await;
-                    let _ = worker::run_due(&store, &name).await;
+                    let _ = worker::run_due_with(&store, &name, mailer.is_some()).await;
+                    if let Some(mailer) = &mailer {
+                        let _ = mail::send_due(&store, &name, mailer).await;
+                    }
                 }
             })
         });
@@ -328,12 +361,32 @@ impl Server {
     }
 }
 
-/// Binds and serves until Ctrl-C.
+/// Binds and serves until Ctrl-C or SIGTERM (see [`shutdown_signal`]).
 pub async fn serve(config: Config) -> Result<(), Error> {
     let server = Server::bind(config).await?;
-    server
-        .run(async {
-            tokio::signal::ctrl_c().await.ok();
-        })
-        .await
+    server.run(shutdown_signal()).await
+}
+
+/// Completes at Ctrl-C (SIGINT) or, on Unix, SIGTERM (what a supervisor sends): the server then stops
+/// accepting connections, lets the requests in flight finish, and returns.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                tokio::signal::ctrl_c().await.ok();
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.ok();
+    }
 }

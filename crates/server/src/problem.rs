@@ -97,10 +97,12 @@ impl Problem {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", ja, en)
     }
 
+    /// The database cannot be reached (or no connection came within the pool's acquire timeout): 503
+    /// with `Retry-After`.
     pub fn unavailable() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            "database-unavailable",
             "データベースに接続できません。しばらくしてから再試行してください",
             "the database cannot be reached; try again later",
         )
@@ -159,6 +161,12 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // The database is away: a client may try again in a few seconds.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         response
     }
 }

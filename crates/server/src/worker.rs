@@ -31,9 +31,19 @@ pub fn today_in_japan(now: Timestamp) -> jiff::civil::Date {
 
 /// Runs every job that is due now; returns how many were done.
 pub async fn run_due(store: &Store, worker: &str) -> Result<usize, kaiji_store::Error> {
+    run_due_with(store, worker, false).await
+}
+
+/// Runs every job that is due now, and with `mail` puts a mail for every member of the organisation a
+/// new notification is for in the outbox (see [`crate::mail`]); returns how many jobs were done.
+pub async fn run_due_with(
+    store: &Store,
+    worker: &str,
+    mail: bool,
+) -> Result<usize, kaiji_store::Error> {
     let mut done = 0;
     while let Some(job) = store.claim_job(Timestamp::now(), worker, LEASE).await? {
-        match handle(store, &job).await {
+        match handle(store, &job, mail).await {
             Ok(()) => {
                 store
                     .complete_job(Timestamp::now(), worker, &job.id)
@@ -64,7 +74,7 @@ fn parse<T: std::str::FromStr<Err = kaiji_store::Error>>(
     text.parse()
 }
 
-async fn handle(store: &Store, job: &Job) -> Result<(), kaiji_store::Error> {
+async fn handle(store: &Store, job: &Job, mail: bool) -> Result<(), kaiji_store::Error> {
     let p = &job.payload;
     let seq = p.get("seq").and_then(Value::as_i64).unwrap_or(0);
     let now = Timestamp::now();
@@ -72,8 +82,13 @@ async fn handle(store: &Store, job: &Job) -> Result<(), kaiji_store::Error> {
         let key = format!("event:{seq}:{org}");
         store
             .notify(now, &org, None, kind, &data, Some(&key))
-            .await
-            .map(|_| ())
+            .await?;
+        // Queued after the notification and by the same key: a job retried (or run again after a
+        // lost claim) adds neither twice.
+        if mail {
+            crate::mail::queue_for_members(store, &org, &key, kind, &data).await?;
+        }
+        Ok::<(), kaiji_store::Error>(())
     };
     match job.kind.as_str() {
         "event:document.publish" => {

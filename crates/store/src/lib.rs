@@ -246,6 +246,9 @@ pub struct Options {
     pub max_connections: u32,
     /// How long a SQLite connection waits for another writer before it gives up.
     pub busy_timeout: Duration,
+    /// How long a caller waits for a connection (a new one included) before the store answers
+    /// unavailable: a database that went away is a quick 503, not a hung request.
+    pub acquire_timeout: Duration,
     /// The largest original (workbook, attachment) kept, in bytes.
     pub max_original_bytes: u64,
     /// Failed logins within [`Options::throttle_window`] that lock an account or an address.
@@ -261,6 +264,7 @@ impl Default for Options {
         Self {
             max_connections: 8,
             busy_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(3),
             max_original_bytes: 20 * 1024 * 1024,
             throttle_failures: 5,
             throttle_window: Duration::from_secs(15 * 60),
@@ -305,16 +309,30 @@ pub struct Store {
     options: Options,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        4,
+        "mail claims",
+        include_str!("../migrations/sqlite/0004_mail_claims.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        4,
+        "mail claims",
+        include_str!("../migrations/postgres/0004_mail_claims.sql"),
+    ),
+];
 
 impl Store {
     /// Opens the database at `url` with the default [`Options`], applying the migrations it lacks.
@@ -342,7 +360,9 @@ impl Store {
         } else {
             return Err(Error::UnsupportedUrl(url.to_owned()));
         };
-        let pool_options = AnyPoolOptions::new().max_connections(options.max_connections);
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout);
         let pool = match backend {
             Backend::Sqlite => {
                 // The file is created, and switched to WAL (a setting the file keeps), before the pool opens.

@@ -369,7 +369,7 @@ impl Store {
     pub async fn pending_mail(&self, max_attempts: i64, limit: i64) -> Result<Vec<Mail>> {
         let rows = sqlx::query(
             "SELECT id, to_address, subject, body, attempts, sent_at, last_error FROM mail_outbox \
-             WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
+             WHERE sent_at IS NULL AND failed_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
         )
         .bind(max_attempts)
         .bind(limit.clamp(1, 1000))
@@ -406,6 +406,117 @@ impl Store {
             return Err(Error::NotFound("mail"));
         }
         Ok(())
+    }
+
+    /// Claims up to `limit` mails that are due (unsent, not failed, `next_attempt_at` passed, no live
+    /// claim) for `worker`, for `lease`, oldest first. One statement: on PostgreSQL the candidate rows are
+    /// locked with `FOR UPDATE SKIP LOCKED`, so instances claiming at once take different mails; on SQLite
+    /// the single `UPDATE … RETURNING` runs under the database's one write lock. A mail is claimed by one
+    /// sender at a time; a sender that dies leaves it to the next claim after the lease.
+    pub async fn claim_mail(
+        &self,
+        now: Timestamp,
+        worker: &str,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<Mail>> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let due = "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $3 \
+                   AND (locked_until IS NULL OR locked_until <= $3)";
+        let sql = format!(
+            "UPDATE mail_outbox SET locked_by = $1, locked_until = $2 \
+             WHERE id IN (SELECT id FROM mail_outbox WHERE {due} ORDER BY id LIMIT $4 {lock}) AND {due} \
+             RETURNING id, to_address, subject, body, attempts, sent_at, last_error"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(worker.to_owned())
+            .bind(ms(now) + lease.as_millis() as i64)
+            .bind(ms(now))
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut mails = rows.iter().map(mail_from).collect::<Result<Vec<_>>>()?;
+        mails.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(mails)
+    }
+
+    /// Records the attempt of a mail `worker` claimed: sent (`error` = `None`), or failed with the SMTP
+    /// server's answer and tried again from `retry_at`, or (at its `max_attempts`-th attempt) failed for
+    /// good, kept with its last error. Only the claim's holder can record.
+    pub async fn record_mail_attempt(
+        &self,
+        now: Timestamp,
+        worker: &str,
+        id: &str,
+        error: Option<&str>,
+        retry_at: Timestamp,
+        max_attempts: i64,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, locked_by = NULL, locked_until = NULL, \
+             sent_at = CASE WHEN $1 = '' THEN $2 ELSE NULL END, \
+             last_error = CASE WHEN $1 = '' THEN NULL ELSE $1 END, \
+             next_attempt_at = $3, \
+             failed_at = CASE WHEN $1 <> '' AND attempts + 1 >= $4 THEN $2 ELSE NULL END \
+             WHERE id = $5 AND locked_by = $6 AND sent_at IS NULL AND failed_at IS NULL",
+        )
+        .bind(
+            error
+                .map(|e| if e.is_empty() { "error" } else { e })
+                .unwrap_or_default()
+                .chars()
+                .take(2000)
+                .collect::<String>(),
+        )
+        .bind(ms(now))
+        .bind(ms(retry_at))
+        .bind(max_attempts)
+        .bind(id.to_owned())
+        .bind(worker.to_owned())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound("mail"));
+        }
+        Ok(())
+    }
+
+    /// Every mail of the outbox with its state (`pending`, `sent`, `failed`), oldest first: what an
+    /// operator (or a test) inspects.
+    pub async fn outbox(&self, limit: i64) -> Result<Vec<(Mail, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, to_address, subject, body, attempts, sent_at, last_error, failed_at FROM mail_outbox \
+             ORDER BY id LIMIT $1",
+        )
+        .bind(limit.clamp(1, 100_000))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mail = mail_from(row)?;
+                let state = if mail.sent_at.is_some() {
+                    "sent"
+                } else if ts_opt(row, "failed_at")?.is_some() {
+                    "failed"
+                } else {
+                    "pending"
+                };
+                Ok((mail, state.to_owned()))
+            })
+            .collect()
+    }
+
+    /// A document's title, for the system's own mail (not scoped to a caller: never answer it to one).
+    pub async fn document_title(&self, document: &crate::DocumentId) -> Result<String> {
+        let row = sqlx::query("SELECT title FROM documents WHERE id = $1")
+            .bind(document.as_str().to_owned())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound("document"))?;
+        text(&row, "title")
     }
 
     // ----- hospital files -----

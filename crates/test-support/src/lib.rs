@@ -462,3 +462,6 @@ mod tests {
 pub mod db;
 /// The real `kaiji serve` as a child process and a minimal HTTP client (the CLI's server tests).
 pub mod serve;
+/// A local SMTP sink for mail tests (feature `smtp`).
+#[cfg(feature = "smtp")]
+pub mod smtp;

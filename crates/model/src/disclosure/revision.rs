@@ -123,6 +123,21 @@ impl DocDiff {
     pub fn count(&self, kind: ChangeKind) -> usize {
         self.changes.iter().filter(|c| c.kind == kind).count()
     }
+
+    /// Whether the answer or the remark of the old version's item `item` changed: a change of that
+    /// field on the item itself, on the item it became in another revision (it is among the change's
+    /// old items), or the item added or removed. What a question asked on the old version is marked
+    /// with when it is listed with the new one.
+    pub fn answer_changed(&self, item: &str) -> bool {
+        self.changes.iter().any(|c| {
+            let about = if c.old_items.is_empty() {
+                c.item.as_deref() == Some(item)
+            } else {
+                c.old_items.iter().any(|i| i == item)
+            };
+            about && matches!(c.field.as_str(), "answer" | "remark")
+        })
+    }
 }
 
 fn answer_text(a: Option<Answer>) -> Option<String> {

@@ -46,8 +46,17 @@ impl TestServer {
 
     /// A second server instance on the same database: its base URL, and what stops it when dropped.
     pub(crate) async fn another_instance(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// A second server instance on the same database, configured by `change` (no worker by default).
+    pub(crate) async fn another_instance_with(
+        &self,
+        change: impl FnOnce(&mut Config),
+    ) -> (String, tokio::sync::oneshot::Sender<()>) {
         let mut config = Config::new(&self.url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
         config.worker_interval = None;
+        change(&mut config);
         let server = Server::bind(config).await.expect("second instance starts");
         let addr = server.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -2,4 +2,7 @@
 
 mod api;
 mod common;
+mod faults;
+mod mail;
 mod matrix;
+mod questions;
