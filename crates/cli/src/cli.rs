@@ -65,6 +65,10 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// ベンダーと病院の交換サーバー (REST API) を起動する (start the server: REST API under /api/v1)
     Serve(ServeArgs),
+    /// 開示書をサーバーに公開する (下書きを保存し、指摘を表示して公開) (publish a disclosure to a kaiji server: save the draft, show the findings, publish)
+    Publish(PublishArgs),
+    /// 病院が受け取った開示書をサーバーから取得する (fetch what a hospital holds on a kaiji server: the newest version of each received disclosure)
+    Pull(PullArgs),
     /// サーバーの組織・ユーザー・API トークンを管理する (administer organisations, users, API tokens)
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -104,6 +108,65 @@ pub(crate) struct ServeArgs {
     /// 通知メールの送信元 (sender of the notification mails; default kaiji <kaiji@localhost>)
     #[arg(long = "mail-from", value_name = "ADDRESS")]
     pub(crate) mail_from: Option<String>,
+}
+
+/// The server `kaiji publish` and `kaiji pull` talk to, and the API token they present.
+#[derive(Debug, Args)]
+pub(crate) struct RemoteArgs {
+    /// サーバーの URL (the server's URL, e.g. https://kaiji.example.jp; a trailing /api/v1 is accepted)
+    #[arg(long, value_name = "URL")]
+    pub(crate) server: String,
+    /// API トークン (省略時は環境変数 KAIJI_TOKEN) (API token; default: the environment variable KAIJI_TOKEN)
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// 公開する開示書 (the disclosure to publish, *.kaiji.json)
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) remote: RemoteArgs,
+    /// 新しい版を公開する既存の文書の ID (the document to publish a new version of)
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "release",
+        conflicts_with = "release"
+    )]
+    pub(crate) document: Option<String>,
+    /// このリリースに文書を新しく作って公開する (create the document under this product release, then publish)
+    #[arg(long, value_name = "ID")]
+    pub(crate) release: Option<String>,
+    /// 新しく作る文書の題名 (省略時は種類・製品名・バージョン) (title of a document created with --release; default: kind, product, version)
+    #[arg(long, value_name = "TITLE", requires = "release")]
+    pub(crate) title: Option<String>,
+    /// 更新理由 (the update reason published with the version)
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) reason: String,
+    /// 発効日 YYYY-MM-DD(省略時は今日) (effective date; today when omitted)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) effective: Option<IsoDate>,
+    /// 次回見直し日 YYYY-MM-DD (next review date)
+    #[arg(long = "next-review", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) next_review: IsoDate,
+    /// この重大度以上の指摘があれば公開せず終了コード 1(下書きは保存済み) (refuse to publish, exit 1, on findings at or above this level; the draft stays saved)
+    #[arg(long, default_value = "error", value_name = "error|warning|info", value_parser = parse_severity)]
+    pub(crate) deny: Severity,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PullArgs {
+    #[command(flatten)]
+    pub(crate) remote: RemoteArgs,
+    /// 保存先のディレクトリ (ベンダー/製品/バージョン/種類.kaiji.json) (directory to write into: vendor/product/version/kind.kaiji.json)
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub(crate) output: PathBuf,
+    #[command(flatten)]
+    pub(crate) format: FormatArg,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod checklist_cmd;
 mod cli;
 mod files;
 mod output;
+mod remote_cmd;
 mod review_cmd;
 mod revision_cmd;
 mod rss_cmd;
@@ -152,6 +153,8 @@ fn run(cli: Cli, out: &mut output::Out) -> Result<Outcome, UserError> {
         Command::Diff(args) => revision_cmd::diff(&args, &registry, out),
         Command::Migrate(args) => revision_cmd::migrate(&args, &registry, out),
         Command::Serve(args) => server_cmd::serve(args, registry, out),
+        Command::Publish(args) => remote_cmd::publish(&args, &registry, out),
+        Command::Pull(args) => remote_cmd::pull(&args, out),
         Command::Admin(cmd) => server_cmd::admin(cmd, out),
         Command::Audit(cmd) => server_cmd::audit(cmd, out),
         Command::Schema(args) => {

@@ -23,7 +23,7 @@ impl From<kaiji_server::Error> for UserError {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, UserError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UserError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

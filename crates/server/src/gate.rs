@@ -80,6 +80,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/health",
+        access: Access::Public,
+        summary: "liveness: a fixed body, touching nothing (load balancers; the benchmark's floor)",
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/me",
         access: Access::SignedIn,
         summary: "the caller: user and memberships, or the token's organisation and role",

@@ -117,6 +117,15 @@ impl Error {
     }
 }
 
+/// `GET /api/v1/health`: a fixed body, with no database call, so that a load balancer learns the process
+/// answers (and the benchmark has a floor to compare the real reads with).
+async fn health() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        r#"{"status":"ok"}"#,
+    )
+}
+
 /// The router: every route of [`gate::ROUTES`], each behind the gate.
 pub fn router(app: App) -> Router {
     let routes: Vec<(&str, MethodRouter<App>)> = vec![
@@ -124,6 +133,7 @@ pub fn router(app: App) -> Router {
             "/api/v1/session",
             post(api::login).merge(delete(api::logout)),
         ),
+        ("/api/v1/health", get(health)),
         ("/api/v1/me", get(api::me)),
         (
             "/api/v1/orgs/{org}/products",
