@@ -85,7 +85,7 @@ pub use ids::{
     RequestId, ShareId, TermsId, TokenId, UserId,
 };
 pub use vendor::{
-    DeviceId, Document, NewOriginal, NewProduct, Original, OriginalRole, Product, Publication,
+    DeviceId, Document, ImportedDraft, NewOriginal, NewProduct, Original, OriginalRole, Product, Publication,
     Release, Version, VersionSummary,
 };
 pub use work::{HospitalFile, HospitalFileKind, Job, Mail, Notification};
@@ -305,16 +305,30 @@ pub struct Store {
     options: Options,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "version attachments",
+        include_str!("../migrations/sqlite/0002_version_attachments.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "version attachments",
+        include_str!("../migrations/postgres/0002_version_attachments.sql"),
+    ),
+];
 
 impl Store {
     /// Opens the database at `url` with the default [`Options`], applying the migrations it lacks.
