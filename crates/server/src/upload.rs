@@ -279,7 +279,10 @@ pub(crate) fn download(bytes: Vec<u8>, media_type: &str, name: &str) -> Result<R
     let headers: &mut HeaderMap = response.headers_mut();
     let value = |text: &str| HeaderValue::from_str(text).map_err(|_| Problem::internal());
     headers.insert(header::CONTENT_TYPE, value(media_type)?);
-    headers.insert(header::CONTENT_DISPOSITION, value(&content_disposition(name))?);
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        value(&content_disposition(name))?,
+    );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -375,7 +378,10 @@ mod tests {
 
     #[test]
     fn download_names_are_files() {
-        assert_eq!(download_name("MDS / v2: 最新?", "xlsx"), "MDS _ v2_ 最新_.xlsx");
+        assert_eq!(
+            download_name("MDS / v2: 最新?", "xlsx"),
+            "MDS _ v2_ 最新_.xlsx"
+        );
         assert_eq!(download_name(" .. ", "xlsx"), "kaiji.xlsx");
         assert!(download_name(&"x".repeat(400), "xlsx").len() <= 255);
     }
@@ -386,7 +392,10 @@ mod tests {
         assert!(Workbook::media_type("Application/VND.ms-excel; x=1").is_ok());
         assert!(Workbook::media_type("application/json").is_err());
         assert!(Workbook::media_type("").is_err());
-        assert_eq!(AnyFile::media_type("application/PDF").unwrap(), "application/pdf");
+        assert_eq!(
+            AnyFile::media_type("application/PDF").unwrap(),
+            "application/pdf"
+        );
         assert!(AnyFile::media_type("").is_err());
         assert!(AnyFile::media_type("text/plain\r\nx: y").is_err());
         assert!(AnyFile::media_type("no-slash").is_err());

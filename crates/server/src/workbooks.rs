@@ -72,7 +72,7 @@ async fn import(
         .map_err(|e| refused(&e))
 }
 
-fn options(query: &ImportQuery, kind: Option<DocKind>) -> Result<ImportOptions, Problem> {
+fn options(query: &ImportQuery) -> Result<ImportOptions, Problem> {
     let catalog = query
         .catalog
         .as_deref()
@@ -90,7 +90,7 @@ fn options(query: &ImportQuery, kind: Option<DocKind>) -> Result<ImportOptions, 
     Ok(ImportOptions {
         catalog,
         sheet: query.sheet.clone(),
-        kind: query.kind.or(kind),
+        kind: query.kind,
         ..ImportOptions::default()
     })
 }
@@ -196,7 +196,7 @@ pub(crate) async fn import_document(
     let imported = import(
         Arc::clone(&app.registry),
         body.bytes.clone(),
-        options(&query, None)?,
+        options(&query)?,
     )
     .await?;
     let imported = one(imported, None)?;
@@ -249,10 +249,12 @@ pub(crate) async fn import_draft(
     let org = caller.org()?;
     let existing = app.store.document(org, &document).await?;
     let kind: Option<DocKind> = existing.kind.parse().ok();
+    // The document's kind chooses among several checklist sheets; it is not handed to the importer,
+    // which would read any sheet as that kind (a mismatch is refused below instead).
     let imported = import(
         Arc::clone(&app.registry),
         body.bytes.clone(),
-        options(&query, kind)?,
+        options(&query)?,
     )
     .await?;
     let imported = one(imported, kind)?;
