@@ -85,8 +85,8 @@ pub use ids::{
     RequestId, ShareId, TermsId, TokenId, UserId,
 };
 pub use vendor::{
-    DeviceId, Document, ImportedDraft, NewOriginal, NewProduct, Original, OriginalRole, Product, Publication,
-    Release, Version, VersionSummary,
+    DeviceId, Document, ImportedDraft, NewOriginal, NewProduct, Original, OriginalRole, Product,
+    Publication, Release, Version, VersionSummary,
 };
 pub use work::{HospitalFile, HospitalFileKind, Job, Mail, Notification};
 
