@@ -80,7 +80,23 @@ async fn get(server: &TestServer, token: &str, path: &str) -> reqwest::Response 
         .unwrap()
 }
 
-fn codes_at(findings: &Value) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+/// A finding as (code, sheet, cell, pointer).
+type Located = (String, Option<String>, Option<String>, Option<String>);
+
+/// A refused upload: the query, content type and body, and the status and problem code it must get.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, Vec<u8>, u16, &'a str);
+
+/// A refused upload with what it is.
+type NamedCase<'a> = (
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    &'a str,
+    Vec<u8>,
+    u16,
+    &'a str,
+);
+
+fn codes_at(findings: &Value) -> Vec<Located> {
     findings
         .as_array()
         .unwrap()
@@ -548,7 +564,7 @@ async fn refused_uploads(flavour: Flavour) {
     getrandom::fill(&mut random).unwrap();
     let long = format!("{}.xlsx", "長".repeat(90));
     let long_name = [("file_name", long.as_str())];
-    let workbook_cases: Vec<(&str, &[(&str, &str)], &str, Vec<u8>, u16, &str)> = vec![
+    let workbook_cases: Vec<NamedCase> = vec![
         ("corrupt zip", &[], XLSX, truncated, 422, "not-a-workbook"),
         (
             "not a zip",
@@ -793,7 +809,7 @@ async fn refused_uploads(flavour: Flavour) {
     );
 
     // Attachments: the same names refused, a media type required, the limit, an empty file.
-    let attachment_cases: Vec<(&[(&str, &str)], &str, Vec<u8>, u16, &str)> = vec![
+    let attachment_cases: Vec<Case> = vec![
         (
             &[("file_name", "../../etc/passwd")],
             "text/plain",

@@ -534,11 +534,11 @@ async fn imports_and_version_attachments(db: Db) {
     let ids = |list: Vec<kaiji_store::Original>| list.into_iter().map(|o| o.id).collect::<Vec<_>>();
     assert_eq!(
         ids(db.version_attachments(&vendor.id, &d.id, 1).await.unwrap()),
-        [first.id.clone()]
+        vec![first.id.clone()]
     );
     assert_eq!(
         ids(db.version_attachments(&vendor.id, &d.id, 2).await.unwrap()),
-        [first.id.clone(), later.id.clone()]
+        vec![first.id.clone(), later.id.clone()]
     );
     assert!(matches!(
         db.version_attachments(&vendor.id, &d.id, 3).await,
@@ -557,7 +557,7 @@ async fn imports_and_version_attachments(db: Db) {
             .received_attachments(&hospital.id, &d.id, 1)
             .await
             .unwrap()),
-        [first.id.clone()]
+        vec![first.id.clone()]
     );
     let read = db
         .received_attachment(&hospital.id, &d.id, 1, &first.id)
