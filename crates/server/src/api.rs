@@ -858,7 +858,7 @@ pub(crate) async fn set_faq(
 // ----- access terms -----
 
 /// A document with access terms is read only after this hospital accepted their current version.
-async fn terms_accepted(
+pub(crate) async fn terms_accepted(
     app: &App,
     hospital: &kaiji_store::OrgId,
     document: &DocumentId,

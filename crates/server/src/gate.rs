@@ -324,6 +324,84 @@ pub const ROUTES: &[Route] = &[
         access: VENDOR_WRITE,
         summary: "answer a request, with a document (shared at once) or without (null)",
     },
+    Route {
+        method: "POST",
+        path: "/api/v1/orgs/{org}/releases/{release}/documents/import",
+        access: VENDOR_WRITE,
+        summary: "create a document from a workbook (raw .xlsx body, ?file_name=, ?title=, ?sheet=): the draft with the importer's findings at their cells and the validator's; the workbook kept",
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/orgs/{org}/documents/{document}/draft/import",
+        access: VENDOR_WRITE,
+        summary: "replace the draft from a workbook (raw .xlsx body, ?file_name=, ?sheet=); findings as on import; the workbook kept",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/draft/xlsx",
+        access: VENDOR_READ,
+        summary: "the draft as kaiji's workbook (?lang=en for English labels)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/versions/{version}/xlsx",
+        access: VENDOR_READ,
+        summary: "a published version as kaiji's workbook (?lang=en)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/workbooks",
+        access: VENDOR_READ,
+        summary: "the workbooks uploaded to the document (name, size, sha256), oldest first",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/workbooks/{workbook}",
+        access: VENDOR_READ,
+        summary: "an uploaded workbook, byte for byte as it was sent",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/attachments",
+        access: VENDOR_READ,
+        summary: "the document's attachments (name, media type, size, sha256)",
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/orgs/{org}/documents/{document}/attachments",
+        access: VENDOR_WRITE,
+        summary: "attach a file (raw body with its Content-Type, ?file_name=); carried by the versions published from now on",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/attachments/{attachment}",
+        access: VENDOR_READ,
+        summary: "one attachment's bytes (as an attachment download, nosniff)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/versions/{version}/attachments",
+        access: VENDOR_READ,
+        summary: "the attachments a published version carries (those attached when it was published)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/xlsx",
+        access: HOSPITAL_READ,
+        summary: "a received version as kaiji's workbook (?lang=en)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments",
+        access: HOSPITAL_READ,
+        summary: "the attachments of a received version (those attached when it was published)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}",
+        access: HOSPITAL_READ,
+        summary: "one attachment of a received version (as an attachment download, nosniff)",
+    },
 ];
 
 /// The organisation a call acts for, and the caller's role in it.

@@ -9,12 +9,15 @@
 //! - **The server decides nothing about the domain**: drafts are validated by `kaiji_model`.
 
 mod api;
+mod attachments;
 mod body;
 pub mod demo;
 pub mod gate;
 pub mod mail;
 pub mod problem;
 mod questions;
+mod upload;
+mod workbooks;
 pub mod worker;
 
 use std::net::SocketAddr;
@@ -39,6 +42,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The largest request body, in bytes (413 above it).
     pub body_limit: usize,
+    /// The largest upload (a workbook, an attachment), in bytes: its own limit, above the JSON body
+    /// limit (413 above it); the store keeps originals up to this size.
+    pub upload_limit: usize,
     /// The checklists drafts are validated against; the built-in ones when `None`.
     pub registry: Option<Arc<Registry>>,
     /// How often this instance's worker runs the due jobs; `None` runs no worker (tests that run
@@ -56,7 +62,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// A configuration with the defaults (body limit 2 MiB, cookies not `Secure`, no demo).
+    /// A configuration with the defaults (body limit 2 MiB, uploads 20 MiB, cookies not `Secure`, no demo).
     pub fn new(database_url: impl Into<String>, bind: SocketAddr) -> Self {
         Self {
             database_url: database_url.into(),
@@ -64,6 +70,7 @@ impl Config {
             demo: false,
             secure_cookies: false,
             body_limit: 2 * 1024 * 1024,
+            upload_limit: 20 * 1024 * 1024,
             registry: None,
             worker_interval: Some(std::time::Duration::from_secs(1)),
             smtp_url: None,
@@ -128,7 +135,7 @@ async fn health() -> impl axum::response::IntoResponse {
 
 /// The router: every route of [`gate::ROUTES`], each behind the gate.
 pub fn router(app: App) -> Router {
-    let routes: Vec<(&str, MethodRouter<App>)> = vec![
+    let mut routes: Vec<(&str, MethodRouter<App>)> = vec![
         (
             "/api/v1/session",
             post(api::login).merge(delete(api::logout)),
@@ -244,6 +251,58 @@ pub fn router(app: App) -> Router {
             post(api::answer_request),
         ),
     ];
+    // Uploads have their own, larger body limit (the layer nearest the handler wins).
+    let upload_limit = DefaultBodyLimit::max(app.config.upload_limit);
+    routes.extend([
+        (
+            "/api/v1/orgs/{org}/releases/{release}/documents/import",
+            post(workbooks::import_document).layer(upload_limit),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/draft/import",
+            post(workbooks::import_draft).layer(upload_limit),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/draft/xlsx",
+            get(workbooks::draft_xlsx),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/versions/{version}/xlsx",
+            get(workbooks::version_xlsx),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/workbooks",
+            get(workbooks::workbooks),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/workbooks/{workbook}",
+            get(workbooks::workbook),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/attachments",
+            get(attachments::attachments).merge(post(attachments::attach).layer(upload_limit)),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/attachments/{attachment}",
+            get(attachments::attachment),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/versions/{version}/attachments",
+            get(attachments::version_attachments),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/xlsx",
+            get(workbooks::received_version_xlsx),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments",
+            get(attachments::received_attachments),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}",
+            get(attachments::received_attachment),
+        ),
+    ]);
     let mut router = Router::new();
     for (path, methods) in routes {
         router = router.route(path, methods);
@@ -289,7 +348,12 @@ impl Server {
             }
             None => None,
         };
-        let store = Store::open(&config.database_url).await?;
+        // The store keeps originals up to the upload limit.
+        let options = kaiji_store::Options {
+            max_original_bytes: config.upload_limit as u64,
+            ..kaiji_store::Options::default()
+        };
+        let store = Store::open_with(&config.database_url, options).await?;
         let registry = match &config.registry {
             Some(registry) => Arc::clone(registry),
             None => Arc::new(Registry::builtin()?),

@@ -377,6 +377,40 @@ impl Store {
         self.version(&vendor, document, version).await
     }
 
+    /// The attachments of a published version of a document shared with a hospital: those the document
+    /// had when that version was published.
+    pub async fn received_attachments(
+        &self,
+        hospital: &OrgId,
+        document: &DocumentId,
+        version: i64,
+    ) -> Result<Vec<crate::Original>> {
+        let vendor = self.shared_with(hospital, document).await?;
+        self.version_attachments(&vendor, document, version).await
+    }
+
+    /// One attachment, with its bytes, of a published version of a document shared with a hospital;
+    /// `NotFound` for one the version does not carry.
+    pub async fn received_attachment(
+        &self,
+        hospital: &OrgId,
+        document: &DocumentId,
+        version: i64,
+        attachment: &crate::OriginalId,
+    ) -> Result<crate::Original> {
+        let vendor = self.shared_with(hospital, document).await?;
+        sqlx::query(
+            "SELECT 1 FROM version_attachments WHERE document_id = $1 AND version = $2 AND original_id = $3",
+        )
+        .bind(document.as_str().to_owned())
+        .bind(version)
+        .bind(attachment.as_str().to_owned())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound("original"))?;
+        self.original(&vendor, attachment).await
+    }
+
     // ----- access links -----
 
     /// An expiring link to one of the vendor's documents for a hospital without an account. The secret

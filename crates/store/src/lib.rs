@@ -85,8 +85,8 @@ pub use ids::{
     RequestId, ShareId, TermsId, TokenId, UserId,
 };
 pub use vendor::{
-    DeviceId, Document, NewOriginal, NewProduct, Original, OriginalRole, Product, Publication,
-    Release, Version, VersionSummary,
+    DeviceId, Document, ImportedDraft, NewOriginal, NewProduct, Original, OriginalRole, Product,
+    Publication, Release, Version, VersionSummary,
 };
 pub use work::{HospitalFile, HospitalFileKind, Job, Mail, Notification};
 
@@ -316,6 +316,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0001_initial.sql"),
     ),
     (
+        2,
+        "version attachments",
+        include_str!("../migrations/sqlite/0002_version_attachments.sql"),
+    ),
+    (
         4,
         "mail claims",
         include_str!("../migrations/sqlite/0004_mail_claims.sql"),
@@ -326,6 +331,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         1,
         "initial",
         include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "version attachments",
+        include_str!("../migrations/postgres/0002_version_attachments.sql"),
     ),
     (
         4,

@@ -179,6 +179,17 @@ pub struct NewOriginal {
     pub bytes: Vec<u8>,
 }
 
+/// A draft read from an uploaded workbook: its content, the findings of its validation, and the workbook
+/// itself, kept as an original of the document in the same transaction as the draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedDraft {
+    pub content: Value,
+    pub findings: Value,
+    /// The uploaded workbook (its `role` must be [`OriginalRole::Workbook`]; its `document` is the one
+    /// the draft goes to, whatever it says).
+    pub workbook: NewOriginal,
+}
+
 /// A kept original; `bytes` is empty in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Original {
@@ -662,11 +673,23 @@ impl Store {
         .execute(change.conn())
         .await
         .map_err(|e| constraint(e, "version"))?;
+        // The attachments the document has now are the ones this version carries.
+        let attachments = sqlx::query(
+            "INSERT INTO version_attachments (document_id, version, original_id) \
+             SELECT document_id, $2, id FROM originals \
+             WHERE document_id = $1 AND org_id = $3 AND role = 'attachment'",
+        )
+        .bind(document.as_str().to_owned())
+        .bind(version)
+        .bind(org.as_str().to_owned())
+        .execute(change.conn())
+        .await?
+        .rows_affected();
         change
             .commit_event(
                 "document.publish",
                 document.as_str(),
-                json!({"version": version, "content_address": address.as_str(),
+                json!({"version": version, "content_address": address.as_str(), "attachments": attachments,
                        "effective_date": publication.effective_date.to_string(),
                        "next_review_date": publication.next_review_date.to_string(),
                        "update_reason": publication.update_reason}),
@@ -723,14 +746,8 @@ impl Store {
         version_from(&row)
     }
 
-    /// Keeps an original (an uploaded workbook, an attachment) with its SHA-256, refusing one over the
-    /// size limit or with a file name that is a path.
-    pub async fn add_original(
-        &self,
-        ctx: &Ctx,
-        org: &OrgId,
-        original: NewOriginal,
-    ) -> Result<Original> {
+    /// Refuses an original over the size limit, with a file name that is a path, or without a media type.
+    fn check_original(&self, original: &NewOriginal) -> Result<()> {
         let size = original.bytes.len() as u64;
         if size > self.options.max_original_bytes {
             return Err(Error::TooLarge {
@@ -740,51 +757,176 @@ impl Store {
             });
         }
         check_file_name(&original.file_name)?;
-        check_text("media type", &original.media_type, 200)?;
+        check_text("media type", &original.media_type, 200)
+    }
+
+    /// Keeps an original (an uploaded workbook, an attachment) with its SHA-256, refusing one over the
+    /// size limit or with a file name that is a path.
+    pub async fn add_original(
+        &self,
+        ctx: &Ctx,
+        org: &OrgId,
+        original: NewOriginal,
+    ) -> Result<Original> {
+        self.check_original(&original)?;
         if let Some(document) = &original.document {
             self.document(org, document).await?;
         }
-        let sha256 = ContentAddress::of_bytes(&original.bytes);
-        let id = OriginalId::new(ctx.now)?;
         let mut change = self.begin(ctx).await?;
-        sqlx::query(
-            "INSERT INTO originals (id, org_id, document_id, role, file_name, media_type, size, sha256, bytes, \
-             created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(id.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .bind(original.document.as_ref().map(|d| d.as_str().to_owned()))
-        .bind(original.role.as_str())
-        .bind(original.file_name.clone())
-        .bind(original.media_type.clone())
-        .bind(size as i64)
-        .bind(sha256.as_str().to_owned())
-        .bind(original.bytes.clone())
-        .bind(ms(ctx.now))
-        .bind(ctx.user.as_ref().map(|u| u.as_str().to_owned()))
-        .execute(change.conn())
-        .await
-        .map_err(|e| constraint(e, "original"))?;
+        let kept = insert_original(&mut change, org, original).await?;
         change
             .commit(
                 "original.add",
-                id.as_str(),
-                json!({"document": original.document, "role": original.role.as_str(),
-                       "file_name": original.file_name, "size": size, "sha256": sha256.as_str()}),
+                kept.id.as_str(),
+                json!({"document": kept.document, "role": kept.role.as_str(),
+                       "file_name": kept.file_name, "size": kept.size, "sha256": kept.sha256.as_str()}),
             )
             .await?;
-        Ok(Original {
+        Ok(kept)
+    }
+
+    /// Creates a document of one of the organisation's releases from an uploaded workbook: the document,
+    /// its draft and the workbook (kept as its original) in one transaction, so a refusal of any part
+    /// leaves nothing behind.
+    pub async fn import_document(
+        &self,
+        ctx: &Ctx,
+        org: &OrgId,
+        release: &ReleaseId,
+        kind: &str,
+        title: &str,
+        imported: &ImportedDraft,
+    ) -> Result<(Document, Original)> {
+        check_kind(kind)?;
+        check_text("document title", title, 300)?;
+        let workbook = workbook_of(imported)?;
+        self.check_original(&workbook)?;
+        self.release(org, release).await?;
+        let id = DocumentId::new(ctx.now)?;
+        let mut change = self.begin(ctx).await?;
+        sqlx::query(
+            "INSERT INTO documents (id, release_id, org_id, kind, title, draft, draft_findings, \
+             draft_updated_at, latest_version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8)",
+        )
+        .bind(id.as_str().to_owned())
+        .bind(release.as_str().to_owned())
+        .bind(org.as_str().to_owned())
+        .bind(kind.to_owned())
+        .bind(title.to_owned())
+        .bind(kaiji_sign::canonical(&imported.content))
+        .bind(kaiji_sign::canonical(&imported.findings))
+        .bind(ms(ctx.now))
+        .execute(change.conn())
+        .await
+        .map_err(|e| constraint(e, "this release already has a document of this kind and title"))?;
+        let kept = insert_original(
+            &mut change,
+            org,
+            NewOriginal {
+                document: Some(id.clone()),
+                ..workbook
+            },
+        )
+        .await?;
+        change
+            .commit(
+                "document.import",
+                id.as_str(),
+                json!({"release": release.as_str(), "kind": kind, "title": title,
+                       "content_address": kaiji_sign::content_address(&imported.content).as_str(),
+                       "original": kept.id.as_str(), "file_name": kept.file_name, "size": kept.size,
+                       "sha256": kept.sha256.as_str()}),
+            )
+            .await?;
+        let document = Document {
             id,
+            release: release.clone(),
             org: org.clone(),
-            document: original.document,
-            role: original.role,
-            file_name: original.file_name,
-            media_type: original.media_type,
-            size,
-            sha256,
-            bytes: original.bytes,
+            kind: kind.to_owned(),
+            title: title.to_owned(),
+            draft: Some(imported.content.clone()),
+            draft_findings: Some(imported.findings.clone()),
+            draft_updated_at: Some(ts_round(ctx.now)),
+            latest_version: 0,
+            share_on_request: false,
             created_at: ts_round(ctx.now),
-        })
+        };
+        Ok((document, kept))
+    }
+
+    /// Replaces the draft of one of the organisation's documents with one read from an uploaded workbook,
+    /// keeping the workbook as an original of the document, in one transaction.
+    pub async fn import_draft(
+        &self,
+        ctx: &Ctx,
+        org: &OrgId,
+        document: &DocumentId,
+        imported: &ImportedDraft,
+    ) -> Result<Original> {
+        let workbook = workbook_of(imported)?;
+        self.check_original(&workbook)?;
+        let mut change = self.begin(ctx).await?;
+        let done = sqlx::query(
+            "UPDATE documents SET draft = $1, draft_findings = $2, draft_updated_at = $3 \
+             WHERE id = $4 AND org_id = $5",
+        )
+        .bind(kaiji_sign::canonical(&imported.content))
+        .bind(kaiji_sign::canonical(&imported.findings))
+        .bind(ms(ctx.now))
+        .bind(document.as_str().to_owned())
+        .bind(org.as_str().to_owned())
+        .execute(change.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound("document"));
+        }
+        let kept = insert_original(
+            &mut change,
+            org,
+            NewOriginal {
+                document: Some(document.clone()),
+                ..workbook
+            },
+        )
+        .await?;
+        change
+            .commit(
+                "document.draft-import",
+                document.as_str(),
+                json!({"content_address": kaiji_sign::content_address(&imported.content).as_str(),
+                       "original": kept.id.as_str(), "file_name": kept.file_name, "size": kept.size,
+                       "sha256": kept.sha256.as_str()}),
+            )
+            .await?;
+        Ok(kept)
+    }
+
+    /// The attachments a published version of one of the organisation's documents carries (those the
+    /// document had when the version was published), without their bytes.
+    pub async fn version_attachments(
+        &self,
+        org: &OrgId,
+        document: &DocumentId,
+        version: i64,
+    ) -> Result<Vec<Original>> {
+        sqlx::query("SELECT 1 FROM document_versions WHERE document_id = $1 AND version = $2 AND org_id = $3")
+            .bind(document.as_str().to_owned())
+            .bind(version)
+            .bind(org.as_str().to_owned())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound("version"))?;
+        let rows = sqlx::query(
+            "SELECT o.id, o.org_id, o.document_id, o.role, o.file_name, o.media_type, o.size, o.sha256, \
+             o.created_at FROM version_attachments va JOIN originals o ON o.id = va.original_id \
+             WHERE va.document_id = $1 AND va.version = $2 AND o.org_id = $3 ORDER BY o.id",
+        )
+        .bind(document.as_str().to_owned())
+        .bind(version)
+        .bind(org.as_str().to_owned())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| original_from(r, false)).collect()
     }
 
     /// One of the organisation's originals with its bytes (checked against their hash).
@@ -822,7 +964,60 @@ impl Store {
     }
 }
 
-fn original_from(row: &AnyRow, with_bytes: bool) -> Result<Original> {
+/// The workbook of an imported draft, which must be one.
+fn workbook_of(imported: &ImportedDraft) -> Result<NewOriginal> {
+    if imported.workbook.role != OriginalRole::Workbook {
+        return Err(Error::BadInput(
+            "an imported draft keeps its workbook (role workbook)".into(),
+        ));
+    }
+    Ok(imported.workbook.clone())
+}
+
+/// Inserts an original within a change (checked by [`Store::check_original`] before).
+async fn insert_original(
+    change: &mut crate::Change<'_>,
+    org: &OrgId,
+    original: NewOriginal,
+) -> Result<Original> {
+    let size = original.bytes.len() as u64;
+    let sha256 = ContentAddress::of_bytes(&original.bytes);
+    let now = change.ctx.now;
+    let id = OriginalId::new(now)?;
+    let user = change.ctx.user.as_ref().map(|u| u.as_str().to_owned());
+    sqlx::query(
+        "INSERT INTO originals (id, org_id, document_id, role, file_name, media_type, size, sha256, bytes, \
+         created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(id.as_str().to_owned())
+    .bind(org.as_str().to_owned())
+    .bind(original.document.as_ref().map(|d| d.as_str().to_owned()))
+    .bind(original.role.as_str())
+    .bind(original.file_name.clone())
+    .bind(original.media_type.clone())
+    .bind(size as i64)
+    .bind(sha256.as_str().to_owned())
+    .bind(original.bytes.clone())
+    .bind(ms(now))
+    .bind(user)
+    .execute(change.conn())
+    .await
+    .map_err(|e| constraint(e, "original"))?;
+    Ok(Original {
+        id,
+        org: org.clone(),
+        document: original.document,
+        role: original.role,
+        file_name: original.file_name,
+        media_type: original.media_type,
+        size,
+        sha256,
+        bytes: original.bytes,
+        created_at: ts_round(now),
+    })
+}
+
+pub(crate) fn original_from(row: &AnyRow, with_bytes: bool) -> Result<Original> {
     let size: i64 = row.try_get("size")?;
     Ok(Original {
         id: parsed(row, "id")?,

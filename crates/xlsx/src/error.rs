@@ -123,6 +123,24 @@ impl Error {
         self.text().get(lang).to_owned()
     }
 
+    /// A stable kebab-case code for this failure (what the server's problem documents carry).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotAWorkbook(_) => "not-a-workbook",
+            Self::Encrypted => "encrypted-workbook",
+            Self::TooLarge(_) => "workbook-too-large",
+            Self::Corrupt { .. } => "corrupt-workbook",
+            Self::NoChecklist => "no-checklist",
+            Self::NoInventory => "no-inventory",
+            Self::BadCells(_) => "bad-cells",
+            Self::NoSuchSheet { .. } => "no-such-sheet",
+            Self::UnknownCatalog(_) => "unknown-catalog",
+            Self::CellTooLong { .. } => "cell-too-long",
+            Self::Write(_) => "workbook-write-failed",
+            Self::Catalog(_) => "catalog-error",
+        }
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self {

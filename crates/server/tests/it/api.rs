@@ -6,14 +6,8 @@ use serde_json::{Value, json};
 
 use crate::common::{TestServer, answer};
 
-fn example(name: &str) -> Value {
-    let text =
-        std::fs::read_to_string(kaiji_test_support::root().join("examples").join(name)).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Vendor creates a product, release and document (findings returned), fixes the draft, publishes and
-/// shares; the hospital sees it in its inbox, reads it and acknowledges version 1; the audit log verifies.
+/// Vendor creates a product and release, uploads a workbook (findings with their cells), fixes one
+/// finding through the JSON draft route, publishes and shares; the hospital sees it in its inbox, reads it and acknowledges version 1; the audit log verifies.
 async fn journey(flavour: Flavour) {
     let server = TestServer::start(flavour).await;
     let vendor = server
@@ -78,31 +72,52 @@ async fn journey(flavour: Flavour) {
     assert_eq!(status, 201);
     let release = release["id"].as_str().unwrap();
 
-    // A draft with a problem: validated on save, findings returned with their codes.
-    let mut content = example("pacs-mds-5.0h.kaiji.json");
-    let good = content.clone();
-    content["subject"]["date"] = json!("2026-13-45");
+    // The draft starts from a workbook the vendor filled in (saved by LibreOffice): the importer's
+    // findings come with their cells, the validator's with their pointers.
+    let workbook =
+        std::fs::read(kaiji_test_support::xlsx_fixtures().join("libreoffice.xlsx")).unwrap();
     let (status, created) = answer(
-        post(
-            format!("{v}/releases/{release}/documents"),
-            json!({"kind": "mds", "title": "SampleView MDS", "content": content}),
-        )
-        .send()
-        .await
-        .unwrap(),
+        c.post(server.url(&format!("{v}/releases/{release}/documents/import")))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .header(
+                "content-type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .query(&[
+                ("file_name", "SampleView MDS.xlsx"),
+                ("title", "SampleView MDS"),
+            ])
+            .body(workbook)
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(status, 201, "{created}");
-    let codes: Vec<&str> = created["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["code"].as_str())
-        .collect();
-    assert!(codes.contains(&"bad-date"), "{codes:?}");
+    assert!(
+        created["import_findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| {
+                f["code"] == "unreadable-answer"
+                    && f["location"]["sheet"] == "MDS"
+                    && f["location"]["cell"] == "C33"
+            }),
+        "{created}"
+    );
+    let unanswered = |findings: &Value| {
+        findings.as_array().unwrap().iter().any(|f| {
+            f["code"] == "missing-answer" && f["location"]["pointer"] == "/answers/MDS-C16-03"
+        })
+    };
+    assert!(unanswered(&created["findings"]), "{created}");
     let document = created["document"]["id"].as_str().unwrap().to_owned();
 
-    // Fixed: the bad date is gone from the findings.
+    // Fixed through the JSON draft route: the unreadable answer is answered, its finding is gone.
+    let mut good = created["document"]["draft"].clone();
+    good["answers"]["MDS-C16-03"]["answer"] = json!("yes");
     let response = c
         .put(server.url(&format!("{v}/documents/{document}/draft")))
         .header("cookie", &cookie)
@@ -113,10 +128,7 @@ async fn journey(flavour: Flavour) {
         .unwrap();
     let (status, saved) = answer(response).await;
     assert_eq!(status, 200);
-    assert!(
-        !saved["findings"].to_string().contains("bad-date"),
-        "{saved}"
-    );
+    assert!(!unanswered(&saved["findings"]), "{saved}");
 
     let (status, v1) = answer(
         post(format!("{v}/documents/{document}/versions"), json!({"effective_date": "2026-12-01", "next_review_date": "2027-12-01", "update_reason": "初版"}))

@@ -6,3 +6,4 @@ mod faults;
 mod mail;
 mod matrix;
 mod questions;
+mod upload;

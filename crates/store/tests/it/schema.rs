@@ -80,6 +80,7 @@ async fn both_dialects_protect_the_same_tables() {
         "audit_log",
         "document_versions",
         "terms_acceptances",
+        "version_attachments",
     ]
     .map(String::from)
     .into();

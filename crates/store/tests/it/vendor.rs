@@ -1,5 +1,5 @@
 use jiff::civil::date;
-use kaiji_store::{Error, NewOriginal, OrgKind, OriginalRole, Publication, Role};
+use kaiji_store::{Error, ImportedDraft, NewOriginal, OrgKind, OriginalRole, Publication, Role};
 use serde_json::json;
 
 use crate::common::{AWKWARD, Db, at, by, on_both, org_with, product};
@@ -8,7 +8,8 @@ on_both!(
     products_releases_documents,
     publish_versions,
     published_versions_are_immutable,
-    originals
+    originals,
+    imports_and_version_attachments
 );
 
 fn publication(reason: &str) -> Publication {
@@ -392,4 +393,196 @@ async fn originals(db: Db) {
         Err(Error::NotFound(_))
     ));
     assert_eq!(db.originals(&vendor.id, &d.id).await.unwrap().len(), 1);
+}
+
+/// A document imported from a workbook is created with its draft and its workbook in one transaction (a
+/// refusal of either leaves nothing); a published version carries the attachments the document had then,
+/// and a hospital reads them only through its share.
+async fn imports_and_version_attachments(db: Db) {
+    let (vendor, alice) = org_with(
+        &db,
+        OrgKind::Vendor,
+        "Vendor",
+        "alice@example.jp",
+        Role::Editor,
+    )
+    .await;
+    let (hospital, _) = org_with(
+        &db,
+        OrgKind::Hospital,
+        "Hospital",
+        "hana@example.jp",
+        Role::Reviewer,
+    )
+    .await;
+    let (other_hospital, _) = org_with(
+        &db,
+        OrgKind::Hospital,
+        "Other",
+        "olga@example.jp",
+        Role::Reviewer,
+    )
+    .await;
+    let ctx = by(&alice, &vendor.id, 1);
+    let p = db
+        .create_product(&ctx, &vendor.id, &product())
+        .await
+        .unwrap();
+    let r = db
+        .create_release(&ctx, &vendor.id, &p.id, "1")
+        .await
+        .unwrap();
+    let workbook = |name: &str| NewOriginal {
+        document: None,
+        role: OriginalRole::Workbook,
+        file_name: name.into(),
+        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+        bytes: b"PK workbook".to_vec(),
+    };
+    let imported = |name: &str| ImportedDraft {
+        content: json!({"answer": "yes", "text": AWKWARD}),
+        findings: json!([]),
+        workbook: workbook(name),
+    };
+    let (d, kept) = db
+        .import_document(
+            &ctx,
+            &vendor.id,
+            &r.id,
+            "mds",
+            "MDS",
+            &imported("開示.xlsx"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept.document.as_ref(), Some(&d.id));
+    assert_eq!(d.draft, Some(json!({"answer": "yes", "text": AWKWARD})));
+    assert_eq!(db.document(&vendor.id, &d.id).await.unwrap().draft, d.draft);
+    let entries = db.verify_audit().await.unwrap().entries;
+    // Refused: a title the release has (conflict), a file name that is a path, an attachment as the
+    // workbook; nothing is left behind by any of them.
+    let duplicate = db
+        .import_document(&ctx, &vendor.id, &r.id, "mds", "MDS", &imported("b.xlsx"))
+        .await;
+    assert!(
+        matches!(duplicate, Err(Error::Conflict(_))),
+        "{duplicate:?}"
+    );
+    let traversal = db
+        .import_document(
+            &ctx,
+            &vendor.id,
+            &r.id,
+            "mds",
+            "MDS 2",
+            &imported("../x.xlsx"),
+        )
+        .await;
+    assert!(
+        matches!(traversal, Err(Error::BadInput(_))),
+        "{traversal:?}"
+    );
+    let mut not_a_workbook = imported("c.pdf");
+    not_a_workbook.workbook.role = OriginalRole::Attachment;
+    assert!(matches!(
+        db.import_draft(&ctx, &vendor.id, &d.id, &not_a_workbook)
+            .await,
+        Err(Error::BadInput(_))
+    ));
+    assert!(matches!(
+        db.import_draft(&ctx, &hospital.id, &d.id, &imported("d.xlsx"))
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(db.documents(&vendor.id, &r.id).await.unwrap().len(), 1);
+    assert_eq!(db.originals(&vendor.id, &d.id).await.unwrap().len(), 1);
+    assert_eq!(db.verify_audit().await.unwrap().entries, entries);
+    // A new draft from another workbook: both workbooks kept.
+    let mut second = imported("第2版.xlsx");
+    second.content = json!({"answer": "no"});
+    db.import_draft(&ctx, &vendor.id, &d.id, &second)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.document(&vendor.id, &d.id).await.unwrap().draft,
+        Some(json!({"answer": "no"}))
+    );
+    assert_eq!(db.originals(&vendor.id, &d.id).await.unwrap().len(), 2);
+
+    // Attachments: one before version 1, one after; version 2 carries both.
+    let attach = |name: &str| NewOriginal {
+        document: Some(d.id.clone()),
+        role: OriginalRole::Attachment,
+        file_name: name.into(),
+        media_type: "application/pdf".into(),
+        bytes: name.as_bytes().to_vec(),
+    };
+    let first = db
+        .add_original(&ctx, &vendor.id, attach("証明書.pdf"))
+        .await
+        .unwrap();
+    db.publish(&ctx, &vendor.id, &d.id, &publication("初版"))
+        .await
+        .unwrap();
+    let later = db
+        .add_original(&ctx, &vendor.id, attach("later.pdf"))
+        .await
+        .unwrap();
+    db.publish(&ctx, &vendor.id, &d.id, &publication("第2版"))
+        .await
+        .unwrap();
+    let ids = |list: Vec<kaiji_store::Original>| list.into_iter().map(|o| o.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(db.version_attachments(&vendor.id, &d.id, 1).await.unwrap()),
+        vec![first.id.clone()]
+    );
+    assert_eq!(
+        ids(db.version_attachments(&vendor.id, &d.id, 2).await.unwrap()),
+        vec![first.id.clone(), later.id.clone()]
+    );
+    assert!(matches!(
+        db.version_attachments(&vendor.id, &d.id, 3).await,
+        Err(Error::NotFound(_))
+    ));
+    // The hospital reads them once the document is shared with it, and only those of the version.
+    assert!(matches!(
+        db.received_attachments(&hospital.id, &d.id, 1).await,
+        Err(Error::NotFound(_))
+    ));
+    db.share(&ctx, &vendor.id, &d.id, &hospital.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(db
+            .received_attachments(&hospital.id, &d.id, 1)
+            .await
+            .unwrap()),
+        vec![first.id.clone()]
+    );
+    let read = db
+        .received_attachment(&hospital.id, &d.id, 1, &first.id)
+        .await
+        .unwrap();
+    assert_eq!(read.bytes, "証明書.pdf".as_bytes());
+    assert!(matches!(
+        db.received_attachment(&hospital.id, &d.id, 1, &later.id)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        db.received_attachment(&hospital.id, &d.id, 1, &kept.id)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        db.received_attachment(&other_hospital.id, &d.id, 1, &first.id)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    // What a version carries cannot be changed afterwards.
+    let refused = sqlx::query("DELETE FROM version_attachments")
+        .execute(db.pool())
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(db.verify_audit().await.unwrap().broken.is_none());
 }
