@@ -12,6 +12,7 @@ mod api;
 mod body;
 pub mod demo;
 pub mod gate;
+mod hospital;
 pub mod problem;
 pub mod worker;
 
@@ -215,6 +216,29 @@ pub fn router(app: App) -> Router {
             "/api/v1/orgs/{org}/requests/{request}/answer",
             post(api::answer_request),
         ),
+        ("/api/v1/orgs/{org}/policies", get(hospital::policies)),
+        (
+            "/api/v1/orgs/{org}/policies/{policy}",
+            get(hospital::policy).merge(put(hospital::put_policy)),
+        ),
+        (
+            "/api/v1/orgs/{org}/inventory",
+            get(hospital::inventory).merge(put(hospital::put_inventory)),
+        ),
+        (
+            "/api/v1/orgs/{org}/inbox/freshness",
+            get(hospital::inbox_freshness),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/review",
+            get(hospital::review),
+        ),
+        ("/api/v1/orgs/{org}/compare", get(hospital::compare)),
+        (
+            "/api/v1/orgs/{org}/checklist/mhlw",
+            get(hospital::checklist_mhlw),
+        ),
+        ("/api/v1/orgs/{org}/betsushi", get(hospital::betsushi)),
     ];
     let mut router = Router::new();
     for (path, methods) in routes {

@@ -2,4 +2,5 @@
 
 mod api;
 mod common;
+mod hospital;
 mod matrix;

@@ -106,6 +106,25 @@ async fn fixture(server: &TestServer) -> Fixture {
         )
         .await
         .unwrap();
+    // What the hospital keeps: a policy and its inventory.
+    for (kind, name, file) in [
+        (
+            kaiji_store::HospitalFileKind::Policy,
+            "house-policy",
+            "examples/hospital/policy.yaml",
+        ),
+        (
+            kaiji_store::HospitalFileKind::Inventory,
+            "inventory",
+            "examples/hospital/inventory.yaml",
+        ),
+    ] {
+        let content = std::fs::read_to_string(kaiji_test_support::root().join(file)).unwrap();
+        store
+            .put_hospital_file(&hospital_ctx, &hospital, kind, name, &content)
+            .await
+            .unwrap();
+    }
     let notification = store
         .notify(
             jiff::Timestamp::now(),
@@ -143,6 +162,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         ("request", request.id.to_string()),
         ("notification", notification.to_string()),
         ("secret", link.expose().to_owned()),
+        ("policy", "house-policy".to_owned()),
     ]);
     Fixture {
         vendor,
