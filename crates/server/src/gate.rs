@@ -351,6 +351,18 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/orgs/{org}/risk-record",
+        access: HOSPITAL_READ,
+        summary: "the facility's risk record for the 別紙 lines",
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/orgs/{org}/risk-record",
+        access: HOSPITAL_WRITE,
+        summary: "store the risk record (YAML, or {\"content\"}), read as kaiji betsushi --risk-record reads it (422 with the place)",
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/orgs/{org}/inbox/freshness",
         access: HOSPITAL_READ,
         summary: "the inbox with each entry's freshness: current / review due / expired, newer product version in the inventory",
@@ -377,7 +389,7 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/v1/orgs/{org}/betsushi",
         access: HOSPITAL_READ,
-        summary: "the GL 7.0 別紙 check of held disclosures (?documents=, ?format=json|csv|html|pdf|xlsx), as kaiji betsushi",
+        summary: "the GL 7.0 別紙 check of held disclosures with the stored risk record (?documents=, ?format=json|csv|html|pdf|xlsx), as kaiji betsushi",
     },
 ];
 

@@ -1,5 +1,6 @@
 //! The hospital side of `kaiji serve` beyond the inbox: the policies and the system inventory a hospital
-//! keeps (validated by `kaiji_model` as `kaiji policy check` and `kaiji checklist mhlw` read them), the
+//! keeps (validated by `kaiji_model` as `kaiji policy check`, `kaiji checklist mhlw` and `kaiji betsushi`
+//! read them), and its risk record, the
 //! freshness of what it holds, and what is computed from what it holds: the review of a received version
 //! against a policy, the comparison of several, the MHLW checklist lines and the 別紙 check, each in the
 //! formats the CLI writes (`?format=json|csv|html|pdf|xlsx`, or `Accept`), rendered by `kaiji_report`
@@ -301,6 +302,72 @@ pub(crate) async fn put_inventory(
     ok(StatusCode::OK, &file_view(&file, json!(inventory)))
 }
 
+/// The name the hospital's risk record is kept under (as the file it is named by in the 別紙 check).
+const RISK_RECORD: &str = "risk-record";
+
+fn parse_risk_record(text: &str) -> Result<kaiji_model::betsushi::RiskRecord, Problem> {
+    kaiji_model::betsushi::RiskRecord::parse(RISK_RECORD, text)
+        .map_err(|e| config_problem("invalid-risk-record", &e))
+}
+
+pub(crate) async fn risk_record(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+) -> Answer {
+    let file = app
+        .store
+        .hospital_file(caller.org()?, HospitalFileKind::RiskRecord, RISK_RECORD)
+        .await
+        .map_err(|e| not_found_as(e, "リスク評価の記録", "risk record"))?;
+    let record = parse_risk_record(&file.content)?;
+    ok(StatusCode::OK, &file_view(&file, json!(record)))
+}
+
+pub(crate) async fn put_risk_record(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    body: FileBody,
+) -> Answer {
+    let FileBody::Text(text) = body else {
+        return Err(Problem::bad_request(
+            "リスク評価の記録は content (YAML または JSON) で送ります",
+            "a risk record is sent as content (YAML or JSON)",
+        ));
+    };
+    let record = parse_risk_record(&text)?;
+    let org = caller.org()?;
+    app.store
+        .put_hospital_file(
+            &caller.ctx(Timestamp::now()),
+            org,
+            HospitalFileKind::RiskRecord,
+            RISK_RECORD,
+            &text,
+        )
+        .await?;
+    let file = app
+        .store
+        .hospital_file(org, HospitalFileKind::RiskRecord, RISK_RECORD)
+        .await?;
+    ok(StatusCode::OK, &file_view(&file, json!(record)))
+}
+
+/// The hospital's risk record, when it keeps one.
+async fn stored_risk_record(
+    app: &App,
+    org: &OrgId,
+) -> Result<Option<kaiji_model::betsushi::RiskRecord>, Problem> {
+    match app
+        .store
+        .hospital_file(org, HospitalFileKind::RiskRecord, RISK_RECORD)
+        .await
+    {
+        Ok(file) => parse_risk_record(&file.content).map(Some),
+        Err(e) if e.kind() == kaiji_catalog::ErrorKind::NotFound && !e.is_unavailable() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The hospital's inventory, when it keeps one.
 async fn stored_inventory(
     app: &App,
@@ -403,7 +470,7 @@ impl View {
     }
 
     /// The documents named (`ID` or `ID@N`), or `None` for every held one.
-    fn documents(&self) -> Result<Option<Vec<(DocumentId, Option<i64>)>>, Problem> {
+    fn documents(&self) -> Result<Option<Vec<Named>>, Problem> {
         let Some(list) = &self.documents else {
             return Ok(None);
         };
@@ -420,6 +487,9 @@ impl View {
             .map(Some)
     }
 }
+
+/// A document named in `?documents=`, with the version when one is named (`ID@N`).
+type Named = (DocumentId, Option<i64>);
 
 /// One received version, read as a disclosure.
 struct HeldDoc {
@@ -766,7 +836,7 @@ pub(crate) async fn checklist_mhlw(
 }
 
 /// The GL 7.0 別紙 check of held disclosures (`?documents=`, default every one the 別紙 can read),
-/// as `kaiji betsushi`.
+/// with the stored risk record if there is one, as `kaiji betsushi --risk-record`.
 pub(crate) async fn betsushi(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
@@ -796,8 +866,19 @@ pub(crate) async fn betsushi(
             document: &h.disclosure,
         })
         .collect();
-    let outcome = kaiji_model::betsushi::check(&app.registry, &inputs, None, today)
-        .map_err(|e| model_problem(&e))?;
+    let record = stored_risk_record(&app, org).await?;
+    let outcome = kaiji_model::betsushi::check(
+        &app.registry,
+        &inputs,
+        record
+            .as_ref()
+            .map(|record| kaiji_model::betsushi::RecordInput {
+                file: RISK_RECORD,
+                record,
+            }),
+        today,
+    )
+    .map_err(|e| model_problem(&e))?;
     download(
         kaiji_report::render_betsushi(&outcome, &today.to_string(), format, lang),
         format,

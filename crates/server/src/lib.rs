@@ -226,6 +226,10 @@ pub fn router(app: App) -> Router {
             get(hospital::inventory).merge(put(hospital::put_inventory)),
         ),
         (
+            "/api/v1/orgs/{org}/risk-record",
+            get(hospital::risk_record).merge(put(hospital::put_risk_record)),
+        ),
+        (
             "/api/v1/orgs/{org}/inbox/freshness",
             get(hospital::inbox_freshness),
         ),

@@ -332,6 +332,29 @@ async fn computed_from_what_the_hospital_holds(flavour: Flavour) {
     let outcome = kaiji_model::betsushi::check(&registry, &inputs, None, today).unwrap();
     let got = f.get_json(&format!("/betsushi?today={TODAY}")).await;
     assert_eq!(got, serde_json::to_value(&outcome).unwrap());
+    // With the facility's risk record stored: what `kaiji betsushi --risk-record` computes.
+    let record_text = text("examples/betsushi/risk-record.yaml");
+    let (status, body) = f.put_yaml("/risk-record", &record_text).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(f.get_json("/risk-record").await["content"], record_text);
+    let record = kaiji_model::betsushi::RiskRecord::parse("risk-record", &record_text).unwrap();
+    let with_record = kaiji_model::betsushi::check(
+        &registry,
+        &inputs,
+        Some(kaiji_model::betsushi::RecordInput {
+            file: "risk-record",
+            record: &record,
+        }),
+        today,
+    )
+    .unwrap();
+    let got = f.get_json(&format!("/betsushi?today={TODAY}")).await;
+    assert_eq!(got, serde_json::to_value(&with_record).unwrap());
+    assert_ne!(
+        serde_json::to_value(&with_record).unwrap(),
+        serde_json::to_value(&outcome).unwrap(),
+        "the record changes the outcome"
+    );
 
     // Every format of each, with its media type, a file name and a body that reads back.
     // The old PACS disclosure, whose review finds something (a row per finding).
@@ -532,6 +555,17 @@ async fn refused_and_invisible(flavour: Flavour) {
     assert!(problem["location"].is_object(), "{problem}");
     let (status, _) = f.put_json("/inventory", &json!({})).await;
     assert_eq!(status, 400);
+    let (status, problem) = f
+        .put_yaml(
+            "/risk-record",
+            "facility: x\nformula: nonsense\nassessments: []\n",
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("invalid-risk-record")),
+        "{problem}"
+    );
     // Nothing stored, nothing audited.
     let list = f.get_json("/policies").await;
     assert_eq!(list["stored"], json!(["院内方針"]));
@@ -556,6 +590,7 @@ async fn refused_and_invisible(flavour: Flavour) {
     assert_eq!((status, list["stored"].clone()), (200, json!([])));
     assert_eq!(get("/policies/院内方針".into()).await.0, 404);
     assert_eq!(get("/inventory".into()).await.0, 404);
+    assert_eq!(get("/risk-record".into()).await.0, 404);
     assert_eq!(get("/checklist/mhlw".into()).await.0, 404);
     assert_eq!(
         get(format!("/received/{}/versions/1/review", f.pacs))

@@ -106,7 +106,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         )
         .await
         .unwrap();
-    // What the hospital keeps: a policy and its inventory.
+    // What the hospital keeps: a policy, its inventory and its risk record.
     for (kind, name, file) in [
         (
             kaiji_store::HospitalFileKind::Policy,
@@ -117,6 +117,11 @@ async fn fixture(server: &TestServer) -> Fixture {
             kaiji_store::HospitalFileKind::Inventory,
             "inventory",
             "examples/hospital/inventory.yaml",
+        ),
+        (
+            kaiji_store::HospitalFileKind::RiskRecord,
+            "risk-record",
+            "examples/betsushi/risk-record.yaml",
         ),
     ] {
         let content = std::fs::read_to_string(kaiji_test_support::root().join(file)).unwrap();
