@@ -412,3 +412,41 @@ fn collected_entries_must_match_the_systems() {
         "{e}"
     );
 }
+
+/// What a server holds, matched to the inventory's systems by vendor and product: the version a system
+/// runs when it is held, else the newest; nothing for a system none is held for.
+#[test]
+fn held_disclosures_are_matched_to_systems_by_vendor_product_and_version() {
+    let inventory = Inventory::parse("inventory.yaml", INVENTORY).unwrap();
+    let read = |name: &str| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/");
+        Disclosure::from_json(&std::fs::read_to_string(format!("{path}{name}")).unwrap()).unwrap()
+    };
+    let (new, old, cloud) = (
+        read("pacs-mds-5.0h.kaiji.json"),
+        read("pacs-mds-4.1.kaiji.json"),
+        read("cloud-share-sds-5.0h.kaiji.json"),
+    );
+    let version = |c: &Collected| {
+        c.disclosure
+            .as_ref()
+            .map(|d| d.as_ref().unwrap().subject.version.clone())
+    };
+    let collected = kaiji_model::mhlw::collect_held(&inventory, &[&old, &cloud, &new]);
+    assert_eq!(collected.len(), inventory.systems.len());
+    let versions: Vec<Option<String>> = collected.iter().map(version).collect();
+    // PACS 9.2.0 and 8.4.2 get their own versions, the cloud its one; the rest none.
+    assert_eq!(
+        versions[..4],
+        [
+            Some("9.2.0".into()),
+            Some("8.4.2".into()),
+            Some("2026.1".into()),
+            None
+        ]
+    );
+    assert!(versions[3..].iter().all(Option::is_none), "{versions:?}");
+    // Only the old PACS held: the system running 9.2.0 gets the newest held, 8.4.2.
+    let collected = kaiji_model::mhlw::collect_held(&inventory, &[&old]);
+    assert_eq!(version(&collected[0]), Some("8.4.2".into()));
+}

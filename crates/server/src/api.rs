@@ -19,12 +19,12 @@ use crate::body::Json;
 use crate::gate::{Caller, SESSION_COOKIE, csrf_token};
 use crate::problem::Problem;
 
-type Answer = Result<Response, Problem>;
+pub(crate) type Answer = Result<Response, Problem>;
 
 /// How long a session lasts.
 const SESSION_HOURS: i64 = 12;
 
-fn ok<T: Serialize>(status: StatusCode, value: &T) -> Answer {
+pub(crate) fn ok<T: Serialize>(status: StatusCode, value: &T) -> Answer {
     let bytes = serde_json::to_vec(value).map_err(|_| Problem::internal())?;
     let mut response = (status, bytes).into_response();
     response.headers_mut().insert(
@@ -39,7 +39,7 @@ fn id<T: std::str::FromStr>(text: &str, ja: &str, en: &str) -> Result<T, Problem
     text.parse().map_err(|_| Problem::not_found(ja, en))
 }
 
-fn document_id(text: &str) -> Result<DocumentId, Problem> {
+pub(crate) fn document_id(text: &str) -> Result<DocumentId, Problem> {
     id(text, "文書", "document")
 }
 
@@ -389,7 +389,7 @@ pub(crate) async fn publish(
     ok(StatusCode::CREATED, &version)
 }
 
-fn version_number(text: &str) -> Result<i64, Problem> {
+pub(crate) fn version_number(text: &str) -> Result<i64, Problem> {
     text.parse::<i64>()
         .ok()
         .filter(|v| *v > 0)

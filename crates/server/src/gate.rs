@@ -63,6 +63,7 @@ const WRITERS: &[Role] = &[Owner, Editor];
 const VENDOR_READ: Access = Access::Org(&[(Vendor, ALL)]);
 const VENDOR_WRITE: Access = Access::Org(&[(Vendor, WRITERS)]);
 const HOSPITAL_READ: Access = Access::Org(&[(Hospital, ALL)]);
+const HOSPITAL_WRITE: Access = Access::Org(&[(Hospital, &[Owner, Editor, Reviewer])]);
 
 /// Every route of the API: the one table the server enforces and the matrix test walks.
 pub const ROUTES: &[Route] = &[
@@ -401,6 +402,76 @@ pub const ROUTES: &[Route] = &[
         path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}",
         access: HOSPITAL_READ,
         summary: "one attachment of a received version (as an attachment download, nosniff)",
+        method: "GET",
+        path: "/api/v1/orgs/{org}/policies",
+        access: HOSPITAL_READ,
+        summary: "the hospital's stored policies, and the shipped ones a policy can start from",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/policies/{policy}",
+        access: HOSPITAL_READ,
+        summary: "one stored policy: its text, the policy read from it, its check's warnings",
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/orgs/{org}/policies/{policy}",
+        access: HOSPITAL_WRITE,
+        summary: "store a policy (YAML, or {\"content\"} YAML/JSON, or {\"from\"} a shipped one), checked as kaiji policy check (422 with the place)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/inventory",
+        access: HOSPITAL_READ,
+        summary: "the hospital's system inventory",
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/orgs/{org}/inventory",
+        access: HOSPITAL_WRITE,
+        summary: "store the system inventory (YAML, or {\"content\"}), read as kaiji checklist mhlw reads it (422 with the place)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/risk-record",
+        access: HOSPITAL_READ,
+        summary: "the facility's risk record for the 別紙 lines",
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/orgs/{org}/risk-record",
+        access: HOSPITAL_WRITE,
+        summary: "store the risk record (YAML, or {\"content\"}), read as kaiji betsushi --risk-record reads it (422 with the place)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/inbox/freshness",
+        access: HOSPITAL_READ,
+        summary: "the inbox with each entry's freshness: current / review due / expired, newer product version in the inventory",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/review",
+        access: HOSPITAL_READ,
+        summary: "review a received version against a policy (?policy=, ?format=json|csv|html|pdf), as kaiji review",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/compare",
+        access: HOSPITAL_READ,
+        summary: "compare held disclosures (?documents=ID,ID@N; default all) against a policy (?format=json|csv|html|xlsx), as kaiji compare",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/checklist/mhlw",
+        access: HOSPITAL_READ,
+        summary: "the MHLW checklist lines from the inventory and held disclosures (?edition=R7|R8, ?format=json|csv|html|pdf|xlsx)",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/betsushi",
+        access: HOSPITAL_READ,
+        summary: "the GL 7.0 別紙 check of held disclosures with the stored risk record (?documents=, ?format=json|csv|html|pdf|xlsx), as kaiji betsushi",
     },
 ];
 

@@ -14,6 +14,7 @@ mod body;
 pub mod demo;
 pub mod gate;
 pub mod mail;
+mod hospital;
 pub mod problem;
 mod questions;
 mod upload;
@@ -250,6 +251,33 @@ pub fn router(app: App) -> Router {
             "/api/v1/orgs/{org}/requests/{request}/answer",
             post(api::answer_request),
         ),
+        ("/api/v1/orgs/{org}/policies", get(hospital::policies)),
+        (
+            "/api/v1/orgs/{org}/policies/{policy}",
+            get(hospital::policy).merge(put(hospital::put_policy)),
+        ),
+        (
+            "/api/v1/orgs/{org}/inventory",
+            get(hospital::inventory).merge(put(hospital::put_inventory)),
+        ),
+        (
+            "/api/v1/orgs/{org}/risk-record",
+            get(hospital::risk_record).merge(put(hospital::put_risk_record)),
+        ),
+        (
+            "/api/v1/orgs/{org}/inbox/freshness",
+            get(hospital::inbox_freshness),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/review",
+            get(hospital::review),
+        ),
+        ("/api/v1/orgs/{org}/compare", get(hospital::compare)),
+        (
+            "/api/v1/orgs/{org}/checklist/mhlw",
+            get(hospital::checklist_mhlw),
+        ),
+        ("/api/v1/orgs/{org}/betsushi", get(hospital::betsushi)),
     ];
     // Uploads have their own, larger body limit (the layer nearest the handler wins).
     let upload_limit = DefaultBodyLimit::max(app.config.upload_limit);

@@ -321,6 +321,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_version_attachments.sql"),
     ),
     (
+        3,
+        "risk record",
+        include_str!("../migrations/sqlite/0003_risk_record.sql"),
+    ),
+    (
         4,
         "mail claims",
         include_str!("../migrations/sqlite/0004_mail_claims.sql"),
@@ -336,6 +341,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "version attachments",
         include_str!("../migrations/postgres/0002_version_attachments.sql"),
+    ),
+    (
+        3,
+        "risk record",
+        include_str!("../migrations/postgres/0003_risk_record.sql"),
     ),
     (
         4,

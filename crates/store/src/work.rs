@@ -1,5 +1,6 @@
 //! Background work and what it produces: the jobs table (claimed by any number of server instances),
-//! in-app notifications, the mail outbox, and the files a hospital keeps (policies, system inventory).
+//! in-app notifications, the mail outbox, and the files a hospital keeps (policies, system inventory,
+//! risk record).
 //!
 //! Notifications, mail and jobs are the system's own bookkeeping, not changes a person makes, so they
 //! are not in the audit log; each may carry a `dedupe_key` (unique), so that the same event enqueued by
@@ -65,6 +66,8 @@ pub enum HospitalFileKind {
     Policy,
     /// The system inventory (YAML).
     Inventory,
+    /// The facility's risk record for the GL 7.0 別紙 lines (YAML).
+    RiskRecord,
 }
 
 impl HospitalFileKind {
@@ -72,6 +75,7 @@ impl HospitalFileKind {
         match self {
             Self::Policy => "policy",
             Self::Inventory => "inventory",
+            Self::RiskRecord => "risk-record",
         }
     }
 }
@@ -82,6 +86,7 @@ impl FromStr for HospitalFileKind {
         match s {
             "policy" => Ok(Self::Policy),
             "inventory" => Ok(Self::Inventory),
+            "risk-record" => Ok(Self::RiskRecord),
             _ => Err(Error::BadInput(format!("hospital file kind {s:?}"))),
         }
     }
@@ -521,7 +526,7 @@ impl Store {
 
     // ----- hospital files -----
 
-    /// Stores (or replaces) a hospital's policy or inventory under a name.
+    /// Stores (or replaces) a hospital's policy, inventory or risk record under a name.
     pub async fn put_hospital_file(
         &self,
         ctx: &Ctx,

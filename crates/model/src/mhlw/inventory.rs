@@ -111,6 +111,40 @@ pub struct Collected {
     pub profile_checks: Option<Result<Vec<Finding>, Text>>,
 }
 
+/// What a hospital holds, collected for each system of its inventory (as `kaiji serve` does,
+/// where there are no files to read): the held disclosure of the system's vendor for its product
+/// (any product when the inventory names none), the one of the version the system runs when there
+/// is one, else the newest version. A system none is held for has no disclosure (a gap of 2-③);
+/// remote service profiles are not held, so none is checked.
+pub fn collect_held(inventory: &Inventory, held: &[&Disclosure]) -> Vec<Collected> {
+    inventory
+        .systems
+        .iter()
+        .map(|system| {
+            let mut candidates: Vec<&Disclosure> = held
+                .iter()
+                .copied()
+                .filter(|d| {
+                    same_name(&d.subject.organisation, &system.vendor)
+                        && (system.product.is_empty()
+                            || same_name(&d.subject.product, &system.product))
+                })
+                .collect();
+            candidates.sort_by(|a, b| {
+                kaiji_catalog::compare_versions(&a.subject.version, &b.subject.version)
+            });
+            let chosen = candidates
+                .iter()
+                .find(|d| !system.version.is_empty() && d.subject.version == system.version)
+                .or(candidates.last());
+            Collected {
+                disclosure: chosen.map(|d| Ok((*d).clone())),
+                profile_checks: None,
+            }
+        })
+        .collect()
+}
+
 /// The edition of the checklist a facility's lines were answered from, and the form of it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Edition {

@@ -5,5 +5,5 @@ pub mod inventory;
 
 pub use inventory::{
     Answered, ChecklistLine, Collected, Edition, Form, Gap, Inventory, MHLW_CHECKLIST, SystemEntry,
-    inventory_schema, mhlw_edition, mhlw_editions, mhlw_lines,
+    collect_held, inventory_schema, mhlw_edition, mhlw_editions, mhlw_lines,
 };

@@ -2,11 +2,13 @@
 //! and the comparison of several vendors.
 
 pub mod compare;
+pub mod freshness;
 pub mod guideline;
 pub mod policy;
 pub mod reviewer;
 
 pub use compare::{Comparison, MatrixCell, MatrixRow, Totals, Vendor, compare};
+pub use freshness::{Freshness, FreshnessState, Held, NewerInInventory, freshness};
 pub use guideline::{DEFAULT_GUIDELINE, GL_CATALOG, Guideline};
 pub use policy::{
     POLICY_TEMPLATE, Policy, PolicyRule, Select, Selector, Waiver, gl_under, policy_schema,

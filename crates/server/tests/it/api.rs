@@ -181,6 +181,33 @@ async fn journey(flavour: Flavour) {
     .await;
     assert_eq!(status, 200);
     assert_eq!(received["content"], good);
+    // Before acknowledging, the reviewer reviews the version against the hospital's stored policy.
+    let policy =
+        std::fs::read_to_string(kaiji_test_support::root().join("examples/hospital/policy.yaml"))
+            .unwrap();
+    let response = c
+        .put(server.url(&format!("{h}/policies/院内方針")))
+        .header("cookie", &hcookie)
+        .header("x-csrf-token", &hcsrf)
+        .header("content-type", "application/yaml")
+        .body(policy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (status, review) = answer(
+        c.get(server.url(&format!(
+            "{h}/received/{document}/versions/1/review?policy=院内方針"
+        )))
+        .header("cookie", &hcookie)
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{review}");
+    assert_eq!(review[0]["policy"], "sample-hospital");
+    assert_eq!(review[0]["version"], "9.2.0");
     let (status, ack) = answer(
         c.post(server.url(&format!("{h}/received/{document}/acknowledgements")))
             .header("cookie", &hcookie)

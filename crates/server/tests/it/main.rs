@@ -4,6 +4,7 @@ mod api;
 mod common;
 mod faults;
 mod mail;
+mod hospital;
 mod matrix;
 mod questions;
 mod upload;

@@ -130,6 +130,30 @@ async fn fixture(server: &TestServer) -> Fixture {
         )
         .await
         .unwrap();
+    // What the hospital keeps: a policy, its inventory and its risk record.
+    for (kind, name, file) in [
+        (
+            kaiji_store::HospitalFileKind::Policy,
+            "house-policy",
+            "examples/hospital/policy.yaml",
+        ),
+        (
+            kaiji_store::HospitalFileKind::Inventory,
+            "inventory",
+            "examples/hospital/inventory.yaml",
+        ),
+        (
+            kaiji_store::HospitalFileKind::RiskRecord,
+            "risk-record",
+            "examples/betsushi/risk-record.yaml",
+        ),
+    ] {
+        let content = std::fs::read_to_string(kaiji_test_support::root().join(file)).unwrap();
+        store
+            .put_hospital_file(&hospital_ctx, &hospital, kind, name, &content)
+            .await
+            .unwrap();
+    }
     let notification = store
         .notify(
             jiff::Timestamp::now(),
@@ -169,6 +193,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         ("secret", link.expose().to_owned()),
         ("workbook", workbook.id.to_string()),
         ("attachment", attachment.id.to_string()),
+        ("policy", "house-policy".to_owned()),
     ]);
     Fixture {
         vendor,

@@ -326,6 +326,23 @@ async fn hospital_files(db: Db) {
             .unwrap(),
         vec!["機器台帳"]
     );
+    // The third kind (migration 0003).
+    db.put_hospital_file(
+        &ctx,
+        &hospital.id,
+        HospitalFileKind::RiskRecord,
+        "risk-record",
+        "facility: 病院\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.hospital_file(&hospital.id, HospitalFileKind::RiskRecord, "risk-record")
+            .await
+            .unwrap()
+            .kind,
+        HospitalFileKind::RiskRecord
+    );
     assert!(
         db.hospital_files(&vendor.id, HospitalFileKind::Policy)
             .await
