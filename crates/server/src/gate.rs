@@ -402,6 +402,8 @@ pub const ROUTES: &[Route] = &[
         path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}",
         access: HOSPITAL_READ,
         summary: "one attachment of a received version (as an attachment download, nosniff)",
+    },
+    Route {
         method: "GET",
         path: "/api/v1/orgs/{org}/policies",
         access: HOSPITAL_READ,
