@@ -318,6 +318,12 @@ pub const ROUTES: &[Route] = &[
         access: VENDOR_WRITE,
         summary: "answer a request, with a document (shared at once) or without (null)",
     },
+    Route {
+        method: "GET",
+        path: "/api/openapi.json",
+        access: Access::Public,
+        summary: "the OpenAPI 3.1 document of this API (schemas/openapi.json)",
+    },
 ];
 
 /// The organisation a call acts for, and the caller's role in it.

@@ -12,6 +12,8 @@ mod api;
 mod body;
 pub mod demo;
 pub mod gate;
+pub mod openapi;
+pub mod page;
 pub mod problem;
 pub mod worker;
 
@@ -215,6 +217,7 @@ pub fn router(app: App) -> Router {
             "/api/v1/orgs/{org}/requests/{request}/answer",
             post(api::answer_request),
         ),
+        ("/api/openapi.json", get(api::openapi)),
     ];
     let mut router = Router::new();
     for (path, methods) in routes {
