@@ -213,7 +213,11 @@ fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> 
 
 /// The OpenAPI 3.1 document of every annotated operation.
 pub fn document() -> Value {
-    let mut settings = SchemaSettings::draft2020_12();
+    // The serialize contract: answers are described exactly as serde writes them (a field skipped when
+    // empty is optional, an `Option` always written is required and nullable). Request bodies are read
+    // with serde too; under this contract their `Option` fields are listed as required (null allowed),
+    // which is stricter than the reader (it also takes them absent), never looser.
+    let mut settings = SchemaSettings::draft2020_12().for_serialize();
     settings.definitions_path = "/components/schemas".into();
     settings.meta_schema = None;
     let mut generator = settings.into_generator();
