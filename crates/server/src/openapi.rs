@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document of the API, generated from the code: the routes, their summaries and who
-//! may call them come from [`gate::ROUTES`]; what each takes and answers comes from one [`Op`] line per
-//! route (next to its handler, e.g. [`crate::api::OPERATIONS`]) naming the Rust types, whose JSON
+//! may call them come from [`crate::gate::ROUTES`]; what each takes and answers comes from one [`Op`] line per
+//! route (next to its handler, e.g. `api::OPERATIONS`) naming the Rust types, whose JSON
 //! Schemas schemars derives from the same types serde reads and writes. Nothing is written twice: a
 //! handler's body type *is* its schema. Served at `GET /api/openapi.json`, checked in as
 //! `schemas/openapi.json` (a test keeps it current, `KAIJI_BLESS=1` rewrites it).
