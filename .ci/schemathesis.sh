@@ -81,6 +81,7 @@ EOF
     --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" \
     --seed 12 \
+    --generation-database none \
     --no-color \
     --report junit --report-dir "$work/report.$kind" \
     || status=1
