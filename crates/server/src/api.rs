@@ -11,18 +11,27 @@ use kaiji_model::Finding;
 use kaiji_store::{
     DocumentId, LoginOutcome, NewProduct, OrgKind, ProductId, Publication, ReleaseId, Role,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::App;
 use crate::body::Json;
 use crate::gate::{Caller, SESSION_COOKIE, csrf_token};
+use crate::openapi::{self, Op, Out, PAGE, Param, of, op};
+use crate::page::{PageOf, Paging};
 use crate::problem::Problem;
+use kaiji_store as s;
 
 pub(crate) type Answer = Result<Response, Problem>;
 
 /// How long a session lasts.
 const SESSION_HOURS: i64 = 12;
+
+/// A page of a list (200).
+fn page<T: Serialize>(paged: kaiji_store::Paged<T>) -> Answer {
+    ok(StatusCode::OK, &PageOf::from(paged))
+}
 
 pub(crate) fn ok<T: Serialize>(status: StatusCode, value: &T) -> Answer {
     let bytes = serde_json::to_vec(value).map_err(|_| Problem::internal())?;
@@ -45,7 +54,7 @@ pub(crate) fn document_id(text: &str) -> Result<DocumentId, Problem> {
 
 // ----- session -----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Login {
     email: String,
@@ -71,7 +80,12 @@ pub(crate) async fn login(
             let memberships = memberships(&app, &user.id).await?;
             let mut response = ok(
                 StatusCode::CREATED,
-                &json!({"user": user, "memberships": memberships, "csrf_token": csrf_token(&secret)}),
+                &Me {
+                    csrf_token: Some(csrf_token(&secret)),
+                    user: Some(user),
+                    token: None,
+                    memberships,
+                },
             )?;
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
@@ -131,8 +145,8 @@ pub(crate) async fn logout(State(app): State<App>, Extension(caller): Extension<
     Ok(response)
 }
 
-#[derive(Debug, Serialize)]
-struct MembershipView {
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct MembershipView {
     org: kaiji_store::OrgId,
     name: String,
     kind: OrgKind,
@@ -162,17 +176,44 @@ pub(crate) async fn me(State(app): State<App>, Extension(caller): Extension<Call
         let memberships = memberships(&app, &user.id).await?;
         return ok(
             StatusCode::OK,
-            &json!({"user": user, "memberships": memberships,
-                    "csrf_token": caller.session.as_ref().map(csrf_token)}),
+            &Me {
+                user: Some(user.clone()),
+                token: None,
+                memberships,
+                csrf_token: caller.session.as_ref().map(csrf_token),
+            },
         );
     }
     let grant = caller.token.as_ref().ok_or_else(Problem::unauthorised)?;
     let org = app.store.organisation(&grant.org).await?;
     ok(
         StatusCode::OK,
-        &json!({"token": grant.token, "memberships": [MembershipView {
-            org: org.id, name: org.name, kind: org.kind, role: grant.role }]}),
+        &Me {
+            user: None,
+            token: Some(grant.token.clone()),
+            memberships: vec![MembershipView {
+                org: org.id,
+                name: org.name,
+                kind: org.kind,
+                role: grant.role,
+            }],
+            csrf_token: None,
+        },
     )
+}
+
+/// The caller (`GET /api/v1/me`, and the answer of a login): a user with their memberships and the
+/// session's CSRF token, or an API token with its one organisation and role.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Me {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<kaiji_store::User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<kaiji_store::TokenId>,
+    memberships: Vec<MembershipView>,
+    /// The X-CSRF-Token of changes made with the session cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csrf_token: Option<String>,
 }
 
 // ----- vendor: products, releases, documents -----
@@ -180,8 +221,9 @@ pub(crate) async fn me(State(app): State<App>, Extension(caller): Extension<Call
 pub(crate) async fn products(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
+    Paging(p): Paging,
 ) -> Answer {
-    ok(StatusCode::OK, &app.store.products(caller.org()?).await?)
+    page(app.store.products_page(caller.org()?, &p).await?)
 }
 
 pub(crate) async fn create_product(
@@ -200,15 +242,13 @@ pub(crate) async fn releases(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, product)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let product: ProductId = id(&product, "製品", "product")?;
-    ok(
-        StatusCode::OK,
-        &app.store.releases(caller.org()?, &product).await?,
-    )
+    page(app.store.releases_page(caller.org()?, &product, &p).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewRelease {
     version: String,
@@ -237,18 +277,20 @@ pub(crate) async fn documents(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, release)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let release: ReleaseId = id(&release, "リリース", "release")?;
-    ok(
-        StatusCode::OK,
-        &app.store.documents(caller.org()?, &release).await?,
+    page(
+        app.store
+            .documents_page(caller.org()?, &release, &p)
+            .await?,
     )
 }
 
 /// The kinds of document this API validates with the model (other kinds arrive with their importers).
 const DISCLOSURE_KINDS: [&str; 3] = ["mds", "sds", "rss-sds"];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewDocument {
     kind: String,
@@ -302,10 +344,20 @@ pub(crate) async fn create_document(
         )
         .await?;
     let document = app.store.document(org, &document.id).await?;
-    ok(
-        StatusCode::CREATED,
-        &json!({"document": document, "findings": findings}),
-    )
+    ok(StatusCode::CREATED, &CreatedDocument { document, findings })
+}
+
+/// A new document with the findings of its draft's validation.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct CreatedDocument {
+    document: kaiji_store::Document,
+    findings: Vec<Finding>,
+}
+
+/// The findings of a saved draft's validation.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct DraftSaved {
+    findings: Vec<Finding>,
 }
 
 pub(crate) async fn document(
@@ -320,7 +372,7 @@ pub(crate) async fn document(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Draft {
     content: Value,
@@ -343,22 +395,24 @@ pub(crate) async fn save_draft(
             &findings_json(&findings)?,
         )
         .await?;
-    ok(StatusCode::OK, &json!({"findings": findings}))
+    ok(StatusCode::OK, &DraftSaved { findings })
 }
 
 pub(crate) async fn versions(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
-    ok(
-        StatusCode::OK,
-        &app.store.versions(caller.org()?, &document).await?,
+    page(
+        app.store
+            .versions_page(caller.org()?, &document, &p)
+            .await?,
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Publish {
     effective_date: Date,
@@ -413,15 +467,13 @@ pub(crate) async fn shares(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
-    ok(
-        StatusCode::OK,
-        &app.store.shares(caller.org()?, &document).await?,
-    )
+    page(app.store.shares_page(caller.org()?, &document, &p).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewShare {
     hospital: String,
@@ -447,33 +499,44 @@ pub(crate) async fn share(
     ok(StatusCode::CREATED, &share)
 }
 
-pub(crate) async fn hospitals(State(app): State<App>) -> Answer {
-    let list: Vec<Value> = app
-        .store
-        .organisations(Some(OrgKind::Hospital))
-        .await?
-        .into_iter()
-        .map(|o| json!({"id": o.id, "name": o.name}))
-        .collect();
-    ok(StatusCode::OK, &list)
+pub(crate) async fn hospitals(State(app): State<App>, Paging(p): Paging) -> Answer {
+    let list = app.store.organisations_page(OrgKind::Hospital, &p).await?;
+    ok(
+        StatusCode::OK,
+        &PageOf::of(list, |o| Hospital {
+            id: o.id,
+            name: o.name,
+        }),
+    )
+}
+
+/// A hospital a vendor can share with.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Hospital {
+    id: kaiji_store::OrgId,
+    name: String,
 }
 
 // ----- hospital: inbox, received versions, acknowledgements -----
 
-pub(crate) async fn inbox(State(app): State<App>, Extension(caller): Extension<Caller>) -> Answer {
-    ok(StatusCode::OK, &app.store.inbox(caller.org()?).await?)
+pub(crate) async fn inbox(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Paging(p): Paging,
+) -> Answer {
+    page(app.store.inbox_page(caller.org()?, &p).await?)
 }
 
 pub(crate) async fn received_versions(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
-    ok(
-        StatusCode::OK,
-        &app.store
-            .received_versions(caller.org()?, &document)
+    page(
+        app.store
+            .received_versions_page(caller.org()?, &document, &p)
             .await?,
     )
 }
@@ -495,18 +558,16 @@ pub(crate) async fn acknowledgements(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
     let org = caller.org()?;
     // Only documents shared with this hospital: another id is not found.
     app.store.received_versions(org, &document).await?;
-    ok(
-        StatusCode::OK,
-        &app.store.acknowledgements(org, &document).await?,
-    )
+    page(app.store.acknowledgements_page(org, &document, &p).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Acknowledge {
     version: i64,
@@ -541,35 +602,39 @@ pub(crate) async fn document_questions(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
     let org = caller.org()?;
     let side = crate::questions::Side::Vendor;
     let latest = crate::questions::latest(&app, side, org, &document).await?;
-    let questions = app.store.questions(org, &document).await?;
-    ok(
-        StatusCode::OK,
-        &crate::questions::annotate(&app, side, org, &document, latest, questions).await?,
-    )
+    let paged = app.store.questions_page(org, &document, &p).await?;
+    let items = crate::questions::annotate(&app, side, org, &document, latest, paged.items).await?;
+    page(kaiji_store::Paged {
+        items,
+        next: paged.next,
+    })
 }
 
 pub(crate) async fn received_questions(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
     let org = caller.org()?;
     let side = crate::questions::Side::Hospital;
     let latest = crate::questions::latest(&app, side, org, &document).await?;
-    let questions = app.store.questions(org, &document).await?;
-    ok(
-        StatusCode::OK,
-        &crate::questions::annotate(&app, side, org, &document, latest, questions).await?,
-    )
+    let paged = app.store.questions_page(org, &document, &p).await?;
+    let items = crate::questions::annotate(&app, side, org, &document, latest, paged.items).await?;
+    page(kaiji_store::Paged {
+        items,
+        next: paged.next,
+    })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Ask {
     version: i64,
@@ -618,7 +683,7 @@ pub(crate) async fn question(
     ok(StatusCode::OK, &listed.pop())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Reply {
     body: String,
@@ -648,11 +713,12 @@ pub(crate) async fn reply(
 pub(crate) async fn requests(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
+    Paging(p): Paging,
 ) -> Answer {
-    ok(StatusCode::OK, &app.store.requests(caller.org()?).await?)
+    page(app.store.requests_page(caller.org()?, &p).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewRequest {
     vendor: String,
@@ -687,11 +753,12 @@ pub(crate) async fn create_request(
     ok(StatusCode::CREATED, &request)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AnswerRequest {
     /// The document that answers it, or null for an answer without one (required, so that an empty
     /// body is not read as "no document").
+    #[schemars(with = "Option<kaiji_store::DocumentId>", required)]
     document: Value,
 }
 
@@ -726,7 +793,7 @@ pub(crate) async fn answer_request(
 
 // ----- diff -----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub(crate) struct DiffQuery {
     from: Option<String>,
     to: Option<String>,
@@ -786,8 +853,22 @@ pub(crate) async fn diff(
     );
     ok(
         StatusCode::OK,
-        &json!({"from": from, "to": to, "acknowledged_version": acknowledged, "diff": report}),
+        &DiffView {
+            from,
+            to,
+            acknowledged_version: acknowledged,
+            diff: report,
+        },
     )
+}
+
+/// What changed between two received versions, and the version this hospital last acknowledged.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct DiffView {
+    from: i64,
+    to: i64,
+    acknowledged_version: Option<i64>,
+    diff: kaiji_model::api::DiffReport,
 }
 
 // ----- notifications -----
@@ -795,6 +876,7 @@ pub(crate) async fn diff(
 pub(crate) async fn notifications(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
+    Paging(p): Paging,
 ) -> Answer {
     let org = caller.org()?;
     // A user sees the organisation's notifications and their own; an API token is no user, so its id
@@ -804,13 +886,10 @@ pub(crate) async fn notifications(
         (None, Some(token)) => id(token.token.as_str(), "ユーザー", "user")?,
         (None, None) => return Err(Problem::unauthorised()),
     };
-    ok(
-        StatusCode::OK,
-        &app.store.notifications(org, &user, false, 200).await?,
-    )
+    page(app.store.notifications_page(org, &user, false, &p).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MarkRead {
     read: bool,
@@ -835,7 +914,7 @@ pub(crate) async fn mark_read(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Faq {
     faq: bool,
@@ -882,7 +961,7 @@ pub(crate) async fn terms_accepted(
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SetTerms {
     body: String,
@@ -911,11 +990,13 @@ pub(crate) async fn acceptances(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
-    ok(
-        StatusCode::OK,
-        &app.store.acceptances(caller.org()?, &document).await?,
+    page(
+        app.store
+            .acceptances_page(caller.org()?, &document, &p)
+            .await?,
     )
 }
 
@@ -932,13 +1013,17 @@ pub(crate) async fn terms(
         Some(t) => app.store.has_accepted(org, &t.id).await?,
         None => true,
     };
-    ok(
-        StatusCode::OK,
-        &json!({"terms": terms, "accepted": accepted}),
-    )
+    ok(StatusCode::OK, &TermsView { terms, accepted })
 }
 
-#[derive(Debug, Deserialize)]
+/// A received document's current access terms (none: null) and whether this hospital accepted them.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct TermsView {
+    terms: Option<kaiji_store::Terms>,
+    accepted: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Accept {
     terms: String,
@@ -981,7 +1066,7 @@ pub(crate) async fn accept_terms(
 
 // ----- access links -----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewLink {
     label: String,
@@ -1007,24 +1092,42 @@ pub(crate) async fn create_link(
         .await?;
     ok(
         StatusCode::CREATED,
-        &json!({"link": link, "path": format!("/api/v1/links/{}", secret.expose())}),
+        &LinkCreated {
+            link,
+            path: format!("/api/v1/links/{}", secret.expose()),
+        },
     )
+}
+
+/// A new access link: the path with its secret, shown this once.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct LinkCreated {
+    link: kaiji_store::LinkGrant,
+    path: String,
+}
+
+/// A live access link (never its secret).
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct LinkView {
+    link: kaiji_store::LinkGrant,
+    label: String,
 }
 
 pub(crate) async fn links(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(p): Paging,
 ) -> Answer {
     let document = document_id(&document)?;
-    let links: Vec<Value> = app
+    let links = app
         .store
-        .access_links(Timestamp::now(), caller.org()?, &document)
-        .await?
-        .into_iter()
-        .map(|(grant, label)| json!({"link": grant, "label": label}))
-        .collect();
-    ok(StatusCode::OK, &links)
+        .access_links_page(Timestamp::now(), caller.org()?, &document, &p)
+        .await?;
+    ok(
+        StatusCode::OK,
+        &PageOf::of(links, |(link, label)| LinkView { link, label }),
+    )
 }
 
 /// The link a secret names, or 404 (expired, revoked or unknown alike).
@@ -1080,11 +1183,23 @@ pub(crate) async fn open_link(State(app): State<App>, Path(secret): Path<String>
         .await?;
     ok(
         StatusCode::OK,
-        &json!({"title": document.title, "kind": document.kind, "version": version}),
+        &Opened {
+            title: document.title,
+            kind: document.kind,
+            version,
+        },
     )
 }
 
-#[derive(Debug, Deserialize)]
+/// What an access link opens: the document's newest version.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Opened {
+    title: String,
+    kind: String,
+    version: kaiji_store::Version,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AcceptByLink {
     terms: String,
@@ -1118,3 +1233,78 @@ pub(crate) async fn accept_by_link(
         .await?;
     ok(StatusCode::CREATED, &acceptance)
 }
+
+// ----- the API's own description -----
+
+/// `GET /api/openapi.json`: the OpenAPI 3.1 document (the same text as schemas/openapi.json).
+pub(crate) async fn openapi() -> Answer {
+    static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(openapi::document_text);
+    let mut response = (StatusCode::OK, TEXT.as_str()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
+fn any_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "object"})
+}
+
+fn version_query(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "integer", "minimum": 1})
+}
+
+/// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]):
+/// one line per route of [`crate::gate::ROUTES`] (a test checks both ways), naming the handler's own
+/// body and answer types.
+#[rustfmt::skip]
+pub(crate) const OPERATIONS: &[Op] = &[
+    op("POST", "/api/v1/session", "login", Some(of::<Login>), Out::Json(201, of::<Me>), &[]),
+    op("DELETE", "/api/v1/session", "logout", None, Out::Empty(204), &[]),
+    op("GET", "/api/v1/me", "me", None, Out::Json(200, of::<Me>), &[]),
+    op("GET", "/api/v1/orgs/{org}/products", "products", None, Out::Json(200, of::<PageOf<s::Product>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/products", "create_product", Some(of::<NewProduct>), Out::Json(201, of::<s::Product>), &[]),
+    op("GET", "/api/v1/orgs/{org}/products/{product}/releases", "releases", None, Out::Json(200, of::<PageOf<s::Release>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/products/{product}/releases", "create_release", Some(of::<NewRelease>), Out::Json(201, of::<s::Release>), &[]),
+    op("GET", "/api/v1/orgs/{org}/releases/{release}/documents", "documents", None, Out::Json(200, of::<PageOf<s::Document>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/releases/{release}/documents", "create_document", Some(of::<NewDocument>), Out::Json(201, of::<CreatedDocument>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}", "document", None, Out::Json(200, of::<s::Document>), &[]),
+    op("PUT", "/api/v1/orgs/{org}/documents/{document}/draft", "save_draft", Some(of::<Draft>), Out::Json(200, of::<DraftSaved>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/versions", "versions", None, Out::Json(200, of::<PageOf<s::VersionSummary>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/documents/{document}/versions", "publish", Some(of::<Publish>), Out::Json(201, of::<s::VersionSummary>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/versions/{version}", "version", None, Out::Json(200, of::<s::Version>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/shares", "shares", None, Out::Json(200, of::<PageOf<s::Share>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/documents/{document}/shares", "share", Some(of::<NewShare>), Out::Json(201, of::<s::Share>), &[]),
+    op("GET", "/api/v1/orgs/{org}/hospitals", "hospitals", None, Out::Json(200, of::<PageOf<Hospital>>), PAGE),
+    op("GET", "/api/v1/orgs/{org}/inbox", "inbox", None, Out::Json(200, of::<PageOf<s::InboxEntry>>), PAGE),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions", "received_versions", None, Out::Json(200, of::<PageOf<s::VersionSummary>>), PAGE),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}", "received_version", None, Out::Json(200, of::<s::Version>), &[]),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/acknowledgements", "acknowledgements", None, Out::Json(200, of::<PageOf<s::Acknowledgement>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/received/{document}/acknowledgements", "acknowledge", Some(of::<Acknowledge>), Out::Json(201, of::<s::Acknowledgement>), &[]),
+    op("GET", "/api/v1/orgs/{org}/notifications", "notifications", None, Out::Json(200, of::<PageOf<s::Notification>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/notifications/{notification}/read", "mark_read", Some(of::<MarkRead>), Out::Empty(204), &[]),
+    op("PUT", "/api/v1/orgs/{org}/questions/{question}/faq", "set_faq", Some(of::<Faq>), Out::Json(200, of::<s::Question>), &[]),
+    op("PUT", "/api/v1/orgs/{org}/documents/{document}/terms", "set_terms", Some(of::<SetTerms>), Out::Json(201, of::<s::Terms>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/acceptances", "acceptances", None, Out::Json(200, of::<PageOf<s::Acceptance>>), PAGE),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/terms", "terms", None, Out::Json(200, of::<TermsView>), &[]),
+    op("POST", "/api/v1/orgs/{org}/received/{document}/terms/acceptances", "accept_terms", Some(of::<Accept>), Out::Json(201, of::<s::Acceptance>), &[]),
+    op("POST", "/api/v1/orgs/{org}/documents/{document}/links", "create_link", Some(of::<NewLink>), Out::Json(201, of::<LinkCreated>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/links", "links", None, Out::Json(200, of::<PageOf<LinkView>>), PAGE),
+    op("GET", "/api/v1/links/{secret}", "open_link", None, Out::Json(200, of::<Opened>), &[]),
+    op("POST", "/api/v1/links/{secret}/acceptances", "accept_by_link", Some(of::<AcceptByLink>), Out::Json(201, of::<s::Acceptance>), &[]),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/diff", "diff", None, Out::Json(200, of::<DiffView>), &[
+        Param { name: "from", description: "from this version (default: the one this hospital last acknowledged, or 1)", schema: version_query },
+        Param { name: "to", description: "to this version (default: the newest)", schema: version_query },
+    ]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/questions", "document_questions", None, Out::Json(200, of::<PageOf<crate::questions::Listed>>), PAGE),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/questions", "received_questions", None, Out::Json(200, of::<PageOf<crate::questions::Listed>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/received/{document}/questions", "ask", Some(of::<Ask>), Out::Json(201, of::<s::Question>), &[]),
+    op("GET", "/api/v1/orgs/{org}/questions/{question}", "question", None, Out::Json(200, of::<crate::questions::Listed>), &[]),
+    op("POST", "/api/v1/orgs/{org}/questions/{question}/messages", "reply", Some(of::<Reply>), Out::Json(201, of::<s::Question>), &[]),
+    op("GET", "/api/v1/orgs/{org}/requests", "requests", None, Out::Json(200, of::<PageOf<s::Request>>), PAGE),
+    op("POST", "/api/v1/orgs/{org}/requests", "create_request", Some(of::<NewRequest>), Out::Json(201, of::<s::Request>), &[]),
+    op("POST", "/api/v1/orgs/{org}/requests/{request}/answer", "answer_request", Some(of::<AnswerRequest>), Out::Json(200, of::<s::Request>), &[]),
+    op("GET", "/api/openapi.json", "openapi", None, Out::Json(200, any_object), &[]),
+    op("GET", "/api/v1/health", "health", None, Out::Json(200, any_object), &[]),
+];

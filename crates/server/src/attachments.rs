@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::App;
 use crate::gate::Caller;
+use crate::openapi::{Op, Out, Param, of, op, raw_op};
 use crate::problem::Problem;
 use crate::upload::{self, AnyFile, Upload, download, id, version_number};
 use crate::workbooks::original_of;
@@ -159,3 +160,24 @@ pub(crate) async fn received_attachment(
     crate::api::terms_accepted(&app, org, &document).await?;
     download(found.bytes, &found.media_type, &found.file_name)
 }
+
+fn text(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string"})
+}
+
+const ATTACH_QUERY: &[Param] = &[Param {
+    name: "file_name",
+    description: "the attachment's file name (required)",
+    schema: text,
+}];
+
+/// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]).
+#[rustfmt::skip]
+pub(crate) const OPERATIONS: &[Op] = &[
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/attachments", "attachments", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    raw_op("POST", "/api/v1/orgs/{org}/documents/{document}/attachments", "attach", None, &["*/*"], Out::Json(201, of::<kaiji_store::Original>), ATTACH_QUERY),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/attachments/{attachment}", "attachment", None, Out::Bytes(200, &[]), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/versions/{version}/attachments", "version_attachments", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments", "received_attachments", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}", "received_attachment", None, Out::Bytes(200, &[]), &[]),
+];

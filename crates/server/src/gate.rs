@@ -475,6 +475,12 @@ pub const ROUTES: &[Route] = &[
         access: HOSPITAL_READ,
         summary: "the GL 7.0 別紙 check of held disclosures with the stored risk record (?documents=, ?format=json|csv|html|pdf|xlsx), as kaiji betsushi",
     },
+    Route {
+        method: "GET",
+        path: "/api/openapi.json",
+        access: Access::Public,
+        summary: "the OpenAPI 3.1 document of this API (schemas/openapi.json)",
+    },
 ];
 
 /// The organisation a call acts for, and the caller's role in it.

@@ -29,6 +29,7 @@ use crate::App;
 use crate::api::{Answer, document_id, ok, terms_accepted, version_number};
 use crate::body::Json;
 use crate::gate::Caller;
+use crate::openapi::{Op, Out, Param, any, op, raw_op};
 use crate::problem::Problem;
 
 /// The policy a review uses when the caller names none (the CLI's default).
@@ -885,3 +886,71 @@ pub(crate) async fn betsushi(
         "betsushi",
     )
 }
+
+fn text(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string"})
+}
+
+const POLICY: Param = Param {
+    name: "policy",
+    description: "a stored policy's name or a shipped policy's id (default gl7-baseline)",
+    schema: text,
+};
+const GUIDELINE: Param = Param {
+    name: "guideline",
+    description: "the 安全管理GL edition cited (mhlw-gl@7.0 by default)",
+    schema: text,
+};
+const TODAY: Param = Param {
+    name: "today",
+    description: "the day of the review, YYYY-MM-DD (default today in Japan)",
+    schema: text,
+};
+const FORMAT: Param = Param {
+    name: "format",
+    description: "json (default), csv, html, pdf or xlsx",
+    schema: text,
+};
+const LANG: Param = Param {
+    name: "lang",
+    description: "ja (default) or en",
+    schema: text,
+};
+const DOCUMENTS: Param = Param {
+    name: "documents",
+    description: "ID or ID@N, comma-separated (default: the newest version of every received document)",
+    schema: text,
+};
+const EDITION: Param = Param {
+    name: "edition",
+    description: "the MHLW checklist edition: R8 (default) or R7",
+    schema: text,
+};
+
+/// The body of a PUT of a stored file: `{"content": "YAML or JSON text"}` or `{"from": "shipped id"}`.
+fn file_body(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "properties": {"content": {"type": "string"}, "from": {"type": "string"}},
+        "additionalProperties": false,
+    })
+}
+
+const YAML: &[&str] = &["application/yaml"];
+
+/// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]).
+#[rustfmt::skip]
+pub(crate) const OPERATIONS: &[Op] = &[
+    op("GET", "/api/v1/orgs/{org}/policies", "policies", None, Out::Json(200, any), &[]),
+    op("GET", "/api/v1/orgs/{org}/policies/{policy}", "policy", None, Out::Json(200, any), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/policies/{policy}", "put_policy", Some(file_body), YAML, Out::Json(200, any), &[]),
+    op("GET", "/api/v1/orgs/{org}/inventory", "inventory", None, Out::Json(200, any), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/inventory", "put_inventory", Some(file_body), YAML, Out::Json(200, any), &[]),
+    op("GET", "/api/v1/orgs/{org}/risk-record", "risk_record", None, Out::Json(200, any), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/risk-record", "put_risk_record", Some(file_body), YAML, Out::Json(200, any), &[]),
+    op("GET", "/api/v1/orgs/{org}/inbox/freshness", "inbox_freshness", None, Out::Json(200, any), &[POLICY, TODAY]),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/review", "review", None, Out::Report(any), &[POLICY, GUIDELINE, TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/compare", "compare", None, Out::Report(any), &[DOCUMENTS, POLICY, GUIDELINE, TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/checklist/mhlw", "checklist_mhlw", None, Out::Report(any), &[EDITION, TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/betsushi", "betsushi", None, Out::Report(any), &[TODAY, FORMAT, LANG]),
+];

@@ -13,8 +13,10 @@ mod attachments;
 mod body;
 pub mod demo;
 pub mod gate;
-pub mod mail;
 mod hospital;
+pub mod mail;
+pub mod openapi;
+pub mod page;
 pub mod problem;
 mod questions;
 mod upload;
@@ -278,6 +280,7 @@ pub fn router(app: App) -> Router {
             get(hospital::checklist_mhlw),
         ),
         ("/api/v1/orgs/{org}/betsushi", get(hospital::betsushi)),
+        ("/api/openapi.json", get(api::openapi)),
     ];
     // Uploads have their own, larger body limit (the layer nearest the handler wins).
     let upload_limit = DefaultBodyLimit::max(app.config.upload_limit);

@@ -22,22 +22,33 @@ pub struct Problem {
     pub terms: Option<Box<serde_json::Value>>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// An RFC 9457 problem document as kaiji writes it (`application/problem+json`): the members of RFC 9457
+/// and kaiji's stable `code`, the message in both languages, the place and the findings where there are.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Problem")]
+pub(crate) struct Body<'a> {
+    /// `/problems/<code>`.
     #[serde(rename = "type")]
     kind: String,
+    /// The HTTP status's reason phrase.
     title: &'a str,
     status: u16,
+    /// The Japanese message.
     detail: &'a str,
+    /// kaiji's stable kebab-case code (`not-found`, `malformed-json`, `csrf-token`, …).
     code: &'a str,
     message: &'a Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a Text>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     findings: &'a [Finding],
+    /// The access terms to accept, when that is what stands in the way.
     #[serde(skip_serializing_if = "Option::is_none")]
     terms: Option<&'a serde_json::Value>,
 }
+
+/// The schema of every problem answer (for the OpenAPI document).
+pub(crate) type ProblemDoc = Body<'static>;
 
 impl Problem {
     pub fn new(

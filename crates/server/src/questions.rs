@@ -14,7 +14,7 @@ use crate::App;
 use crate::problem::Problem;
 
 /// A question as the API lists it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Listed {
     #[serde(flatten)]
     pub(crate) question: Question,

@@ -14,11 +14,13 @@ use kaiji_catalog::{ErrorKind, Lang, Registry, Text};
 use kaiji_model::{Disclosure, DocKind, Finding};
 use kaiji_store::{DocumentId, ImportedDraft, NewOriginal, OriginalRole, ReleaseId};
 use kaiji_xlsx::{ImportOptions, Imported};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::App;
 use crate::gate::Caller;
+use crate::openapi::{Op, Out, Param, of, op, raw_op};
 use crate::problem::Problem;
 use crate::upload::{self, Upload, Workbook, XLSX, download, download_name, id, version_number};
 
@@ -174,10 +176,79 @@ fn imported_answer(
 ) -> Answer {
     upload::json(
         status,
-        &json!({"document": document, "original": original, "sheet": imported.sheet,
-                "import_findings": imported.findings, "findings": findings}),
+        &ImportAnswer {
+            document,
+            original,
+            sheet: &imported.sheet,
+            import_findings: &imported.findings,
+            findings,
+        },
     )
 }
+
+/// The answer of an import (see [`imported_answer`]).
+#[derive(Debug, Serialize, JsonSchema)]
+struct ImportAnswer<'a> {
+    document: &'a kaiji_store::Document,
+    /// The uploaded workbook as kept (its bytes are not repeated here).
+    original: &'a kaiji_store::Original,
+    /// The sheet the checklist was read from.
+    sheet: &'a str,
+    /// The importer's findings, each at its sheet and cell.
+    import_findings: &'a [Finding],
+    /// The validator's findings on the stored draft, by JSON pointer.
+    findings: &'a [Finding],
+}
+
+fn text(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string"})
+}
+
+const IMPORT_QUERY: &[Param] = &[
+    Param {
+        name: "file_name",
+        description: "the workbook's file name, kept with it (workbook.xlsx when not given)",
+        schema: text,
+    },
+    Param {
+        name: "title",
+        description: "the new document's title (default: the product name on the workbook, else the file name)",
+        schema: text,
+    },
+    Param {
+        name: "sheet",
+        description: "read only this sheet",
+        schema: text,
+    },
+    Param {
+        name: "catalog",
+        description: "the checklist (jahis-mds-sds@5.0h) when the workbook does not say",
+        schema: text,
+    },
+    Param {
+        name: "kind",
+        description: "mds, sds or rss-sds, when the workbook does not say",
+        schema: text,
+    },
+];
+const REPLACE_QUERY: &[Param] = &[IMPORT_QUERY[0], IMPORT_QUERY[2], IMPORT_QUERY[3]];
+pub(crate) const LANG_QUERY: &[Param] = &[Param {
+    name: "lang",
+    description: "ja (default) or en: the language of the labels",
+    schema: text,
+}];
+
+/// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]).
+#[rustfmt::skip]
+pub(crate) const OPERATIONS: &[Op] = &[
+    raw_op("POST", "/api/v1/orgs/{org}/releases/{release}/documents/import", "import_document", None, &[XLSX], Out::Json(201, of::<ImportAnswer<'static>>), IMPORT_QUERY),
+    raw_op("POST", "/api/v1/orgs/{org}/documents/{document}/draft/import", "import_draft", None, &[XLSX], Out::Json(200, of::<ImportAnswer<'static>>), REPLACE_QUERY),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/draft/xlsx", "draft_xlsx", None, Out::Bytes(200, &[XLSX]), LANG_QUERY),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/versions/{version}/xlsx", "version_xlsx", None, Out::Bytes(200, &[XLSX]), LANG_QUERY),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/xlsx", "received_version_xlsx", None, Out::Bytes(200, &[XLSX]), LANG_QUERY),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/workbooks", "workbooks", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/workbooks/{workbook}", "workbook", None, Out::Bytes(200, &[]), &[]),
+];
 
 /// `POST /orgs/{org}/releases/{release}/documents/import`: a new document of the release from a workbook.
 pub(crate) async fn import_document(

@@ -12,12 +12,14 @@ use sqlx::any::AnyRow;
 
 use crate::ids::{hex, random_bytes};
 use crate::{
-    Ctx, Error, OrgId, Result, Store, TokenId, UserId, check_text, constraint, ms, parsed, text,
-    ts, ts_opt,
+    Ctx, Error, OrgId, Page, Paged, Result, Store, TokenId, UserId, check_text, constraint, ms,
+    parsed, text, ts, ts_opt,
 };
 
 /// What an organisation is: a vendor publishes, a hospital receives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrgKind {
     Vendor,
@@ -54,7 +56,17 @@ impl fmt::Display for OrgKind {
 
 /// A member's role in an organisation. What each role may do is decided above the store.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -128,7 +140,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Organisation {
     pub id: OrgId,
     pub kind: OrgKind,
@@ -136,7 +148,7 @@ pub struct Organisation {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct User {
     pub id: UserId,
     pub email: String,
@@ -146,7 +158,7 @@ pub struct User {
 }
 
 /// A user's place in an organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Membership {
     pub org: Organisation,
     pub user: User,
@@ -154,14 +166,14 @@ pub struct Membership {
 }
 
 /// A live session: whose it is, until when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SessionInfo {
     pub user: User,
     pub expires_at: Timestamp,
 }
 
 /// An API token as listed (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ApiToken {
     pub id: TokenId,
     pub org: OrgId,
@@ -174,7 +186,7 @@ pub struct ApiToken {
 }
 
 /// What a valid API token grants: one role in one organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TokenGrant {
     pub token: TokenId,
     pub org: OrgId,
@@ -348,6 +360,25 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(org_from).collect()
+    }
+
+    /// A page of the organisations of a kind, oldest first.
+    pub async fn organisations_page(
+        &self,
+        kind: OrgKind,
+        page: &Page,
+    ) -> Result<Paged<Organisation>> {
+        let sql = format!(
+            "SELECT id, kind, name, created_at{} FROM organisations WHERE kind = $1{}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 2, false)
+        );
+        let query = sqlx::query(&sql).bind(kind.as_str());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(org_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     // ----- users -----

@@ -14,11 +14,12 @@ use sqlx::any::AnyRow;
 use crate::accounts::{OrgKind, Secret, ts_round};
 use crate::vendor::{VERSION_COLUMNS, Version, VersionSummary, summary_from};
 use crate::{
-    Ctx, DocumentId, Error, LinkId, OrgId, ProductId, QuestionId, RequestId, Result, ShareId,
-    Store, TermsId, UserId, check_text, constraint, date, ms, parsed, text, text_opt, ts, ts_opt,
+    Ctx, DocumentId, Error, LinkId, OrgId, Page, Paged, ProductId, QuestionId, RequestId, Result,
+    ShareId, Store, TermsId, UserId, check_text, constraint, date, ms, parsed, text, text_opt, ts,
+    ts_opt,
 };
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Share {
     pub id: ShareId,
     pub document: DocumentId,
@@ -29,7 +30,7 @@ pub struct Share {
 }
 
 /// What a valid access link opens: one document of one vendor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LinkGrant {
     pub link: LinkId,
     pub document: DocumentId,
@@ -38,7 +39,7 @@ pub struct LinkGrant {
 }
 
 /// One version of a document's access terms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Terms {
     pub id: TermsId,
     pub document: DocumentId,
@@ -57,7 +58,7 @@ pub enum Acceptor {
 }
 
 /// A kept acceptance: which terms, who, when, from where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Acceptance {
     pub terms: TermsId,
     pub terms_version: i64,
@@ -70,7 +71,7 @@ pub struct Acceptance {
 }
 
 /// "Reviewed version N on date, by".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Acknowledgement {
     pub document: DocumentId,
     pub version: i64,
@@ -82,7 +83,7 @@ pub struct Acknowledgement {
 }
 
 /// A received disclosure in a hospital's inbox: the newest version of a shared document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct InboxEntry {
     pub vendor: OrgId,
     pub vendor_name: String,
@@ -98,7 +99,7 @@ pub struct InboxEntry {
     pub acknowledged_version: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RequestStatus {
     Open,
@@ -147,7 +148,7 @@ pub struct NewRequest {
     pub due_date: Date,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Request {
     pub id: RequestId,
     pub hospital: OrgId,
@@ -164,7 +165,7 @@ pub struct Request {
 }
 
 /// A question on one item of a published version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Question {
     pub id: QuestionId,
     pub document: DocumentId,
@@ -180,7 +181,7 @@ pub struct Question {
 }
 
 /// One message of a question's thread (the question itself is the first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Message {
     pub org: OrgId,
     pub user: Option<UserId>,
@@ -295,16 +296,31 @@ impl Store {
 
     /// Who one of the vendor's documents is shared with.
     pub async fn shares(&self, vendor: &OrgId, document: &DocumentId) -> Result<Vec<Share>> {
+        Ok(self.shares_page(vendor, document, &Page::ALL).await?.items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn shares_page(
+        &self,
+        vendor: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<Share>> {
         self.document(vendor, document).await?;
-        let rows = sqlx::query(
-            "SELECT id, document_id, vendor_org_id, hospital_org_id, created_at, revoked_at FROM shares \
-             WHERE document_id = $1 AND vendor_org_id = $2 ORDER BY id",
-        )
-        .bind(document.as_str().to_owned())
-        .bind(vendor.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(share_from).collect()
+        let sql = format!(
+            "SELECT id, document_id, vendor_org_id, hospital_org_id, created_at, revoked_at{} FROM shares \
+             WHERE document_id = $1 AND vendor_org_id = $2{}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(vendor.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(share_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// Whether a document is shared with a hospital now; `NotFound` otherwise.
@@ -322,8 +338,13 @@ impl Store {
 
     /// A hospital's inbox: the newest published version of every document shared with it, newest first.
     pub async fn inbox(&self, hospital: &OrgId) -> Result<Vec<InboxEntry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {VERSION_COLUMNS}, o.id AS vendor_id, o.name AS vendor_name, p.id AS product_id, p.maker, \
+        Ok(self.inbox_page(hospital, &Page::ALL).await?.items)
+    }
+
+    /// A page of the inbox, newest first.
+    pub async fn inbox_page(&self, hospital: &OrgId, page: &Page) -> Result<Paged<InboxEntry>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}{}, o.id AS vendor_id, o.name AS vendor_name, p.id AS product_id, p.maker, \
              p.name AS product_name, p.model, r.version AS release_version, d.kind, d.title, \
              (SELECT MAX(a.version) FROM acknowledgements a WHERE a.document_id = d.id \
               AND a.hospital_org_id = s.hospital_org_id) AS acknowledged_version \
@@ -331,13 +352,14 @@ impl Store {
              JOIN document_versions v ON v.document_id = d.id AND v.version = d.latest_version \
              JOIN releases r ON r.id = d.release_id JOIN products p ON p.id = r.product_id \
              JOIN organisations o ON o.id = d.org_id \
-             WHERE s.hospital_org_id = $1 AND s.revoked_at IS NULL \
-             ORDER BY v.published_at DESC, d.id"
-        ))
-        .bind(hospital.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+             WHERE s.hospital_org_id = $1 AND s.revoked_at IS NULL{}",
+            Page::columns("v.published_at", "d.id"),
+            page.sql("v.published_at", "d.id", 2, true)
+        );
+        let query = sqlx::query(&sql).bind(hospital.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, true).fetch_all(&self.pool).await?)?;
+        let items = rows
+            .iter()
             .map(|row| {
                 Ok(InboxEntry {
                     vendor: parsed(row, "vendor_id")?,
@@ -353,7 +375,8 @@ impl Store {
                     acknowledged_version: row.try_get("acknowledged_version")?,
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(Paged { items, next })
     }
 
     /// The published versions of a document shared with a hospital.
@@ -362,8 +385,21 @@ impl Store {
         hospital: &OrgId,
         document: &DocumentId,
     ) -> Result<Vec<VersionSummary>> {
+        Ok(self
+            .received_versions_page(hospital, document, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn received_versions_page(
+        &self,
+        hospital: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<VersionSummary>> {
         let vendor = self.shared_with(hospital, document).await?;
-        self.versions(&vendor, document).await
+        self.versions_page(&vendor, document, page).await
     }
 
     /// One published version of a document shared with a hospital.
@@ -492,17 +528,34 @@ impl Store {
         vendor: &OrgId,
         document: &DocumentId,
     ) -> Result<Vec<(LinkGrant, String)>> {
+        Ok(self
+            .access_links_page(now, vendor, document, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn access_links_page(
+        &self,
+        now: Timestamp,
+        vendor: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<(LinkGrant, String)>> {
         self.document(vendor, document).await?;
-        let rows = sqlx::query(
-            "SELECT id, document_id, vendor_org_id, expires_at, label FROM access_links \
-             WHERE document_id = $1 AND vendor_org_id = $2 AND revoked_at IS NULL AND expires_at > $3 ORDER BY id",
-        )
-        .bind(document.as_str().to_owned())
-        .bind(vendor.as_str().to_owned())
-        .bind(ms(now))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+        let sql = format!(
+            "SELECT id, document_id, vendor_org_id, expires_at, label{} FROM access_links \
+             WHERE document_id = $1 AND vendor_org_id = $2 AND revoked_at IS NULL AND expires_at > $3{}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 4, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(vendor.as_str().to_owned())
+            .bind(ms(now));
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        let items = rows
+            .iter()
             .map(|row| {
                 Ok((
                     LinkGrant {
@@ -514,7 +567,8 @@ impl Store {
                     text(row, "label")?,
                 ))
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(Paged { items, next })
     }
 
     /// Revokes one of the vendor's access links.
@@ -686,17 +740,33 @@ impl Store {
         vendor: &OrgId,
         document: &DocumentId,
     ) -> Result<Vec<Acceptance>> {
+        Ok(self
+            .acceptances_page(vendor, document, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn acceptances_page(
+        &self,
+        vendor: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<Acceptance>> {
         self.document(vendor, document).await?;
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT a.terms_id, t.version, a.hospital_org_id, a.user_id, a.link_id, a.accepted_name, \
-             a.accepted_at, a.address FROM terms_acceptances a JOIN access_terms t ON t.id = a.terms_id \
-             WHERE t.document_id = $1 AND t.vendor_org_id = $2 ORDER BY a.accepted_at, a.id",
-        )
-        .bind(document.as_str().to_owned())
-        .bind(vendor.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+             a.accepted_at, a.address{} FROM terms_acceptances a JOIN access_terms t ON t.id = a.terms_id \
+             WHERE t.document_id = $1 AND t.vendor_org_id = $2{}",
+            Page::columns("a.accepted_at", "a.id"),
+            page.sql("a.accepted_at", "a.id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(vendor.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        let items = rows
+            .iter()
             .map(|row| {
                 Ok(Acceptance {
                     terms: parsed(row, "terms_id")?,
@@ -711,7 +781,8 @@ impl Store {
                     address: text_opt(row, "address")?,
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(Paged { items, next })
     }
 
     // ----- acknowledgements -----
@@ -775,7 +846,20 @@ impl Store {
         hospital: &OrgId,
         document: &DocumentId,
     ) -> Result<Vec<Acknowledgement>> {
-        self.ack_rows("a.hospital_org_id = $2", document, hospital)
+        Ok(self
+            .acknowledgements_page(hospital, document, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn acknowledgements_page(
+        &self,
+        hospital: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<Acknowledgement>> {
+        self.ack_rows("a.hospital_org_id = $2", document, hospital, page)
             .await
     }
 
@@ -786,12 +870,15 @@ impl Store {
         document: &DocumentId,
     ) -> Result<Vec<Acknowledgement>> {
         self.document(vendor, document).await?;
-        self.ack_rows(
-            "EXISTS (SELECT 1 FROM documents d WHERE d.id = a.document_id AND d.org_id = $2)",
-            document,
-            vendor,
-        )
-        .await
+        Ok(self
+            .ack_rows(
+                "EXISTS (SELECT 1 FROM documents d WHERE d.id = a.document_id AND d.org_id = $2)",
+                document,
+                vendor,
+                &Page::ALL,
+            )
+            .await?
+            .items)
     }
 
     async fn ack_rows(
@@ -799,16 +886,20 @@ impl Store {
         filter: &str,
         document: &DocumentId,
         org: &OrgId,
-    ) -> Result<Vec<Acknowledgement>> {
-        let rows = sqlx::query(&format!(
-            "SELECT a.document_id, a.version, a.hospital_org_id, a.user_id, a.reviewed_on, a.note, a.created_at \
-             FROM acknowledgements a WHERE a.document_id = $1 AND {filter} ORDER BY a.version, a.hospital_org_id"
-        ))
-        .bind(document.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+        page: &Page,
+    ) -> Result<Paged<Acknowledgement>> {
+        let sql = format!(
+            "SELECT a.document_id, a.version, a.hospital_org_id, a.user_id, a.reviewed_on, a.note, a.created_at{} \
+             FROM acknowledgements a WHERE a.document_id = $1 AND {filter}{}",
+            Page::columns("a.created_at", "a.id"),
+            page.sql("a.created_at", "a.id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        let items = rows
+            .iter()
             .map(|row| {
                 Ok(Acknowledgement {
                     document: parsed(row, "document_id")?,
@@ -820,7 +911,8 @@ impl Store {
                     created_at: ts(row, "created_at")?,
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(Paged { items, next })
     }
 
     // ----- requests -----
@@ -912,13 +1004,22 @@ impl Store {
 
     /// The requests a hospital made, or a vendor received, newest first.
     pub async fn requests(&self, org: &OrgId) -> Result<Vec<Request>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM requests WHERE hospital_org_id = $1 OR vendor_org_id = $1 ORDER BY id DESC"
-        ))
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(request_from).collect()
+        Ok(self.requests_page(org, &Page::ALL).await?.items)
+    }
+
+    /// A page of them, newest first.
+    pub async fn requests_page(&self, org: &OrgId, page: &Page) -> Result<Paged<Request>> {
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS}{} FROM requests WHERE (hospital_org_id = $1 OR vendor_org_id = $1){}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 2, true)
+        );
+        let query = sqlx::query(&sql).bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, true).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(request_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// One request the organisation made or received.
@@ -1110,21 +1211,36 @@ impl Store {
     /// The questions on a document that `org` may see (the vendor: all; a hospital: its own and the FAQ),
     /// oldest first.
     pub async fn questions(&self, org: &OrgId, document: &DocumentId) -> Result<Vec<Question>> {
-        let rows = sqlx::query(
-            "SELECT q.id, q.document_id, q.version, q.item, q.hospital_org_id, q.vendor_org_id, q.faq, q.created_at \
+        Ok(self.questions_page(org, document, &Page::ALL).await?.items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn questions_page(
+        &self,
+        org: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<Question>> {
+        let sql = format!(
+            "SELECT q.id, q.document_id, q.version, q.item, q.hospital_org_id, q.vendor_org_id, q.faq, q.created_at{} \
              FROM questions q WHERE q.document_id = $1 AND (q.hospital_org_id = $2 OR q.vendor_org_id = $2 OR \
              (q.faq = 1 AND EXISTS (SELECT 1 FROM shares s WHERE s.document_id = q.document_id \
-              AND s.hospital_org_id = $2 AND s.revoked_at IS NULL))) ORDER BY q.id",
-        )
-        .bind(document.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
+              AND s.hospital_org_id = $2 AND s.revoked_at IS NULL))){}",
+            Page::columns("q.created_at", "q.id"),
+            page.sql("q.created_at", "q.id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
         let mut questions = Vec::with_capacity(rows.len());
         for row in &rows {
             questions.push(self.question_from(row).await?);
         }
-        Ok(questions)
+        Ok(Paged {
+            items: questions,
+            next,
+        })
     }
 
     async fn question_from(&self, row: &AnyRow) -> Result<Question> {

@@ -54,6 +54,7 @@ mod accounts;
 mod audit;
 mod exchange;
 mod ids;
+mod page;
 mod vendor;
 mod work;
 
@@ -84,6 +85,7 @@ pub use ids::{
     DocumentId, JobId, LinkId, NotificationId, OrgId, OriginalId, ProductId, QuestionId, ReleaseId,
     RequestId, ShareId, TermsId, TokenId, UserId,
 };
+pub use page::{Cursor, Page, Paged};
 pub use vendor::{
     DeviceId, Document, ImportedDraft, NewOriginal, NewProduct, Original, OriginalRole, Product,
     Publication, Release, Version, VersionSummary,

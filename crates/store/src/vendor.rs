@@ -13,12 +13,12 @@ use sqlx::any::AnyRow;
 
 use crate::accounts::{OrgKind, ts_round};
 use crate::{
-    Ctx, DocumentId, Error, OrgId, OriginalId, ProductId, ReleaseId, Result, Store, UserId,
-    check_text, constraint, date, json as json_col, ms, parsed, text, text_opt, ts, ts_opt,
+    Ctx, DocumentId, Error, OrgId, OriginalId, Page, Paged, ProductId, ReleaseId, Result, Store,
+    UserId, check_text, constraint, date, json as json_col, ms, parsed, text, text_opt, ts, ts_opt,
 };
 
 /// A device identifier a product may carry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum DeviceId {
     /// JAN code (GS1 Japan).
@@ -50,7 +50,7 @@ impl DeviceId {
 }
 
 /// A product as a vendor enters it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 pub struct NewProduct {
     pub maker: String,
     pub name: String,
@@ -59,7 +59,7 @@ pub struct NewProduct {
     pub purl: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Product {
     pub id: ProductId,
     pub org: OrgId,
@@ -71,7 +71,7 @@ pub struct Product {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Release {
     pub id: ReleaseId,
     pub product: ProductId,
@@ -81,7 +81,7 @@ pub struct Release {
 }
 
 /// A document of a release: its mutable draft and how many versions are published.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Document {
     pub id: DocumentId,
     pub release: ReleaseId,
@@ -111,10 +111,12 @@ pub struct Publication {
 }
 
 /// A published version without its content (lists).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct VersionSummary {
     pub document: DocumentId,
     pub version: i64,
+    /// `sha256:<hex>` of the canonical JSON.
+    #[schemars(with = "String")]
     pub content_address: ContentAddress,
     pub effective_date: Date,
     pub next_review_date: Date,
@@ -124,7 +126,7 @@ pub struct VersionSummary {
 }
 
 /// A published version: immutable, numbered from 1, addressed by the SHA-256 of its canonical JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Version {
     #[serde(flatten)]
     pub summary: VersionSummary,
@@ -133,7 +135,7 @@ pub struct Version {
 }
 
 /// What an original is to its document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OriginalRole {
     /// The workbook a disclosure was imported from.
@@ -191,7 +193,7 @@ pub struct ImportedDraft {
 }
 
 /// A kept original; `bytes` is empty in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Original {
     pub id: OriginalId,
     pub org: OrgId,
@@ -200,6 +202,7 @@ pub struct Original {
     pub file_name: String,
     pub media_type: String,
     pub size: u64,
+    #[schemars(with = "String")]
     pub sha256: ContentAddress,
     #[serde(skip)]
     pub bytes: Vec<u8>,
@@ -407,16 +410,25 @@ impl Store {
         product_from(&row)
     }
 
-    /// An organisation's products, by maker, name and model.
+    /// An organisation's products, oldest first.
     pub async fn products(&self, org: &OrgId) -> Result<Vec<Product>> {
-        let rows = sqlx::query(
-            "SELECT id, org_id, maker, name, model, device_id_kind, device_id, purl, created_at \
-             FROM products WHERE org_id = $1 ORDER BY maker, name, model, id",
-        )
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(product_from).collect()
+        Ok(self.products_page(org, &Page::ALL).await?.items)
+    }
+
+    /// A page of an organisation's products, oldest first.
+    pub async fn products_page(&self, org: &OrgId, page: &Page) -> Result<Paged<Product>> {
+        let sql = format!(
+            "SELECT id, org_id, maker, name, model, device_id_kind, device_id, purl, created_at{} \
+             FROM products WHERE org_id = $1{}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 2, false)
+        );
+        let query = sqlx::query(&sql).bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(product_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// Adds a release (version) to one of the organisation's products.
@@ -460,16 +472,31 @@ impl Store {
 
     /// The releases of one of the organisation's products, oldest first.
     pub async fn releases(&self, org: &OrgId, product: &ProductId) -> Result<Vec<Release>> {
+        Ok(self.releases_page(org, product, &Page::ALL).await?.items)
+    }
+
+    /// A page of a product's releases, oldest first.
+    pub async fn releases_page(
+        &self,
+        org: &OrgId,
+        product: &ProductId,
+        page: &Page,
+    ) -> Result<Paged<Release>> {
         self.product(org, product).await?;
-        let rows = sqlx::query(
-            "SELECT id, product_id, org_id, version, created_at FROM releases \
-             WHERE product_id = $1 AND org_id = $2 ORDER BY id",
-        )
-        .bind(product.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(release_from).collect()
+        let sql = format!(
+            "SELECT id, product_id, org_id, version, created_at{} FROM releases \
+             WHERE product_id = $1 AND org_id = $2{}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(product.as_str().to_owned())
+            .bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(release_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// One of the organisation's releases.
@@ -549,15 +576,29 @@ impl Store {
 
     /// The documents of one of the organisation's releases.
     pub async fn documents(&self, org: &OrgId, release: &ReleaseId) -> Result<Vec<Document>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE d.release_id = $1 AND d.org_id = $2 \
-             ORDER BY d.kind, d.title, d.id"
-        ))
-        .bind(release.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(document_from).collect()
+        Ok(self.documents_page(org, release, &Page::ALL).await?.items)
+    }
+
+    /// A page of the documents of one of the organisation's releases, oldest first.
+    pub async fn documents_page(
+        &self,
+        org: &OrgId,
+        release: &ReleaseId,
+        page: &Page,
+    ) -> Result<Paged<Document>> {
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS}{} FROM documents d WHERE d.release_id = $1 AND d.org_id = $2{}",
+            Page::columns("d.created_at", "d.id"),
+            page.sql("d.created_at", "d.id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(release.as_str().to_owned())
+            .bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(document_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// Whether one of the vendor's documents is shared at once with every hospital that requests it (a
@@ -713,16 +754,30 @@ impl Store {
         org: &OrgId,
         document: &DocumentId,
     ) -> Result<Vec<VersionSummary>> {
+        Ok(self.versions_page(org, document, &Page::ALL).await?.items)
+    }
+
+    /// A page of them, oldest first (keyed on the version number, which only grows).
+    pub async fn versions_page(
+        &self,
+        org: &OrgId,
+        document: &DocumentId,
+        page: &Page,
+    ) -> Result<Paged<VersionSummary>> {
         self.document(org, document).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {VERSION_COLUMNS} FROM document_versions v WHERE v.document_id = $1 AND v.org_id = $2 \
-             ORDER BY v.version"
-        ))
-        .bind(document.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(summary_from).collect()
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}{} FROM document_versions v WHERE v.document_id = $1 AND v.org_id = $2{}",
+            Page::columns("v.version", "v.document_id"),
+            page.sql("v.version", "v.document_id", 3, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(summary_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// One published version of one of the organisation's documents, with its content (checked against

@@ -17,12 +17,12 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::{
-    Backend, Ctx, Error, JobId, NotificationId, OrgId, Result, Store, UserId, check_text,
-    constraint, json as json_col, ms, parsed, text, text_opt, ts, ts_opt,
+    Backend, Ctx, Error, JobId, NotificationId, OrgId, Page, Paged, Result, Store, UserId,
+    check_text, constraint, json as json_col, ms, parsed, text, text_opt, ts, ts_opt,
 };
 
 /// A claimed job: run it, then [`Store::complete_job`] or [`Store::fail_job`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Job {
     pub id: JobId,
     pub kind: String,
@@ -34,7 +34,7 @@ pub struct Job {
     pub locked_until: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: NotificationId,
     pub org: OrgId,
@@ -47,7 +47,7 @@ pub struct Notification {
 }
 
 /// A mail waiting in the outbox (or sent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Mail {
     pub id: String,
     pub to: String,
@@ -59,7 +59,7 @@ pub struct Mail {
 }
 
 /// What a hospital keeps besides received disclosures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HospitalFileKind {
     /// A review policy (YAML).
@@ -98,7 +98,7 @@ impl fmt::Display for HospitalFileKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HospitalFile {
     pub org: OrgId,
     pub kind: HospitalFileKind,
@@ -306,18 +306,36 @@ impl Store {
         unread_only: bool,
         limit: i64,
     ) -> Result<Vec<Notification>> {
-        let rows = sqlx::query(
-            "SELECT id, org_id, user_id, kind, data, created_at, read_at FROM notifications \
-             WHERE org_id = $1 AND (user_id IS NULL OR user_id = $2) AND ($3 = 0 OR read_at IS NULL) \
-             ORDER BY id DESC LIMIT $4",
-        )
-        .bind(org.as_str().to_owned())
-        .bind(user.as_str().to_owned())
-        .bind(i64::from(unread_only))
-        .bind(limit.clamp(1, 1000))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(notification_from).collect()
+        let page = Page::first(u32::try_from(limit.clamp(1, 1000)).unwrap_or(1000));
+        Ok(self
+            .notifications_page(org, user, unread_only, &page)
+            .await?
+            .items)
+    }
+
+    /// A page of them, newest first.
+    pub async fn notifications_page(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        unread_only: bool,
+        page: &Page,
+    ) -> Result<Paged<Notification>> {
+        let sql = format!(
+            "SELECT id, org_id, user_id, kind, data, created_at, read_at{} FROM notifications \
+             WHERE org_id = $1 AND (user_id IS NULL OR user_id = $2) AND ($3 = 0 OR read_at IS NULL){}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 4, true)
+        );
+        let query = sqlx::query(&sql)
+            .bind(org.as_str().to_owned())
+            .bind(user.as_str().to_owned())
+            .bind(i64::from(unread_only));
+        let (rows, next) = page.finish(page.bind(query, true).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows.iter().map(notification_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// Marks one of the organisation's notifications read.

@@ -57,7 +57,7 @@ async fn journey(flavour: Flavour) {
             .unwrap(),
     )
     .await;
-    assert_eq!(products[0]["name"], name);
+    assert_eq!(products["items"][0]["name"], name);
     let product = product["id"].as_str().unwrap();
     let (status, release) = answer(
         post(
@@ -168,9 +168,12 @@ async fn journey(flavour: Flavour) {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(inbox.as_array().unwrap().len(), 1);
-    assert_eq!(inbox[0]["latest"]["content_address"], v1["content_address"]);
-    assert_eq!(inbox[0]["acknowledged_version"], Value::Null);
+    assert_eq!(inbox["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        inbox["items"][0]["latest"]["content_address"],
+        v1["content_address"]
+    );
+    assert_eq!(inbox["items"][0]["acknowledged_version"], Value::Null);
     let (status, received) = answer(
         c.get(server.url(&format!("{h}/received/{document}/versions/1")))
             .header("cookie", &hcookie)
@@ -227,7 +230,7 @@ async fn journey(flavour: Flavour) {
             .unwrap(),
     )
     .await;
-    assert_eq!(inbox[0]["acknowledged_version"], 1);
+    assert_eq!(inbox["items"][0]["acknowledged_version"], 1);
 
     // A question on one item: the hospital asks, the vendor answers in the thread.
     let (status, question) = answer(
@@ -287,7 +290,7 @@ async fn journey(flavour: Flavour) {
             .unwrap(),
     )
     .await;
-    assert_eq!(received[0]["status"], "open");
+    assert_eq!(received["items"][0]["status"], "open");
     let request = request["id"].as_str().unwrap();
     let (status, answered) = answer(
         post(
@@ -380,7 +383,8 @@ async fn journey(flavour: Flavour) {
         .await
         .unwrap();
     let kinds = |body: &Value| -> Vec<String> {
-        body.as_array()
+        body["items"]
+            .as_array()
             .unwrap()
             .iter()
             .map(|n| n["kind"].as_str().unwrap().to_owned())
@@ -426,7 +430,7 @@ async fn journey(flavour: Flavour) {
             .unwrap(),
         0
     );
-    let first = hospital_notes[0]["id"].as_str().unwrap();
+    let first = hospital_notes["items"][0]["id"].as_str().unwrap();
     let read = format!("{h}/notifications/{first}/read");
     for expected in [204, 404] {
         let response = c
@@ -525,8 +529,8 @@ async fn journey(flavour: Flavour) {
             .unwrap(),
     )
     .await;
-    assert_eq!(acceptances.as_array().unwrap().len(), 1);
-    assert_eq!(acceptances[0]["address"], "127.0.0.1");
+    assert_eq!(acceptances["items"].as_array().unwrap().len(), 1);
+    assert_eq!(acceptances["items"][0]["address"], "127.0.0.1");
 
     // An access link for a hospital without an account: the terms first, accepted under a name, then the
     // newest version; an unknown secret is 404.
@@ -842,7 +846,7 @@ async fn two_instances(flavour: Flavour) {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(list[0]["name"], "二台目");
+    assert_eq!(list["items"][0]["name"], "二台目");
     let response = c
         .delete(format!("{second}/api/v1/session"))
         .header("cookie", &cookie)
@@ -920,7 +924,7 @@ async fn overdue(flavour: Flavour) {
             .unwrap(),
     )
     .await;
-    assert_eq!(requests[0]["status"], "overdue");
+    assert_eq!(requests["items"][0]["status"], "overdue");
     for (org, token, expected) in [(&hospital, &token, 1), (&vendor, &vendor_token, 2)] {
         let (_, notes) = answer(
             c.get(server.url(&format!("/api/v1/orgs/{org}/notifications")))
@@ -930,7 +934,7 @@ async fn overdue(flavour: Flavour) {
                 .unwrap(),
         )
         .await;
-        let kinds: Vec<&str> = notes
+        let kinds: Vec<&str> = notes["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -3,8 +3,9 @@
 mod api;
 mod common;
 mod faults;
-mod mail;
 mod hospital;
+mod mail;
 mod matrix;
+mod openapi;
 mod questions;
 mod upload;
