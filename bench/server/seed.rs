@@ -40,10 +40,9 @@ async fn main() {
     let now = Timestamp::now();
     let ctx = Ctx::system("bench-seed", now);
     let expires = now + SignedDuration::from_hours(24 * 30);
-    let content: serde_json::Value = serde_json::from_str(include_str!(
-        "../../examples/pacs-mds-5.0h.kaiji.json"
-    ))
-    .expect("the example parses");
+    let content: serde_json::Value =
+        serde_json::from_str(include_str!("../../examples/pacs-mds-5.0h.kaiji.json"))
+            .expect("the example parses");
 
     let mut hospital_ids: Vec<(OrgId, String)> = Vec::new();
     for h in 0..hospitals {
