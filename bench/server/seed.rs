@@ -7,6 +7,11 @@
 //! load generator reads: `published.txt` and `inbox.txt` (a hospital's token and path per line) and
 //! `publish.txt` (a vendor owner's token and a document of theirs per line).
 
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a benchmark program, not a library: it prints its usage and its figures"
+)]
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
