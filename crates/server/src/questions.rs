@@ -4,6 +4,7 @@
 //! and [`kaiji_model::disclosure::DocDiff::answer_changed`]); the server only reads the two versions.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use axum::http::StatusCode;
 use kaiji_model::Disclosure;
@@ -73,19 +74,17 @@ pub(crate) async fn annotate(
         let changed = if question.version >= latest {
             false
         } else {
-            if !diffs.contains_key(&question.version) {
+            if let Entry::Vacant(slot) = diffs.entry(question.version) {
                 for number in [question.version, latest] {
-                    if !versions.contains_key(&number) {
-                        let disclosure = read(app, side, org, document, number).await?;
-                        versions.insert(number, disclosure);
+                    if let Entry::Vacant(v) = versions.entry(number) {
+                        v.insert(read(app, side, org, document, number).await?);
                     }
                 }
-                let diff = kaiji_model::disclosure::diff(
+                slot.insert(kaiji_model::disclosure::diff(
                     &versions[&question.version],
                     &versions[&latest],
                     &app.registry,
-                );
-                diffs.insert(question.version, diff);
+                ));
             }
             diffs[&question.version].answer_changed(&question.item)
         };

@@ -238,7 +238,7 @@ fn decode_words(value: &str) -> String {
         let word = &rest[start + 2..];
         let parts: Vec<&str> = word.splitn(3, '?').collect();
         let Some(end) = parts.get(2).and_then(|p| p.find("?=")) else {
-            out.extend_from_slice(rest[start..].as_bytes());
+            out.extend_from_slice(&rest.as_bytes()[start..]);
             rest = "";
             break;
         };
