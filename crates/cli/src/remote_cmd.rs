@@ -766,16 +766,42 @@ pub(crate) fn pull(args: &PullArgs, out: &mut Out) -> Result<Outcome, UserError>
     let server = remote.base.clone();
     crate::server_cmd::runtime()?.block_on(async {
         let (org, _) = remote.organisation("hospital").await?;
-        let inbox = remote.get(&format!("/orgs/{org}/inbox")).await?;
-        let Some(entries) = inbox.as_array() else {
-            return Err(UserError::new(
-                format!("{server}: 受信一覧が配列ではありません"),
-                format!("{server}: the inbox is not a list"),
-            ));
+        // The inbox is paged (`{"items", "next"}`): every page, in the server's order.
+        let not_a_page = || {
+            UserError::new(
+                format!("{server}: 受信一覧の応答がページ(items, next)ではありません"),
+                format!("{server}: the inbox answer is not a page (items, next)"),
+            )
         };
+        let mut entries: Vec<Value> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let query = cursor
+                .as_deref()
+                .map_or(String::new(), |c| format!("&cursor={c}"));
+            let mut page = remote
+                .get(&format!("/orgs/{org}/inbox?limit=200{query}"))
+                .await?;
+            let Some(items) = page.get_mut("items").and_then(Value::as_array_mut) else {
+                return Err(not_a_page());
+            };
+            entries.append(items);
+            cursor = match &page["next"] {
+                Value::Null => break,
+                // The cursor goes back into the query as it came: refuse one that would need escaping.
+                Value::String(next)
+                    if next
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) =>
+                {
+                    Some(next.clone())
+                }
+                _ => return Err(not_a_page()),
+            };
+        }
         // Known documents keep the file the last pull gave them; new ones get theirs in a fixed order.
         let mut items: Vec<(String, &Value)> = Vec::new();
-        for entry in entries {
+        for entry in &entries {
             let document = str_of(&entry["latest"], "document");
             path_id("document", &document).map_err(|_| {
                 UserError::new(

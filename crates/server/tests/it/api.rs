@@ -210,7 +210,7 @@ async fn journey(flavour: Flavour) {
     .await;
     assert_eq!(status, 200, "{review}");
     assert_eq!(review[0]["policy"], "sample-hospital");
-    assert_eq!(review[0]["version"], "9.2.0");
+    assert_eq!(review[0]["version"], "5.2.1");
     let (status, ack) = answer(
         c.post(server.url(&format!("{h}/received/{document}/acknowledgements")))
             .header("cookie", &hcookie)
