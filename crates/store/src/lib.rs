@@ -157,8 +157,14 @@ impl Error {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
+            // A connection cut during the handshake reads as a protocol error (PostgreSQL's answer to
+            // the TLS request is a closed socket): the database is away, not the request wrong.
             Self::Database(
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Protocol(_)
+                    | sqlx::Error::WorkerCrashed
             )
         )
     }
