@@ -114,6 +114,8 @@ pub(crate) struct ServeArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RemoteArgs {
     /// サーバーの URL (the server's URL, e.g. https://kaiji.example.jp; a trailing /api/v1 is accepted)
+    // The doc comment is the `--help` text, where the URL reads best bare.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub(crate) server: String,
     /// API トークン (省略時は環境変数 KAIJI_TOKEN) (API token; default: the environment variable KAIJI_TOKEN)
