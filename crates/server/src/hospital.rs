@@ -261,17 +261,72 @@ fn parse_inventory(text: &str) -> Result<kaiji_model::mhlw::Inventory, Problem> 
         .map_err(|e| config_problem("invalid-inventory", &e))
 }
 
+/// One of the hospital's single stored files (the inventory, the risk record): what kind and name it is
+/// kept under, how it is read, and what it is called in messages.
+struct Single {
+    kind: HospitalFileKind,
+    name: &'static str,
+    parse: fn(&str) -> Result<serde_json::Value, Problem>,
+    ja: &'static str,
+    en: &'static str,
+}
+
+const INVENTORY_FILE: Single = Single {
+    kind: HospitalFileKind::Inventory,
+    name: INVENTORY,
+    parse: |text| parse_inventory(text).map(|i| json!(i)),
+    ja: "システム台帳",
+    en: "inventory",
+};
+
+const RISK_RECORD_FILE: Single = Single {
+    kind: HospitalFileKind::RiskRecord,
+    name: RISK_RECORD,
+    parse: |text| parse_risk_record(text).map(|r| json!(r)),
+    ja: "リスク評価の記録",
+    en: "risk record",
+};
+
+async fn get_single(app: &App, caller: &Caller, single: &Single) -> Answer {
+    let file = app
+        .store
+        .hospital_file(caller.org()?, single.kind, single.name)
+        .await
+        .map_err(|e| not_found_as(e, single.ja, single.en))?;
+    let parsed = (single.parse)(&file.content)?;
+    ok(StatusCode::OK, &file_view(&file, parsed))
+}
+
+async fn put_single(app: &App, caller: &Caller, single: &Single, body: FileBody) -> Answer {
+    let FileBody::Text(text) = body else {
+        return Err(Problem::bad_request(
+            format!("{}は content (YAML または JSON) で送ります", single.ja),
+            format!("the {} is sent as content (YAML or JSON)", single.en),
+        ));
+    };
+    let parsed = (single.parse)(&text)?;
+    let org = caller.org()?;
+    app.store
+        .put_hospital_file(
+            &caller.ctx(Timestamp::now()),
+            org,
+            single.kind,
+            single.name,
+            &text,
+        )
+        .await?;
+    let file = app
+        .store
+        .hospital_file(org, single.kind, single.name)
+        .await?;
+    ok(StatusCode::OK, &file_view(&file, parsed))
+}
+
 pub(crate) async fn inventory(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
 ) -> Answer {
-    let file = app
-        .store
-        .hospital_file(caller.org()?, HospitalFileKind::Inventory, INVENTORY)
-        .await
-        .map_err(|e| not_found_as(e, "システム台帳", "inventory"))?;
-    let inventory = parse_inventory(&file.content)?;
-    ok(StatusCode::OK, &file_view(&file, json!(inventory)))
+    get_single(&app, &caller, &INVENTORY_FILE).await
 }
 
 pub(crate) async fn put_inventory(
@@ -279,28 +334,7 @@ pub(crate) async fn put_inventory(
     Extension(caller): Extension<Caller>,
     body: FileBody,
 ) -> Answer {
-    let FileBody::Text(text) = body else {
-        return Err(Problem::bad_request(
-            "システム台帳は content (YAML または JSON) で送ります",
-            "an inventory is sent as content (YAML or JSON)",
-        ));
-    };
-    let inventory = parse_inventory(&text)?;
-    let org = caller.org()?;
-    app.store
-        .put_hospital_file(
-            &caller.ctx(Timestamp::now()),
-            org,
-            HospitalFileKind::Inventory,
-            INVENTORY,
-            &text,
-        )
-        .await?;
-    let file = app
-        .store
-        .hospital_file(org, HospitalFileKind::Inventory, INVENTORY)
-        .await?;
-    ok(StatusCode::OK, &file_view(&file, json!(inventory)))
+    put_single(&app, &caller, &INVENTORY_FILE, body).await
 }
 
 /// The name the hospital's risk record is kept under (as the file it is named by in the 別紙 check).
@@ -315,13 +349,7 @@ pub(crate) async fn risk_record(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
 ) -> Answer {
-    let file = app
-        .store
-        .hospital_file(caller.org()?, HospitalFileKind::RiskRecord, RISK_RECORD)
-        .await
-        .map_err(|e| not_found_as(e, "リスク評価の記録", "risk record"))?;
-    let record = parse_risk_record(&file.content)?;
-    ok(StatusCode::OK, &file_view(&file, json!(record)))
+    get_single(&app, &caller, &RISK_RECORD_FILE).await
 }
 
 pub(crate) async fn put_risk_record(
@@ -329,28 +357,7 @@ pub(crate) async fn put_risk_record(
     Extension(caller): Extension<Caller>,
     body: FileBody,
 ) -> Answer {
-    let FileBody::Text(text) = body else {
-        return Err(Problem::bad_request(
-            "リスク評価の記録は content (YAML または JSON) で送ります",
-            "a risk record is sent as content (YAML or JSON)",
-        ));
-    };
-    let record = parse_risk_record(&text)?;
-    let org = caller.org()?;
-    app.store
-        .put_hospital_file(
-            &caller.ctx(Timestamp::now()),
-            org,
-            HospitalFileKind::RiskRecord,
-            RISK_RECORD,
-            &text,
-        )
-        .await?;
-    let file = app
-        .store
-        .hospital_file(org, HospitalFileKind::RiskRecord, RISK_RECORD)
-        .await?;
-    ok(StatusCode::OK, &file_view(&file, json!(record)))
+    put_single(&app, &caller, &RISK_RECORD_FILE, body).await
 }
 
 /// The hospital's risk record, when it keeps one.
