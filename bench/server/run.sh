@@ -2,7 +2,8 @@
 # The server benchmark (issue 12, "Speed"): builds kaiji in release mode, seeds a database of 500
 # organisations (400 hospitals, 100 vendors) and 10,000 published disclosures, each shared with 4
 # hospitals, through kaiji-store's API (bench/server/seed.rs), starts `kaiji serve` on 127.0.0.1 and
-# drives it with wrk at fixed rates. Prints, per case, the offered and achieved rate, p50/p99 latency and
+# drives it with wrk at fixed rates: a published read, a hospital's inbox, the review of one held version,
+# the comparison of 20 held documents from 20 vendors, and publish. Prints, per case, the offered and achieved rate, p50/p99 latency and
 # errors, then the throughput of the published read against the floor (GET /api/v1/health, a fixed body
 # from the same server, behind the same gate) when both are driven as fast as they answer.
 #
@@ -10,7 +11,6 @@
 #   RATES="100 500 1000" DURATION=20 bench/server/run.sh
 #   KAIJI_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaiji_bench bench/server/run.sh  # an empty database
 #
-# The review and compare cases of the issue wait for the hospital routes that compute them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15}
@@ -67,6 +67,8 @@ for rate in $RATES; do
   run floor "" GET "" "$rate" "$DURATION"
   run published "$work/published.txt" GET "" "$rate" "$DURATION"
   run inbox "$work/inbox.txt" GET "" "$rate" "$DURATION"
+  run review "$work/review.txt" GET "" "$rate" "$DURATION"
+  run compare-20 "$work/compare.txt" GET "" "$rate" "$DURATION"
   run publish "$work/publish.txt" POST "$publish_body" "$rate" "$DURATION"
 done
 run floor "" GET "" 0 10

@@ -5,7 +5,8 @@
 //! `cargo run --release -p kaiji-server --example bench-seed -- DATABASE_URL OUT_DIR [VENDORS HOSPITALS
 //! DOCUMENTS SHARES_PER_DOCUMENT]` (defaults 100 400 10000 4). Writes to OUT_DIR the request lists the
 //! load generator reads: `published.txt` and `inbox.txt` (a hospital's token and path per line) and
-//! `publish.txt` (a vendor owner's token and a document of theirs per line).
+//! `publish.txt` (a vendor owner's token and a document of theirs per line), `review.txt` (a hospital's
+//! review of a version it holds) and `compare.txt` (a hospital's comparison of 20 documents it holds).
 
 #![allow(
     clippy::disallowed_macros,
@@ -20,6 +21,9 @@ use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
 use kaiji_store::{Ctx, NewProduct, OrgId, OrgKind, Publication, Role, Store};
 use serde_json::json;
+
+/// How many vendors' disclosures one comparison lines up (issue 12: "the comparison of 20 vendors").
+const COMPARED: usize = 20;
 
 fn arg(args: &[String], i: usize, default: usize) -> usize {
     args.get(i).map_or(default, |a| {
@@ -50,6 +54,8 @@ async fn main() {
             .expect("the example parses");
 
     let mut hospital_ids: Vec<(OrgId, String)> = Vec::new();
+    // What each hospital holds, in the order shared (for the compare list).
+    let mut held: Vec<Vec<String>> = vec![Vec::new(); hospitals];
     for h in 0..hospitals {
         let org = store
             .create_organisation(&ctx, OrgKind::Hospital, &format!("病院 {h:03}"))
@@ -63,6 +69,7 @@ async fn main() {
     }
     let mut publish = String::new();
     let mut published = String::new();
+    let mut review = String::new();
     let per_vendor = documents.div_ceil(vendors);
     let mut made = 0;
     for v in 0..vendors {
@@ -124,18 +131,17 @@ async fn main() {
                 .expect("publish");
             // Shared with `shares` hospitals in turn, so that every hospital holds about as many.
             for s in 0..shares {
-                let (hospital, token) = &hospital_ids[(made * shares + s) % hospitals];
+                let h = (made * shares + s) % hospitals;
+                let (hospital, token) = &hospital_ids[h];
+                held[h].push(document.id.to_string());
                 store
                     .share(&vctx, &org.id, &document.id, hospital)
                     .await
                     .expect("share");
                 if s == 0 {
-                    writeln!(
-                        published,
-                        "{token} /api/v1/orgs/{hospital}/received/{}/versions/1",
-                        document.id
-                    )
-                    .unwrap();
+                    let path = format!("/api/v1/orgs/{hospital}/received/{}/versions/1", document.id);
+                    writeln!(published, "{token} {path}").unwrap();
+                    writeln!(review, "{token} {path}/review?format=json").unwrap();
                 }
             }
             writeln!(
@@ -150,21 +156,33 @@ async fn main() {
         }
     }
     let seeded = started.elapsed();
-    let jobs = kaiji_server::worker::run_due(&store, "bench-seed")
-        .await
-        .expect("the worker runs");
+    // The request lists first, so that they exist whatever the worker does.
     let mut inbox = String::new();
-    for (hospital, token) in &hospital_ids {
+    let mut compare = String::new();
+    for ((hospital, token), held) in hospital_ids.iter().zip(&held) {
         writeln!(inbox, "{token} /api/v1/orgs/{hospital}/inbox").unwrap();
+        if held.len() >= COMPARED {
+            writeln!(
+                compare,
+                "{token} /api/v1/orgs/{hospital}/compare?format=json&documents={}",
+                held[..COMPARED].join(",")
+            )
+            .unwrap();
+        }
     }
     std::fs::create_dir_all(&out).expect("output directory");
     for (name, text) in [
         ("published.txt", &published),
         ("inbox.txt", &inbox),
         ("publish.txt", &publish),
+        ("review.txt", &review),
+        ("compare.txt", &compare),
     ] {
         std::fs::write(out.join(name), text).expect("request list written");
     }
+    let jobs = kaiji_server::worker::run_due(&store, "bench-seed")
+        .await
+        .expect("the worker runs");
     store.close().await;
     println!(
         "seeded {vendors} vendors, {hospitals} hospitals, {made} published disclosures, {} shares in {:.1} s; \

@@ -338,6 +338,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail claims",
         include_str!("../migrations/sqlite/0004_mail_claims.sql"),
     ),
+    (
+        5,
+        "jobs due index",
+        include_str!("../migrations/sqlite/0005_jobs_due.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -359,6 +364,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "mail claims",
         include_str!("../migrations/postgres/0004_mail_claims.sql"),
+    ),
+    (
+        5,
+        "jobs due index",
+        include_str!("../migrations/postgres/0005_jobs_due.sql"),
     ),
 ];
 

@@ -177,37 +177,58 @@ impl Store {
         Ok((done.rows_affected() == 1).then_some(id))
     }
 
-    /// Claims the next job that is due (queued, or running with an expired claim and attempts left) for
-    /// `worker`, for `lease`. One statement: on PostgreSQL the candidate row is locked with
-    /// `FOR UPDATE SKIP LOCKED`, so instances claiming at once take different jobs; on SQLite the single
-    /// `UPDATE … RETURNING` runs under the database's one write lock. Each job is claimed by one worker at
-    /// a time.
+    /// Claims the next job that is due for `worker`, for `lease` (see [`Store::claim_jobs`]).
     pub async fn claim_job(
         &self,
         now: Timestamp,
         worker: &str,
         lease: Duration,
     ) -> Result<Option<Job>> {
+        Ok(self.claim_jobs(now, worker, lease, 1).await?.pop())
+    }
+
+    /// Claims up to `limit` jobs that are due for `worker`, for `lease`, oldest first: queued ones, then
+    /// running ones whose claim expired with attempts left. One statement per state: on PostgreSQL the
+    /// candidate rows are locked with `FOR UPDATE SKIP LOCKED`, so instances claiming at once take
+    /// different jobs; on SQLite each `UPDATE … RETURNING` runs under the database's one write lock. Each
+    /// job is claimed by one worker at a time. Both candidate scans follow the `jobs_due` index
+    /// (state, run_at, id), so a claim costs the same with a million jobs done as with none.
+    pub async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        worker: &str,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<Job>> {
         let lock = match self.backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let sql = format!(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
-             WHERE id = (SELECT id FROM jobs WHERE run_at <= $3 AND attempts < max_attempts AND \
-               (state = 'queued' OR (state = 'running' AND locked_until <= $3)) \
-               ORDER BY run_at, id LIMIT 1 {lock}) \
-             AND attempts < max_attempts \
-             AND (state = 'queued' OR (state = 'running' AND locked_until <= $3)) \
-             RETURNING {JOB_RETURNING}"
-        );
-        let row = sqlx::query(&sql)
-            .bind(worker.to_owned())
-            .bind(ms(now) + lease.as_millis() as i64)
-            .bind(ms(now))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| job_from(&r)).transpose()
+        let mut jobs = Vec::new();
+        for due in ["state = 'queued'", "state = 'running' AND locked_until <= $3"] {
+            let want = limit.saturating_sub(jobs.len());
+            if want == 0 {
+                break;
+            }
+            let sql = format!(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
+                 WHERE id IN (SELECT id FROM jobs WHERE {due} AND run_at <= $3 AND attempts < max_attempts \
+                   ORDER BY run_at, id LIMIT {want} {lock}) \
+                 AND {due} AND attempts < max_attempts \
+                 RETURNING {JOB_RETURNING}"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(worker.to_owned())
+                .bind(ms(now) + lease.as_millis() as i64)
+                .bind(ms(now))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut claimed = rows.iter().map(job_from).collect::<Result<Vec<_>>>()?;
+            // RETURNING gives no order; ids begin with their creation time.
+            claimed.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+            jobs.append(&mut claimed);
+        }
+        Ok(jobs)
     }
 
     /// Marks a claimed job done (only the worker holding the claim can).

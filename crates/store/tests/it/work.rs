@@ -5,7 +5,12 @@ use serde_json::json;
 
 use crate::common::{AWKWARD, Db, at, by, on_both, org_with};
 
-on_both!(jobs_lifecycle, notifications_and_mail, hospital_files);
+on_both!(
+    jobs_lifecycle,
+    jobs_in_batches,
+    notifications_and_mail,
+    hospital_files
+);
 
 async fn jobs_lifecycle(db: Db) {
     let payload = json!({"document": "x", "text": AWKWARD});
@@ -132,6 +137,37 @@ async fn jobs_lifecycle(db: Db) {
             .attempts,
         2
     );
+}
+
+async fn jobs_in_batches(db: Db) {
+    let mut queued = Vec::new();
+    for i in 0..5 {
+        let id = db
+            .enqueue_job(at(i), "batch", &json!({ "n": i }), at(i), 2, None)
+            .await
+            .unwrap()
+            .unwrap();
+        queued.push(id);
+    }
+    let lease = Duration::from_secs(600);
+    let ids = |jobs: Vec<kaiji_store::Job>| jobs.into_iter().map(|j| j.id).collect::<Vec<_>>();
+    // The oldest first, each to one worker.
+    let a = ids(db.claim_jobs(at(10), "a", lease, 3).await.unwrap());
+    assert_eq!(a, queued[..3]);
+    let b = ids(db.claim_jobs(at(15), "b", lease, 3).await.unwrap());
+    assert_eq!(b, queued[3..]);
+    assert!(db.claim_jobs(at(15), "c", lease, 3).await.unwrap().is_empty());
+    db.complete_job(at(11), "a", &a[0]).await.unwrap();
+    // a's claim lapses: the two it did not finish go to the next claim, b's still hold until theirs do.
+    let c = ids(db.claim_jobs(at(21), "c", lease, 10).await.unwrap());
+    assert_eq!(c, queued[1..3]);
+    let d = db.claim_jobs(at(26), "d", lease, 10).await.unwrap();
+    assert_eq!(
+        d.iter().map(|j| (j.id.clone(), j.attempts)).collect::<Vec<_>>(),
+        vec![(queued[3].clone(), 2), (queued[4].clone(), 2)]
+    );
+    // No attempts left: nothing more to claim, whenever.
+    assert!(db.claim_jobs(at(1000), "e", lease, 10).await.unwrap().is_empty());
 }
 
 async fn notifications_and_mail(db: Db) {
