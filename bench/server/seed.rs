@@ -139,7 +139,10 @@ async fn main() {
                     .await
                     .expect("share");
                 if s == 0 {
-                    let path = format!("/api/v1/orgs/{hospital}/received/{}/versions/1", document.id);
+                    let path = format!(
+                        "/api/v1/orgs/{hospital}/received/{}/versions/1",
+                        document.id
+                    );
                     writeln!(published, "{token} {path}").unwrap();
                     writeln!(review, "{token} {path}/review?format=json").unwrap();
                 }

@@ -255,6 +255,7 @@ impl Store {
         let share = insert_share(change.conn(), ctx, vendor, document, hospital).await?;
         change
             .commit_event(
+                Some(vendor),
                 "share.create",
                 document.as_str(),
                 json!({"hospital": hospital.as_str()}),
@@ -992,6 +993,7 @@ impl Store {
         }
         change
             .commit_event(
+                Some(hospital),
                 "request.create",
                 id.as_str(),
                 json!({"vendor": request.vendor.as_str(), "product": request.product,
@@ -1064,7 +1066,12 @@ impl Store {
             insert_share(change.conn(), ctx, vendor, document, &request.hospital).await?;
         }
         change
-            .commit_event("request.answer", id.as_str(), json!({"document": document}))
+            .commit_event(
+                Some(vendor),
+                "request.answer",
+                id.as_str(),
+                json!({"document": document}),
+            )
             .await?;
         Ok(request)
     }
@@ -1087,6 +1094,7 @@ impl Store {
         let ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
         change
             .commit_event(
+                None,
                 "request.overdue",
                 "requests",
                 json!({"today": today.to_string(), "requests": ids}),
@@ -1131,6 +1139,7 @@ impl Store {
         insert_message(change.conn(), ctx, &id, hospital, body).await?;
         change
             .commit_event(
+                Some(hospital),
                 "question.ask",
                 id.as_str(),
                 json!({"document": document.as_str(), "version": version, "item": item}),
@@ -1161,7 +1170,7 @@ impl Store {
         }
         insert_message(change.conn(), ctx, question, org, body).await?;
         change
-            .commit_event("question.reply", question.as_str(), json!({}))
+            .commit_event(Some(org), "question.reply", question.as_str(), json!({}))
             .await?;
         self.question(org, question).await
     }

@@ -558,9 +558,12 @@ impl Change<'_> {
 
     /// Like [`Change::commit`], and queues a job of kind `event:<action>` in the same transaction, for the
     /// workers to act on (notifications, mail): an event is queued exactly when its change commits, once
-    /// (its dedupe key is the audit entry's number).
+    /// (its dedupe key is the audit entry's number). `org` is the organisation the change is made in
+    /// (the workers read it from the payload's `org`), which a system change (`Ctx::system`) does not
+    /// carry in its context; `None` for a change of no one organisation.
     async fn commit_event(
         mut self,
+        org: Option<&OrgId>,
         action: &str,
         target: &str,
         details: serde_json::Value,
@@ -568,7 +571,7 @@ impl Change<'_> {
         let payload = serde_json::json!({
             "seq": self.seq,
             "target": target,
-            "org": self.ctx.org.as_ref().map(OrgId::as_str),
+            "org": org.map(OrgId::as_str),
             "user": self.ctx.user.as_ref().map(UserId::as_str),
             "details": details,
         });

@@ -728,6 +728,7 @@ impl Store {
         .rows_affected();
         change
             .commit_event(
+                Some(org),
                 "document.publish",
                 document.as_str(),
                 json!({"version": version, "content_address": address.as_str(), "attachments": attachments,

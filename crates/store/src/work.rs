@@ -200,20 +200,26 @@ impl Store {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<Job>> {
-        let lock = match self.backend {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
+        // On PostgreSQL the candidates are taken once, as an array: under `id IN (SELECT … SKIP LOCKED
+        // LIMIT n)` the planner may rescan the subquery once per row it updates, and each rescan skips
+        // the rows just locked, so a claim of one took every job.
+        let (open, close, lock) = match self.backend {
+            Backend::Postgres => ("= ANY(ARRAY(", "))", "FOR UPDATE SKIP LOCKED"),
+            Backend::Sqlite => ("IN (", ")", ""),
         };
         let mut jobs = Vec::new();
-        for due in ["state = 'queued'", "state = 'running' AND locked_until <= $3"] {
+        for due in [
+            "state = 'queued'",
+            "state = 'running' AND locked_until <= $3",
+        ] {
             let want = limit.saturating_sub(jobs.len());
             if want == 0 {
                 break;
             }
             let sql = format!(
                 "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2 \
-                 WHERE id IN (SELECT id FROM jobs WHERE {due} AND run_at <= $3 AND attempts < max_attempts \
-                   ORDER BY run_at, id LIMIT {want} {lock}) \
+                 WHERE id {open}SELECT id FROM jobs WHERE {due} AND run_at <= $3 AND attempts < max_attempts \
+                   ORDER BY run_at, id LIMIT {want} {lock}{close} \
                  AND {due} AND attempts < max_attempts \
                  RETURNING {JOB_RETURNING}"
             );

@@ -156,18 +156,30 @@ async fn jobs_in_batches(db: Db) {
     assert_eq!(a, queued[..3]);
     let b = ids(db.claim_jobs(at(15), "b", lease, 3).await.unwrap());
     assert_eq!(b, queued[3..]);
-    assert!(db.claim_jobs(at(15), "c", lease, 3).await.unwrap().is_empty());
+    assert!(
+        db.claim_jobs(at(15), "c", lease, 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     db.complete_job(at(11), "a", &a[0]).await.unwrap();
     // a's claim lapses: the two it did not finish go to the next claim, b's still hold until theirs do.
     let c = ids(db.claim_jobs(at(21), "c", lease, 10).await.unwrap());
     assert_eq!(c, queued[1..3]);
     let d = db.claim_jobs(at(26), "d", lease, 10).await.unwrap();
     assert_eq!(
-        d.iter().map(|j| (j.id.clone(), j.attempts)).collect::<Vec<_>>(),
+        d.iter()
+            .map(|j| (j.id.clone(), j.attempts))
+            .collect::<Vec<_>>(),
         vec![(queued[3].clone(), 2), (queued[4].clone(), 2)]
     );
     // No attempts left: nothing more to claim, whenever.
-    assert!(db.claim_jobs(at(1000), "e", lease, 10).await.unwrap().is_empty());
+    assert!(
+        db.claim_jobs(at(1000), "e", lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn notifications_and_mail(db: Db) {
