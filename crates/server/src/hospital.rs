@@ -29,7 +29,8 @@ use crate::App;
 use crate::api::{Answer, document_id, ok, terms_accepted, version_number};
 use crate::body::Json;
 use crate::gate::Caller;
-use crate::openapi::{Op, Out, Param, any, op, raw_op};
+use crate::openapi::{Op, Out, PAGE, Param, any, of, op, raw_op};
+use crate::page::{PageOf, Paging};
 use crate::problem::Problem;
 
 /// The policy a review uses when the caller names none (the CLI's default).
@@ -179,22 +180,42 @@ fn file_view(file: &kaiji_store::HospitalFile, parsed: serde_json::Value) -> ser
     })
 }
 
+/// A page of the hospital's stored policies: their names, in name order.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+struct Policies {
+    #[serde(flatten)]
+    page: PageOf<String>,
+    /// The ids of the shipped policies, which a review can name as well (the same on every page: they
+    /// are not the hospital's, and few).
+    shipped: Vec<String>,
+}
+
+/// `GET /orgs/{org}/policies`: a page of the stored policies' names, with the shipped ones.
 pub(crate) async fn policies(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
+    Paging(page): Paging,
 ) -> Answer {
     let stored = app
         .store
-        .hospital_files(caller.org()?, HospitalFileKind::Policy)
-        .await?;
-    let shipped: Vec<&str> = app
+        .hospital_files_page(caller.org()?, HospitalFileKind::Policy, &page)
+        .await
+        .map_err(|e| match e {
+            // The one bad input of a list by name: a cursor of another list (keyed by time and id).
+            kaiji_store::Error::BadInput(_) => crate::page::bad_cursor(),
+            other => other.into(),
+        })?;
+    let shipped = app
         .registry
         .of_kind(kaiji_catalog::Kind::Policy)
-        .map(|c| c.header.id.as_str())
+        .map(|c| c.header.id.clone())
         .collect();
     ok(
         StatusCode::OK,
-        &json!({"stored": stored, "shipped": shipped}),
+        &Policies {
+            page: PageOf::from(stored),
+            shipped,
+        },
     )
 }
 
@@ -948,7 +969,7 @@ const YAML: &[&str] = &["application/yaml"];
 /// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]).
 #[rustfmt::skip]
 pub(crate) const OPERATIONS: &[Op] = &[
-    op("GET", "/api/v1/orgs/{org}/policies", "policies", None, Out::Json(200, any), &[]),
+    op("GET", "/api/v1/orgs/{org}/policies", "policies", None, Out::Json(200, of::<Policies>), PAGE),
     op("GET", "/api/v1/orgs/{org}/policies/{policy}", "policy", None, Out::Json(200, any), &[]),
     raw_op("PUT", "/api/v1/orgs/{org}/policies/{policy}", "put_policy", Some(file_body), YAML, Out::Json(200, any), &[]),
     op("GET", "/api/v1/orgs/{org}/inventory", "inventory", None, Out::Json(200, any), &[]),

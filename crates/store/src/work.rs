@@ -205,7 +205,10 @@ impl Store {
             Backend::Sqlite => "",
         };
         let mut jobs = Vec::new();
-        for due in ["state = 'queued'", "state = 'running' AND locked_until <= $3"] {
+        for due in [
+            "state = 'queued'",
+            "state = 'running' AND locked_until <= $3",
+        ] {
             let want = limit.saturating_sub(jobs.len());
             if want == 0 {
                 break;
@@ -606,14 +609,30 @@ impl Store {
 
     /// The names of the hospital's files of a kind, sorted.
     pub async fn hospital_files(&self, org: &OrgId, kind: HospitalFileKind) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT name FROM hospital_files WHERE org_id = $1 AND kind = $2 ORDER BY name",
-        )
-        .bind(org.as_str().to_owned())
-        .bind(kind.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| text(r, "name")).collect()
+        Ok(self.hospital_files_page(org, kind, &Page::ALL).await?.items)
+    }
+
+    /// A page of their names, in the order of the names.
+    pub async fn hospital_files_page(
+        &self,
+        org: &OrgId,
+        kind: HospitalFileKind,
+        page: &Page,
+    ) -> Result<Paged<String>> {
+        let sql = format!(
+            "SELECT name FROM hospital_files WHERE org_id = $1 AND kind = $2{}",
+            page.sql_by_name("name", 3)
+        );
+        let query = sqlx::query(&sql)
+            .bind(org.as_str().to_owned())
+            .bind(kind.as_str());
+        let rows = page.bind_by_name(query)?.fetch_all(&self.pool).await?;
+        let names = rows
+            .iter()
+            .map(|r| text(r, "name"))
+            .collect::<Result<_>>()?;
+        let (items, next) = page.finish_by_name(names);
+        Ok(Paged { items, next })
     }
 
     /// One of the hospital's files.

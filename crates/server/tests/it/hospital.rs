@@ -242,12 +242,31 @@ async fn computed_from_what_the_hospital_holds(flavour: Flavour) {
         .await;
     assert_eq!(status, 200, "{body}");
     let list = f.get_json("/policies").await;
-    assert_eq!(list["stored"], json!(["baseline", "json", "院内方針"]));
+    assert_eq!(list["items"], json!(["baseline", "json", "院内方針"]));
+    assert_eq!(list["next"], Value::Null);
     assert!(
         list["shipped"]
             .as_array()
             .unwrap()
             .contains(&json!("gl7-baseline"))
+    );
+    // In pages of two, in name order, the shipped ones with each page; the cursor holds a Japanese name.
+    let first = f.get_json("/policies?limit=2").await;
+    assert_eq!(first["items"], json!(["baseline", "json"]));
+    assert_eq!(first["shipped"], list["shipped"]);
+    let next = first["next"].as_str().unwrap();
+    let second = f
+        .get_json(&format!("/policies?limit=2&cursor={next}"))
+        .await;
+    assert_eq!(second["items"], json!(["院内方針"]));
+    assert_eq!(second["next"], Value::Null);
+    assert_eq!(second["shipped"], list["shipped"]);
+    // A cursor another list handed out is not one of this list.
+    let (status, problem) = answer(f.get("/policies?cursor=19a.0193abc").await).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("bad-cursor")),
+        "{problem}"
     );
     let inventory = f.get_json("/inventory").await;
     assert_eq!(inventory["parsed"]["facility"], "サンプル総合病院");
@@ -568,7 +587,7 @@ async fn refused_and_invisible(flavour: Flavour) {
     );
     // Nothing stored, nothing audited.
     let list = f.get_json("/policies").await;
-    assert_eq!(list["stored"], json!(["院内方針"]));
+    assert_eq!(list["items"], json!(["院内方針"]));
     assert_eq!(
         f.get_json("/inventory").await["content"],
         text("examples/hospital/inventory.yaml")
@@ -587,7 +606,7 @@ async fn refused_and_invisible(flavour: Flavour) {
         async move { answer(request.send().await.unwrap()).await }
     };
     let (status, list) = get("/policies".into()).await;
-    assert_eq!((status, list["stored"].clone()), (200, json!([])));
+    assert_eq!((status, list["items"].clone()), (200, json!([])));
     assert_eq!(get("/policies/院内方針".into()).await.0, 404);
     assert_eq!(get("/inventory".into()).await.0, 404);
     assert_eq!(get("/risk-record".into()).await.0, 404);
