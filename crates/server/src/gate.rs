@@ -431,7 +431,7 @@ pub const ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/v1/orgs/{org}/inventory",
         access: HOSPITAL_WRITE,
-        summary: "store the system inventory (YAML, or {\"content\"}), read as kaiji checklist mhlw reads it (422 with the place)",
+        summary: "store the system inventory (YAML, or {\"content\"}, or the inventory workbook as xlsx), read as kaiji checklist mhlw reads it (422 with the place or sheet!cell)",
     },
     Route {
         method: "GET",

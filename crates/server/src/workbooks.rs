@@ -45,7 +45,7 @@ pub(crate) struct ImportQuery {
 
 /// The importer's refusal as a problem: 422 with its code, message and the sheet and cell it names (a
 /// failure of the server itself is 500).
-fn refused(e: &kaiji_xlsx::Error) -> Problem {
+pub(crate) fn refused(e: &kaiji_xlsx::Error) -> Problem {
     let text = e.text();
     let status = match e.kind() {
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
