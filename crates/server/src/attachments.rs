@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 use crate::App;
 use crate::gate::Caller;
-use crate::openapi::{Op, Out, Param, of, op, raw_op};
+use crate::openapi::{Op, Out, PAGE, Param, of, op, raw_op};
+use crate::page::{PageOf, Paging};
 use crate::problem::Problem;
 use crate::upload::{self, AnyFile, Upload, download, id, version_number};
 use crate::workbooks::original_of;
@@ -70,23 +71,25 @@ pub(crate) async fn attach(
     upload::json(StatusCode::CREATED, &kept)
 }
 
-/// `GET /orgs/{org}/documents/{document}/attachments`: the document's attachments, oldest first.
+/// `GET /orgs/{org}/documents/{document}/attachments`: a page of the document's attachments, oldest
+/// first.
 pub(crate) async fn attachments(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(page): Paging,
 ) -> Answer {
     let document: DocumentId = id(&document, "文書", "document")?;
-    let org = caller.org()?;
-    app.store.document(org, &document).await?;
-    let list: Vec<kaiji_store::Original> = app
+    let list = app
         .store
-        .originals(org, &document)
-        .await?
-        .into_iter()
-        .filter(|o| o.role == OriginalRole::Attachment)
-        .collect();
-    upload::json(StatusCode::OK, &list)
+        .originals_page(
+            caller.org()?,
+            &document,
+            Some(OriginalRole::Attachment),
+            &page,
+        )
+        .await?;
+    upload::json(StatusCode::OK, &PageOf::from(list))
 }
 
 /// `GET /orgs/{org}/documents/{document}/attachments/{attachment}`: one attachment's bytes.
@@ -106,37 +109,40 @@ pub(crate) async fn attachment(
     download(found.bytes, &found.media_type, &found.file_name)
 }
 
-/// `GET /orgs/{org}/documents/{document}/versions/{version}/attachments`: what a published version carries.
+/// `GET /orgs/{org}/documents/{document}/versions/{version}/attachments`: a page of what a published
+/// version carries, oldest first.
 pub(crate) async fn version_attachments(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document, version)): Path<(String, String, String)>,
+    Paging(page): Paging,
 ) -> Answer {
     let document: DocumentId = id(&document, "文書", "document")?;
     let version = version_number(&version)?;
     let list = app
         .store
-        .version_attachments(caller.org()?, &document, version)
+        .version_attachments_page(caller.org()?, &document, version, &page)
         .await?;
-    upload::json(StatusCode::OK, &list)
+    upload::json(StatusCode::OK, &PageOf::from(list))
 }
 
-/// `GET /orgs/{org}/received/{document}/versions/{version}/attachments`: the attachments of a received
-/// version (after its access terms are accepted, if it has any).
+/// `GET /orgs/{org}/received/{document}/versions/{version}/attachments`: a page of the attachments of a
+/// received version, oldest first (after its access terms are accepted, if it has any).
 pub(crate) async fn received_attachments(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document, version)): Path<(String, String, String)>,
+    Paging(page): Paging,
 ) -> Answer {
     let document: DocumentId = id(&document, "文書", "document")?;
     let version = version_number(&version)?;
     let org = caller.org()?;
     let list = app
         .store
-        .received_attachments(org, &document, version)
+        .received_attachments_page(org, &document, version, &page)
         .await?;
     crate::api::terms_accepted(&app, org, &document).await?;
-    upload::json(StatusCode::OK, &list)
+    upload::json(StatusCode::OK, &PageOf::from(list))
 }
 
 /// `GET /orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}`: one of them.
@@ -174,10 +180,10 @@ const ATTACH_QUERY: &[Param] = &[Param {
 /// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]).
 #[rustfmt::skip]
 pub(crate) const OPERATIONS: &[Op] = &[
-    op("GET", "/api/v1/orgs/{org}/documents/{document}/attachments", "attachments", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/attachments", "attachments", None, Out::Json(200, of::<PageOf<kaiji_store::Original>>), PAGE),
     raw_op("POST", "/api/v1/orgs/{org}/documents/{document}/attachments", "attach", None, &["*/*"], Out::Json(201, of::<kaiji_store::Original>), ATTACH_QUERY),
     op("GET", "/api/v1/orgs/{org}/documents/{document}/attachments/{attachment}", "attachment", None, Out::Bytes(200, &[]), &[]),
-    op("GET", "/api/v1/orgs/{org}/documents/{document}/versions/{version}/attachments", "version_attachments", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
-    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments", "received_attachments", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/versions/{version}/attachments", "version_attachments", None, Out::Json(200, of::<PageOf<kaiji_store::Original>>), PAGE),
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments", "received_attachments", None, Out::Json(200, of::<PageOf<kaiji_store::Original>>), PAGE),
     op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments/{attachment}", "received_attachment", None, Out::Bytes(200, &[]), &[]),
 ];

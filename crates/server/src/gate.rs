@@ -365,7 +365,7 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/v1/orgs/{org}/documents/{document}/attachments",
         access: VENDOR_READ,
-        summary: "the document's attachments (name, media type, size, sha256)",
+        summary: "the document's attachments (name, media type, size, sha256), oldest first",
     },
     Route {
         method: "POST",
@@ -383,7 +383,7 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/v1/orgs/{org}/documents/{document}/versions/{version}/attachments",
         access: VENDOR_READ,
-        summary: "the attachments a published version carries (those attached when it was published)",
+        summary: "the attachments a published version carries (those attached when it was published), oldest first",
     },
     Route {
         method: "GET",
@@ -395,7 +395,7 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/attachments",
         access: HOSPITAL_READ,
-        summary: "the attachments of a received version (those attached when it was published)",
+        summary: "the attachments of a received version (those attached when it was published), oldest first",
     },
     Route {
         method: "GET",
@@ -407,7 +407,7 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/v1/orgs/{org}/policies",
         access: HOSPITAL_READ,
-        summary: "the hospital's stored policies, and the shipped ones a policy can start from",
+        summary: "the hospital's stored policies by name, and the shipped ones a policy can start from",
     },
     Route {
         method: "GET",
@@ -431,7 +431,7 @@ pub const ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/v1/orgs/{org}/inventory",
         access: HOSPITAL_WRITE,
-        summary: "store the system inventory (YAML, or {\"content\"}), read as kaiji checklist mhlw reads it (422 with the place)",
+        summary: "store the system inventory (YAML, or {\"content\"}, or the inventory workbook as xlsx), read as kaiji checklist mhlw reads it (422 with the place or sheet!cell)",
     },
     Route {
         method: "GET",

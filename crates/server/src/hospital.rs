@@ -29,8 +29,10 @@ use crate::App;
 use crate::api::{Answer, document_id, ok, terms_accepted, version_number};
 use crate::body::Json;
 use crate::gate::Caller;
-use crate::openapi::{Op, Out, Param, any, op, raw_op};
+use crate::openapi::{Op, Out, PAGE, Param, any, of, op, raw_op};
+use crate::page::{PageOf, Paging};
 use crate::problem::Problem;
+use crate::upload::{self, Upload, Workbook};
 
 /// The policy a review uses when the caller names none (the CLI's default).
 const DEFAULT_POLICY: &str = "gl7-baseline";
@@ -179,22 +181,42 @@ fn file_view(file: &kaiji_store::HospitalFile, parsed: serde_json::Value) -> ser
     })
 }
 
+/// A page of the hospital's stored policies: their names, in name order.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+struct Policies {
+    #[serde(flatten)]
+    page: PageOf<String>,
+    /// The ids of the shipped policies, which a review can name as well (the same on every page: they
+    /// are not the hospital's, and few).
+    shipped: Vec<String>,
+}
+
+/// `GET /orgs/{org}/policies`: a page of the stored policies' names, with the shipped ones.
 pub(crate) async fn policies(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
+    Paging(page): Paging,
 ) -> Answer {
     let stored = app
         .store
-        .hospital_files(caller.org()?, HospitalFileKind::Policy)
-        .await?;
-    let shipped: Vec<&str> = app
+        .hospital_files_page(caller.org()?, HospitalFileKind::Policy, &page)
+        .await
+        .map_err(|e| match e {
+            // The one bad input of a list by name: a cursor of another list (keyed by time and id).
+            kaiji_store::Error::BadInput(_) => crate::page::bad_cursor(),
+            other => other.into(),
+        })?;
+    let shipped = app
         .registry
         .of_kind(kaiji_catalog::Kind::Policy)
-        .map(|c| c.header.id.as_str())
+        .map(|c| c.header.id.clone())
         .collect();
     ok(
         StatusCode::OK,
-        &json!({"stored": stored, "shipped": shipped}),
+        &Policies {
+            page: PageOf::from(stored),
+            shipped,
+        },
     )
 }
 
@@ -329,12 +351,43 @@ pub(crate) async fn inventory(
     get_single(&app, &caller, &INVENTORY_FILE).await
 }
 
+/// `PUT /orgs/{org}/inventory`: the inventory as YAML or JSON text, or as the system-inventory workbook
+/// the hospital already keeps in Excel. The route has the upload limit (for the workbook); the text
+/// forms keep the JSON body limit.
 pub(crate) async fn put_inventory(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
-    body: FileBody,
+    request: Request,
 ) -> Answer {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let body = if upload::is_workbook(content_type) {
+        let workbook = Upload::<Workbook>::from_request(request, &app).await?;
+        FileBody::Text(inventory_text(&app, &caller, workbook.bytes).await?)
+    } else {
+        let limit = app.config.body_limit;
+        let request =
+            request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+        FileBody::from_request(request, &app).await?
+    };
     put_single(&app, &caller, &INVENTORY_FILE, body).await
+}
+
+/// An inventory workbook as the JSON text of the inventory it holds, so that it is validated and stored
+/// by the one path of the text forms. The facility is the organisation's name when no cell names it.
+/// A workbook the reader refuses is 422 naming its sheet and cell.
+async fn inventory_text(app: &App, caller: &Caller, bytes: Bytes) -> Result<String, Problem> {
+    let facility = app.store.organisation(caller.org()?).await?.name;
+    let inventory = tokio::task::spawn_blocking(move || {
+        kaiji_xlsx::read_inventory(&bytes, &facility, &kaiji_xlsx::Limits::default())
+    })
+    .await
+    .map_err(|_| Problem::internal())?
+    .map_err(|e| crate::workbooks::refused(&e))?;
+    serde_json::to_string_pretty(&inventory).map_err(|_| Problem::internal())
 }
 
 /// The name the hospital's risk record is kept under (as the file it is named by in the 別紙 check).
@@ -944,15 +997,16 @@ fn file_body(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 }
 
 const YAML: &[&str] = &["application/yaml"];
+const YAML_OR_XLSX: &[&str] = &["application/yaml", upload::XLSX];
 
 /// What every route of this module takes and answers, for the OpenAPI document ([`crate::openapi`]).
 #[rustfmt::skip]
 pub(crate) const OPERATIONS: &[Op] = &[
-    op("GET", "/api/v1/orgs/{org}/policies", "policies", None, Out::Json(200, any), &[]),
+    op("GET", "/api/v1/orgs/{org}/policies", "policies", None, Out::Json(200, of::<Policies>), PAGE),
     op("GET", "/api/v1/orgs/{org}/policies/{policy}", "policy", None, Out::Json(200, any), &[]),
     raw_op("PUT", "/api/v1/orgs/{org}/policies/{policy}", "put_policy", Some(file_body), YAML, Out::Json(200, any), &[]),
     op("GET", "/api/v1/orgs/{org}/inventory", "inventory", None, Out::Json(200, any), &[]),
-    raw_op("PUT", "/api/v1/orgs/{org}/inventory", "put_inventory", Some(file_body), YAML, Out::Json(200, any), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/inventory", "put_inventory", Some(file_body), YAML_OR_XLSX, Out::Json(200, any), &[]),
     op("GET", "/api/v1/orgs/{org}/risk-record", "risk_record", None, Out::Json(200, any), &[]),
     raw_op("PUT", "/api/v1/orgs/{org}/risk-record", "put_risk_record", Some(file_body), YAML, Out::Json(200, any), &[]),
     op("GET", "/api/v1/orgs/{org}/inbox/freshness", "inbox_freshness", None, Out::Json(200, any), &[POLICY, TODAY]),

@@ -259,10 +259,6 @@ pub fn router(app: App) -> Router {
             get(hospital::policy).merge(put(hospital::put_policy)),
         ),
         (
-            "/api/v1/orgs/{org}/inventory",
-            get(hospital::inventory).merge(put(hospital::put_inventory)),
-        ),
-        (
             "/api/v1/orgs/{org}/risk-record",
             get(hospital::risk_record).merge(put(hospital::put_risk_record)),
         ),
@@ -285,6 +281,11 @@ pub fn router(app: App) -> Router {
     // Uploads have their own, larger body limit (the layer nearest the handler wins).
     let upload_limit = DefaultBodyLimit::max(app.config.upload_limit);
     routes.extend([
+        // The inventory may come as a workbook (the text forms keep the JSON limit, in the handler).
+        (
+            "/api/v1/orgs/{org}/inventory",
+            get(hospital::inventory).merge(put(hospital::put_inventory).layer(upload_limit)),
+        ),
         (
             "/api/v1/orgs/{org}/releases/{release}/documents/import",
             post(workbooks::import_document).layer(upload_limit),

@@ -22,6 +22,16 @@ struct PageQuery {
     cursor: Option<String>,
 }
 
+/// A cursor that is not a `next` this server handed out (for this list).
+pub(crate) fn bad_cursor() -> Problem {
+    Problem::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        "bad-cursor",
+        "cursor は前のページの next をそのまま渡してください",
+        "cursor must be the next of a previous page, as it was given",
+    )
+}
+
 /// The page a list request asks for (an extractor).
 #[derive(Debug)]
 pub(crate) struct Paging(pub(crate) Page);
@@ -44,16 +54,7 @@ impl Paging {
                 })?,
         };
         let after = cursor
-            .map(|text| {
-                Cursor::decode(text).map_err(|_| {
-                    Problem::new(
-                        axum::http::StatusCode::BAD_REQUEST,
-                        "bad-cursor",
-                        "cursor は前のページの next をそのまま渡してください",
-                        "cursor must be the next of a previous page, as it was given",
-                    )
-                })
-            })
+            .map(|text| Cursor::decode(text).map_err(|_| bad_cursor()))
             .transpose()?;
         Ok(Page {
             limit: Some(limit),

@@ -55,11 +55,16 @@ fn essence(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether a `Content-Type` names one of [`WORKBOOK_TYPES`].
+pub(crate) fn is_workbook(content_type: &str) -> bool {
+    let essence = essence(content_type);
+    WORKBOOK_TYPES.iter().any(|(t, _)| *t == essence)
+}
+
 impl Accepts for Workbook {
     fn media_type(content_type: &str) -> Result<String, Problem> {
-        let essence = essence(content_type);
-        if WORKBOOK_TYPES.iter().any(|(t, _)| *t == essence) {
-            return Ok(essence);
+        if is_workbook(content_type) {
+            return Ok(essence(content_type));
         }
         Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -20,7 +20,8 @@ use serde_json::Value;
 
 use crate::App;
 use crate::gate::Caller;
-use crate::openapi::{Op, Out, Param, of, op, raw_op};
+use crate::openapi::{Op, Out, PAGE, Param, of, op, raw_op};
+use crate::page::{PageOf, Paging};
 use crate::problem::Problem;
 use crate::upload::{self, Upload, Workbook, XLSX, download, download_name, id, version_number};
 
@@ -44,7 +45,7 @@ pub(crate) struct ImportQuery {
 
 /// The importer's refusal as a problem: 422 with its code, message and the sheet and cell it names (a
 /// failure of the server itself is 500).
-fn refused(e: &kaiji_xlsx::Error) -> Problem {
+pub(crate) fn refused(e: &kaiji_xlsx::Error) -> Problem {
     let text = e.text();
     let status = match e.kind() {
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -246,7 +247,7 @@ pub(crate) const OPERATIONS: &[Op] = &[
     op("GET", "/api/v1/orgs/{org}/documents/{document}/draft/xlsx", "draft_xlsx", None, Out::Bytes(200, &[XLSX]), LANG_QUERY),
     op("GET", "/api/v1/orgs/{org}/documents/{document}/versions/{version}/xlsx", "version_xlsx", None, Out::Bytes(200, &[XLSX]), LANG_QUERY),
     op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/xlsx", "received_version_xlsx", None, Out::Bytes(200, &[XLSX]), LANG_QUERY),
-    op("GET", "/api/v1/orgs/{org}/documents/{document}/workbooks", "workbooks", None, Out::Json(200, of::<Vec<kaiji_store::Original>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/documents/{document}/workbooks", "workbooks", None, Out::Json(200, of::<PageOf<kaiji_store::Original>>), PAGE),
     op("GET", "/api/v1/orgs/{org}/documents/{document}/workbooks/{workbook}", "workbook", None, Out::Bytes(200, &[]), &[]),
 ];
 
@@ -441,23 +442,25 @@ pub(crate) async fn received_version_xlsx(
     export(&app, version.content, &format!("{product} v{number}"), &uri).await
 }
 
-/// `GET /orgs/{org}/documents/{document}/workbooks`: the workbooks uploaded to a document, oldest first.
+/// `GET /orgs/{org}/documents/{document}/workbooks`: a page of the workbooks uploaded to a document,
+/// oldest first.
 pub(crate) async fn workbooks(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
     Path((_, document)): Path<(String, String)>,
+    Paging(page): Paging,
 ) -> Answer {
     let document: DocumentId = id(&document, "文書", "document")?;
-    let org = caller.org()?;
-    app.store.document(org, &document).await?;
-    let list: Vec<kaiji_store::Original> = app
+    let list = app
         .store
-        .originals(org, &document)
-        .await?
-        .into_iter()
-        .filter(|o| o.role == OriginalRole::Workbook)
-        .collect();
-    upload::json(StatusCode::OK, &list)
+        .originals_page(
+            caller.org()?,
+            &document,
+            Some(OriginalRole::Workbook),
+            &page,
+        )
+        .await?;
+    upload::json(StatusCode::OK, &PageOf::from(list))
 }
 
 /// One original of a document, of a role, with its bytes; 404 for any other.

@@ -422,8 +422,23 @@ impl Store {
         document: &DocumentId,
         version: i64,
     ) -> Result<Vec<crate::Original>> {
+        Ok(self
+            .received_attachments_page(hospital, document, version, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them, oldest first.
+    pub async fn received_attachments_page(
+        &self,
+        hospital: &OrgId,
+        document: &DocumentId,
+        version: i64,
+        page: &Page,
+    ) -> Result<Paged<crate::Original>> {
         let vendor = self.shared_with(hospital, document).await?;
-        self.version_attachments(&vendor, document, version).await
+        self.version_attachments_page(&vendor, document, version, page)
+            .await
     }
 
     /// One attachment, with its bytes, of a published version of a document shared with a hospital;

@@ -6,6 +6,10 @@ use sqlx::Row;
 use sqlx::any::{Any, AnyArguments, AnyRow};
 use sqlx::query::Query;
 
+/// The longest `id` of a cursor: an id, or the hex of a name of up to 200 characters (4 bytes each) for
+/// the lists kept in name order.
+const MAX_KEY: usize = 2 * 4 * 200;
+
 /// Where a page starts: after the row with this creation time (Unix milliseconds) and id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -26,7 +30,7 @@ impl Cursor {
         let at = i64::from_str_radix(at, 16).map_err(|_| bad())?;
         if at < 0
             || id.is_empty()
-            || id.len() > 64
+            || id.len() > MAX_KEY
             || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
             return Err(bad());
@@ -116,6 +120,62 @@ impl Page {
     pub(crate) fn columns(at: &str, id: &str) -> String {
         format!(", {at} AS page_at, {id} AS page_id")
     }
+
+    /// For a list kept in the order of a unique name (which has no creation time to key on): the keyset
+    /// condition and order on `name`, for a query whose own parameters end at `$from - 1`. The cursor
+    /// carries the name in hex, so that it stays in the cursor's alphabet whatever the name holds.
+    pub(crate) fn sql_by_name(&self, name: &str, from: usize) -> String {
+        let n = from + 1;
+        format!(" AND {name} > ${from} ORDER BY {name} LIMIT ${n}")
+    }
+
+    /// Binds the parameters of [`Page::sql_by_name`]; a cursor that holds no name is bad input.
+    pub(crate) fn bind_by_name<'q>(
+        &self,
+        query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<Query<'q, Any, AnyArguments<'q>>> {
+        // Names are never empty, so "" is before every one.
+        let after = match &self.after {
+            Some(cursor) => name_of(cursor)?,
+            None => String::new(),
+        };
+        let limit = self.limit.map_or(i64::MAX, |l| i64::from(l) + 1);
+        Ok(query.bind(after).bind(limit))
+    }
+
+    /// The page of `names` (read with one more than the limit by [`Page::sql_by_name`]).
+    pub(crate) fn finish_by_name(&self, mut names: Vec<String>) -> (Vec<String>, Option<Cursor>) {
+        let next = match self.limit {
+            Some(limit) if names.len() > limit as usize => {
+                names.truncate(limit as usize);
+                names.last().map(|name| Cursor {
+                    at: 0,
+                    id: crate::ids::hex(name.as_bytes()),
+                })
+            }
+            _ => None,
+        };
+        (names, next)
+    }
+}
+
+/// The name a cursor of [`Page::finish_by_name`] carries.
+fn name_of(cursor: &Cursor) -> Result<String> {
+    let bad = || Error::BadInput("the cursor is not one of this list".into());
+    let hex = cursor.id.as_bytes();
+    if cursor.at != 0 || !hex.len().is_multiple_of(2) {
+        return Err(bad());
+    }
+    let bytes = hex
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(bad)?;
+    String::from_utf8(bytes).map_err(|_| bad())
 }
 
 /// One page of a list and where the next starts (`None`: this was the last).
@@ -123,4 +183,25 @@ impl Page {
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub next: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_survive_the_cursor() {
+        let page = Page::first(1);
+        for name in ["院内方針", "a b/c?d=e&f", &"長".repeat(200)] {
+            let (_, next) = page.finish_by_name(vec![name.to_owned(), "z".to_owned()]);
+            let text = next.expect("a second page").encode();
+            let cursor = Cursor::decode(&text).unwrap();
+            assert_eq!(name_of(&cursor).unwrap(), name);
+        }
+        let (names, next) = page.finish_by_name(vec!["only".to_owned()]);
+        assert_eq!((names.len(), next), (1, None));
+        for bad in ["0.abc", "1.6162", "0.ff", "0.zz"] {
+            assert!(name_of(&Cursor::decode(bad).unwrap()).is_err(), "{bad}");
+        }
+    }
 }

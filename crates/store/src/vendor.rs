@@ -958,13 +958,27 @@ impl Store {
     }
 
     /// The attachments a published version of one of the organisation's documents carries (those the
-    /// document had when the version was published), without their bytes.
+    /// document had when the version was published), without their bytes, oldest first.
     pub async fn version_attachments(
         &self,
         org: &OrgId,
         document: &DocumentId,
         version: i64,
     ) -> Result<Vec<Original>> {
+        Ok(self
+            .version_attachments_page(org, document, version, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them.
+    pub async fn version_attachments_page(
+        &self,
+        org: &OrgId,
+        document: &DocumentId,
+        version: i64,
+        page: &Page,
+    ) -> Result<Paged<Original>> {
         sqlx::query("SELECT 1 FROM document_versions WHERE document_id = $1 AND version = $2 AND org_id = $3")
             .bind(document.as_str().to_owned())
             .bind(version)
@@ -972,17 +986,25 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(Error::NotFound("version"))?;
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT o.id, o.org_id, o.document_id, o.role, o.file_name, o.media_type, o.size, o.sha256, \
-             o.created_at FROM version_attachments va JOIN originals o ON o.id = va.original_id \
-             WHERE va.document_id = $1 AND va.version = $2 AND o.org_id = $3 ORDER BY o.id",
-        )
-        .bind(document.as_str().to_owned())
-        .bind(version)
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| original_from(r, false)).collect()
+             o.created_at{} FROM version_attachments va JOIN originals o ON o.id = va.original_id \
+             WHERE va.document_id = $1 AND va.version = $2 AND o.org_id = $3{}",
+            Page::columns("o.created_at", "o.id"),
+            page.sql("o.created_at", "o.id", 4, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(version)
+            .bind(org.as_str().to_owned());
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows
+                .iter()
+                .map(|r| original_from(r, false))
+                .collect::<Result<_>>()?,
+            next,
+        })
     }
 
     /// One of the organisation's originals with its bytes (checked against their hash).
@@ -1006,17 +1028,42 @@ impl Store {
         Ok(original)
     }
 
-    /// The originals of one of the organisation's documents, without their bytes.
+    /// The originals of one of the organisation's documents, without their bytes, oldest first.
     pub async fn originals(&self, org: &OrgId, document: &DocumentId) -> Result<Vec<Original>> {
-        let rows = sqlx::query(
-            "SELECT id, org_id, document_id, role, file_name, media_type, size, sha256, created_at \
-             FROM originals WHERE document_id = $1 AND org_id = $2 ORDER BY id",
-        )
-        .bind(document.as_str().to_owned())
-        .bind(org.as_str().to_owned())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| original_from(r, false)).collect()
+        Ok(self
+            .originals_page(org, document, None, &Page::ALL)
+            .await?
+            .items)
+    }
+
+    /// A page of them, of one role or of any (`None`). The document must be the organisation's.
+    pub async fn originals_page(
+        &self,
+        org: &OrgId,
+        document: &DocumentId,
+        role: Option<OriginalRole>,
+        page: &Page,
+    ) -> Result<Paged<Original>> {
+        self.document(org, document).await?;
+        // `$3 IS NULL` would need a typed NULL in PostgreSQL; "" is no role instead.
+        let sql = format!(
+            "SELECT id, org_id, document_id, role, file_name, media_type, size, sha256, created_at{} \
+             FROM originals WHERE document_id = $1 AND org_id = $2 AND ($3 = '' OR role = $3){}",
+            Page::columns("created_at", "id"),
+            page.sql("created_at", "id", 4, false)
+        );
+        let query = sqlx::query(&sql)
+            .bind(document.as_str().to_owned())
+            .bind(org.as_str().to_owned())
+            .bind(role.map_or("", OriginalRole::as_str));
+        let (rows, next) = page.finish(page.bind(query, false).fetch_all(&self.pool).await?)?;
+        Ok(Paged {
+            items: rows
+                .iter()
+                .map(|r| original_from(r, false))
+                .collect::<Result<_>>()?,
+            next,
+        })
     }
 }
 

@@ -612,14 +612,30 @@ impl Store {
 
     /// The names of the hospital's files of a kind, sorted.
     pub async fn hospital_files(&self, org: &OrgId, kind: HospitalFileKind) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT name FROM hospital_files WHERE org_id = $1 AND kind = $2 ORDER BY name",
-        )
-        .bind(org.as_str().to_owned())
-        .bind(kind.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| text(r, "name")).collect()
+        Ok(self.hospital_files_page(org, kind, &Page::ALL).await?.items)
+    }
+
+    /// A page of their names, in the order of the names.
+    pub async fn hospital_files_page(
+        &self,
+        org: &OrgId,
+        kind: HospitalFileKind,
+        page: &Page,
+    ) -> Result<Paged<String>> {
+        let sql = format!(
+            "SELECT name FROM hospital_files WHERE org_id = $1 AND kind = $2{}",
+            page.sql_by_name("name", 3)
+        );
+        let query = sqlx::query(&sql)
+            .bind(org.as_str().to_owned())
+            .bind(kind.as_str());
+        let rows = page.bind_by_name(query)?.fetch_all(&self.pool).await?;
+        let names = rows
+            .iter()
+            .map(|r| text(r, "name"))
+            .collect::<Result<_>>()?;
+        let (items, next) = page.finish_by_name(names);
+        Ok(Paged { items, next })
     }
 
     /// One of the hospital's files.

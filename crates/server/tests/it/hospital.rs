@@ -242,12 +242,31 @@ async fn computed_from_what_the_hospital_holds(flavour: Flavour) {
         .await;
     assert_eq!(status, 200, "{body}");
     let list = f.get_json("/policies").await;
-    assert_eq!(list["stored"], json!(["baseline", "json", "院内方針"]));
+    assert_eq!(list["items"], json!(["baseline", "json", "院内方針"]));
+    assert_eq!(list["next"], Value::Null);
     assert!(
         list["shipped"]
             .as_array()
             .unwrap()
             .contains(&json!("gl7-baseline"))
+    );
+    // In pages of two, in name order, the shipped ones with each page; the cursor holds a Japanese name.
+    let first = f.get_json("/policies?limit=2").await;
+    assert_eq!(first["items"], json!(["baseline", "json"]));
+    assert_eq!(first["shipped"], list["shipped"]);
+    let next = first["next"].as_str().unwrap();
+    let second = f
+        .get_json(&format!("/policies?limit=2&cursor={next}"))
+        .await;
+    assert_eq!(second["items"], json!(["院内方針"]));
+    assert_eq!(second["next"], Value::Null);
+    assert_eq!(second["shipped"], list["shipped"]);
+    // A cursor another list handed out is not one of this list.
+    let (status, problem) = answer(f.get("/policies?cursor=19a.0193abc").await).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("bad-cursor")),
+        "{problem}"
     );
     let inventory = f.get_json("/inventory").await;
     assert_eq!(inventory["parsed"]["facility"], "サンプル総合病院");
@@ -568,7 +587,7 @@ async fn refused_and_invisible(flavour: Flavour) {
     );
     // Nothing stored, nothing audited.
     let list = f.get_json("/policies").await;
-    assert_eq!(list["stored"], json!(["院内方針"]));
+    assert_eq!(list["items"], json!(["院内方針"]));
     assert_eq!(
         f.get_json("/inventory").await["content"],
         text("examples/hospital/inventory.yaml")
@@ -587,7 +606,7 @@ async fn refused_and_invisible(flavour: Flavour) {
         async move { answer(request.send().await.unwrap()).await }
     };
     let (status, list) = get("/policies".into()).await;
-    assert_eq!((status, list["stored"].clone()), (200, json!([])));
+    assert_eq!((status, list["items"].clone()), (200, json!([])));
     assert_eq!(get("/policies/院内方針".into()).await.0, 404);
     assert_eq!(get("/inventory".into()).await.0, 404);
     assert_eq!(get("/risk-record".into()).await.0, 404);
@@ -664,4 +683,141 @@ async fn refused_and_invisible_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_and_invisible_postgres() {
     refused_and_invisible(Flavour::Postgres).await;
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A one-sheet workbook (sheet 台帳) of text cells.
+fn inventory_book(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("台帳").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// The inventory sent as the hospital's own workbook: read as `kaiji checklist mhlw` reads it, stored as
+/// the text forms are; a workbook that does not read is refused naming its cell and changes nothing.
+async fn inventory_as_a_workbook(flavour: Flavour) {
+    // Small limits, to reach both: the workbook's (the upload limit) and the text forms' (the JSON one).
+    let server = TestServer::start_with(flavour, |config| {
+        config.body_limit = 8 * 1024;
+        config.upload_limit = 64 * 1024;
+    })
+    .await;
+    let hospital = server.org(OrgKind::Hospital, "台帳病院").await;
+    let token = server.token(&hospital, Role::Reviewer).await;
+    let url = server.url(&format!("/api/v1/orgs/{hospital}/inventory"));
+    let put = |content_type: &'static str, body: Vec<u8>| {
+        let request = server
+            .client
+            .put(&url)
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body);
+        async move { answer(request.send().await.unwrap()).await }
+    };
+    let get = || {
+        let request = server.client.get(&url).bearer_auth(&token);
+        async move { answer(request.send().await.unwrap()).await }
+    };
+
+    // The example hospital's workbook (written by openpyxl, not by kaiji) reads as its YAML twin, and
+    // names its facility itself.
+    let bytes =
+        std::fs::read(kaiji_test_support::root().join("examples/hospital/inventory.xlsx")).unwrap();
+    let expected = serde_json::to_value(
+        kaiji_model::mhlw::Inventory::parse("inventory", &text("examples/hospital/inventory.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let (status, stored) = put(XLSX, bytes).await;
+    assert_eq!(status, 200, "{stored}");
+    assert_eq!(stored["parsed"], expected);
+    assert_eq!(stored["parsed"]["facility"], "サンプル総合病院");
+    let (status, read) = get().await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["parsed"], expected);
+    // What is kept is the text form of what was read: sent back as JSON, it stores the same.
+    let content = read["content"].as_str().unwrap().to_owned();
+    let (status, again) = put(
+        "application/json",
+        serde_json::to_vec(&json!({"content": content})).unwrap(),
+    )
+    .await;
+    assert_eq!((status, &again["parsed"]), (200, &expected), "{again}");
+
+    // A workbook that names no facility is the organisation's.
+    let (status, own) = put(
+        XLSX,
+        inventory_book(&[
+            &["システム名", "事業者名", "リモート保守"],
+            &["PACS", "A社", "あり"],
+        ]),
+    )
+    .await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!(own["parsed"]["facility"], "台帳病院");
+    assert_eq!(own["parsed"]["systems"][0]["remote_maintenance"], true);
+    let (_, before) = get().await;
+    let audited = server.store.verify_audit().await.unwrap().entries;
+
+    // Refused, each with its problem, and nothing stored or audited.
+    let broken = inventory_book(&[
+        &["システム名", "事業者名", "リモート保守", "確認日"],
+        &["PACS", "A社", "あり", "2026/4/1"],
+        &["電子カルテ", "B社", "たぶん", ""],
+    ]);
+    let (status, problem) = put(XLSX, broken).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("bad-cells")),
+        "{problem}"
+    );
+    assert_eq!(problem["location"]["en"], "台帳!C3", "{problem}");
+    let message = problem["message"]["ja"].as_str().unwrap();
+    assert!(
+        message.starts_with("台帳!C3") && message.contains("たぶん"),
+        "{message}"
+    );
+    let (status, problem) = put(XLSX, inventory_book(&[&["メモ"]])).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("no-inventory")),
+        "{problem}"
+    );
+    let (status, problem) = put(XLSX, b"PK\x03\x04 not a zip".to_vec()).await;
+    assert_eq!(status, 422, "{problem}");
+    let (status, problem) = put(XLSX, vec![b'x'; 65 * 1024]).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (413, Some("too-large")),
+        "{problem}"
+    );
+    // The text forms keep the JSON body limit, below the workbook's.
+    let long = format!("facility: x\nsystems: []\n#{}\n", "x".repeat(9 * 1024));
+    let (status, problem) = put("application/yaml", long.into_bytes()).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (413, Some("too-large")),
+        "{problem}"
+    );
+    let (status, problem) = put("text/csv", b"system,vendor\n".to_vec()).await;
+    assert_eq!(status, 415, "{problem}");
+    assert_eq!(get().await.1, before);
+    assert_eq!(server.store.verify_audit().await.unwrap().entries, audited);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inventory_as_a_workbook_sqlite() {
+    inventory_as_a_workbook(Flavour::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inventory_as_a_workbook_postgres() {
+    inventory_as_a_workbook(Flavour::Postgres).await;
 }

@@ -5,7 +5,9 @@
 
 use std::io::Write as _;
 
-use kaiji_store::{NewProduct, OrgId, OrgKind, ReleaseId, Role};
+use kaiji_store::{
+    NewOriginal, NewProduct, OrgId, OrgKind, OriginalRole, Publication, ReleaseId, Role,
+};
 use kaiji_test_support::db::Flavour;
 use kaiji_test_support::xlsx_fixtures;
 use serde_json::{Value, json};
@@ -212,8 +214,13 @@ async fn workbook_to_shared_version(flavour: Flavour) {
         .await,
     )
     .await;
-    assert_eq!((status, list.as_array().unwrap().len()), (200, 1), "{list}");
-    assert_eq!(list[0]["sha256"], sha256(&bytes));
+    assert_eq!(
+        (status, list["items"].as_array().unwrap().len()),
+        (200, 1),
+        "{list}"
+    );
+    assert_eq!(list["items"][0]["sha256"], sha256(&bytes));
+    assert_eq!(list["next"], Value::Null);
     let response = get(
         &server,
         &editor,
@@ -304,7 +311,11 @@ async fn workbook_to_shared_version(flavour: Flavour) {
         .await,
     )
     .await;
-    assert_eq!(list.as_array().unwrap().len(), 2, "both workbooks kept");
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        2,
+        "both workbooks kept"
+    );
 
     // Evidence attached before publishing; a file attached after it belongs to the next version.
     let evidence = b"%PDF-1.4\n% kaiji test evidence\n".to_vec();
@@ -366,7 +377,7 @@ async fn workbook_to_shared_version(flavour: Flavour) {
         .await,
     )
     .await;
-    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
     let (_, carried) = answer(
         get(
             &server,
@@ -376,8 +387,8 @@ async fn workbook_to_shared_version(flavour: Flavour) {
         .await,
     )
     .await;
-    assert_eq!(carried.as_array().unwrap().len(), 1, "{carried}");
-    assert_eq!(carried[0]["id"], attached["id"]);
+    assert_eq!(carried["items"].as_array().unwrap().len(), 1, "{carried}");
+    assert_eq!(carried["items"][0]["id"], attached["id"]);
     let response = get(
         &server,
         &editor,
@@ -413,11 +424,11 @@ async fn workbook_to_shared_version(flavour: Flavour) {
         answer(get(&server, &reader, &format!("{received}/attachments")).await).await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(
-        list.as_array().unwrap().len(),
+        list["items"].as_array().unwrap().len(),
         1,
         "only what version 1 carries: {list}"
     );
-    assert_eq!(list[0]["sha256"], sha256(&evidence));
+    assert_eq!(list["items"][0]["sha256"], sha256(&evidence));
     let response = get(
         &server,
         &reader,
@@ -492,6 +503,145 @@ async fn workbook_to_shared_version_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workbook_to_shared_version_postgres() {
     workbook_to_shared_version(Flavour::Postgres).await;
+}
+
+/// Every page of `path` at `?limit=2`: the ids in the order given, each page but the last full.
+async fn paged_ids(server: &TestServer, token: &str, path: &str) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut query = "?limit=2".to_owned();
+    loop {
+        let (status, page) = answer(get(server, token, &format!("{path}{query}")).await).await;
+        assert_eq!(status, 200, "{path}{query}: {page}");
+        let ids: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect();
+        pages.push(ids);
+        match page["next"].as_str() {
+            Some(next) => query = format!("?limit=2&cursor={next}"),
+            None => break,
+        }
+        assert!(pages.len() < 10, "{path} never ends");
+    }
+    pages
+}
+
+/// The workbooks and attachments of a document, of its version and of the version received, three of
+/// each, as pages of two, oldest first; the workbooks are not among the attachments and the attachment
+/// made after publishing is not the version's.
+async fn original_lists_are_pages(flavour: Flavour) {
+    let server = TestServer::start(flavour).await;
+    let vendor = server.org(OrgKind::Vendor, "頁の販売元").await;
+    let hospital = server.org(OrgKind::Hospital, "頁の病院").await;
+    let editor = server.token(&vendor, Role::Editor).await;
+    let reader = server.token(&hospital, Role::Viewer).await;
+    let release = release(&server, &vendor).await;
+    let ctx = admin();
+    let store = &server.store;
+    let content: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            kaiji_test_support::root().join("examples/pacs-mds-5.0h.kaiji.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let document = store
+        .create_document(&ctx, &vendor, &release, "mds", "頁の開示書")
+        .await
+        .unwrap()
+        .id;
+    store
+        .save_draft(&ctx, &vendor, &document, &content, &json!([]))
+        .await
+        .unwrap();
+    let keep = |role: OriginalRole, name: String| {
+        let (ctx, vendor, document) = (&ctx, &vendor, document.clone());
+        async move {
+            store
+                .add_original(
+                    ctx,
+                    vendor,
+                    NewOriginal {
+                        document: Some(document),
+                        role,
+                        file_name: name.clone(),
+                        media_type: "application/octet-stream".into(),
+                        bytes: name.into_bytes(),
+                    },
+                )
+                .await
+                .unwrap()
+                .id
+                .to_string()
+        }
+    };
+    let mut workbooks = Vec::new();
+    let mut attachments = Vec::new();
+    for i in 0..3 {
+        workbooks.push(keep(OriginalRole::Workbook, format!("book{i}.xlsx")).await);
+        attachments.push(keep(OriginalRole::Attachment, format!("evidence{i}.pdf")).await);
+    }
+    store
+        .publish(
+            &ctx,
+            &vendor,
+            &document,
+            &Publication {
+                effective_date: jiff::civil::date(2026, 12, 1),
+                next_review_date: jiff::civil::date(2027, 12, 1),
+                update_reason: "初版".into(),
+                findings: json!([]),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .share(&ctx, &vendor, &document, &hospital)
+        .await
+        .unwrap();
+    let later = keep(OriginalRole::Attachment, "later.pdf".into()).await;
+
+    let v = format!("/api/v1/orgs/{vendor}/documents/{document}");
+    let in_pages =
+        |ids: &[String]| -> Vec<Vec<String>> { ids.chunks(2).map(<[String]>::to_vec).collect() };
+    assert_eq!(
+        paged_ids(&server, &editor, &format!("{v}/workbooks")).await,
+        in_pages(&workbooks)
+    );
+    let mut all = attachments.clone();
+    all.push(later);
+    assert_eq!(
+        paged_ids(&server, &editor, &format!("{v}/attachments")).await,
+        in_pages(&all)
+    );
+    assert_eq!(
+        paged_ids(&server, &editor, &format!("{v}/versions/1/attachments")).await,
+        in_pages(&attachments)
+    );
+    let received = format!("/api/v1/orgs/{hospital}/received/{document}/versions/1/attachments");
+    assert_eq!(
+        paged_ids(&server, &reader, &received).await,
+        in_pages(&attachments)
+    );
+    // A bad cursor is the page extractor's 400, before the store is asked.
+    let (status, problem) =
+        answer(get(&server, &editor, &format!("{v}/attachments?cursor=garbage")).await).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("bad-cursor"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn original_lists_are_pages_sqlite() {
+    original_lists_are_pages(Flavour::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn original_lists_are_pages_postgres() {
+    original_lists_are_pages(Flavour::Postgres).await;
 }
 
 /// A zip whose one part inflates from a few KiB to 8 MiB (a ratio the importer refuses).
