@@ -27,12 +27,6 @@ pub fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
-/// Any JSON value: for answers whose shape the handler writes by hand (a hospital's stored file with its
-/// parsed content, the JSON form of a report); their fields are described in docs/manual.md.
-pub fn any(_: &mut SchemaGenerator) -> Schema {
-    schemars::json_schema!({})
-}
-
 /// What a route answers when it succeeds.
 #[derive(Debug, Clone, Copy)]
 pub enum Out {

@@ -177,7 +177,8 @@ pub fn names_ending(dir: impl AsRef<Path>, suffix: impl AsRef<OsStr>) -> Vec<Str
 /// one line per problem, with the JSON pointer of the value; empty when it conforms.
 ///
 /// It checks `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
-/// `minimum`, `maximum`, `anyOf`, `oneOf`, `allOf` and local `$ref`s (`#/$defs/…`), and more
+/// `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `anyOf`, `oneOf`, `allOf` and
+/// local `$ref`s (`#/$defs/…`), and more
 /// strictly than JSON Schema: an object property that the schema does not declare is a problem
 /// unless `additionalProperties` allows it, so a schema cannot silently miss a field of the
 /// real output. `pattern` is not checked (no regex engine here); `format`, `title`,
@@ -273,6 +274,30 @@ fn check_schema(
                     };
                     if !ok {
                         problems.push(format!("{at}: {v} is out of range ({keyword} {bound})"));
+                    }
+                }
+            }
+            "minLength" | "maxLength" | "minItems" | "maxItems" => {
+                // Characters of a string (as JSON Schema counts them), elements of an array.
+                let length = match (keyword.as_str(), value) {
+                    ("minLength" | "maxLength", Value::String(text)) => Some(text.chars().count()),
+                    ("minItems" | "maxItems", Value::Array(elements)) => Some(elements.len()),
+                    _ => None,
+                };
+                let bound = rule
+                    .as_u64()
+                    .and_then(|b| usize::try_from(b).ok())
+                    .unwrap_or_else(|| panic!("bad {keyword} {rule} at {at}"));
+                if let Some(length) = length {
+                    let ok = if keyword.starts_with("min") {
+                        length >= bound
+                    } else {
+                        length <= bound
+                    };
+                    if !ok {
+                        problems.push(format!(
+                            "{at}: length {length} is out of range ({keyword} {bound})"
+                        ));
                     }
                 }
             }
