@@ -21,15 +21,15 @@ use kaiji_catalog::{Lang, Text};
 use kaiji_model::review::{Guideline, Policy, ReviewOptions};
 use kaiji_model::{Disclosure, Severity};
 use kaiji_report::{Format, Rendered};
-use kaiji_store::{DocumentId, HospitalFileKind, OrgId};
+use kaiji_store::{DocumentId, HospitalFileKind, OrgId, UserId};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::App;
 use crate::api::{Answer, document_id, ok, terms_accepted, version_number};
 use crate::body::Json;
 use crate::gate::Caller;
-use crate::openapi::{Op, Out, PAGE, Param, any, of, op, raw_op};
+use crate::openapi::{Op, Out, PAGE, Param, of, op, raw_op};
 use crate::page::{PageOf, Paging};
 use crate::problem::Problem;
 use crate::upload::{self, Upload, Workbook};
@@ -171,14 +171,39 @@ fn checked_policy(
     Ok((policy, findings))
 }
 
-fn file_view(file: &kaiji_store::HospitalFile, parsed: serde_json::Value) -> serde_json::Value {
-    json!({
-        "name": file.name,
-        "content": file.content,
-        "updated_at": file.updated_at,
-        "updated_by": file.updated_by,
-        "parsed": parsed,
-    })
+/// A stored file as its GET and PUT answer it: the text as the hospital wrote it and what the model
+/// reads from it (a typed answer rather than a JSON value built by hand, so that the OpenAPI document's
+/// schema is the body's own).
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Stored{T}")]
+struct Stored<'a, T> {
+    name: &'a str,
+    /// The text as written (YAML or JSON).
+    content: &'a str,
+    updated_at: Timestamp,
+    updated_by: Option<&'a UserId>,
+    /// What the model reads from it.
+    parsed: T,
+}
+
+impl<'a, T> Stored<'a, T> {
+    fn new(file: &'a kaiji_store::HospitalFile, parsed: T) -> Self {
+        Self {
+            name: &file.name,
+            content: &file.content,
+            updated_at: file.updated_at,
+            updated_by: file.updated_by.as_ref(),
+            parsed,
+        }
+    }
+}
+
+/// A stored policy, with the warnings of its check (`kaiji policy check`'s).
+#[derive(Debug, Serialize, JsonSchema)]
+struct StoredPolicyChecked<'a> {
+    #[serde(flatten)]
+    file: Stored<'a, Policy>,
+    findings: Vec<kaiji_model::Finding>,
 }
 
 /// A page of the hospital's stored policies: their names, in name order.
@@ -231,8 +256,10 @@ pub(crate) async fn policy(
         .await
         .map_err(|e| not_found_as(e, "方針", "policy"))?;
     let (policy, findings) = checked_policy(&app, &name, &file.content)?;
-    let mut view = file_view(&file, json!(policy));
-    view["findings"] = json!(findings);
+    let view = StoredPolicyChecked {
+        file: Stored::new(&file, policy),
+        findings,
+    };
     ok(StatusCode::OK, &view)
 }
 
@@ -258,7 +285,7 @@ pub(crate) async fn put_policy(
             .map_err(|e| model_problem(&e))?
             .to_yaml(),
     };
-    let (_, findings) = checked_policy(&app, &name, &text)?;
+    let (policy, findings) = checked_policy(&app, &name, &text)?;
     let org = caller.org()?;
     app.store
         .put_hospital_file(
@@ -273,8 +300,10 @@ pub(crate) async fn put_policy(
         .store
         .hospital_file(org, HospitalFileKind::Policy, &name)
         .await?;
-    let mut view = file_view(&file, serde_json::Value::Null);
-    view["findings"] = json!(findings);
+    let view = StoredPolicyChecked {
+        file: Stored::new(&file, policy),
+        findings,
+    };
     ok(StatusCode::OK, &view)
 }
 
@@ -284,42 +313,48 @@ fn parse_inventory(text: &str) -> Result<kaiji_model::mhlw::Inventory, Problem> 
 }
 
 /// One of the hospital's single stored files (the inventory, the risk record): what kind and name it is
-/// kept under, how it is read, and what it is called in messages.
-struct Single {
+/// kept under, how it is read (into the type its answer shows as `parsed`), and what it is called in
+/// messages.
+struct Single<T> {
     kind: HospitalFileKind,
     name: &'static str,
-    parse: fn(&str) -> Result<serde_json::Value, Problem>,
+    parse: fn(&str) -> Result<T, Problem>,
     ja: &'static str,
     en: &'static str,
 }
 
-const INVENTORY_FILE: Single = Single {
+const INVENTORY_FILE: Single<kaiji_model::mhlw::Inventory> = Single {
     kind: HospitalFileKind::Inventory,
     name: INVENTORY,
-    parse: |text| parse_inventory(text).map(|i| json!(i)),
+    parse: parse_inventory,
     ja: "システム台帳",
     en: "inventory",
 };
 
-const RISK_RECORD_FILE: Single = Single {
+const RISK_RECORD_FILE: Single<kaiji_model::betsushi::RiskRecord> = Single {
     kind: HospitalFileKind::RiskRecord,
     name: RISK_RECORD,
-    parse: |text| parse_risk_record(text).map(|r| json!(r)),
+    parse: parse_risk_record,
     ja: "リスク評価の記録",
     en: "risk record",
 };
 
-async fn get_single(app: &App, caller: &Caller, single: &Single) -> Answer {
+async fn get_single<T: Serialize>(app: &App, caller: &Caller, single: &Single<T>) -> Answer {
     let file = app
         .store
         .hospital_file(caller.org()?, single.kind, single.name)
         .await
         .map_err(|e| not_found_as(e, single.ja, single.en))?;
     let parsed = (single.parse)(&file.content)?;
-    ok(StatusCode::OK, &file_view(&file, parsed))
+    ok(StatusCode::OK, &Stored::new(&file, parsed))
 }
 
-async fn put_single(app: &App, caller: &Caller, single: &Single, body: FileBody) -> Answer {
+async fn put_single<T: Serialize>(
+    app: &App,
+    caller: &Caller,
+    single: &Single<T>,
+    body: FileBody,
+) -> Answer {
     let FileBody::Text(text) = body else {
         return Err(Problem::bad_request(
             format!("{}は content (YAML または JSON) で送ります", single.ja),
@@ -341,7 +376,7 @@ async fn put_single(app: &App, caller: &Caller, single: &Single, body: FileBody)
         .store
         .hospital_file(org, single.kind, single.name)
         .await?;
-    ok(StatusCode::OK, &file_view(&file, parsed))
+    ok(StatusCode::OK, &Stored::new(&file, parsed))
 }
 
 pub(crate) async fn inventory(
@@ -727,7 +762,9 @@ fn download(rendered: Result<Rendered, kaiji_report::Error>, format: Format, ste
 
 // ----- freshness -----
 
-#[derive(Serialize)]
+/// An inbox entry with its freshness (the entry's fields and `freshness` side by side).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "FreshInboxEntry")]
 struct FreshEntry<'a> {
     #[serde(flatten)]
     entry: &'a kaiji_store::InboxEntry,
@@ -1003,15 +1040,16 @@ const YAML_OR_XLSX: &[&str] = &["application/yaml", upload::XLSX];
 #[rustfmt::skip]
 pub(crate) const OPERATIONS: &[Op] = &[
     op("GET", "/api/v1/orgs/{org}/policies", "policies", None, Out::Json(200, of::<Policies>), PAGE),
-    op("GET", "/api/v1/orgs/{org}/policies/{policy}", "policy", None, Out::Json(200, any), &[]),
-    raw_op("PUT", "/api/v1/orgs/{org}/policies/{policy}", "put_policy", Some(file_body), YAML, Out::Json(200, any), &[]),
-    op("GET", "/api/v1/orgs/{org}/inventory", "inventory", None, Out::Json(200, any), &[]),
-    raw_op("PUT", "/api/v1/orgs/{org}/inventory", "put_inventory", Some(file_body), YAML_OR_XLSX, Out::Json(200, any), &[]),
-    op("GET", "/api/v1/orgs/{org}/risk-record", "risk_record", None, Out::Json(200, any), &[]),
-    raw_op("PUT", "/api/v1/orgs/{org}/risk-record", "put_risk_record", Some(file_body), YAML, Out::Json(200, any), &[]),
-    op("GET", "/api/v1/orgs/{org}/inbox/freshness", "inbox_freshness", None, Out::Json(200, any), &[POLICY, TODAY]),
-    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/review", "review", None, Out::Report(any), &[POLICY, GUIDELINE, TODAY, FORMAT, LANG]),
-    op("GET", "/api/v1/orgs/{org}/compare", "compare", None, Out::Report(any), &[DOCUMENTS, POLICY, GUIDELINE, TODAY, FORMAT, LANG]),
-    op("GET", "/api/v1/orgs/{org}/checklist/mhlw", "checklist_mhlw", None, Out::Report(any), &[EDITION, TODAY, FORMAT, LANG]),
-    op("GET", "/api/v1/orgs/{org}/betsushi", "betsushi", None, Out::Report(any), &[TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/policies/{policy}", "policy", None, Out::Json(200, of::<StoredPolicyChecked<'static>>), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/policies/{policy}", "put_policy", Some(file_body), YAML, Out::Json(200, of::<StoredPolicyChecked<'static>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/inventory", "inventory", None, Out::Json(200, of::<Stored<'static, kaiji_model::mhlw::Inventory>>), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/inventory", "put_inventory", Some(file_body), YAML_OR_XLSX, Out::Json(200, of::<Stored<'static, kaiji_model::mhlw::Inventory>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/risk-record", "risk_record", None, Out::Json(200, of::<Stored<'static, kaiji_model::betsushi::RiskRecord>>), &[]),
+    raw_op("PUT", "/api/v1/orgs/{org}/risk-record", "put_risk_record", Some(file_body), YAML, Out::Json(200, of::<Stored<'static, kaiji_model::betsushi::RiskRecord>>), &[]),
+    op("GET", "/api/v1/orgs/{org}/inbox/freshness", "inbox_freshness", None, Out::Json(200, of::<Vec<FreshEntry<'static>>>), &[POLICY, TODAY]),
+    // The reports' JSON is what kaiji_report::render_* writes for Format::Json, each the model's type.
+    op("GET", "/api/v1/orgs/{org}/received/{document}/versions/{version}/review", "review", None, Out::Report(of::<Vec<kaiji_model::api::FileReview>>), &[POLICY, GUIDELINE, TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/compare", "compare", None, Out::Report(of::<kaiji_model::review::Comparison>), &[DOCUMENTS, POLICY, GUIDELINE, TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/checklist/mhlw", "checklist_mhlw", None, Out::Report(of::<kaiji_model::api::ChecklistReport>), &[EDITION, TODAY, FORMAT, LANG]),
+    op("GET", "/api/v1/orgs/{org}/betsushi", "betsushi", None, Out::Report(of::<kaiji_model::api::BetsushiReport>), &[TODAY, FORMAT, LANG]),
 ];

@@ -9,6 +9,10 @@
 //! `JsonSchema` re-export and its router), and neither knows the gate's table; kaiji's types already
 //! derive `schemars::JsonSchema` 1.x and the gate already lists every route, so a generator of ~200
 //! lines over the two is the least machinery and the least duplication.
+//!
+//! Two schemars contracts: answers are described as serde writes them (serialize), request bodies as serde
+//! reads them (deserialize: an `Option` field may be left out). A type whose two schemas differ is listed
+//! twice, its request schema as `{name}Input` ([`merge_requests`]).
 
 use std::collections::BTreeMap;
 
@@ -25,12 +29,6 @@ pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 /// The schema of `T` (use as `of::<T>` in an [`Op`]).
 pub fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
-}
-
-/// Any JSON value: for answers whose shape the handler writes by hand (a hospital's stored file with its
-/// parsed content, the JSON form of a report); their fields are described in docs/manual.md.
-pub fn any(_: &mut SchemaGenerator) -> Schema {
-    schemars::json_schema!({})
 }
 
 /// What a route answers when it succeeds.
@@ -169,7 +167,123 @@ fn problem(description: &str, problem: &Schema) -> Value {
            "content": {"application/problem+json": {"schema": problem}}})
 }
 
-fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> Value {
+/// The two generators of the document: `answers` for what routes answer, `requests` for the bodies and
+/// queries they read.
+#[derive(Debug)]
+pub struct Generators {
+    pub answers: SchemaGenerator,
+    pub requests: SchemaGenerator,
+}
+
+/// Where the request generator keeps its definitions until [`merge_requests`] files them under
+/// `components/schemas` (a place of their own, so that its `$ref`s can be told from the answers').
+const REQUEST_DEFINITIONS: &str = "/components/requestSchemas";
+
+impl Generators {
+    /// The answers' generator (serialize contract) and the requests' (deserialize contract).
+    pub fn new() -> Self {
+        let generator = |settings: SchemaSettings, path: &'static str| {
+            let mut settings = settings;
+            settings.definitions_path = path.into();
+            settings.meta_schema = None;
+            settings.into_generator()
+        };
+        // The serialize contract: answers are described exactly as serde writes them (a field skipped
+        // when empty is optional, an `Option` always written is required and nullable). The deserialize
+        // contract: a body's `Option` field is optional, as serde reads it (absent is `None`).
+        Self {
+            answers: generator(
+                SchemaSettings::draft2020_12().for_serialize(),
+                "/components/schemas",
+            ),
+            requests: generator(
+                SchemaSettings::draft2020_12().for_deserialize(),
+                REQUEST_DEFINITIONS,
+            ),
+        }
+    }
+}
+
+impl Default for Generators {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Files the requests' definitions (`requests`, from [`Generators::requests`]) into `schemas` (the
+/// answers'), and answers the name each is filed under: its own when the answers have no schema of that
+/// name or the same one (a type read and written alike is listed once), `{name}Input` when they differ.
+/// Every `$ref` of the requests' definitions is rewritten to the names filed; [`rewrite_refs`] does the
+/// same for the request bodies.
+pub fn merge_requests(
+    schemas: &mut Map<String, Value>,
+    requests: Map<String, Value>,
+) -> BTreeMap<String, String> {
+    let mut names: BTreeMap<String, String> =
+        requests.keys().map(|k| (k.clone(), k.clone())).collect();
+    // Every definition first keeps its name; one is renamed when its schema (its references read under
+    // the names so far) differs from the answers' schema of that name. A rename can make a definition
+    // that refers to it differ in turn, so this repeats until no name changes.
+    loop {
+        let mut changed = false;
+        for (name, schema) in &requests {
+            if names[name] != *name {
+                continue;
+            }
+            let mut schema = schema.clone();
+            rewrite_refs(&mut schema, &names);
+            if schemas.get(name).is_some_and(|answer| *answer != schema) {
+                let taken = |n: &String| {
+                    schemas.contains_key(n)
+                        || requests.contains_key(n)
+                        || names.values().any(|v| v == n)
+                };
+                let mut renamed = format!("{name}Input");
+                let mut n = 2;
+                while taken(&renamed) {
+                    renamed = format!("{name}Input{n}");
+                    n += 1;
+                }
+                names.insert(name.clone(), renamed);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (name, mut schema) in requests {
+        rewrite_refs(&mut schema, &names);
+        schemas.entry(names[&name].clone()).or_insert(schema);
+    }
+    names
+}
+
+/// Points every `$ref` into the requests' definitions at the name [`merge_requests`] filed it under.
+pub fn rewrite_refs(value: &mut Value, names: &BTreeMap<String, String>) {
+    let prefix = format!("#{REQUEST_DEFINITIONS}/");
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get_mut("$ref")
+                && let Some(name) = target.strip_prefix(&prefix)
+                && let Some(filed) = names.get(name)
+            {
+                *target = format!("#/components/schemas/{filed}");
+            }
+            for v in map.values_mut() {
+                rewrite_refs(v, names);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                rewrite_refs(v, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn operation(op: &Op, generators: &mut Generators, problem_ref: &Schema) -> Value {
     let route = ROUTES
         .iter()
         .find(|r| r.method == op.method && r.path == op.path);
@@ -188,7 +302,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> 
         .collect();
     for param in op.query {
         parameters.push(json!({"name": param.name, "in": "query", "required": false,
-            "description": param.description, "schema": (param.schema)(generator)}));
+            "description": param.description, "schema": (param.schema)(&mut generators.requests)}));
     }
     if !parameters.is_empty() {
         out.insert("parameters".into(), parameters.into());
@@ -197,7 +311,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> 
     if let Some(body) = op.body {
         content.insert(
             "application/json".into(),
-            json!({"schema": body(generator)}),
+            json!({"schema": body(&mut generators.requests)}),
         );
     }
     for media in op.raw {
@@ -215,7 +329,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> 
             responses.insert(
                 status.to_string(),
                 json!({"description": "success",
-                       "content": {"application/json": {"schema": schema(generator)}}}),
+                       "content": {"application/json": {"schema": schema(&mut generators.answers)}}}),
             );
         }
         Out::Empty(status) => {
@@ -237,7 +351,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> 
             let mut content = Map::new();
             content.insert(
                 "application/json".into(),
-                json!({"schema": schema(generator)}),
+                json!({"schema": schema(&mut generators.answers)}),
             );
             for t in REPORT_TYPES {
                 content.insert((*t).into(), json!({}));
@@ -302,24 +416,20 @@ fn operation(op: &Op, generator: &mut SchemaGenerator, problem_ref: &Schema) -> 
 
 /// The OpenAPI 3.1 document of every annotated operation.
 pub fn document() -> Value {
-    // The serialize contract: answers are described exactly as serde writes them (a field skipped when
-    // empty is optional, an `Option` always written is required and nullable). Request bodies are read
-    // with serde too; under this contract their `Option` fields are listed as required (null allowed),
-    // which is stricter than the reader (it also takes them absent), never looser.
-    let mut settings = SchemaSettings::draft2020_12().for_serialize();
-    settings.definitions_path = "/components/schemas".into();
-    settings.meta_schema = None;
-    let mut generator = settings.into_generator();
-    let problem_ref = generator.subschema_for::<ProblemDoc>();
+    let mut generators = Generators::new();
+    let problem_ref = generators.answers.subschema_for::<ProblemDoc>();
     let mut paths = BTreeMap::<&str, Map<String, Value>>::new();
     for op in operations() {
-        let operation = operation(op, &mut generator, &problem_ref);
+        let operation = operation(op, &mut generators, &problem_ref);
         paths
             .entry(op.path)
             .or_default()
             .insert(op.method.to_ascii_lowercase(), operation);
     }
-    let schemas = generator.take_definitions(true);
+    let mut schemas = generators.answers.take_definitions(true);
+    let names = merge_requests(&mut schemas, generators.requests.take_definitions(true));
+    let mut paths = json!(paths);
+    rewrite_refs(&mut paths, &names);
     json!({
         "openapi": "3.1.0",
         "info": {

@@ -177,7 +177,8 @@ pub fn names_ending(dir: impl AsRef<Path>, suffix: impl AsRef<OsStr>) -> Vec<Str
 /// one line per problem, with the JSON pointer of the value; empty when it conforms.
 ///
 /// It checks `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
-/// `minimum`, `maximum`, `anyOf`, `oneOf`, `allOf` and local `$ref`s (`#/$defs/…`), and more
+/// `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `anyOf`, `oneOf`, `allOf` and
+/// local `$ref`s (`#/$defs/…`), and more
 /// strictly than JSON Schema: an object property that the schema does not declare is a problem
 /// unless `additionalProperties` allows it, so a schema cannot silently miss a field of the
 /// real output. `pattern` is not checked (no regex engine here); `format`, `title`,
@@ -273,6 +274,30 @@ fn check_schema(
                     };
                     if !ok {
                         problems.push(format!("{at}: {v} is out of range ({keyword} {bound})"));
+                    }
+                }
+            }
+            "minLength" | "maxLength" | "minItems" | "maxItems" => {
+                // Characters of a string (as JSON Schema counts them), elements of an array.
+                let length = match (keyword.as_str(), value) {
+                    ("minLength" | "maxLength", Value::String(text)) => Some(text.chars().count()),
+                    ("minItems" | "maxItems", Value::Array(elements)) => Some(elements.len()),
+                    _ => None,
+                };
+                let bound = rule
+                    .as_u64()
+                    .and_then(|b| usize::try_from(b).ok())
+                    .unwrap_or_else(|| panic!("bad {keyword} {rule} at {at}"));
+                if let Some(length) = length {
+                    let ok = if keyword.starts_with("min") {
+                        length >= bound
+                    } else {
+                        length <= bound
+                    };
+                    if !ok {
+                        problems.push(format!(
+                            "{at}: length {length} is out of range ({keyword} {bound})"
+                        ));
                     }
                 }
             }
@@ -415,7 +440,9 @@ mod tests {
                         "count": { "type": "integer", "minimum": 0 },
                         "error": { "type": ["string", "null"] },
                         "tags": { "type": "object", "additionalProperties": { "type": "boolean" } },
-                        "kind": { "oneOf": [{ "const": "a" }, { "const": "b" }] }
+                        "kind": { "oneOf": [{ "const": "a" }, { "const": "b" }] },
+                        "name": { "type": "string", "minLength": 1, "maxLength": 3 },
+                        "list": { "type": "array", "minItems": 1, "maxItems": 2 }
                     },
                     "required": ["file", "status"]
                 }
@@ -425,12 +452,14 @@ mod tests {
         });
         let good = serde_json::json!([
             { "file": "a.json", "status": "ok", "count": 3, "error": null,
-              "tags": { "x": true }, "kind": "b" },
+              "tags": { "x": true }, "kind": "b", "name": "日本語", "list": [1, 2] },
             { "file": "b.json", "status": "error" }
         ]);
         assert_eq!(schema_problems(&schema, &good), Vec::<String>::new());
         let bad = serde_json::json!([
-            { "status": "maybe", "count": -1, "surprise": 1, "tags": { "x": 1 }, "kind": "c" },
+            { "status": "maybe", "count": -1, "surprise": 1, "tags": { "x": 1 }, "kind": "c",
+              "name": "", "list": [1, 2, 3] },
+            { "file": "c.json", "status": "ok", "name": "abcd", "list": [] },
             "not an object"
         ]);
         assert_eq!(
@@ -439,20 +468,24 @@ mod tests {
                 "/0: required property file is missing",
                 "/0/count: -1 is out of range (minimum 0)",
                 "/0/kind: \"c\" matches 0 of the oneOf alternatives",
+                "/0/list: length 3 is out of range (maxItems 2)",
+                "/0/name: length 0 is out of range (minLength 1)",
                 "/0/status: \"maybe\" is not one of [\"ok\",\"error\"]",
                 "/0/surprise: property not declared in the schema",
                 "/0/tags/x: 1 is not of type \"boolean\"",
-                "/1: \"not an object\" is not of type \"object\"",
+                "/1/list: length 0 is out of range (minItems 1)",
+                "/1/name: length 4 is out of range (maxLength 3)",
+                "/2: \"not an object\" is not of type \"object\"",
             ]
         );
     }
 
     #[test]
-    #[should_panic(expected = "schema keyword maxLength")]
+    #[should_panic(expected = "schema keyword multipleOf")]
     fn schema_problems_refuses_a_keyword_it_does_not_check() {
         schema_problems(
-            &serde_json::json!({ "type": "string", "maxLength": 2 }),
-            &serde_json::json!("abc"),
+            &serde_json::json!({ "type": "integer", "multipleOf": 2 }),
+            &serde_json::json!(3),
         );
     }
 }

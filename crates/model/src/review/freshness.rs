@@ -19,7 +19,7 @@ use crate::mhlw::{Inventory, inventory::same_name};
 use crate::{Disclosure, IsoDate};
 
 /// The state of a held disclosure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FreshnessState {
     Current,
@@ -39,7 +39,7 @@ impl FreshnessState {
 }
 
 /// A system of the inventory that runs a newer version of the disclosed product.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NewerInInventory {
     /// The system's name in the inventory.
     pub system: String,
@@ -76,8 +76,8 @@ impl<'a> Held<'a> {
     }
 }
 
-/// The freshness of a held disclosure, and why.
-#[derive(Debug, Clone, Serialize)]
+/// The freshness of a held disclosure, and why (its schema describes the server's inbox freshness answer).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Freshness {
     pub state: FreshnessState,
     /// The state as people read it.

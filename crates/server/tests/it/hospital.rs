@@ -655,6 +655,114 @@ async fn refused_and_invisible(flavour: Flavour) {
     assert_eq!(response.status(), 403);
 }
 
+/// The JSON success answer's schema of `method template` in the served OpenAPI `document`, as a schema of
+/// its own (the components as its `$defs`), for [`kaiji_test_support::schema_problems`].
+fn answer_schema(document: &Value, method: &str, template: &str) -> Value {
+    let status = if method == "post" { "201" } else { "200" };
+    let schema = &document["paths"][template][method]["responses"][status]["content"]["application/json"]
+        ["schema"];
+    assert!(
+        schema.is_object() && *schema != json!({}),
+        "{method} {template} answers a typed schema: {schema}"
+    );
+    let root = json!({"$defs": document["components"]["schemas"], "allOf": [schema]});
+    serde_json::from_str(
+        &root
+            .to_string()
+            .replace("#/components/schemas/", "#/$defs/"),
+    )
+    .unwrap()
+}
+
+/// Every JSON answer of the hospital side (its stored files, freshness and the reports) conforms to the
+/// schema the served OpenAPI document gives it, strictly (a member the schema does not declare is a
+/// problem): the schemas are the types the bodies are written from, not `{}`.
+async fn answers_match_the_openapi_schemas(flavour: Flavour) {
+    let f = Fixture::new(flavour).await;
+    f.stores_policy_and_inventory().await;
+    let document: Value = f
+        .server
+        .client
+        .get(f.server.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let base = "/api/v1/orgs/{org}";
+    let check = |method: &str, template: &str, body: &Value| {
+        let schema = answer_schema(&document, method, &format!("{base}{template}"));
+        let problems = kaiji_test_support::schema_problems(&schema, body);
+        assert!(
+            problems.is_empty(),
+            "{method} {template} departs from its schema:\n{}\n{body}",
+            problems.join("\n")
+        );
+    };
+    // The stored files, as PUT and GET answer them.
+    let (status, body) = f
+        .put_json("/policies/baseline", &json!({"from": "gl7-baseline"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    check("put", "/policies/{policy}", &body);
+    let policy = f.get_json("/policies/院内方針").await;
+    assert_eq!(policy["parsed"]["id"], "sample-hospital");
+    check("get", "/policies/{policy}", &policy);
+    check("get", "/policies", &f.get_json("/policies").await);
+    let (status, body) = f
+        .put_yaml("/inventory", &text("examples/hospital/inventory.yaml"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    check("put", "/inventory", &body);
+    check("get", "/inventory", &f.get_json("/inventory").await);
+    let (status, body) = f
+        .put_yaml("/risk-record", &text("examples/betsushi/risk-record.yaml"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    check("put", "/risk-record", &body);
+    check("get", "/risk-record", &f.get_json("/risk-record").await);
+    // Freshness, with each state and a newer version in the inventory (see `freshness`).
+    let inbox = f
+        .get_json(&format!("/inbox/freshness?policy=院内方針&today={TODAY}"))
+        .await;
+    assert_eq!(inbox.as_array().unwrap().len(), 3);
+    check("get", "/inbox/freshness", &inbox);
+    // The reports: a review with findings and one without, the comparison, the MHLW lines of both
+    // editions, the 別紙 with the risk record.
+    for document in [&f.pacs, &f.pacs_old, &f.cloud] {
+        let review = f
+            .get_json(&format!(
+                "/received/{document}/versions/1/review?policy=院内方針&today={TODAY}"
+            ))
+            .await;
+        check(
+            "get",
+            "/received/{document}/versions/{version}/review",
+            &review,
+        );
+    }
+    let compare = f
+        .get_json(&format!("/compare?policy=院内方針&today={TODAY}"))
+        .await;
+    assert_eq!(compare["vendors"].as_array().unwrap().len(), 3);
+    check("get", "/compare", &compare);
+    for query in ["", "&edition=R7"] {
+        let lines = f
+            .get_json(&format!("/checklist/mhlw?today={TODAY}{query}"))
+            .await;
+        check("get", "/checklist/mhlw", &lines);
+    }
+    let betsushi = f.get_json(&format!("/betsushi?today={TODAY}")).await;
+    assert!(betsushi["facility"].is_string(), "{betsushi}");
+    check("get", "/betsushi", &betsushi);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_match_the_openapi_schemas_sqlite() {
+    answers_match_the_openapi_schemas(Flavour::Sqlite).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn computed_from_what_the_hospital_holds_sqlite() {
     computed_from_what_the_hospital_holds(Flavour::Sqlite).await;

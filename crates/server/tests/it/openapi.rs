@@ -93,6 +93,147 @@ fn members_left_out_when_empty_are_optional() {
     assert!(required("Product").contains(&"purl".to_owned()));
 }
 
+/// Request bodies are described as serde reads them (deserialize contract): an `Option` field may be left
+/// out, so it is not required; one marked required stays so. Answers keep the serialize contract.
+#[test]
+fn optional_request_fields_are_not_required() {
+    let document = openapi::document();
+    let schemas = &document["components"]["schemas"];
+    let required = |name: &str| -> Vec<&str> {
+        schemas[name]["required"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: {}", schemas[name]))
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(required("NewProduct"), ["maker", "name", "model"]);
+    assert_eq!(
+        required("NewRequest"),
+        ["vendor", "subject", "kind", "message", "due_date"]
+    );
+    assert_eq!(required("Acknowledge"), ["version", "reviewed_on"]);
+    // `document` is required on purpose (null is "no document"), and says so.
+    assert_eq!(required("AnswerRequest"), ["document"]);
+    // The bodies name those schemas.
+    let body = |path: &str| {
+        document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"]
+            .clone()
+    };
+    assert_eq!(
+        body("/api/v1/orgs/{org}/products"),
+        "#/components/schemas/NewProduct"
+    );
+    assert_eq!(
+        body("/api/v1/orgs/{org}/requests"),
+        "#/components/schemas/NewRequest"
+    );
+    // An answer's Option always written is still required.
+    assert!(required("Product").contains(&"purl"));
+    // Nothing is left pointing at the request generator's own place.
+    assert!(!document.to_string().contains("requestSchemas"));
+}
+
+/// A type read and written alike is listed once; one whose request schema differs from its answer
+/// schema is listed again as `{name}Input`, and so is every type that refers to it, and the request side
+/// refers to the renamed ones.
+#[test]
+fn request_and_answer_schemas_of_one_type_do_not_overwrite_each_other() {
+    #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+    struct Note {
+        text: Option<String>,
+    }
+    #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+    struct Tag {
+        name: String,
+    }
+    #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+    struct Holder {
+        note: Note,
+        tag: Tag,
+    }
+    let mut generators = openapi::Generators::new();
+    let answer = generators.answers.subschema_for::<Holder>();
+    let mut request = serde_json::to_value(generators.requests.subschema_for::<Holder>()).unwrap();
+    let mut schemas = generators.answers.take_definitions(true);
+    let names = openapi::merge_requests(&mut schemas, generators.requests.take_definitions(true));
+    openapi::rewrite_refs(&mut request, &names);
+    assert_eq!(answer.get("$ref").unwrap(), "#/components/schemas/Holder");
+    assert_eq!(request["$ref"], "#/components/schemas/HolderInput");
+    let mut listed: Vec<&String> = schemas.keys().collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        ["Holder", "HolderInput", "Note", "NoteInput", "Tag"]
+    );
+    assert_eq!(schemas["Note"]["required"], json!(["text"]));
+    assert!(
+        schemas["NoteInput"].get("required").is_none(),
+        "{}",
+        schemas["NoteInput"]
+    );
+    assert_eq!(
+        schemas["HolderInput"]["properties"]["note"]["$ref"],
+        "#/components/schemas/NoteInput"
+    );
+    assert_eq!(
+        schemas["HolderInput"]["properties"]["tag"]["$ref"],
+        "#/components/schemas/Tag"
+    );
+    assert_eq!(
+        schemas["Holder"]["properties"]["note"]["$ref"],
+        "#/components/schemas/Note"
+    );
+}
+
+/// Bodies with their optional fields left out are taken, as the document says: a product without
+/// device_id and purl, a request without a product.
+async fn optional_fields_left_out(flavour: Flavour) {
+    let server = TestServer::start(flavour).await;
+    let vendor = server.org(OrgKind::Vendor, "省略製作所").await;
+    let token = server.token(&vendor, Role::Editor).await;
+    let (status, product) = answer(
+        server
+            .client
+            .post(server.url(&format!("/api/v1/orgs/{vendor}/products")))
+            .bearer_auth(&token)
+            .json(&json!({"maker": "m", "name": "省略", "model": "x"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{product}");
+    assert_eq!(
+        (&product["purl"], &product["device_id"]),
+        (&Value::Null, &Value::Null)
+    );
+    let hospital = server.org(OrgKind::Hospital, "省略病院").await;
+    let htoken = server.token(&hospital, Role::Owner).await;
+    let (status, request) = answer(
+        server
+            .client
+            .post(server.url(&format!("/api/v1/orgs/{hospital}/requests")))
+            .bearer_auth(&htoken)
+            .json(
+                &json!({"vendor": vendor.to_string(), "subject": "s", "kind": "mds",
+                          "message": "お願いします", "due_date": "2099-01-31"}),
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{request}");
+    assert_eq!(request["product"], Value::Null, "{request}");
+}
+
+#[tokio::test]
+async fn optional_fields_left_out_sqlite() {
+    optional_fields_left_out(Flavour::Sqlite).await;
+}
+
 async fn served(flavour: Flavour) {
     let server = TestServer::start(flavour).await;
     let response = server
