@@ -5,7 +5,8 @@
 # drives it with wrk at fixed rates: a published read, a hospital's inbox, the review of one held version,
 # the comparison of 20 held documents from 20 vendors, and publish. Prints, per case, the offered and achieved rate, p50/p99 latency and
 # errors, then the throughput of the published read against the floor (GET /api/v1/health, a fixed body
-# from the same server, behind the same gate) when both are driven as fast as they answer.
+# from the same server, behind the same gate) and the signed-in floor (GET /api/v1/me with a token) when
+# each is driven as fast as it answers.
 #
 #   bench/server/run.sh                       # SQLite, 100 and 500 requests/s, 15 s a case
 #   RATES="100 500 1000" DURATION=20 bench/server/run.sh
@@ -71,7 +72,11 @@ for rate in $RATES; do
   run compare-20 "$work/compare.txt" GET "" "$rate" "$DURATION"
   run publish "$work/publish.txt" POST "$publish_body" "$rate" "$DURATION"
 done
+# The signed-in floor: GET /api/v1/me with a hospital's token, the gate's token check and a body from it,
+# to tell what the published read costs beyond authentication.
+awk '{print $1 " /api/v1/me"}' "$work/published.txt" >"$work/me.txt"
 run floor "" GET "" 0 10
+run signed-in "$work/me.txt" GET "" 0 10
 run published "$work/published.txt" GET "" 0 10
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -89,5 +94,6 @@ awk '
   }
   END {
     if (max["floor"] > 0) printf "\npublished read / floor throughput: %.0f / %.0f req/s = %.0f %%\n", max["published"], max["floor"], 100 * max["published"] / max["floor"]
+    if (max["signed-in"] > 0) printf "published read / signed-in floor throughput: %.0f / %.0f req/s = %.0f %%\n", max["published"], max["signed-in"], 100 * max["published"] / max["signed-in"]
   }
 ' "$work/results"
