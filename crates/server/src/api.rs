@@ -287,7 +287,8 @@ pub(crate) async fn documents(
     )
 }
 
-/// The kinds of document this API validates with the model (other kinds arrive with their importers).
+/// The kinds of disclosure this API validates with the model's validator; beside them a release holds
+/// its RSS profile ([`crate::rss::PROFILE_KIND`]), checked as `kaiji rss check` checks it.
 const DISCLOSURE_KINDS: [&str; 3] = ["mds", "sds", "rss-sds"];
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -298,8 +299,17 @@ pub(crate) struct NewDocument {
     content: Value,
 }
 
-fn validate(app: &App, content: &Value) -> Vec<Finding> {
-    kaiji_model::disclosure::validate_value(content, &app.registry)
+/// The findings of a draft of `kind`: a disclosure's validation, or a profile's check (a profile that
+/// does not read is refused, 422, and nothing is stored).
+fn validate(app: &App, kind: &str, content: &Value) -> Result<Vec<Finding>, Problem> {
+    if kind == crate::rss::PROFILE_KIND {
+        crate::rss::check(content)
+    } else {
+        Ok(kaiji_model::disclosure::validate_value(
+            content,
+            &app.registry,
+        ))
+    }
 }
 
 fn findings_json(findings: &[Finding]) -> Result<Value, Problem> {
@@ -313,23 +323,23 @@ pub(crate) async fn create_document(
     Json(body): Json<NewDocument>,
 ) -> Answer {
     let release: ReleaseId = id(&release, "リリース", "release")?;
-    if !DISCLOSURE_KINDS.contains(&body.kind.as_str()) {
+    if !DISCLOSURE_KINDS.contains(&body.kind.as_str()) && body.kind != crate::rss::PROFILE_KIND {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unsupported-kind",
             format!(
-                "文書の種類 {:?} はこの API では作れません (mds, sds, rss-sds)",
+                "文書の種類 {:?} はこの API では作れません (mds, sds, rss-sds, rss-profile)",
                 body.kind
             ),
             format!(
-                "document kind {:?} cannot be created here (mds, sds, rss-sds)",
+                "document kind {:?} cannot be created here (mds, sds, rss-sds, rss-profile)",
                 body.kind
             ),
         ));
     }
     let org = caller.org()?;
     let ctx = caller.ctx(Timestamp::now());
-    let findings = validate(&app, &body.content);
+    let findings = validate(&app, &body.kind, &body.content)?;
     let document = app
         .store
         .create_document(&ctx, org, &release, &body.kind, &body.title)
@@ -385,7 +395,8 @@ pub(crate) async fn save_draft(
     Json(body): Json<Draft>,
 ) -> Answer {
     let document = document_id(&document)?;
-    let findings = validate(&app, &body.content);
+    let kind = app.store.document(caller.org()?, &document).await?.kind;
+    let findings = validate(&app, &kind, &body.content)?;
     app.store
         .save_draft(
             &caller.ctx(Timestamp::now()),

@@ -477,6 +477,30 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/versions/{version}/risk",
+        access: VENDOR_READ,
+        summary: "the ISMS risk register of a published RSS profile (?format=json|xlsx|pdf|html), as kaiji rss risk",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/documents/{document}/versions/{version}/sla",
+        access: VENDOR_READ,
+        summary: "the SLA of a published RSS profile, terms to agree listed (?format=json|md|html|pdf), as kaiji rss sla",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/risk",
+        access: HOSPITAL_READ,
+        summary: "the ISMS risk register of a received RSS profile, as kaiji rss risk",
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/orgs/{org}/received/{document}/versions/{version}/sla",
+        access: HOSPITAL_READ,
+        summary: "the SLA of a received RSS profile, terms to agree listed, as kaiji rss sla",
+    },
+    Route {
+        method: "GET",
         path: "/api/openapi.json",
         access: Access::Public,
         summary: "the OpenAPI 3.1 document of this API (schemas/openapi.json)",

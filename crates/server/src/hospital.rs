@@ -116,7 +116,7 @@ impl<S: Send + Sync> FromRequest<S> for FileBody {
 
 /// A configuration file the model refused: 422 with every problem, the first one's place as the
 /// location (line and column, or the field).
-fn config_problem(code: &'static str, e: &kaiji_model::Error) -> Problem {
+pub(crate) fn config_problem(code: &'static str, e: &kaiji_model::Error) -> Problem {
     let text = e.text();
     let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, text.ja, text.en);
     if let kaiji_model::Error::Config { problems, .. } = e {
@@ -520,7 +520,7 @@ pub(crate) struct View {
 }
 
 impl View {
-    fn today(&self) -> Result<Date, Problem> {
+    pub(crate) fn today(&self) -> Result<Date, Problem> {
         match &self.today {
             None => Ok(today_in_japan()),
             Some(text) => text.parse::<Date>().map_err(|_| {
@@ -532,7 +532,7 @@ impl View {
         }
     }
 
-    fn lang(&self) -> Result<Lang, Problem> {
+    pub(crate) fn lang(&self) -> Result<Lang, Problem> {
         match self.lang.as_deref() {
             None | Some("ja") => Ok(Lang::Ja),
             Some("en") => Ok(Lang::En),
@@ -672,7 +672,7 @@ async fn held_documents(app: &App, org: &OrgId, view: &View) -> Result<Vec<HeldD
 /// The format asked for: `?format=`, else the first `Accept` media type the report is written in
 /// (JSON for `*/*` or no `Accept`). A format the report is not written in is 400 (`?format`) or 406
 /// (`Accept`), listing those it is.
-fn choose_format(
+pub(crate) fn choose_format(
     view: &View,
     headers: &HeaderMap,
     report: &'static str,
@@ -736,7 +736,11 @@ fn render_problem(e: &kaiji_report::Error) -> Problem {
 
 /// A rendered report as a download: its media type, and a file name (`inline` for JSON, an
 /// attachment otherwise).
-fn download(rendered: Result<Rendered, kaiji_report::Error>, format: Format, stem: &str) -> Answer {
+pub(crate) fn download(
+    rendered: Result<Rendered, kaiji_report::Error>,
+    format: Format,
+    stem: &str,
+) -> Answer {
     let rendered = rendered.map_err(|e| render_problem(&e))?;
     let disposition = if format == Format::Json {
         "inline"
@@ -998,17 +1002,17 @@ const GUIDELINE: Param = Param {
     description: "the 安全管理GL edition cited (mhlw-gl@7.0 by default)",
     schema: text,
 };
-const TODAY: Param = Param {
+pub(crate) const TODAY: Param = Param {
     name: "today",
     description: "the day of the review, YYYY-MM-DD (default today in Japan)",
     schema: text,
 };
-const FORMAT: Param = Param {
+pub(crate) const FORMAT: Param = Param {
     name: "format",
     description: "json (default), csv, html, pdf or xlsx",
     schema: text,
 };
-const LANG: Param = Param {
+pub(crate) const LANG: Param = Param {
     name: "lang",
     description: "ja (default) or en",
     schema: text,

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod page;
 pub mod problem;
 mod questions;
+mod rss;
 mod upload;
 mod workbooks;
 pub mod worker;
@@ -276,6 +277,22 @@ pub fn router(app: App) -> Router {
             get(hospital::checklist_mhlw),
         ),
         ("/api/v1/orgs/{org}/betsushi", get(hospital::betsushi)),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/versions/{version}/risk",
+            get(rss::risk),
+        ),
+        (
+            "/api/v1/orgs/{org}/documents/{document}/versions/{version}/sla",
+            get(rss::sla),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/risk",
+            get(rss::received_risk),
+        ),
+        (
+            "/api/v1/orgs/{org}/received/{document}/versions/{version}/sla",
+            get(rss::received_sla),
+        ),
         ("/api/openapi.json", get(api::openapi)),
     ];
     // Uploads have their own, larger body limit (the layer nearest the handler wins).

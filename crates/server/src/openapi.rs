@@ -141,6 +141,7 @@ pub fn operations() -> impl Iterator<Item = &'static Op> {
         crate::workbooks::OPERATIONS,
         crate::attachments::OPERATIONS,
         crate::hospital::OPERATIONS,
+        crate::rss::OPERATIONS,
     ]
     .into_iter()
     .flatten()

@@ -320,6 +320,14 @@ pub(crate) async fn import_draft(
     let file_name = workbook_name(&query, &body.media_type)?;
     let org = caller.org()?;
     let existing = app.store.document(org, &document).await?;
+    if existing.kind == crate::rss::PROFILE_KIND {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not-a-checklist-document",
+            "RSS プロファイルの文書はワークブックから作れません (JSON で保存してください)",
+            "an RSS profile document is not read from a workbook (save it as JSON)",
+        ));
+    }
     let kind: Option<DocKind> = existing.kind.parse().ok();
     // The document's kind chooses among several checklist sheets; it is not handed to the importer,
     // which would read any sheet as that kind (a mismatch is refused below instead).

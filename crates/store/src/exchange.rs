@@ -403,6 +403,20 @@ impl Store {
         self.versions_page(&vendor, document, page).await
     }
 
+    /// The kind of a document shared with a hospital (`mds`, `rss-profile` …).
+    pub async fn received_kind(&self, hospital: &OrgId, document: &DocumentId) -> Result<String> {
+        let row = sqlx::query(
+            "SELECT d.kind FROM shares s JOIN documents d ON d.id = s.document_id \
+             WHERE s.document_id = $1 AND s.hospital_org_id = $2 AND s.revoked_at IS NULL",
+        )
+        .bind(document.as_str().to_owned())
+        .bind(hospital.as_str().to_owned())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound("document"))?;
+        text(&row, "kind")
+    }
+
     /// One published version of a document shared with a hospital.
     pub async fn received_version(
         &self,

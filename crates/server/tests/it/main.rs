@@ -8,4 +8,5 @@ mod mail;
 mod matrix;
 mod openapi;
 mod questions;
+mod rss;
 mod upload;
