@@ -60,7 +60,7 @@ fn serve_demo_logins_work_and_the_audit_log_verifies() {
     );
     assert_eq!(status, 200);
     let inbox: Value = serde_json::from_str(&inbox).unwrap();
-    assert_eq!(inbox["items"].as_array().unwrap().len(), 3, "{inbox}");
+    assert_eq!(inbox["items"].as_array().unwrap().len(), 4, "{inbox}");
     // The server's worker turns the demo's publications and shares into the hospital's notifications.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
@@ -79,7 +79,7 @@ fn serve_demo_logins_work_and_the_audit_log_verifies() {
             .iter()
             .filter(|n| n["kind"] == "document.published")
             .count();
-        if published == 3 {
+        if published == 4 {
             break;
         }
         assert!(std::time::Instant::now() < deadline, "{notes}");

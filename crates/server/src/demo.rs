@@ -1,7 +1,9 @@
 //! `kaiji serve --demo`: a fresh database filled with two vendors, two hospitals, a user for every role
 //! of each (random passwords, made once per database and shown once), and the shipped examples
-//! (examples/*.kaiji.json) published through the store and shared with both hospitals. A database that
-//! already has organisations is left as it is.
+//! (examples/*.kaiji.json) published through the store and shared with both hospitals, with the RSS
+//! example profile (examples/rss/pacs-remote-service.yaml, the remote maintenance of the SampleView PACS
+//! 9.2.0 release) as that release's `rss-profile` document. A database that already has organisations is
+//! left as it is.
 
 use jiff::{Timestamp, ToSpan as _};
 use kaiji_catalog::Registry;
@@ -26,6 +28,10 @@ const EXAMPLES: [(&str, &str); 3] = [
         include_str!("../../../examples/cloud-share-sds-5.0h.kaiji.json"),
     ),
 ];
+
+/// The RSS example profile, and the example whose release it describes the remote maintenance of.
+const PROFILE: &str = include_str!("../../../examples/rss/pacs-remote-service.yaml");
+const PROFILE_RELEASE_OF: &str = "pacs-mds-5.0h.kaiji.json";
 
 const VENDORS: [(&str, &str); 2] = [
     ("株式会社サンプルメディカルイメージング", "imaging"),
@@ -139,36 +145,90 @@ pub async fn fill(store: &Store, registry: &Registry) -> Result<Option<Demo>, Er
             .create_document(&ctx, &vendor.id, &release.id, &kind, &title)
             .await?;
         let findings = kaiji_model::disclosure::validate_value(&content, registry);
-        let findings = serde_json::to_value(&findings)
-            .map_err(|e| kaiji_store::Error::Corrupt(e.to_string()))?;
-        store
-            .save_draft(&ctx, &vendor.id, &document.id, &content, &findings)
-            .await?;
         let effective = field("date")
             .parse::<jiff::civil::Date>()
             .unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date());
-        let next_review = effective
-            .checked_add(1.year())
-            .map_err(|e| kaiji_store::Error::BadInput(e.to_string()))?;
-        store
-            .publish(
+        publish_and_share(
+            store,
+            &ctx,
+            &document.id,
+            &content,
+            &findings,
+            effective,
+            &hospitals,
+        )
+        .await?;
+        published += 1;
+        if file == PROFILE_RELEASE_OF {
+            let profile: Value = kaiji_catalog::parse_yaml(PROFILE)
+                .map_err(|e| kaiji_store::Error::Corrupt(format!("rss profile: {e}")))?;
+            let findings = crate::rss::check(&profile).map_err(|p| {
+                kaiji_store::Error::Corrupt(format!("rss profile: {}", p.message.en))
+            })?;
+            let title = format!("{} {} RSS プロファイル", product.name, version);
+            let document = store
+                .create_document(
+                    &ctx,
+                    &vendor.id,
+                    &release.id,
+                    crate::rss::PROFILE_KIND,
+                    &title,
+                )
+                .await?;
+            publish_and_share(
+                store,
                 &ctx,
-                &vendor.id,
                 &document.id,
-                &Publication {
-                    effective_date: effective,
-                    next_review_date: next_review,
-                    update_reason: "初版 (デモ)".into(),
-                    findings,
-                },
+                &profile,
+                &findings,
+                effective,
+                &hospitals,
             )
             .await?;
-        published += 1;
-        for hospital in &hospitals {
-            store
-                .share(&ctx, &vendor.id, &document.id, &hospital.id)
-                .await?;
+            published += 1;
         }
     }
     Ok(Some(Demo { logins, published }))
+}
+
+/// Saves `content` as the document's draft with its findings, publishes it (effective `effective`, next
+/// review a year later) and shares it with every demo hospital.
+async fn publish_and_share(
+    store: &Store,
+    ctx: &Ctx,
+    document: &kaiji_store::DocumentId,
+    content: &Value,
+    findings: &[kaiji_model::Finding],
+    effective: jiff::civil::Date,
+    hospitals: &[kaiji_store::Organisation],
+) -> Result<(), Error> {
+    let vendor = ctx
+        .org
+        .as_ref()
+        .ok_or_else(|| kaiji_store::Error::BadInput("a demo change is made in a vendor".into()))?;
+    let findings =
+        serde_json::to_value(findings).map_err(|e| kaiji_store::Error::Corrupt(e.to_string()))?;
+    store
+        .save_draft(ctx, vendor, document, content, &findings)
+        .await?;
+    let next_review = effective
+        .checked_add(1.year())
+        .map_err(|e| kaiji_store::Error::BadInput(e.to_string()))?;
+    store
+        .publish(
+            ctx,
+            vendor,
+            document,
+            &Publication {
+                effective_date: effective,
+                next_review_date: next_review,
+                update_reason: "初版 (デモ)".into(),
+                findings,
+            },
+        )
+        .await?;
+    for hospital in hospitals {
+        store.share(ctx, vendor, document, &hospital.id).await?;
+    }
+    Ok(())
 }
