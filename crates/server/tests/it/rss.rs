@@ -20,6 +20,35 @@ fn profile_json() -> Value {
     kaiji_catalog::parse_yaml(&yaml).unwrap()
 }
 
+/// A call with a bearer token and an optional JSON body.
+async fn send(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: String,
+    token: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = server
+        .client
+        .request(method, server.url(&path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+/// [`send`], answered as status and JSON.
+async fn call(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: String,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    answer(send(server, method, path, token, body).await).await
+}
+
 async fn rss_package(flavour: Flavour) {
     let server = TestServer::start(flavour).await;
     let vendor = server
@@ -52,28 +81,18 @@ async fn rss_package(flavour: Flavour) {
         .unwrap();
     let c = &server.client;
     let v = format!("/api/v1/orgs/{vendor}");
-    let send = |method: reqwest::Method, path: String, token: &str, body: Option<Value>| {
-        let mut request = c.request(method, server.url(&path)).bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send()
-    };
     let audit = || async { server.store.verify_audit().await.unwrap().entries };
 
     // A profile that does not read: 422 naming the field, nothing created.
     let mut broken = profile_json();
     broken["connection"]["mode"] = json!("sometimes");
     let before = audit().await;
-    let (status, problem) = answer(
-        send(
-            reqwest::Method::POST,
-            format!("{v}/releases/{}/documents", release.id),
-            &vtoken,
-            Some(json!({"kind": "rss-profile", "title": "RSS プロファイル", "content": broken})),
-        )
-        .await
-        .unwrap(),
+    let (status, problem) = call(
+        &server,
+        reqwest::Method::POST,
+        format!("{v}/releases/{}/documents", release.id),
+        &vtoken,
+        Some(json!({"kind": "rss-profile", "title": "RSS プロファイル", "content": broken})),
     )
     .await;
     assert_eq!(status, 422, "{problem}");
@@ -82,67 +101,50 @@ async fn rss_package(flavour: Flavour) {
     assert_eq!(audit().await, before, "nothing was stored");
 
     // The example profile: created with the findings of `kaiji rss check`, published, shared.
-    let (status, created) = answer(
-        send(
-            reqwest::Method::POST,
-            format!("{v}/releases/{}/documents", release.id),
-            &vtoken,
-            Some(json!({"kind": "rss-profile", "title": "RSS プロファイル", "content": profile_json()})),
-        )
-        .await
-        .unwrap(),
+    let (status, created) = call(
+        &server,
+        reqwest::Method::POST,
+        format!("{v}/releases/{}/documents", release.id),
+        &vtoken,
+        Some(
+            json!({"kind": "rss-profile", "title": "RSS プロファイル", "content": profile_json()}),
+        ),
     )
     .await;
     assert_eq!(status, 201, "{created}");
     assert!(created["findings"].is_array(), "{created}");
     let document = created["document"]["id"].as_str().unwrap().to_owned();
     // A draft that stops reading is refused the same way; the stored draft stays.
-    let (status, _) = answer(
-        send(
-            reqwest::Method::PUT,
-            format!("{v}/documents/{document}/draft"),
-            &vtoken,
-            Some(json!({"content": {"service": "?"}})),
-        )
-        .await
-        .unwrap(),
+    let (status, _) = call(
+        &server,
+        reqwest::Method::PUT,
+        format!("{v}/documents/{document}/draft"),
+        &vtoken,
+        Some(json!({"content": {"service": "?"}})),
     )
     .await;
     assert_eq!(status, 422);
-    let (status, kept) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("{v}/documents/{document}"),
-            &vtoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, kept) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("{v}/documents/{document}"),
+        &vtoken,
+        None,
     )
     .await;
     assert_eq!(status, 200);
     assert_eq!(kept["draft"], profile_json());
-    let (status, published) = answer(
-        send(
-            reqwest::Method::POST,
+    let (status, published) = call(&server, reqwest::Method::POST,
             format!("{v}/documents/{document}/versions"),
             &vtoken,
-            Some(json!({"effective_date": "2026-12-01", "next_review_date": "2027-12-01", "update_reason": "初版"})),
-        )
-        .await
-        .unwrap(),
-    )
-    .await;
+            Some(json!({"effective_date": "2026-12-01", "next_review_date": "2027-12-01", "update_reason": "初版"})),).await;
     assert_eq!(status, 201, "{published}");
-    let (status, _) = answer(
-        send(
-            reqwest::Method::POST,
-            format!("{v}/documents/{document}/shares"),
-            &vtoken,
-            Some(json!({"hospital": hospital.to_string()})),
-        )
-        .await
-        .unwrap(),
+    let (status, _) = call(
+        &server,
+        reqwest::Method::POST,
+        format!("{v}/documents/{document}/shares"),
+        &vtoken,
+        Some(json!({"hospital": hospital.to_string()})),
     )
     .await;
     assert_eq!(status, 201);
@@ -173,28 +175,22 @@ async fn rss_package(flavour: Flavour) {
         (format!("{v}/documents/{document}/versions/1"), &vtoken),
         (format!("{h}/received/{document}/versions/1"), &htoken),
     ] {
-        let (status, risk) = answer(
-            send(
-                reqwest::Method::GET,
-                format!("{base}/risk?today={TODAY}"),
-                token,
-                None,
-            )
-            .await
-            .unwrap(),
+        let (status, risk) = call(
+            &server,
+            reqwest::Method::GET,
+            format!("{base}/risk?today={TODAY}"),
+            token,
+            None,
         )
         .await;
         assert_eq!(status, 200, "{risk}");
         assert_eq!(risk, want_risk);
-        let (status, got) = answer(
-            send(
-                reqwest::Method::GET,
-                format!("{base}/sla?today={TODAY}&format=json"),
-                token,
-                None,
-            )
-            .await
-            .unwrap(),
+        let (status, got) = call(
+            &server,
+            reqwest::Method::GET,
+            format!("{base}/sla?today={TODAY}&format=json"),
+            token,
+            None,
         )
         .await;
         assert_eq!(status, 200, "{got}");
@@ -211,13 +207,13 @@ async fn rss_package(flavour: Flavour) {
             ("sla", "html", "text/html"),
         ] {
             let response = send(
+                &server,
                 reqwest::Method::GET,
                 format!("{base}/{derived}?today={TODAY}&format={format}"),
                 token,
                 None,
             )
-            .await
-            .unwrap();
+            .await;
             assert_eq!(response.status().as_u16(), 200, "{derived} {format}");
             let content_type = response.headers()["content-type"]
                 .to_str()
@@ -234,15 +230,12 @@ async fn rss_package(flavour: Flavour) {
             }
         }
         // A format the report is not written in: 400 naming those it is.
-        let (status, problem) = answer(
-            send(
-                reqwest::Method::GET,
-                format!("{base}/sla?format=xlsx"),
-                token,
-                None,
-            )
-            .await
-            .unwrap(),
+        let (status, problem) = call(
+            &server,
+            reqwest::Method::GET,
+            format!("{base}/sla?format=xlsx"),
+            token,
+            None,
         )
         .await;
         assert_eq!(
@@ -252,15 +245,12 @@ async fn rss_package(flavour: Flavour) {
     }
 
     // Another hospital: not found, as for any document it was not sent.
-    let (status, _) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("/api/v1/orgs/{other}/received/{document}/versions/1/risk"),
-            &otoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, _) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("/api/v1/orgs/{other}/received/{document}/versions/1/risk"),
+        &otoken,
+        None,
     )
     .await;
     assert_eq!(status, 404);
@@ -270,67 +260,48 @@ async fn rss_package(flavour: Flavour) {
         &std::fs::read_to_string(kaiji_test_support::example("pacs-mds-5.0h.kaiji.json")).unwrap(),
     )
     .unwrap();
-    let (status, created) = answer(
-        send(
-            reqwest::Method::POST,
-            format!("{v}/releases/{}/documents", release.id),
-            &vtoken,
-            Some(json!({"kind": "mds", "title": "MDS", "content": mds})),
-        )
-        .await
-        .unwrap(),
+    let (status, created) = call(
+        &server,
+        reqwest::Method::POST,
+        format!("{v}/releases/{}/documents", release.id),
+        &vtoken,
+        Some(json!({"kind": "mds", "title": "MDS", "content": mds})),
     )
     .await;
     assert_eq!(status, 201, "{created}");
     let mds_id = created["document"]["id"].as_str().unwrap().to_owned();
-    let (status, _) = answer(
-        send(
-            reqwest::Method::POST,
+    let (status, _) = call(&server, reqwest::Method::POST,
             format!("{v}/documents/{mds_id}/versions"),
             &vtoken,
-            Some(json!({"effective_date": "2026-12-01", "next_review_date": "2027-12-01", "update_reason": "初版"})),
-        )
-        .await
-        .unwrap(),
+            Some(json!({"effective_date": "2026-12-01", "next_review_date": "2027-12-01", "update_reason": "初版"})),).await;
+    assert_eq!(status, 201);
+    let (status, _) = call(
+        &server,
+        reqwest::Method::POST,
+        format!("{v}/documents/{mds_id}/shares"),
+        &vtoken,
+        Some(json!({"hospital": hospital.to_string()})),
     )
     .await;
     assert_eq!(status, 201);
-    let (status, _) = answer(
-        send(
-            reqwest::Method::POST,
-            format!("{v}/documents/{mds_id}/shares"),
-            &vtoken,
-            Some(json!({"hospital": hospital.to_string()})),
-        )
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201);
-    let (status, problem) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("{v}/documents/{mds_id}/versions/1/sla"),
-            &vtoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, problem) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("{v}/documents/{mds_id}/versions/1/sla"),
+        &vtoken,
+        None,
     )
     .await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (422, Some("not-a-profile"))
     );
-    let (status, problem) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("{h}/received/{document}/versions/1/review"),
-            &htoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, problem) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("{h}/received/{document}/versions/1/review"),
+        &htoken,
+        None,
     )
     .await;
     assert_eq!(
@@ -360,39 +331,30 @@ async fn rss_package(flavour: Flavour) {
     );
     // The hospital's comparison of everything it holds is of the disclosure alone (the profile is left
     // out), as is the received risk register of the disclosure refused.
-    let (status, compare) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("{h}/compare?today={TODAY}"),
-            &htoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, compare) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("{h}/compare?today={TODAY}"),
+        &htoken,
+        None,
     )
     .await;
     assert_eq!(status, 200, "{compare}");
-    let (status, alone) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("{h}/compare?today={TODAY}&documents={mds_id}"),
-            &htoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, alone) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("{h}/compare?today={TODAY}&documents={mds_id}"),
+        &htoken,
+        None,
     )
     .await;
     assert_eq!((status, &compare), (200, &alone));
-    let (status, problem) = answer(
-        send(
-            reqwest::Method::GET,
-            format!("{h}/received/{mds_id}/versions/1/risk"),
-            &htoken,
-            None,
-        )
-        .await
-        .unwrap(),
+    let (status, problem) = call(
+        &server,
+        reqwest::Method::GET,
+        format!("{h}/received/{mds_id}/versions/1/risk"),
+        &htoken,
+        None,
     )
     .await;
     assert_eq!(
